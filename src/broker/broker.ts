@@ -1,0 +1,198 @@
+import { MinHeap, type Trace } from '../kernel/index.js';
+import type { FaultPlan } from './fault-plan.js';
+import { emptyBrokerStats, QUEUES, type BrokerStats, type Delivery, type Message, type QueueName } from './message.js';
+
+/** Broker settings; frozen once the broker is built. */
+export interface BrokerOptions {
+  /** An unacked delivery returns to its queue after this many ticks. */
+  readonly visibilityTimeoutTicks: number;
+  /** A message handed to its consumer this many times without an ack goes to the dead-letter queue. */
+  readonly maxDeliveries: number;
+}
+
+export const DEFAULT_BROKER_OPTIONS: BrokerOptions = Object.freeze({ visibilityTimeoutTicks: 50, maxDeliveries: 8 });
+
+/** A message parked because its consumer never acknowledged it. */
+export interface DeadLetter {
+  readonly message: Message;
+  readonly attempts: number;
+  readonly tick: number;
+}
+
+interface Ready {
+  readonly message: Message;
+  readonly readyTick: number;
+  readonly seq: number;
+  /** Hand-overs so far; a dropped hand-over does not count, the consumer never saw it. */
+  readonly attempts: number;
+}
+
+interface InFlight {
+  readonly ready: Ready;
+  readonly visibleAgainTick: number;
+  /** True when the fault plan dropped this hand-over on the wire. */
+  readonly lost: boolean;
+}
+
+const byReadyThenSeq = (a: Ready, b: Ready): boolean => a.readyTick < b.readyTick || (a.readyTick === b.readyTick && a.seq < b.seq);
+
+/**
+ * An in-memory, at-least-once broker: one queue per consumer, deliveries stay unacked until
+ * acked, come back after a visibility timeout, and go to a dead-letter queue after too many tries.
+ */
+export class Broker {
+  readonly stats: BrokerStats = emptyBrokerStats();
+  private readonly queues = new Map<QueueName, MinHeap<Ready>>(QUEUES.map((q) => [q, new MinHeap<Ready>(byReadyThenSeq)]));
+  private readonly inFlight = new Map<number, InFlight>();
+  private readonly dead: DeadLetter[] = [];
+  private seq = 0;
+  private nextToken = 1;
+
+  constructor(
+    private readonly trace: Trace,
+    private faults: FaultPlan,
+    private readonly options: BrokerOptions = DEFAULT_BROKER_OPTIONS,
+  ) {}
+
+  /** Swaps the fault plan (the calm phase installs one without faults). */
+  setFaultPlan(plan: FaultPlan): void {
+    this.faults = plan;
+  }
+
+  /** Accepts a message for delivery from the next tick on; returns false when the publish was dropped and must be retried. */
+  publish(message: Message, now: number, publisher: string): boolean {
+    const fault = this.faults.onPublish(message, now);
+    if (fault.kind === 'drop') {
+      this.stats.dropped++;
+      this.trace.emit({ kind: 'publish', tick: now, actor: publisher, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: 'dropped' });
+      return false;
+    }
+    let readyTick = now + 1;
+    let detail: string | undefined;
+    if (fault.kind === 'delay') {
+      this.stats.delayed++;
+      readyTick += fault.ticks;
+      detail = `delayed ${fault.ticks}`;
+    }
+    this.stats.published++;
+    this.enqueue(message, readyTick, 0);
+    this.trace.emit({ kind: 'publish', tick: now, actor: publisher, type: message.type, msgId: message.id, sagaId: message.sagaId, detail });
+    return true;
+  }
+
+  /**
+   * Takes every message ready at `now` from the queues whose consumer is up, in (ready tick, publish order),
+   * applies delivery faults, and returns the hand-overs for the consumers to handle.
+   */
+  takeReady(now: number, isUp: (queue: QueueName) => boolean): Delivery[] {
+    const batch: Ready[] = [];
+    for (const [queue, heap] of this.queues) {
+      if (!isUp(queue)) continue;
+      while ((heap.peek()?.readyTick ?? Infinity) <= now) batch.push(heap.pop()!);
+    }
+    if (batch.length === 0) return [];
+    batch.sort((a, b) => (byReadyThenSeq(a, b) ? -1 : 1));
+    const swap = batch.length > 1 ? this.faults.reorder(batch.length, now) : null;
+    if (swap) {
+      const [i, j] = swap;
+      [batch[i], batch[j]] = [batch[j]!, batch[i]!];
+      this.stats.reordered++;
+      this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: batch[i]!.message.type, msgId: batch[i]!.message.id, detail: `reordered ahead of ${batch[j]!.message.id}` });
+    }
+    const deliveries: Delivery[] = [];
+    for (const ready of batch) {
+      const { message } = ready;
+      const fault = this.faults.onDeliver(message, now);
+      if (fault.kind === 'delay') {
+        this.stats.delayed++;
+        this.enqueue(message, now + fault.ticks, ready.attempts);
+        this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `delivery delayed ${fault.ticks}` });
+        continue;
+      }
+      const token = this.nextToken++;
+      if (fault.kind === 'drop') {
+        this.stats.dropped++;
+        this.inFlight.set(token, { ready, visibleAgainTick: now + this.options.visibilityTimeoutTicks, lost: true });
+        this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: 'delivery dropped' });
+        continue;
+      }
+      if (fault.kind === 'duplicate') {
+        for (let c = 0; c < fault.copies; c++) this.enqueue(message, now + 1, 0);
+        this.stats.duplicated += fault.copies;
+        this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `duplicated x${fault.copies}` });
+      }
+      const attempt = ready.attempts + 1;
+      this.inFlight.set(token, { ready: { ...ready, attempts: attempt }, visibleAgainTick: now + this.options.visibilityTimeoutTicks, lost: false });
+      this.stats.delivered++;
+      this.trace.emit({ kind: 'deliver', tick: now, actor: message.queue, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: attempt > 1 ? `attempt ${attempt}` : undefined });
+      deliveries.push({ token, message, attempt });
+    }
+    return deliveries;
+  }
+
+  /** The consumer is done with this hand-over. */
+  ack(token: number, now: number): void {
+    const entry = this.inFlight.get(token);
+    if (!entry) return;
+    this.inFlight.delete(token);
+    this.stats.acked++;
+    this.trace.emit({ kind: 'ack', tick: now, actor: entry.ready.message.queue, type: entry.ready.message.type, msgId: entry.ready.message.id });
+  }
+
+  /** Returns every expired unacked delivery to its queue, or to the dead-letter queue once it has used up its tries. */
+  expireUnacked(now: number): void {
+    for (const [token, entry] of this.inFlight) {
+      if (entry.visibleAgainTick > now) continue;
+      this.inFlight.delete(token);
+      this.returnToQueue(entry, now, 'visibility timeout');
+    }
+  }
+
+  /** A consumer crashed: its unacked deliveries go back to its queue at once. */
+  releaseQueue(queue: QueueName, now: number): void {
+    for (const [token, entry] of this.inFlight) {
+      if (entry.ready.message.queue !== queue) continue;
+      this.inFlight.delete(token);
+      this.returnToQueue(entry, now, 'consumer crashed');
+    }
+  }
+
+  /** The earliest tick at which the broker has something to do for a consumer that is up, or Infinity. */
+  nextEventTick(isUp: (queue: QueueName) => boolean): number {
+    let next = Infinity;
+    for (const [queue, heap] of this.queues) {
+      if (isUp(queue)) next = Math.min(next, heap.peek()?.readyTick ?? Infinity);
+    }
+    for (const entry of this.inFlight.values()) next = Math.min(next, entry.visibleAgainTick);
+    return next;
+  }
+
+  /** Messages waiting in each queue, delivered or not, not yet acked. */
+  depths(): Record<QueueName, number> {
+    const depths = Object.fromEntries(QUEUES.map((q) => [q, this.queues.get(q)!.size])) as Record<QueueName, number>;
+    for (const entry of this.inFlight.values()) depths[entry.ready.message.queue]++;
+    return depths;
+  }
+
+  /** The dead-letter queue, oldest first. */
+  deadLetters(): readonly DeadLetter[] {
+    return this.dead;
+  }
+
+  private enqueue(message: Message, readyTick: number, attempts: number): void {
+    this.queues.get(message.queue)!.push({ message, readyTick, seq: this.seq++, attempts });
+  }
+
+  private returnToQueue(entry: InFlight, now: number, why: string): void {
+    const { message, attempts } = entry.ready;
+    if (!entry.lost && attempts >= this.options.maxDeliveries) {
+      this.dead.push({ message, attempts, tick: now });
+      this.stats.deadLettered++;
+      this.trace.emit({ kind: 'dead-letter', tick: now, actor: 'broker', type: message.type, msgId: message.id, sagaId: message.sagaId, detail: `after ${attempts} deliveries` });
+      return;
+    }
+    this.stats.redelivered++;
+    this.enqueue(message, now + 1, attempts);
+    this.trace.emit({ kind: 'redeliver', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: why });
+  }
+}

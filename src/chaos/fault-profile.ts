@@ -1,0 +1,25 @@
+/** Seeded probabilities for the network's faults, applied to every publish and delivery during the fault phase. */
+export interface FaultProfile {
+  readonly name: string;
+  readonly description: string;
+  readonly dropPublish: number;
+  readonly dropDelivery: number;
+  readonly duplicate: number;
+  readonly maxCopies: number;
+  readonly delay: number;
+  readonly maxDelayTicks: number;
+  readonly reorder: number;
+}
+
+const quiet = { dropPublish: 0, dropDelivery: 0, duplicate: 0, maxCopies: 1, delay: 0, maxDelayTicks: 0, reorder: 0 };
+
+/** The named profiles `--faults` accepts. */
+export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = Object.freeze({
+  calm: { name: 'calm', description: 'no network faults', ...quiet },
+  lossy: { name: 'lossy', description: '30% of publishes and deliveries dropped', ...quiet, dropPublish: 0.3, dropDelivery: 0.3 },
+  duplicating: { name: 'duplicating', description: 'every message duplicated up to 3 times', ...quiet, duplicate: 1, maxCopies: 3 },
+  delaying: { name: 'delaying', description: 'deliveries delayed and reordered', ...quiet, delay: 0.3, maxDelayTicks: 80, reorder: 0.3 },
+  chaotic: {
+    name: 'chaotic', description: 'a bit of everything', dropPublish: 0.1, dropDelivery: 0.1, duplicate: 0.1, maxCopies: 2, delay: 0.2, maxDelayTicks: 60, reorder: 0.2,
+  },
+});

@@ -1,0 +1,195 @@
+import { QUEUES } from '../broker/index.js';
+import { COMPONENTS } from '../chaos/index.js';
+import { SagaStatus } from '../orchestrator/index.js';
+import { CHANNELS } from '../services/index.js';
+import { groupBy, verdict, type Invariant } from './invariant.js';
+import type { StockRow } from './world-snapshot.js';
+
+const { Completed, Compensated, Failed } = SagaStatus;
+
+/** The problems with one moment's stock: units appearing or vanishing, or a count below zero. */
+export function stockProblems(stock: readonly StockRow[]): string[] {
+  const problems: string[] = [];
+  for (const s of stock) {
+    if (s.available + s.reserved + s.sold !== s.initial) {
+      problems.push(`${s.sku}: initial ${s.initial} ≠ available ${s.available} + reserved ${s.reserved} + sold ${s.sold}`);
+    }
+    if (s.available < 0 || s.reserved < 0 || s.sold < 0) problems.push(`${s.sku}: negative count (available ${s.available}, reserved ${s.reserved}, sold ${s.sold})`);
+  }
+  return problems;
+}
+
+const short = (id: string): string => id.replace(/^saga-/, '').slice(0, 8);
+
+export const sagaTerminal: Invariant = {
+  name: 'saga-terminal',
+  protects: 'sagas stuck forever: after the calm phase every saga is COMPLETED, COMPENSATED, or FAILED with a dead letter for a human',
+  check(w) {
+    const problems: string[] = [];
+    if (!w.settled) problems.push(`the run did not settle: ${w.pending.join(', ') || 'unknown work pending'}`);
+    const parked = new Set(w.sagaDeadLetters.map((d) => d.sagaId));
+    for (const s of w.sagas) {
+      if (s.status !== Completed && s.status !== Compensated && s.status !== Failed) problems.push(`saga ${short(s.id)} still ${s.status}`);
+      if (s.status === Failed && !parked.has(s.id)) problems.push(`saga ${short(s.id)} FAILED without a dead-letter entry`);
+    }
+    return verdict(this.name, problems, `${w.sagas.length} sagas terminal`);
+  },
+};
+
+export const orderMatchesSaga: Invariant = {
+  name: 'order-matches-saga',
+  protects: 'an order left PENDING, or confirmed for a saga that was undone',
+  check(w) {
+    const orders = new Map(w.orders.map((o) => [o.sagaId, o]));
+    const sagaIds = new Set(w.sagas.map((s) => s.id));
+    const problems: string[] = [];
+    for (const s of w.sagas) {
+      const status = orders.get(s.id)?.status ?? 'absent';
+      const ok =
+        s.status === Completed ? status === 'CONFIRMED'
+        : s.status === Compensated ? status === 'CANCELLED' || status === 'absent'
+        : s.status === Failed ? status !== 'CONFIRMED'
+        : true;
+      if (!ok) problems.push(`saga ${short(s.id)} ${s.status} but order ${status}`);
+    }
+    for (const o of w.orders) if (!sagaIds.has(o.sagaId)) problems.push(`order ${o.orderId} has no saga`);
+    return verdict(this.name, problems, `${w.orders.length} orders agree with their sagas`);
+  },
+};
+
+export const stockConserved: Invariant = {
+  name: 'stock-conserved',
+  protects: 'units created or lost, and overselling: for every SKU initial = available + reserved + sold, never negative, after every tick',
+  check(w) {
+    const problems = stockProblems(w.stock);
+    if (w.stockViolationDuringRun) problems.unshift(`during the run: ${w.stockViolationDuringRun}`);
+    return verdict(this.name, problems, `${w.stock.length} SKUs balanced after every tick`);
+  },
+};
+
+export const noOrphanReservation: Invariant = {
+  name: 'no-orphan-reservation',
+  protects: 'stock held forever by a saga that ended, or sold for a saga that was undone',
+  check(w) {
+    const sagas = new Map(w.sagas.map((s) => [s.id, s]));
+    const parked = new Set(w.sagaDeadLetters.filter((d) => d.command === 'inventory.release').map((d) => d.sagaId));
+    const problems: string[] = [];
+    for (const r of w.reservations) {
+      const saga = sagas.get(r.sagaId);
+      if (!saga) {
+        if (r.status === 'RESERVED' || r.status === 'COMMITTED') problems.push(`reservation of ${r.qty} ${r.sku} for unknown saga ${short(r.sagaId)}`);
+        continue;
+      }
+      if (r.status === 'RESERVED' && !parked.has(saga.id)) problems.push(`saga ${short(saga.id)} ${saga.status} still holds ${r.qty} ${r.sku}`);
+      if (r.status === 'COMMITTED' && saga.status !== Completed) problems.push(`saga ${short(saga.id)} ${saga.status} but its ${r.qty} ${r.sku} were sold`);
+    }
+    const held = new Map<string, number>();
+    for (const r of w.reservations) if (r.status === 'RESERVED') held.set(r.sku, (held.get(r.sku) ?? 0) + r.qty);
+    for (const s of w.stock) {
+      if ((held.get(s.sku) ?? 0) !== s.reserved) problems.push(`${s.sku}: ${s.reserved} reserved in stock but reservations hold ${held.get(s.sku) ?? 0}`);
+    }
+    for (const s of w.sagas) {
+      if (s.status === Completed && !w.reservations.some((r) => r.sagaId === s.id && r.status === 'COMMITTED')) problems.push(`saga ${short(s.id)} COMPLETED but sold nothing`);
+    }
+    return verdict(this.name, problems, `${w.reservations.length} reservations accounted for`);
+  },
+};
+
+export const singleCharge: Invariant = {
+  name: 'single-charge',
+  protects: 'double charging under redelivery, and money kept for an undone order: at most one charge per saga; COMPLETED ⇒ one unrefunded charge; COMPENSATED ⇒ net 0',
+  check(w) {
+    const charges = groupBy(w.charges.filter((c) => c.status === 'CHARGED'), (c) => c.sagaId);
+    const refunds = groupBy(w.refunds, (r) => r.sagaId);
+    const problems: string[] = [];
+    const sagaIds = new Set([...w.sagas.map((s) => s.id), ...charges.keys()]);
+    const status = new Map(w.sagas.map((s) => [s.id, s.status]));
+    for (const id of sagaIds) {
+      const paid = charges.get(id) ?? [];
+      const back = (refunds.get(id) ?? []).filter((r) => r.chargeId !== null);
+      const net = paid.reduce((n, c) => n + c.amountCents, 0) - back.reduce((n, r) => n + r.amountCents, 0);
+      const s = status.get(id);
+      const what = `${paid.length} charge${paid.length === 1 ? '' : 's'}, ${back.length} refund${back.length === 1 ? '' : 's'}`;
+      if (paid.length > 1) problems.push(`saga ${short(id)}: ${what}`);
+      else if (s === Completed && (paid.length !== 1 || back.length !== 0)) problems.push(`saga ${short(id)} COMPLETED with ${what}`);
+      else if (s === Compensated && net !== 0) problems.push(`saga ${short(id)} COMPENSATED but ${net} cents kept (${what})`);
+      else if (s === undefined) problems.push(`charge for unknown saga ${short(id)}`);
+    }
+    return verdict(this.name, problems, `${w.charges.filter((c) => c.status === 'CHARGED').length} charges, ${w.refunds.filter((r) => r.chargeId !== null).length} refunds, all as their sagas say`);
+  },
+};
+
+export const moneyConserved: Invariant = {
+  name: 'money-conserved',
+  protects: 'money created or lost: every balance equals its opening balance less charges plus refunds',
+  check(w) {
+    const problems: string[] = [];
+    const byCharge = new Map(w.charges.map((c) => [c.id, c]));
+    for (const a of w.accounts) {
+      const charged = w.charges.filter((c) => c.customer === a.customer && c.status === 'CHARGED').reduce((n, c) => n + c.amountCents, 0);
+      const refunded = w.refunds.filter((r) => r.chargeId !== null && byCharge.get(r.chargeId)?.customer === a.customer).reduce((n, r) => n + r.amountCents, 0);
+      if (a.balanceCents !== a.initialCents - charged + refunded) {
+        problems.push(`${a.customer}: balance ${a.balanceCents} ≠ ${a.initialCents} − ${charged} + ${refunded}`);
+      }
+      if (a.balanceCents < 0) problems.push(`${a.customer}: negative balance ${a.balanceCents}`);
+    }
+    return verdict(this.name, problems, `${w.accounts.length} accounts balance`);
+  },
+};
+
+export const shipmentMatches: Invariant = {
+  name: 'shipment-matches',
+  protects: 'a parcel sent for an undone order, or a paid order never shipped',
+  check(w) {
+    const scheduled = groupBy(w.shipments.filter((s) => s.status === 'SCHEDULED'), (s) => s.sagaId);
+    const problems: string[] = [];
+    for (const s of w.sagas) {
+      const n = scheduled.get(s.id)?.length ?? 0;
+      if (s.status === Completed && n !== 1) problems.push(`saga ${short(s.id)} COMPLETED with ${n} scheduled shipments`);
+      if (s.status === Compensated && n !== 0) problems.push(`saga ${short(s.id)} COMPENSATED but its shipment is still scheduled`);
+    }
+    const known = new Set(w.sagas.map((s) => s.id));
+    for (const id of scheduled.keys()) if (!known.has(id)) problems.push(`shipment for unknown saga ${short(id)}`);
+    return verdict(this.name, problems, `${w.shipments.length} shipments match their sagas`);
+  },
+};
+
+export const notificationOnce: Invariant = {
+  name: 'notification-once',
+  protects: 'a customer told twice, told about an undone order, or never told: one email and one push per completed saga, none otherwise',
+  check(w) {
+    const sent = groupBy(w.notifications, (n) => n.sagaId);
+    const problems: string[] = [];
+    const status = new Map(w.sagas.map((s) => [s.id, s.status]));
+    for (const [id, rows] of sent) {
+      for (const channel of CHANNELS) {
+        const n = rows.filter((r) => r.channel === channel).length;
+        if (n > 1) problems.push(`saga ${short(id)}: ${n} ${channel} notifications`);
+      }
+      if (status.get(id) !== Completed) problems.push(`saga ${short(id)} ${status.get(id) ?? 'unknown'} but the customer was notified`);
+    }
+    for (const s of w.sagas) {
+      if (s.status !== Completed) continue;
+      const channels = new Set((sent.get(s.id) ?? []).map((r) => r.channel));
+      for (const channel of CHANNELS) if (!channels.has(channel)) problems.push(`saga ${short(s.id)} COMPLETED but no ${channel} sent`);
+    }
+    return verdict(this.name, problems, `${w.notifications.length} notifications, each once`);
+  },
+};
+
+export const brokerDrained: Invariant = {
+  name: 'broker-drained',
+  protects: 'messages lost in a queue, an outbox never relayed, or a message parked in the dead-letter queue',
+  check(w) {
+    const problems: string[] = [];
+    for (const q of QUEUES) if (w.broker.depths[q] > 0) problems.push(`${w.broker.depths[q]} messages left in queue ${q}`);
+    for (const c of COMPONENTS) if (w.broker.unsent[c] > 0) problems.push(`${w.broker.unsent[c]} unsent outbox rows in ${c}`);
+    for (const d of w.broker.deadLetters) problems.push(`${d.type} ${d.msgId} dead-lettered`);
+    return verdict(this.name, problems, 'queues, outboxes and dead-letter queue empty');
+  },
+};
+
+/** Every invariant, in the order they are reported. */
+export const INVARIANTS: readonly Invariant[] = [
+  sagaTerminal, orderMatchesSaga, stockConserved, noOrphanReservation, singleCharge, moneyConserved, shipmentMatches, notificationOnce, brokerDrained,
+];

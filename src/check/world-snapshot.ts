@@ -1,0 +1,42 @@
+import type { QueueName } from '../broker/index.js';
+import type { ComponentName } from '../chaos/index.js';
+import type { SagaStatus } from '../orchestrator/index.js';
+import type { Channel, ChargeStatus, OrderStatus, ReservationStatus, ShipmentStatus } from '../services/index.js';
+
+export interface StockRow {
+  readonly sku: string;
+  readonly initial: number;
+  readonly available: number;
+  readonly reserved: number;
+  readonly sold: number;
+}
+
+/**
+ * Everything the checker looks at, read from the six databases and the broker. Plain data,
+ * so a test can hand-make a broken world and see each invariant fail.
+ */
+export interface WorldSnapshot {
+  readonly sagas: ReadonlyArray<{ readonly id: string; readonly orderId: string; readonly status: SagaStatus; readonly startedTick: number; readonly endedTick: number | null }>;
+  readonly sagaDeadLetters: ReadonlyArray<{ readonly sagaId: string; readonly step: number; readonly command: string }>;
+  readonly orders: ReadonlyArray<{ readonly orderId: string; readonly sagaId: string; readonly status: OrderStatus }>;
+  readonly stock: readonly StockRow[];
+  readonly reservations: ReadonlyArray<{ readonly sagaId: string; readonly sku: string; readonly qty: number; readonly status: ReservationStatus }>;
+  readonly accounts: ReadonlyArray<{ readonly customer: string; readonly initialCents: number; readonly balanceCents: number }>;
+  readonly charges: ReadonlyArray<{ readonly id: string; readonly sagaId: string; readonly customer: string; readonly amountCents: number; readonly status: ChargeStatus }>;
+  readonly refunds: ReadonlyArray<{ readonly id: string; readonly sagaId: string; readonly chargeId: string | null; readonly amountCents: number }>;
+  readonly shipments: ReadonlyArray<{ readonly sagaId: string; readonly status: ShipmentStatus }>;
+  readonly notifications: ReadonlyArray<{ readonly sagaId: string; readonly channel: Channel }>;
+  readonly broker: {
+    /** Messages not yet acked, per queue. */
+    readonly depths: Readonly<Record<QueueName, number>>;
+    readonly deadLetters: ReadonlyArray<{ readonly type: string; readonly msgId: string; readonly sagaId: string }>;
+    /** Outbox rows never confirmed by the broker, per component. */
+    readonly unsent: Readonly<Record<ComponentName, number>>;
+  };
+  /** The first moment stock was found out of balance during the run, checked after every tick; null if never. */
+  readonly stockViolationDuringRun: string | null;
+  /** Whether the run reached its calm phase and went idle. */
+  readonly settled: boolean;
+  /** What was still pending when the run stopped without settling. */
+  readonly pending: readonly string[];
+}

@@ -1,0 +1,61 @@
+import { Command, CommanderError, Option } from 'commander';
+import { SCENARIOS } from '../../scenarios/index.js';
+import { FAULT_PROFILES } from '../chaos/index.js';
+import type { CliIo } from './cli-io.js';
+import { runCommand, type RunOptions } from './run-command.js';
+import { makeTable } from './style.js';
+import { UsageError } from './usage-error.js';
+
+/** Exit codes: every invariant held, something was violated, the command was used wrongly. */
+export const EXIT = { ok: 0, violated: 1, usage: 2 } as const;
+
+/** Runs the `saga` command line and returns its exit code; never throws for bad input. */
+export function runCli(argv: readonly string[], io: CliIo): number {
+  let code: number = EXIT.ok;
+  const program = new Command('saga')
+    .description('saga-lab: a deterministic lab for the saga pattern — break a small shop on purpose and check it stays consistent.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('run')
+    .description('run one scenario with one seed; prints the scenario table (exit 0 when every invariant and expectation holds, 1 otherwise)')
+    .option('-s, --scenario <name>', 'the scenario to run (see `saga scenarios`)')
+    .option('--seed <n>', 'the seed every random decision derives from', '1')
+    .addOption(new Option('--storage <kind>', 'where the six databases live: files under .saga/runs/<scenario>-<seed>/, or memory').default('file'))
+    .option('--json', 'print exactly one JSON object instead of the table')
+    .option('--trace', 'also print the message timeline of the run')
+    .option('--orders <n>', "override the scenario's number of orders")
+    .option('--stock <n>', "override the scenario's starting stock per SKU")
+    .option('--faults <profile>', `add a seeded network fault profile: ${Object.keys(FAULT_PROFILES).join(', ')}`)
+    .action((options: RunOptions) => {
+      code = runCommand(options, io);
+    });
+
+  program
+    .command('scenarios')
+    .description('list the scenarios, one line each')
+    .action(() => {
+      const table = makeTable(['scenario', 'fault', 'what it shows'], [22, 34, 70]);
+      for (const s of SCENARIOS) table.push([s.name, s.fault, s.description]);
+      io.out(table.toString() + '\n');
+    });
+
+  try {
+    program.parse(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
+      if (error.code === 'commander.help') return EXIT.ok;
+      io.err(`${error.message.replace(/^error: /, '')}\nRun 'saga --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

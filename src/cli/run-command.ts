@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { findScenario, SCENARIOS } from '../../scenarios/index.js';
+import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
+import { DEFAULT_DATA_ROOT, runScenario, type WorkloadOverrides } from '../scenario/index.js';
+import { formatTraceEvent } from '../kernel/index.js';
+import type { CliIo } from './cli-io.js';
+import { renderScenarioReport, renderTimeline } from './scenario-report.js';
+import { makeStyle } from './style.js';
+import { parseWholeNumber, UsageError } from './usage-error.js';
+
+/** The options of `saga run`, as commander hands them over (strings until checked here). */
+export interface RunOptions {
+  readonly scenario?: string;
+  readonly seed: string;
+  readonly storage: string;
+  readonly json?: boolean;
+  readonly trace?: boolean;
+  readonly orders?: string;
+  readonly stock?: string;
+  readonly faults?: string;
+}
+
+const MAX_SEED = 2 ** 32 - 1;
+
+/** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
+export function runCommand(options: RunOptions, io: CliIo): number {
+  if (!options.scenario) throw new UsageError(`saga run needs --scenario <name>; known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
+  const scenario = findScenario(options.scenario);
+  if (!scenario) throw new UsageError(`Unknown scenario '${options.scenario}'. Known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
+  const seed = parseWholeNumber('--seed', options.seed, 0, MAX_SEED);
+  if (options.storage !== 'memory' && options.storage !== 'file') throw new UsageError(`--storage takes 'file' or 'memory', not '${options.storage}'.`);
+  const storage = options.storage;
+  const overrides: WorkloadOverrides = {
+    ...(options.orders !== undefined ? { orders: parseWholeNumber('--orders', options.orders, 1, 100_000) } : {}),
+    ...(options.stock !== undefined ? { stock: parseWholeNumber('--stock', options.stock, 0, 1_000_000_000) } : {}),
+  };
+  let profile: FaultProfile | undefined;
+  if (options.faults !== undefined) {
+    profile = findProfile(options.faults) ?? undefined;
+    if (!profile) throw new UsageError(`Unknown fault profile '${options.faults}'. Known profiles: ${Object.keys(FAULT_PROFILES).join(', ')}.`);
+  }
+
+  const keepTrace = options.trace === true;
+  const { result, outcome } = runScenario({ scenario, seed, storage, keepTrace, overrides, ...(profile ? { profile } : {}) });
+  const replay = ['npx saga run --scenario', scenario.name, '--seed', String(seed)]
+    .concat(options.orders !== undefined ? ['--orders', String(overrides.orders)] : [])
+    .concat(options.stock !== undefined ? ['--stock', String(overrides.stock)] : [])
+    .concat(profile ? ['--faults', profile.name] : [])
+    .join(' ');
+
+  if (options.json) {
+    const json = keepTrace ? { ...result, trace: outcome.traceEvents.map(formatTraceEvent) } : result;
+    io.out(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    const c = makeStyle(io.env);
+    if (keepTrace) io.out(renderTimeline(outcome.traceEvents, c) + '\n');
+    const dataDir = storage === 'file' ? join(DEFAULT_DATA_ROOT, `${scenario.name}-${seed}`) : null;
+    io.out(renderScenarioReport(scenario, result, { storage, dataDir, replay }, c));
+  }
+  return result.ok ? 0 : 1;
+}

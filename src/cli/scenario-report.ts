@@ -1,0 +1,83 @@
+import type { ChalkInstance } from 'chalk';
+import type { InvariantResult } from '../check/index.js';
+import { formatTraceEvent, type TraceEvent, type TraceKind } from '../kernel/index.js';
+import type { Scenario, ScenarioResult } from '../scenario/index.js';
+import { makeTable } from './style.js';
+
+/** How the run was made, for the header and the replay line. */
+export interface RunSettings {
+  readonly storage: 'memory' | 'file';
+  readonly dataDir: string | null;
+  readonly replay: string;
+}
+
+/** The human report of one run: header, sagas, the end state of each service, the verdicts, and how to replay. */
+export function renderScenarioReport(scenario: Scenario, result: ScenarioResult, settings: RunSettings, c: ChalkInstance): string {
+  const lines: string[] = [];
+  lines.push(c.bold(`saga run ${scenario.name}`) + c.dim(` — seed ${result.seed}, storage ${settings.storage}${settings.dataDir ? ` (${settings.dataDir})` : ''}`));
+  lines.push(scenario.description);
+  lines.push(`${c.bold('fault:')} ${scenario.fault}`);
+  lines.push('');
+
+  const sagas = makeTable(['order', 'saga', 'status', 'latency (ticks)']);
+  for (const s of result.sagas) sagas.push([s.orderId, s.id, colorStatus(s.status, c), s.latencyTicks ?? '-']);
+  lines.push(sagas.toString());
+
+  const sv = result.services;
+  const services = makeTable(['service', 'end state']);
+  services.push(['order', counts(sv.order)]);
+  services.push(['inventory', sv.inventory.stock.map((s) => `${s.sku}: ${s.available} available, ${s.reserved} reserved, ${s.sold} sold of ${s.initial}`).concat(counts(sv.inventory.reservations)).join('\n')]);
+  services.push(['payment', `${sv.payment.charges} charged (${cents(sv.payment.chargedCents)}), ${sv.payment.declined} declined, ${sv.payment.refunds} refunded (${cents(sv.payment.refundedCents)})`]);
+  services.push(['fulfillment', counts(sv.fulfillment)]);
+  services.push(['notification', counts(sv.notification)]);
+  const b = result.broker;
+  services.push([
+    'broker',
+    `${b.published} published, ${b.delivered} delivered, ${b.acked} acked, ${b.redelivered} redelivered\n` +
+      `${b.dropped} dropped, ${b.duplicated} duplicated, ${b.delayed} delayed, ${b.reordered} reordered, ${b.deadLettered} dead-lettered, ${b.duplicatesSkipped} duplicates skipped`,
+  ]);
+  lines.push(services.toString());
+
+  const verdicts = makeTable(['check', 'result', 'detail'], [24, 8, 70]);
+  for (const r of [...result.invariants, ...result.expectations]) verdicts.push([r.name, passFail(r, c), r.detail]);
+  lines.push(verdicts.toString());
+
+  lines.push(
+    `${result.ok ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${result.sagas.length} sagas, ${result.ticks} ticks, ` +
+      `latency p50 ${result.latency.p50Ticks} / p99 ${result.latency.p99Ticks} ticks, digest ${result.digest.slice(0, 16)}`,
+  );
+  lines.push(c.dim(`replay: ${settings.replay}`));
+  return lines.join('\n') + '\n';
+}
+
+const KIND_COLORS: Partial<Record<TraceKind, (c: ChalkInstance) => ChalkInstance>> = {
+  crash: (c) => c.red.bold,
+  restart: (c) => c.green.bold,
+  fault: (c) => c.magenta,
+  skip: (c) => c.yellow,
+  reject: (c) => c.red,
+  'dead-letter': (c) => c.red.bold,
+  saga: (c) => c.cyan,
+  phase: (c) => c.bold,
+};
+
+/** The run's timeline, one event a line, exactly the lines the digest hashes. */
+export function renderTimeline(events: readonly TraceEvent[], c: ChalkInstance): string {
+  return events.map((e) => (KIND_COLORS[e.kind]?.(c) ?? ((s: string) => s))(formatTraceEvent(e))).join('\n') + '\n';
+}
+
+function passFail(r: InvariantResult, c: ChalkInstance): string {
+  return r.ok ? c.green('pass') : c.red.bold('FAIL');
+}
+
+function colorStatus(status: string, c: ChalkInstance): string {
+  return status === 'COMPLETED' ? c.green(status) : status === 'COMPENSATED' ? c.yellow(status) : c.red(status);
+}
+
+function counts(record: Readonly<Record<string, number>>): string {
+  return Object.entries(record).map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+function cents(n: number): string {
+  return `${(n / 100).toFixed(2)}`;
+}

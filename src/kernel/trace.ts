@@ -1,0 +1,84 @@
+import { createHash, type Hash } from 'node:crypto';
+import mittModule, { type Emitter } from 'mitt';
+
+// mitt ships ESM at run time but CommonJS-style typings, so TypeScript sees the default import as the module.
+const mitt = mittModule as unknown as typeof mittModule.default;
+
+/** What happened, in the order it happened. */
+export type TraceKind =
+  | 'publish' // a message reached the broker (or did not: detail says dropped)
+  | 'deliver' // the broker handed a message to its consumer
+  | 'handle' // the consumer committed its local transaction
+  | 'skip' // the consumer saw a message id (or business key) it had already handled
+  | 'reject' // the consumer's handler threw; the message will come back
+  | 'ack' // the consumer acknowledged a delivery
+  | 'redeliver' // an unacked delivery went back to the queue
+  | 'dead-letter' // a message or a saga step was parked for manual intervention
+  | 'fault' // the chaos layer did something on purpose
+  | 'crash' // a component lost its memory
+  | 'restart' // a component came back from its database
+  | 'saga' // a saga changed state
+  | 'phase'; // the run moved from its fault phase to its calm phase
+
+/** One line of the run's timeline. */
+export interface TraceEvent {
+  readonly kind: TraceKind;
+  readonly tick: number;
+  /** The component that acted (broker, orchestrator, a service, chaos). */
+  readonly actor: string;
+  readonly type?: string;
+  readonly msgId?: string;
+  readonly sagaId?: string;
+  readonly detail?: string;
+}
+
+type TraceEvents = { event: TraceEvent };
+
+/** One line per event; the digest hashes exactly these lines, so the printed timeline is what the digest proves. */
+export function formatTraceEvent(e: TraceEvent): string {
+  let line = `${e.tick} ${e.kind} ${e.actor}`;
+  if (e.type !== undefined) line += ` ${e.type}`;
+  if (e.msgId !== undefined) line += ` ${e.msgId}`;
+  if (e.sagaId !== undefined) line += ` saga=${e.sagaId}`;
+  if (e.detail !== undefined) line += ` ${e.detail}`;
+  return line;
+}
+
+/** The run's event trace: a sha256 digest of every event, listeners on a mitt emitter, and the events themselves only when asked for. */
+export class Trace {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly emitter: Emitter<TraceEvents> = mitt<TraceEvents>();
+  private readonly kept: TraceEvent[] | null;
+  private count = 0;
+
+  constructor(options: { keep: boolean }) {
+    this.kept = options.keep ? [] : null;
+  }
+
+  emit(event: TraceEvent): void {
+    this.hash.update(formatTraceEvent(event));
+    this.hash.update('\n');
+    this.count++;
+    this.kept?.push(event);
+    this.emitter.emit('event', event);
+  }
+
+  /** Calls `listener` for every later event. */
+  on(listener: (event: TraceEvent) => void): void {
+    this.emitter.on('event', listener);
+  }
+
+  /** The kept events (empty unless the trace was created with keep: true). */
+  events(): readonly TraceEvent[] {
+    return this.kept ?? [];
+  }
+
+  get eventCount(): number {
+    return this.count;
+  }
+
+  /** The sha256 of every event so far, as hex. Call once, at the end of the run. */
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}

@@ -1,0 +1,85 @@
+import type { Generated } from 'kysely';
+import type { EndpointTables } from '../endpoint/index.js';
+import { queryBuilder, type Migration } from '../store/index.js';
+import type { SagaStatus, Waiting } from './saga-state.js';
+
+export interface SagasTable {
+  id: string;
+  order_id: string;
+  status: SagaStatus;
+  step: number;
+  attempt: number;
+  waiting: Waiting;
+  deadline_tick: number | null;
+  compensate_from: number | null;
+  dead_letters: number;
+  payload: string;
+  version: number;
+  started_tick: number;
+  ended_tick: number | null;
+}
+
+/** Every transition's notes, in order: the saga's own story. */
+export interface SagaLogTable {
+  seq: Generated<number>;
+  saga_id: string;
+  tick: number;
+  status: SagaStatus;
+  step: number;
+  note: string;
+}
+
+/** Compensations the orchestrator gave up on: each one needs a human. */
+export interface SagaDeadLettersTable {
+  seq: Generated<number>;
+  saga_id: string;
+  step: number;
+  command: string;
+  reason: string;
+  tick: number;
+}
+
+export interface OrchestratorTables extends EndpointTables {
+  sagas: SagasTable;
+  saga_log: SagaLogTable;
+  dead_letters: SagaDeadLettersTable;
+}
+
+const q = queryBuilder<OrchestratorTables>();
+
+export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
+  [
+    q.schema
+      .createTable('sagas')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', 'text', (c) => c.notNull().unique())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('step', 'integer', (c) => c.notNull())
+      .addColumn('attempt', 'integer', (c) => c.notNull())
+      .addColumn('waiting', 'text', (c) => c.notNull())
+      .addColumn('deadline_tick', 'integer')
+      .addColumn('compensate_from', 'integer')
+      .addColumn('dead_letters', 'integer', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('started_tick', 'integer', (c) => c.notNull())
+      .addColumn('ended_tick', 'integer'),
+    q.schema.createIndex('sagas_by_status').on('sagas').column('status'),
+    q.schema
+      .createTable('saga_log')
+      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('saga_id', 'text', (c) => c.notNull())
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('step', 'integer', (c) => c.notNull())
+      .addColumn('note', 'text', (c) => c.notNull()),
+    q.schema
+      .createTable('dead_letters')
+      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('saga_id', 'text', (c) => c.notNull())
+      .addColumn('step', 'integer', (c) => c.notNull())
+      .addColumn('command', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('tick', 'integer', (c) => c.notNull()),
+  ],
+];

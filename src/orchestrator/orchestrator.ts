@@ -1,0 +1,149 @@
+import { sql } from 'kysely';
+import type { Message } from '../broker/index.js';
+import { Endpoint, type EndpointContext, type HandleOutcome } from '../endpoint/index.js';
+import type { TraceEvent } from '../kernel/index.js';
+import { parseReplyType, PLACE_ORDER, type OrderPayload, type ReplyBody } from '../services/index.js';
+import { arg, Prepared, type Database, type SqlValue } from '../store/index.js';
+import { ORCHESTRATOR_MIGRATIONS, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
+import { PLACE_ORDER_SAGA, type SagaDefinition } from './saga-definition.js';
+import { isTerminal, SagaStatus, type SagaEvent, type SagaState, type Waiting } from './saga-state.js';
+import { newSaga, transition } from './transition.js';
+
+/** Timers bound to the orchestrator: a crash cancels them all. */
+export interface OrchestratorTimers {
+  at(dueTick: number, fire: () => void): void;
+}
+
+/**
+ * Drives every order's saga. The decisions come from the pure `transition`; this class is
+ * the glue that runs each one inside a local transaction (load, decide, save, log, outbox)
+ * and arms a timer for the saga's next deadline once the transaction has committed.
+ */
+export class Orchestrator extends Endpoint<OrchestratorTables> {
+  private readonly findSaga;
+  private readonly findSagaByOrder;
+  private readonly insertSaga;
+  private readonly updateSaga;
+  private readonly insertLog;
+  private readonly insertDeadLetter;
+  private readonly onDeadlineInTransaction;
+  /** Trace events and timers of the transaction in progress; they take effect only once it commits. */
+  private afterCommit: Array<() => void> = [];
+
+  constructor(
+    db: Database,
+    ctx: EndpointContext,
+    private readonly timers: OrchestratorTimers,
+    private readonly def: SagaDefinition = PLACE_ORDER_SAGA,
+  ) {
+    super('orchestrator', db, ctx, ORCHESTRATOR_MIGRATIONS);
+    const q = this.q;
+    this.findSaga = new Prepared(db, q.selectFrom('sagas').selectAll().where('id', '=', arg('id')));
+    this.findSagaByOrder = new Prepared(db, q.selectFrom('sagas').select('id').where('order_id', '=', arg('orderId')));
+    const columns = {
+      status: arg<SagaStatus>('status'), step: arg<number>('step'), attempt: arg<number>('attempt'), waiting: arg<Waiting>('waiting'),
+      deadline_tick: arg<number | null>('deadlineTick'), compensate_from: arg<number | null>('compensateFrom'),
+      dead_letters: arg<number>('deadLetters'), version: arg<number>('version'), ended_tick: arg<number | null>('endedTick'),
+    };
+    // A saga ends once: a late resend of a compensation keeps the tick it first ended at.
+    const keepEnded = { ...columns, ended_tick: sql<number | null>`coalesce(ended_tick, ${arg<number | null>('endedTick')})` };
+    this.insertSaga = new Prepared(db, q.insertInto('sagas').values({ ...columns, id: arg('id'), order_id: arg('orderId'), payload: arg('payload'), started_tick: arg<number>('tick') }));
+    this.updateSaga = new Prepared(db, q.updateTable('sagas').set(keepEnded).where('id', '=', arg('id')));
+    this.insertLog = new Prepared(db, q.insertInto('saga_log').values({ saga_id: arg('id'), tick: arg<number>('tick'), status: arg<SagaStatus>('status'), step: arg<number>('step'), note: arg('note') }));
+    this.insertDeadLetter = new Prepared(
+      db,
+      q.insertInto('dead_letters').values({ saga_id: arg('id'), step: arg<number>('step'), command: arg('command'), reason: arg('reason'), tick: arg<number>('tick') }),
+    );
+    this.onDeadlineInTransaction = db.transaction((sagaId: string, version: number, dueTick: number) => {
+      const saga = this.load(sagaId);
+      // A timer armed for an earlier state is stale: the saga has moved on since.
+      if (!saga || saga.version !== version || saga.deadlineTick !== dueTick) return;
+      this.apply1(saga, { kind: 'deadline' }, false);
+    });
+    this.rearmTimers(db);
+  }
+
+  override handle(message: Message): HandleOutcome {
+    return this.committing(() => super.handle(message));
+  }
+
+  protected apply(message: Message): HandleOutcome | void {
+    if (message.type === PLACE_ORDER) {
+      const payload = JSON.parse(message.body) as OrderPayload;
+      if (this.findSagaByOrder.get({ orderId: payload.orderId })) return 'duplicate';
+      const saga = newSaga(this.ctx.rng.id('saga'), payload);
+      this.note(`saga ${saga.id} for ${payload.orderId}`);
+      return this.apply1(saga, { kind: 'start' }, true);
+    }
+    const reply = parseReplyType(message.type);
+    if (!reply) throw new Error(`orchestrator cannot handle ${message.type}`);
+    const saga = this.load(message.sagaId);
+    if (!saga) return this.note('reply for an unknown saga ignored');
+    const { reason } = JSON.parse(message.body) as ReplyBody;
+    this.apply1(saga, reason === undefined ? { kind: 'reply', command: reply.command, ok: reply.ok } : { kind: 'reply', command: reply.command, ok: reply.ok, reason }, false);
+  }
+
+  /** Runs one transition and writes everything it decided, inside the current transaction. */
+  private apply1(before: SagaState, event: SagaEvent, isNew: boolean): void {
+    const now = this.ctx.clock.now();
+    const { saga, commands, deadLetters, log } = transition(this.def, before, event, now);
+    const row = {
+      id: saga.id, status: saga.status, step: saga.step, attempt: saga.attempt, waiting: saga.waiting,
+      deadlineTick: saga.deadlineTick, compensateFrom: saga.compensateFrom, deadLetters: saga.deadLetters,
+      version: saga.version, endedTick: isTerminal(saga.status) ? now : null,
+    } satisfies Record<string, SqlValue>;
+    if (isNew) this.insertSaga.run({ ...row, orderId: saga.orderId, payload: JSON.stringify(saga.payload), tick: now });
+    else if (saga.version !== before.version) this.updateSaga.run(row);
+    for (const note of log) this.insertLog.run({ id: saga.id, tick: now, status: saga.status, step: saga.step, note });
+    for (const d of deadLetters) this.insertDeadLetter.run({ id: saga.id, step: d.step, command: d.command, reason: d.reason, tick: now });
+    const body = JSON.stringify(saga.payload);
+    for (const c of commands) this.send(c.service, c.type, saga.id, body);
+
+    const event1: TraceEvent = { kind: 'saga', tick: now, actor: 'orchestrator', sagaId: saga.id, detail: `${saga.status} ${this.def.steps[saga.step]!.name}: ${log.join('; ')}` };
+    this.afterCommit.push(() => this.ctx.trace.emit(event1));
+    for (const d of deadLetters) {
+      this.afterCommit.push(() => this.ctx.trace.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason }));
+    }
+    if (saga.deadlineTick !== null && saga.version !== before.version) {
+      const { id, version, deadlineTick } = saga;
+      this.afterCommit.push(() => this.arm(id, version, deadlineTick));
+    }
+  }
+
+  private arm(sagaId: string, version: number, dueTick: number): void {
+    this.timers.at(dueTick, () => this.committing(() => this.onDeadlineInTransaction(sagaId, version, dueTick)));
+  }
+
+  /** After a restart: every saga still waiting gets its timer back from the deadline it persisted. */
+  private rearmTimers(db: Database): void {
+    const waiting = new Prepared(
+      db,
+      this.q.selectFrom('sagas').select(['id', 'version', 'deadline_tick']).where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating]).where('deadline_tick', 'is not', null).orderBy('deadline_tick').orderBy('id'),
+    );
+    for (const s of waiting.all()) this.arm(s.id, s.version, s.deadline_tick!);
+  }
+
+  /** Runs a transaction, then the trace events and timers it queued; a rolled-back one leaves none. */
+  private committing<T>(run: () => T): T {
+    try {
+      const result = run();
+      for (const f of this.afterCommit) f();
+      return result;
+    } finally {
+      this.afterCommit = [];
+    }
+  }
+
+  private load(id: string): SagaState | null {
+    const row = this.findSaga.get({ id });
+    return row ? toState(row) : null;
+  }
+}
+
+function toState(row: SagasTable): SagaState {
+  return {
+    id: row.id, orderId: row.order_id, status: row.status, step: row.step, attempt: row.attempt, waiting: row.waiting,
+    deadlineTick: row.deadline_tick, compensateFrom: row.compensate_from, deadLetters: row.dead_letters,
+    payload: JSON.parse(row.payload) as OrderPayload, version: row.version,
+  };
+}

@@ -1,0 +1,64 @@
+import type { QueueName } from '../broker/index.js';
+
+/** How often an action is tried before the saga gives up on it, and how long it waits between tries. */
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly backoffTicks: number;
+  readonly backoffFactor: number;
+  readonly maxBackoffTicks: number;
+}
+
+/** One step: a command to a service, the command that undoes it (null for an irreversible step), and its patience. */
+export interface SagaStep {
+  readonly name: string;
+  readonly service: QueueName;
+  readonly command: string;
+  readonly compensation: string | null;
+  readonly timeoutTicks: number;
+  readonly retry: RetryPolicy;
+  readonly compensationRetry: RetryPolicy;
+}
+
+/** A saga as data: the steps in order, and the commands sent once every step has succeeded. */
+export interface SagaDefinition {
+  readonly name: string;
+  readonly steps: readonly SagaStep[];
+  /** Retriable commands that cannot fail once the saga is decided; the outbox guarantees they arrive. */
+  readonly onCompleted: ReadonlyArray<{ readonly service: QueueName; readonly command: string }>;
+}
+
+const forwardRetry: RetryPolicy = { maxAttempts: 4, backoffTicks: 20, backoffFactor: 2, maxBackoffTicks: 400 };
+// Compensations must not give up lightly: a saga that cannot undo a step needs a human.
+const compensationRetry: RetryPolicy = { maxAttempts: 8, backoffTicks: 20, backoffFactor: 2, maxBackoffTicks: 400 };
+
+// The irreversible last step never gives up on silence: a send that times out may still have reached the
+// customer, and nothing could take it back. Only an explicit refusal from the service fails it.
+const untilAnswered: RetryPolicy = { ...forwardRetry, maxAttempts: Number.POSITIVE_INFINITY };
+
+function step(name: string, service: QueueName, command: string, compensation: string | null): SagaStep {
+  return { name, service, command, compensation, timeoutTicks: 100, retry: compensation === null ? untilAnswered : forwardRetry, compensationRetry };
+}
+
+/**
+ * The shop's order saga. Notification is last because it cannot be undone: once the
+ * customer has been told, nothing may fail after it.
+ */
+export const PLACE_ORDER_SAGA: SagaDefinition = Object.freeze({
+  name: 'place-order',
+  steps: Object.freeze([
+    step('create-order', 'order', 'order.create', 'order.cancel'),
+    step('reserve-stock', 'inventory', 'inventory.reserve', 'inventory.release'),
+    step('charge-payment', 'payment', 'payment.charge', 'payment.refund'),
+    step('schedule-shipment', 'fulfillment', 'fulfillment.schedule', 'fulfillment.cancel'),
+    step('notify-customer', 'notification', 'notification.send', null),
+  ]),
+  onCompleted: Object.freeze([
+    { service: 'inventory', command: 'inventory.commit' } as const,
+    { service: 'order', command: 'order.confirm' } as const,
+  ]),
+});
+
+/** The wait before try number `attempt + 1`. */
+export function backoffTicks(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxBackoffTicks, Math.round(policy.backoffTicks * policy.backoffFactor ** (attempt - 1)));
+}

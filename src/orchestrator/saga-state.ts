@@ -1,0 +1,69 @@
+import type { QueueName } from '../broker/index.js';
+import type { OrderPayload } from '../services/index.js';
+
+/** Where a saga stands. The last three are terminal. */
+export const SagaStatus = {
+  Running: 'RUNNING',
+  Compensating: 'COMPENSATING',
+  Completed: 'COMPLETED',
+  Compensated: 'COMPENSATED',
+  Failed: 'FAILED',
+} as const;
+export type SagaStatus = (typeof SagaStatus)[keyof typeof SagaStatus];
+
+export const TERMINAL_STATUSES: readonly SagaStatus[] = [SagaStatus.Completed, SagaStatus.Compensated, SagaStatus.Failed];
+
+export function isTerminal(status: SagaStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** What the saga waits for: a reply to the action it sent, or the end of a backoff before trying it again. */
+export type Waiting = 'reply' | 'backoff' | 'nothing';
+
+/** One saga instance, as persisted. */
+export interface SagaState {
+  readonly id: string;
+  readonly orderId: string;
+  readonly status: SagaStatus;
+  /** The step being run (RUNNING) or undone (COMPENSATING). */
+  readonly step: number;
+  /** Tries of the current action so far. */
+  readonly attempt: number;
+  readonly waiting: Waiting;
+  /** When the wait ends: a reply timeout or the end of a backoff. */
+  readonly deadlineTick: number | null;
+  /** The highest step the compensation covers; the step that timed out is included, a step that said no is not. */
+  readonly compensateFrom: number | null;
+  /** Compensations given up on and left for a human. */
+  readonly deadLetters: number;
+  readonly payload: OrderPayload;
+  /** Bumped by every transition, so a timer armed for an earlier state knows it is stale. */
+  readonly version: number;
+}
+
+/** What can happen to a saga. */
+export type SagaEvent =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'reply'; readonly command: string; readonly ok: boolean; readonly reason?: string }
+  | { readonly kind: 'deadline' };
+
+/** A command for the glue to write to the outbox. */
+export interface SagaCommand {
+  readonly service: QueueName;
+  readonly type: string;
+}
+
+/** A compensation the saga could not complete, for a human to finish. */
+export interface SagaDeadLetter {
+  readonly step: number;
+  readonly command: string;
+  readonly reason: string;
+}
+
+/** The result of one transition: the new state, what to send, what to park, and what to write in the step log. */
+export interface Transition {
+  readonly saga: SagaState;
+  readonly commands: readonly SagaCommand[];
+  readonly deadLetters: readonly SagaDeadLetter[];
+  readonly log: readonly string[];
+}

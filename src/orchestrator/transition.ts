@@ -1,0 +1,177 @@
+import { backoffTicks, type SagaDefinition, type SagaStep } from './saga-definition.js';
+import { SagaStatus, type SagaCommand, type SagaDeadLetter, type SagaEvent, type SagaState, type Transition } from './saga-state.js';
+
+/** A new saga, before its first transition. */
+export function newSaga(id: string, payload: SagaState['payload']): SagaState {
+  return {
+    id, orderId: payload.orderId, status: SagaStatus.Running, step: 0, attempt: 0, waiting: 'nothing',
+    deadlineTick: null, compensateFrom: null, deadLetters: 0, payload, version: 0,
+  };
+}
+
+/**
+ * The orchestrator's whole decision logic: state + event → new state + commands. Pure: it
+ * reads no clock but `now`, touches no database and sends nothing; the glue does that.
+ */
+export function transition(def: SagaDefinition, saga: SagaState, event: SagaEvent, now: number): Transition {
+  const t = new Builder(def, saga, now);
+  switch (event.kind) {
+    case 'start':
+      if (saga.version !== 0) {
+        t.log('start ignored: saga already started');
+        break;
+      }
+      t.log('started');
+      t.sendForward(0, 1);
+      break;
+    case 'reply':
+      onReply(t, event.command, event.ok, event.reason);
+      break;
+    case 'deadline':
+      onDeadline(t);
+      break;
+  }
+  return t.result();
+}
+
+function onReply(t: Builder, command: string, ok: boolean, reason: string | undefined): void {
+  const { saga, def } = t;
+  const forward = def.steps.findIndex((s) => s.command === command);
+  const undo = def.steps.findIndex((s) => s.compensation === command);
+  const why = reason ? `: ${reason}` : '';
+
+  if (saga.status === SagaStatus.Running && forward === saga.step && saga.waiting !== 'nothing') {
+    if (!ok) {
+      // The step said no, so it did nothing: undo only the steps before it.
+      t.log(`${def.steps[forward]!.name} failed${why}`);
+      return t.beginCompensation(forward - 1);
+    }
+    t.log(`${def.steps[forward]!.name} done`);
+    if (forward + 1 < def.steps.length) return t.sendForward(forward + 1, 1);
+    return t.complete();
+  }
+
+  if (saga.status === SagaStatus.Compensating && undo === saga.step && saga.waiting !== 'nothing') {
+    if (ok) {
+      t.log(`${def.steps[undo]!.name} undone`);
+      return t.compensateBelow(undo - 1);
+    }
+    t.log(`${def.steps[undo]!.name} compensation failed${why}`);
+    return t.retryOrGiveUp();
+  }
+
+  if (ok && forward >= 0 && saga.status !== SagaStatus.Running && saga.status !== SagaStatus.Completed) {
+    const step = def.steps[forward]!;
+    const stillToUndo = saga.status === SagaStatus.Compensating && forward <= saga.step;
+    if (step.compensation && !stillToUndo && saga.compensateFrom !== null && forward <= saga.compensateFrom) {
+      // A success that arrives after the saga gave up on the step: its effect exists, so undo it again (idempotent).
+      t.log(`late ${command} success after giving up: sending ${step.compensation} again`);
+      return t.send(step, step.compensation);
+    }
+  }
+  t.log(`stale reply ${command}${ok ? '' : ' (failed)'} ignored`);
+}
+
+function onDeadline(t: Builder): void {
+  const { saga } = t;
+  if (saga.waiting === 'backoff') {
+    const next = saga.attempt + 1;
+    return saga.status === SagaStatus.Running ? t.sendForward(saga.step, next) : t.sendCompensation(saga.step, next);
+  }
+  if (saga.waiting !== 'reply') return t.log('deadline with nothing to wait for ignored');
+  const step = t.def.steps[saga.step]!;
+  t.log(`${saga.status === SagaStatus.Running ? step.command : step.compensation} timed out (attempt ${saga.attempt})`);
+  t.retryOrGiveUp();
+}
+
+/** Accumulates one transition's changes. */
+class Builder {
+  private readonly commands: SagaCommand[] = [];
+  private readonly deadLetters: SagaDeadLetter[] = [];
+  private readonly lines: string[] = [];
+  private changed = false;
+  saga: SagaState;
+
+  constructor(readonly def: SagaDefinition, saga: SagaState, private readonly now: number) {
+    this.saga = saga;
+  }
+
+  log(line: string): void {
+    this.lines.push(line);
+  }
+
+  send(step: SagaStep, type: string): void {
+    this.commands.push({ service: step.service, type });
+  }
+
+  sendForward(index: number, attempt: number): void {
+    const step = this.def.steps[index]!;
+    this.send(step, step.command);
+    this.update({ status: SagaStatus.Running, step: index, attempt, waiting: 'reply', deadlineTick: this.now + step.timeoutTicks });
+  }
+
+  sendCompensation(index: number, attempt: number): void {
+    const step = this.def.steps[index]!;
+    this.send(step, step.compensation!);
+    this.update({ status: SagaStatus.Compensating, step: index, attempt, waiting: 'reply', deadlineTick: this.now + step.timeoutTicks });
+  }
+
+  /** Undo steps `from`..0 in reverse order. */
+  beginCompensation(from: number): void {
+    this.update({ status: SagaStatus.Compensating, compensateFrom: from });
+    this.compensateBelow(from);
+  }
+
+  /** Undo the highest step at or below `index` that has a compensation, or finish. */
+  compensateBelow(index: number): void {
+    let i = index;
+    while (i >= 0 && this.def.steps[i]!.compensation === null) i--;
+    if (i >= 0) return this.sendCompensation(i, 1);
+    const status = this.saga.deadLetters > 0 ? SagaStatus.Failed : SagaStatus.Compensated;
+    this.log(status === SagaStatus.Failed ? 'compensation finished with dead letters: FAILED' : 'every step undone: COMPENSATED');
+    this.update({ status, waiting: 'nothing', deadlineTick: null });
+  }
+
+  complete(): void {
+    for (const c of this.def.onCompleted) this.commands.push({ service: c.service, type: c.command });
+    this.log('every step done: COMPLETED');
+    this.update({ status: SagaStatus.Completed, waiting: 'nothing', deadlineTick: null });
+  }
+
+  /** After a timeout or a failed compensation: wait and try again, or give up on the action. */
+  retryOrGiveUp(): void {
+    const { saga } = this;
+    const step = this.def.steps[saga.step]!;
+    const running = saga.status === SagaStatus.Running;
+    const policy = running ? step.retry : step.compensationRetry;
+    if (saga.attempt < policy.maxAttempts) {
+      const wait = backoffTicks(policy, saga.attempt);
+      this.log(`retrying in ${wait} ticks`);
+      return this.update({ waiting: 'backoff', deadlineTick: this.now + wait });
+    }
+    if (running) {
+      // No answer: the step may or may not have happened, so its own compensation runs too.
+      this.log(`${step.name} gave up after ${saga.attempt} attempts`);
+      return this.beginCompensation(saga.step);
+    }
+    this.log(`${step.compensation} gave up after ${saga.attempt} attempts: dead letter`);
+    this.deadLetters.push({ step: saga.step, command: step.compensation!, reason: `no success after ${saga.attempt} attempts` });
+    this.update({ deadLetters: saga.deadLetters + 1 });
+    this.compensateBelow(saga.step - 1);
+  }
+
+  result(): Transition {
+    const changed = this.changed || this.commands.length > 0;
+    return {
+      saga: changed ? { ...this.saga, version: this.saga.version + 1 } : this.saga,
+      commands: this.commands,
+      deadLetters: this.deadLetters,
+      log: this.lines,
+    };
+  }
+
+  private update(patch: Partial<SagaState>): void {
+    this.saga = { ...this.saga, ...patch };
+    this.changed = true;
+  }
+}

@@ -1,0 +1,4 @@
+export { DEFAULT_DATA_ROOT, runScenario, type RunRequest, type ScenarioResult } from './run-scenario.js';
+export type { Scenario, WorkloadOverrides } from './scenario.js';
+export { DEFAULT_SHOP, shopWorkload, type ShopOptions } from './shop-workload.js';
+export { percentile, summarizeServices, type ServicesSummary } from './summarize.js';

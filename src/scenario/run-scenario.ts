@@ -1,0 +1,90 @@
+import { join } from 'node:path';
+import type { BrokerStats } from '../broker/index.js';
+import { FAULT_PROFILES, type FaultProfile } from '../chaos/index.js';
+import type { InvariantResult } from '../check/index.js';
+import { forkRng } from '../kernel/index.js';
+import type { SagaStatus } from '../orchestrator/index.js';
+import { simulate, type RunOutcome } from '../world/index.js';
+import type { Scenario, WorkloadOverrides } from './scenario.js';
+import { percentile, summarizeServices, type ServicesSummary } from './summarize.js';
+
+/** How to run a scenario. */
+export interface RunRequest {
+  readonly scenario: Scenario;
+  readonly seed: number;
+  readonly storage: 'memory' | 'file';
+  /** File storage goes to `<dataRoot>/<scenario>-<seed>/`. */
+  readonly dataRoot?: string;
+  readonly keepTrace?: boolean;
+  readonly overrides?: WorkloadOverrides;
+  /** A seeded network fault profile on top of the scenario's own faults. */
+  readonly profile?: FaultProfile;
+}
+
+/** The report of one run; it holds nothing that depends on the machine, the storage or the wall clock. */
+export interface ScenarioResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly ok: boolean;
+  readonly invariants: readonly InvariantResult[];
+  readonly expectations: readonly InvariantResult[];
+  readonly sagas: ReadonlyArray<{ readonly id: string; readonly orderId: string; readonly status: SagaStatus; readonly latencyTicks: number | null }>;
+  readonly services: ServicesSummary;
+  readonly broker: BrokerStats & { readonly duplicatesSkipped: number };
+  readonly latency: { readonly p50Ticks: number; readonly p99Ticks: number };
+  readonly ticks: number;
+  readonly digest: string;
+}
+
+export const DEFAULT_DATA_ROOT = join('.saga', 'runs');
+const FAULT_PHASE_TICKS = 20_000;
+const MAX_TICKS = 600_000;
+
+/** Runs one scenario with one seed and judges it. */
+export function runScenario(request: RunRequest): { result: ScenarioResult; outcome: RunOutcome } {
+  const { scenario, seed } = request;
+  const workload = scenario.workload(forkRng(seed, 'workload'), request.overrides ?? {});
+  const outcome = simulate({
+    seed,
+    storage: request.storage,
+    dataDir: join(request.dataRoot ?? DEFAULT_DATA_ROOT, `${scenario.name}-${seed}`),
+    workload,
+    profile: request.profile ?? FAULT_PROFILES.calm!,
+    script: scenario.faults,
+    keepTrace: request.keepTrace ?? false,
+    faultPhaseTicks: FAULT_PHASE_TICKS,
+    maxTicks: MAX_TICKS,
+  });
+  const { snapshot } = outcome;
+  const expectations: InvariantResult[] = [expectStatuses(scenario, outcome, workload.orders.length)];
+  if (scenario.expect) {
+    const problems = scenario.expect(outcome);
+    expectations.push({ name: 'scenario', ok: problems.length === 0, detail: problems.join('; ') || 'as the scenario expects' });
+  }
+  const latencies = snapshot.sagas.filter((s) => s.endedTick !== null).map((s) => s.endedTick! - s.startedTick);
+  const result: ScenarioResult = {
+    scenario: scenario.name,
+    seed,
+    ok: outcome.invariants.every((i) => i.ok) && expectations.every((e) => e.ok),
+    invariants: outcome.invariants,
+    expectations,
+    sagas: snapshot.sagas.map((s) => ({ id: s.id, orderId: s.orderId, status: s.status, latencyTicks: s.endedTick === null ? null : s.endedTick - s.startedTick })),
+    services: summarizeServices(snapshot),
+    broker: { ...outcome.broker, duplicatesSkipped: outcome.duplicatesSkipped },
+    latency: { p50Ticks: percentile(latencies, 50), p99Ticks: percentile(latencies, 99) },
+    ticks: outcome.ticks,
+    digest: outcome.digest,
+  };
+  return { result, outcome };
+}
+
+function expectStatuses(scenario: Scenario, outcome: RunOutcome, orders: number): InvariantResult {
+  const problems: string[] = [];
+  const sagas = outcome.snapshot.sagas;
+  if (sagas.length !== orders) problems.push(`${orders} orders placed but ${sagas.length} sagas started`);
+  for (const s of sagas) {
+    if (!scenario.expectedStatuses.includes(s.status)) problems.push(`${s.orderId} ended ${s.status}`);
+  }
+  const expected = scenario.expectedStatuses.join(' or ');
+  return { name: 'expected-outcome', ok: problems.length === 0, detail: problems.length ? `expected ${expected}: ${problems.slice(0, 3).join('; ')}` : `every saga ${expected}` };
+}

@@ -1,0 +1,34 @@
+import type { Rng } from '../kernel/index.js';
+import type { Workload } from '../world/index.js';
+
+/** The knobs of the standard shop. */
+export interface ShopOptions {
+  readonly orders: number;
+  readonly skus: number;
+  readonly stockPerSku: number;
+  readonly priceCents: number;
+  readonly balanceCents: number;
+  /** Orders arrive at random ticks in [0, arrivalTicks). */
+  readonly arrivalTicks: number;
+  readonly maxQty: number;
+}
+
+export const DEFAULT_SHOP: ShopOptions = Object.freeze({ orders: 5, skus: 2, stockPerSku: 100, priceCents: 1250, balanceCents: 100_000, arrivalTicks: 50, maxQty: 3 });
+
+/** A small shop: a few SKUs, one customer per order, orders arriving at seeded random ticks. */
+export function shopWorkload(rng: Rng, options: Partial<ShopOptions> = {}): Workload {
+  const o = { ...DEFAULT_SHOP, ...options };
+  const skus = Array.from({ length: o.skus }, (_, i) => `SKU-${String.fromCharCode(65 + (i % 26))}${i >= 26 ? i : ''}`);
+  const orders = Array.from({ length: o.orders }, (_, i) => ({
+    orderId: `order-${String(i + 1).padStart(3, '0')}`,
+    customer: `customer-${String(i + 1).padStart(3, '0')}`,
+    sku: skus[rng.int(skus.length)]!,
+    qty: rng.between(1, o.maxQty),
+    atTick: rng.int(o.arrivalTicks),
+  }));
+  return {
+    stock: skus.map((sku) => ({ sku, units: o.stockPerSku, priceCents: o.priceCents })),
+    customers: orders.map((order) => ({ customer: order.customer, balanceCents: o.balanceCents })),
+    orders,
+  };
+}

@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import type { Message } from '../broker/index.js';
+import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
+import { Service } from './service.js';
+
+export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
+
+export interface StockTable {
+  sku: string;
+  initial: number;
+  available: number;
+  reserved: number;
+  sold: number;
+}
+
+/** One row per saga: the semantic lock on the stock it holds, and the record of what became of it. */
+export interface ReservationsTable {
+  saga_id: string;
+  sku: string;
+  qty: number;
+  status: ReservationStatus;
+  tick: number;
+}
+
+export interface InventoryTables extends EndpointTables {
+  stock: StockTable;
+  reservations: ReservationsTable;
+}
+
+const q = queryBuilder<InventoryTables>();
+
+export const INVENTORY_MIGRATIONS: readonly Migration[] = [
+  [
+    q.schema
+      .createTable('stock')
+      .addColumn('sku', 'text', (c) => c.primaryKey())
+      .addColumn('initial', 'integer', (c) => c.notNull())
+      .addColumn('available', 'integer', (c) => c.notNull())
+      .addColumn('reserved', 'integer', (c) => c.notNull())
+      .addColumn('sold', 'integer', (c) => c.notNull()),
+    q.schema
+      .createTable('reservations')
+      .addColumn('saga_id', 'text', (c) => c.primaryKey())
+      .addColumn('sku', 'text', (c) => c.notNull())
+      .addColumn('qty', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('tick', 'integer', (c) => c.notNull()),
+  ],
+];
+
+/** Sets the starting stock of each SKU; called once when a run's world is built. */
+export function seedStock(db: Database, stock: ReadonlyArray<{ sku: string; units: number }>): void {
+  const insert = new Prepared(db, q.insertInto('stock').values({ sku: arg('sku'), initial: arg<number>('units'), available: arg<number>('units'), reserved: 0, sold: 0 }));
+  db.transaction(() => stock.forEach((s) => insert.run(s)))();
+}
+
+/**
+ * Owns stock. reserve moves units from available to reserved only if enough are available
+ * (a conditional update: two concurrent sagas can never both take the last unit), commit
+ * turns reserved into sold, release (the compensation) gives them back.
+ */
+export class InventoryService extends Service<InventoryTables> {
+  private readonly findReservation;
+  private readonly insertReservation;
+  private readonly setReservation;
+  private readonly take;
+  private readonly giveBack;
+  private readonly sell;
+
+  constructor(db: Database, ctx: EndpointContext) {
+    super('inventory', db, ctx, INVENTORY_MIGRATIONS);
+    const q = this.q;
+    const qty = arg<number>('qty');
+    this.findReservation = new Prepared(db, q.selectFrom('reservations').select(['sku', 'qty', 'status']).where('saga_id', '=', arg('sagaId')));
+    this.insertReservation = new Prepared(
+      db,
+      q.insertInto('reservations').values({ saga_id: arg('sagaId'), sku: arg('sku'), qty, status: arg<ReservationStatus>('status'), tick: arg<number>('tick') }),
+    );
+    this.setReservation = new Prepared(db, q.updateTable('reservations').set({ status: arg<ReservationStatus>('status'), tick: arg<number>('tick') }).where('saga_id', '=', arg('sagaId')));
+    this.take = new Prepared(
+      db,
+      q.updateTable('stock').set({ available: sql`available - ${qty}`, reserved: sql`reserved + ${qty}` }).where('sku', '=', arg('sku')).where('available', '>=', qty),
+    );
+    this.giveBack = new Prepared(db, q.updateTable('stock').set({ available: sql`available + ${qty}`, reserved: sql`reserved - ${qty}` }).where('sku', '=', arg('sku')));
+    this.sell = new Prepared(db, q.updateTable('stock').set({ reserved: sql`reserved - ${qty}`, sold: sql`sold + ${qty}` }).where('sku', '=', arg('sku')));
+  }
+
+  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
+    const sagaId = message.sagaId;
+    const tick = this.ctx.clock.now();
+    const existing = this.findReservation.get({ sagaId });
+    switch (message.type) {
+      case 'inventory.reserve': {
+        if (existing) {
+          const held = existing.status === 'RESERVED' || existing.status === 'COMMITTED';
+          this.reply(message, held, held ? undefined : `reservation already ${existing.status}`);
+          return 'duplicate';
+        }
+        const { sku, qty } = this.payload(message);
+        const reserved = !failureInjected && this.take.run({ sku, qty }) === 1;
+        this.insertReservation.run({ sagaId, sku, qty, status: reserved ? 'RESERVED' : 'REJECTED', tick });
+        if (!reserved) return this.reply(message, false, failureInjected ? 'reserve failed (injected)' : `insufficient stock of ${sku}`);
+        this.note(`reserved ${qty} ${sku}`);
+        return this.reply(message, true);
+      }
+      case 'inventory.release': {
+        if (failureInjected) return this.reply(message, false, 'release failed (injected)');
+        if (existing?.status === 'COMMITTED') return this.reply(message, false, 'stock already sold');
+        if (existing && existing.status !== 'RESERVED') {
+          this.reply(message, true);
+          return 'duplicate';
+        }
+        if (existing) {
+          this.giveBack.run({ sku: existing.sku, qty: existing.qty });
+          this.setReservation.run({ sagaId, status: 'RELEASED', tick });
+          this.note(`released ${existing.qty} ${existing.sku}`);
+        } else {
+          // Released before it was reserved: the record makes a late reserve fail instead of holding stock forever.
+          const { sku } = this.payload(message);
+          this.insertReservation.run({ sagaId, sku, qty: 0, status: 'RELEASED', tick });
+          this.note('nothing reserved yet; release recorded');
+        }
+        return this.reply(message, true);
+      }
+      case 'inventory.commit':
+        if (existing?.status !== 'RESERVED') return 'duplicate';
+        this.sell.run({ sku: existing.sku, qty: existing.qty });
+        this.setReservation.run({ sagaId, status: 'COMMITTED', tick });
+        return this.note(`sold ${existing.qty} ${existing.sku}`);
+      default:
+        throw new Error(`inventory service cannot handle ${message.type}`);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { Message } from '../broker/index.js';
+import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
+import { Service } from './service.js';
+
+export type Channel = 'email' | 'push';
+export const CHANNELS: readonly Channel[] = ['email', 'push'];
+
+/** What reached the customer. It cannot be taken back, which is why notifying is the saga's last step. */
+export interface NotificationsTable {
+  id: string;
+  saga_id: string;
+  channel: Channel;
+  tick: number;
+}
+
+/** A permanent refusal, kept so that a retried send gets the same answer. */
+export interface RejectionsTable {
+  saga_id: string;
+  reason: string;
+  tick: number;
+}
+
+export interface NotificationTables extends EndpointTables {
+  notifications: NotificationsTable;
+  rejections: RejectionsTable;
+}
+
+const q = queryBuilder<NotificationTables>();
+
+export const NOTIFICATION_MIGRATIONS: readonly Migration[] = [
+  [
+    q.schema
+      .createTable('notifications')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('saga_id', 'text', (c) => c.notNull())
+      .addColumn('channel', 'text', (c) => c.notNull())
+      .addColumn('tick', 'integer', (c) => c.notNull()),
+    q.schema.createIndex('notifications_by_saga').on('notifications').column('saga_id'),
+    q.schema
+      .createTable('rejections')
+      .addColumn('saga_id', 'text', (c) => c.primaryKey())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('tick', 'integer', (c) => c.notNull()),
+  ],
+];
+
+/** Sends the confirmation email and push, once per saga. */
+export class NotificationService extends Service<NotificationTables> {
+  private readonly sent;
+  private readonly rejected;
+  private readonly insert;
+  private readonly reject;
+
+  constructor(db: Database, ctx: EndpointContext) {
+    super('notification', db, ctx, NOTIFICATION_MIGRATIONS);
+    this.sent = new Prepared(db, this.q.selectFrom('notifications').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
+    this.rejected = new Prepared(db, this.q.selectFrom('rejections').select('reason').where('saga_id', '=', arg('sagaId')));
+    this.insert = new Prepared(db, this.q.insertInto('notifications').values({ id: arg('id'), saga_id: arg('sagaId'), channel: arg<Channel>('channel'), tick: arg<number>('tick') }));
+    this.reject = new Prepared(db, this.q.insertInto('rejections').values({ saga_id: arg('sagaId'), reason: arg('reason'), tick: arg<number>('tick') }));
+  }
+
+  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
+    if (message.type !== 'notification.send') throw new Error(`notification service cannot handle ${message.type}`);
+    const sagaId = message.sagaId;
+    const tick = this.ctx.clock.now();
+    const rejection = this.rejected.get({ sagaId });
+    if (rejection) {
+      this.reply(message, false, rejection.reason);
+      return 'duplicate';
+    }
+    if (this.sent.get({ sagaId })) {
+      this.reply(message, true);
+      return 'duplicate';
+    }
+    if (failureInjected) {
+      const reason = 'mailbox unreachable (injected)';
+      this.reject.run({ sagaId, reason, tick });
+      return this.reply(message, false, reason);
+    }
+    for (const channel of CHANNELS) this.insert.run({ id: this.ctx.rng.id('nt'), sagaId, channel, tick });
+    this.note('email and push sent');
+    return this.reply(message, true);
+  }
+}

@@ -1,0 +1,95 @@
+import type { Message } from '../broker/index.js';
+import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
+import { Service } from './service.js';
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+
+export interface OrdersTable {
+  order_id: string;
+  saga_id: string;
+  customer: string;
+  sku: string;
+  qty: number;
+  amount_cents: number;
+  status: OrderStatus;
+  tick: number;
+}
+
+export interface OrderTables extends EndpointTables {
+  orders: OrdersTable;
+}
+
+const q = queryBuilder<OrderTables>();
+
+export const ORDER_MIGRATIONS: readonly Migration[] = [
+  [
+    q.schema
+      .createTable('orders')
+      .addColumn('order_id', 'text', (c) => c.primaryKey())
+      .addColumn('saga_id', 'text', (c) => c.notNull())
+      .addColumn('customer', 'text', (c) => c.notNull())
+      .addColumn('sku', 'text', (c) => c.notNull())
+      .addColumn('qty', 'integer', (c) => c.notNull())
+      .addColumn('amount_cents', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('tick', 'integer', (c) => c.notNull()),
+  ],
+];
+
+/** Owns orders: create (PENDING), confirm (CONFIRMED), cancel (CANCELLED, the compensation). */
+export class OrderService extends Service<OrderTables> {
+  private readonly find;
+  private readonly insert;
+  private readonly setStatus;
+
+  constructor(db: Database, ctx: EndpointContext) {
+    super('order', db, ctx, ORDER_MIGRATIONS);
+    this.find = new Prepared(db, this.q.selectFrom('orders').select('status').where('order_id', '=', arg('orderId')));
+    this.insert = new Prepared(
+      db,
+      this.q.insertInto('orders').values({
+        order_id: arg('orderId'), saga_id: arg('sagaId'), customer: arg('customer'), sku: arg('sku'),
+        qty: arg<number>('qty'), amount_cents: arg<number>('amountCents'), status: arg<OrderStatus>('status'), tick: arg<number>('tick'),
+      }),
+    );
+    this.setStatus = new Prepared(db, this.q.updateTable('orders').set({ status: arg<OrderStatus>('status'), tick: arg<number>('tick') }).where('order_id', '=', arg('orderId')));
+  }
+
+  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
+    const order = this.payload(message);
+    const existing = this.find.get({ orderId: order.orderId });
+    const tick = this.ctx.clock.now();
+    const row = { ...order, sagaId: message.sagaId, tick };
+    switch (message.type) {
+      case 'order.create':
+        if (existing) {
+          // The business key (the order id) was seen: answer as before, or refuse if the saga already cancelled it.
+          this.reply(message, existing.status !== 'CANCELLED', existing.status === 'CANCELLED' ? 'order already cancelled' : undefined);
+          return 'duplicate';
+        }
+        if (failureInjected) return this.reply(message, false, 'order rejected (injected)');
+        this.insert.run({ ...row, status: 'PENDING' });
+        this.note('PENDING');
+        return this.reply(message, true);
+      case 'order.confirm':
+        if (existing?.status !== 'PENDING') return 'duplicate';
+        this.setStatus.run({ orderId: order.orderId, status: 'CONFIRMED', tick });
+        return this.note('CONFIRMED');
+      case 'order.cancel':
+        if (failureInjected) return this.reply(message, false, 'cancel failed (injected)');
+        if (existing?.status === 'CONFIRMED') return this.reply(message, false, 'order already confirmed');
+        if (existing?.status === 'CANCELLED') {
+          this.reply(message, true);
+          return 'duplicate';
+        }
+        // A cancel that arrives before its create leaves a CANCELLED record, so a late create is refused.
+        if (existing) this.setStatus.run({ orderId: order.orderId, status: 'CANCELLED', tick });
+        else this.insert.run({ ...row, status: 'CANCELLED' });
+        this.note('CANCELLED');
+        return this.reply(message, true);
+      default:
+        throw new Error(`order service cannot handle ${message.type}`);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { sql } from 'kysely';
+import type { Message } from '../broker/index.js';
+import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
+import { Service } from './service.js';
+
+export interface AccountsTable {
+  customer: string;
+  initial_cents: number;
+  balance_cents: number;
+}
+
+export type ChargeStatus = 'CHARGED' | 'DECLINED';
+
+/** Every charge attempt that reached a decision; a decline is kept so a retried charge gets the same answer. */
+export interface ChargesTable {
+  id: string;
+  saga_id: string;
+  customer: string;
+  amount_cents: number;
+  status: ChargeStatus;
+  reason: string | null;
+  tick: number;
+}
+
+/** A refund is a new record, never a deletion: money that moved twice leaves two rows. */
+export interface RefundsTable {
+  id: string;
+  saga_id: string;
+  /** null when the refund arrived before any charge: it then blocks a late charge. */
+  charge_id: string | null;
+  amount_cents: number;
+  tick: number;
+}
+
+export interface PaymentTables extends EndpointTables {
+  accounts: AccountsTable;
+  charges: ChargesTable;
+  refunds: RefundsTable;
+}
+
+const q = queryBuilder<PaymentTables>();
+
+export const PAYMENT_MIGRATIONS: readonly Migration[] = [
+  [
+    q.schema
+      .createTable('accounts')
+      .addColumn('customer', 'text', (c) => c.primaryKey())
+      .addColumn('initial_cents', 'integer', (c) => c.notNull())
+      .addColumn('balance_cents', 'integer', (c) => c.notNull()),
+    q.schema
+      .createTable('charges')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('saga_id', 'text', (c) => c.notNull())
+      .addColumn('customer', 'text', (c) => c.notNull())
+      .addColumn('amount_cents', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('tick', 'integer', (c) => c.notNull()),
+    q.schema.createIndex('charges_by_saga').on('charges').column('saga_id'),
+    q.schema
+      .createTable('refunds')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('saga_id', 'text', (c) => c.notNull())
+      .addColumn('charge_id', 'text')
+      .addColumn('amount_cents', 'integer', (c) => c.notNull())
+      .addColumn('tick', 'integer', (c) => c.notNull()),
+    q.schema.createIndex('refunds_by_saga').on('refunds').column('saga_id'),
+  ],
+];
+
+/** Opens the customers' accounts; called once when a run's world is built. */
+export function seedAccounts(db: Database, accounts: ReadonlyArray<{ customer: string; balanceCents: number }>): void {
+  const insert = new Prepared(db, q.insertInto('accounts').values({ customer: arg('customer'), initial_cents: arg<number>('balanceCents'), balance_cents: arg<number>('balanceCents') }));
+  db.transaction(() => accounts.forEach((a) => insert.run(a)))();
+}
+
+/** Owns money: charge (one per saga, declined when the balance is too low) and refund (the compensation). */
+export class PaymentService extends Service<PaymentTables> {
+  private readonly findCharge;
+  private readonly findRefund;
+  private readonly insertCharge;
+  private readonly insertRefund;
+  private readonly debit;
+  private readonly credit;
+
+  constructor(db: Database, ctx: EndpointContext) {
+    super('payment', db, ctx, PAYMENT_MIGRATIONS);
+    const q = this.q;
+    const amount = arg<number>('amountCents');
+    // Ordered so that, were there ever two rows for one saga, every run reads the same one.
+    this.findCharge = new Prepared(db, q.selectFrom('charges').select(['id', 'status', 'amount_cents', 'customer', 'reason']).where('saga_id', '=', arg('sagaId')).orderBy('tick').orderBy('id').limit(1));
+    this.findRefund = new Prepared(db, q.selectFrom('refunds').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
+    this.insertCharge = new Prepared(
+      db,
+      q.insertInto('charges').values({
+        id: arg('id'), saga_id: arg('sagaId'), customer: arg('customer'), amount_cents: amount,
+        status: arg<ChargeStatus>('status'), reason: arg<string | null>('reason'), tick: arg<number>('tick'),
+      }),
+    );
+    this.insertRefund = new Prepared(
+      db,
+      q.insertInto('refunds').values({ id: arg('id'), saga_id: arg('sagaId'), charge_id: arg<string | null>('chargeId'), amount_cents: amount, tick: arg<number>('tick') }),
+    );
+    this.debit = new Prepared(db, q.updateTable('accounts').set({ balance_cents: sql`balance_cents - ${amount}` }).where('customer', '=', arg('customer')).where('balance_cents', '>=', amount));
+    this.credit = new Prepared(db, q.updateTable('accounts').set({ balance_cents: sql`balance_cents + ${amount}` }).where('customer', '=', arg('customer')));
+  }
+
+  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
+    const sagaId = message.sagaId;
+    const tick = this.ctx.clock.now();
+    const charge = this.findCharge.get({ sagaId });
+    const refunded = this.findRefund.get({ sagaId }) !== undefined;
+    switch (message.type) {
+      case 'payment.charge': {
+        if (charge) {
+          this.reply(message, charge.status === 'CHARGED' && !refunded, charge.reason ?? (refunded ? 'charge already refunded' : undefined));
+          return 'duplicate';
+        }
+        // A refund that came first means the saga gave up on this step: the late charge must not take money.
+        if (refunded) return this.reply(message, false, 'saga already refunded');
+        const { customer, amountCents } = this.payload(message);
+        let reason: string | null = null;
+        if (failureInjected) reason = 'card declined (injected)';
+        else if (this.debit.run({ customer, amountCents }) !== 1) reason = 'insufficient funds';
+        const status: ChargeStatus = reason === null ? 'CHARGED' : 'DECLINED';
+        this.insertCharge.run({ id: this.ctx.rng.id('ch'), sagaId, customer, amountCents, status, reason, tick });
+        if (reason !== null) return this.reply(message, false, reason);
+        this.note(`charged ${amountCents}`);
+        return this.reply(message, true);
+      }
+      case 'payment.refund': {
+        if (failureInjected) return this.reply(message, false, 'refund failed (injected)');
+        if (refunded) {
+          this.reply(message, true);
+          return 'duplicate';
+        }
+        if (charge?.status === 'CHARGED') {
+          this.credit.run({ customer: charge.customer, amountCents: charge.amount_cents });
+          this.insertRefund.run({ id: this.ctx.rng.id('rf'), sagaId, chargeId: charge.id, amountCents: charge.amount_cents, tick });
+          this.note(`refunded ${charge.amount_cents}`);
+        } else {
+          this.insertRefund.run({ id: this.ctx.rng.id('rf'), sagaId, chargeId: null, amountCents: 0, tick });
+          this.note('nothing charged; refund recorded');
+        }
+        return this.reply(message, true);
+      }
+      default:
+        throw new Error(`payment service cannot handle ${message.type}`);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { ComponentName } from '../chaos/index.js';
+import type { Component } from '../endpoint/index.js';
+import { openDatabase, type Database, type StorageLocation } from '../store/index.js';
+
+/**
+ * Keeps one component's database and, while the component is up, its in-memory object.
+ * A crash drops the object (and with it every cache, timer and pending ack); the database
+ * stays. Files are closed and reopened; an in-memory database is its own disk, so its
+ * handle is kept.
+ */
+export class ComponentHost {
+  private endpoint: Component | null = null;
+  private db: Database | null = null;
+  /** Deliveries handled this tick, acked in the ack phase; a crash forgets them. */
+  acks: number[] = [];
+
+  constructor(
+    readonly name: ComponentName,
+    private readonly location: StorageLocation,
+    private readonly build: (db: Database) => Component,
+  ) {}
+
+  get up(): boolean {
+    return this.endpoint !== null;
+  }
+
+  /** The running component; only call while it is up. */
+  get instance(): Component {
+    if (!this.endpoint) throw new Error(`${this.name} is down`);
+    return this.endpoint;
+  }
+
+  /** The database, opening it if a crash closed it. */
+  database(): Database {
+    this.db ??= openDatabase(this.location);
+    return this.db;
+  }
+
+  start(): void {
+    this.endpoint = this.build(this.database());
+  }
+
+  kill(): void {
+    this.endpoint = null;
+    this.acks = [];
+    if (this.location.kind === 'file') {
+      this.db?.close();
+      this.db = null;
+    }
+  }
+
+  close(): void {
+    this.endpoint = null;
+    this.db?.close();
+    this.db = null;
+  }
+}

@@ -1,0 +1,126 @@
+import { rmSync } from 'node:fs';
+import type { BrokerStats } from '../broker/index.js';
+import { checkWorld, readSnapshot, stockProblems, stockQuery, type InvariantResult, type StockRow, type WorldSnapshot } from '../check/index.js';
+import { COMPONENTS, type ComponentName } from '../chaos/index.js';
+import type { TraceEvent } from '../kernel/index.js';
+import type { Database, Prepared } from '../store/index.js';
+import { World, type WorldOptions } from './world.js';
+
+/** A run: the world, how long faults last, and when to give up waiting for it to settle. */
+export interface SimulationOptions extends WorldOptions {
+  /** Faults (the profile and kill triggers) stop at this tick, or earlier if the world goes idle; then every component is restarted. */
+  readonly faultPhaseTicks: number;
+  /** A run still busy at this tick has failed to settle (a liveness failure). */
+  readonly maxTicks: number;
+}
+
+/** Everything a run produced. */
+export interface RunOutcome {
+  readonly snapshot: WorldSnapshot;
+  readonly invariants: readonly InvariantResult[];
+  readonly digest: string;
+  readonly ticks: number;
+  readonly calmFromTick: number;
+  readonly broker: BrokerStats;
+  readonly duplicatesSkipped: number;
+  /** How many trace events of each kind, and of each kind per actor (`crash:orchestrator`), the run emitted. */
+  readonly eventCounts: Readonly<Record<string, number>>;
+  readonly traceEvents: readonly TraceEvent[];
+}
+
+/**
+ * Runs one world to the end: a fault phase, then a calm phase with every fault off and every
+ * component up, which must settle. Each tick runs five phases (timers, deliver, ack, relay
+ * publish, relay confirm); a kill takes effect between two phases.
+ */
+export function simulate(options: SimulationOptions): RunOutcome {
+  if (options.storage === 'file') rmSync(options.dataDir, { recursive: true, force: true });
+  const world = new World(options);
+  try {
+    const phases = [() => world.fireTimers(), () => world.deliver(), () => world.ack(), () => world.relayPublish(), () => world.relayConfirm()];
+    const stock = new StockWatch();
+    const eventCounts: Record<string, number> = {};
+    world.trace.on((e) => {
+      eventCounts[e.kind] = (eventCounts[e.kind] ?? 0) + 1;
+      const byActor = `${e.kind}:${e.actor}`;
+      eventCounts[byActor] = (eventCounts[byActor] ?? 0) + 1;
+    });
+    let calmFromTick = -1;
+    const enterCalm = (tick: number): void => {
+      world.clock.advanceTo(tick);
+      calmFromTick = tick;
+      world.chaos.enterCalm();
+      world.trace.emit({ kind: 'phase', tick, actor: 'kernel', detail: 'calm: faults off, every component up' });
+      for (const name of world.down()) world.restart(name);
+    };
+    let settled = false;
+    for (;;) {
+      const next = world.nextEventTick();
+      if (calmFromTick < 0 && next >= options.faultPhaseTicks) {
+        // Idle before the fault phase ends: calm starts now; otherwise at the end of the fault phase.
+        enterCalm(next === Infinity ? world.clock.now() : Math.max(world.clock.now(), options.faultPhaseTicks));
+        continue;
+      }
+      if (next === Infinity) {
+        settled = true;
+        break;
+      }
+      if (next > options.maxTicks) break;
+      world.clock.advanceTo(next);
+      for (const phase of phases) {
+        phase();
+        world.applyKills();
+      }
+      stock.check(world);
+    }
+
+    const dbs = Object.fromEntries(COMPONENTS.map((name) => [name, world.host(name).database()])) as Record<ComponentName, Database>;
+    const snapshot = readSnapshot(dbs, world.broker, {
+      settled,
+      pending: settled ? [] : describePending(world),
+      stockViolationDuringRun: stock.firstViolation,
+    });
+    return {
+      snapshot,
+      invariants: checkWorld(snapshot),
+      digest: world.trace.digest(),
+      ticks: world.clock.now(),
+      calmFromTick,
+      broker: { ...world.broker.stats },
+      duplicatesSkipped: world.duplicatesSkipped,
+      eventCounts,
+      traceEvents: world.trace.events(),
+    };
+  } finally {
+    world.close();
+  }
+}
+
+/** Checks stock after every tick, so an imbalance that heals itself later is still caught. */
+class StockWatch {
+  firstViolation: string | null = null;
+  private db: Database | null = null;
+  private query: Prepared<StockRow> | null = null;
+
+  check(world: World): void {
+    if (this.firstViolation !== null) return;
+    const host = world.host('inventory');
+    if (!host.up) return;
+    const db = host.database();
+    if (db !== this.db || !this.query) {
+      this.db = db;
+      this.query = stockQuery(db);
+    }
+    const problems = stockProblems(this.query.all());
+    if (problems.length > 0) this.firstViolation = `tick ${world.clock.now()}: ${problems[0]}`;
+  }
+}
+
+function describePending(world: World): string[] {
+  const pending: string[] = [];
+  const depths = world.broker.depths();
+  for (const [queue, n] of Object.entries(depths)) if (n > 0) pending.push(`${n} messages for ${queue}`);
+  if (world.scheduler.size > 0) pending.push(`${world.scheduler.size} timers`);
+  for (const name of world.down()) pending.push(`${name} down`);
+  return pending;
+}

@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import { Broker, DEFAULT_BROKER_OPTIONS, type Message, type QueueName } from '../broker/index.js';
+import { Chaos, COMPONENTS, type ComponentName, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
+import type { EndpointContext } from '../endpoint/index.js';
+import { forkRng, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
+import { Orchestrator } from '../orchestrator/index.js';
+import {
+  FulfillmentService, InventoryService, NotificationService, OrderService, PaymentService, PLACE_ORDER, seedAccounts, seedStock, type OrderPayload,
+} from '../services/index.js';
+import type { Database, StorageLocation } from '../store/index.js';
+import { ComponentHost } from './component-host.js';
+import { orderAmountCents, type Workload } from './workload.js';
+
+/** How a world is built. */
+export interface WorldOptions {
+  readonly seed: number;
+  readonly storage: 'memory' | 'file';
+  /** Where file storage keeps one database per component. */
+  readonly dataDir: string;
+  readonly workload: Workload;
+  readonly profile: FaultProfile;
+  readonly script: readonly ScriptedFault[];
+  /** Keep every trace event in memory (for --trace); the digest is computed either way. */
+  readonly keepTrace: boolean;
+}
+
+/**
+ * The shop in one process: a broker, five services and an orchestrator, each on its own
+ * database, a client that places the workload's orders, and the chaos layer. The simulation
+ * drives it one phase at a time; a kill lands between two phases.
+ */
+export class World {
+  readonly clock = new VirtualClock();
+  readonly scheduler = new Scheduler();
+  readonly trace: Trace;
+  readonly broker: Broker;
+  readonly chaos: Chaos;
+  readonly hosts: ReadonlyMap<ComponentName, ComponentHost>;
+  /** Messages skipped because their id or business key had been handled before. */
+  duplicatesSkipped = 0;
+  private readonly clientRng: Rng;
+  /** Orders the client has placed but the broker has not yet confirmed. */
+  private clientOutbox: Message[] = [];
+  private kills: Array<{ component: ComponentName; downTicks: number }> = [];
+
+  constructor(readonly options: WorldOptions) {
+    const { seed } = options;
+    this.trace = new Trace({ keep: options.keepTrace });
+    this.chaos = new Chaos({
+      profile: options.profile, script: options.script, rng: forkRng(seed, 'chaos'), clock: this.clock, trace: this.trace,
+      kill: (component, downTicks) => this.kills.push({ component, downTicks }),
+    });
+    this.broker = new Broker(this.trace, this.chaos, DEFAULT_BROKER_OPTIONS);
+    this.clientRng = forkRng(seed, 'client');
+    const context = (name: ComponentName): EndpointContext => ({ clock: this.clock, rng: forkRng(seed, name), trace: this.trace, faults: this.chaos });
+    const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
+    const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
+    const timers = { at: (tick: number, fire: () => void) => this.scheduler.at(tick, 'orchestrator', fire) };
+    const builders: Record<ComponentName, (db: Database) => ComponentHost['instance']> = {
+      orchestrator: (db) => new Orchestrator(db, ctx('orchestrator'), timers),
+      order: (db) => new OrderService(db, ctx('order')),
+      inventory: (db) => new InventoryService(db, ctx('inventory')),
+      payment: (db) => new PaymentService(db, ctx('payment')),
+      fulfillment: (db) => new FulfillmentService(db, ctx('fulfillment')),
+      notification: (db) => new NotificationService(db, ctx('notification')),
+    };
+    this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), builders[name])]));
+    for (const host of this.hosts.values()) host.start();
+    seedStock(this.host('inventory').database(), options.workload.stock);
+    seedAccounts(this.host('payment').database(), options.workload.customers);
+    this.scheduleOrders();
+  }
+
+  host(name: ComponentName): ComponentHost {
+    return this.hosts.get(name)!;
+  }
+
+  /** Phase 1: due timers fire, unacked deliveries whose visibility timeout passed go back to their queue. */
+  fireTimers(): void {
+    const now = this.clock.now();
+    this.scheduler.fireDue(now);
+    this.broker.expireUnacked(now);
+  }
+
+  /** Phase 2: every ready message goes to its consumer, which handles it in one local transaction. */
+  deliver(): void {
+    const now = this.clock.now();
+    for (const delivery of this.broker.takeReady(now, this.isUp)) {
+      const host = this.host(delivery.message.queue);
+      const { message } = delivery;
+      try {
+        if (host.instance.handle(message) === 'duplicate') this.duplicatesSkipped++;
+        host.acks.push(delivery.token);
+      } catch (error) {
+        // The transaction rolled back; without an ack the message comes back after the visibility timeout.
+        const why = error instanceof Error ? error.message : String(error);
+        this.trace.emit({ kind: 'reject', tick: now, actor: host.name, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: why });
+      }
+    }
+  }
+
+  /** Phase 3: consumers acknowledge what they handled. */
+  ack(): void {
+    const now = this.clock.now();
+    for (const host of this.hosts.values()) {
+      for (const token of host.acks) this.broker.ack(token, now);
+      host.acks = [];
+    }
+  }
+
+  /** Phase 4: outbox relays (and the client) publish; unconfirmed publishes are retried next tick. */
+  relayPublish(): void {
+    const now = this.clock.now();
+    const unconfirmed = this.clientOutbox.filter((m) => !this.broker.publish(m, now, 'client'));
+    this.clientOutbox = unconfirmed;
+    for (const host of this.hosts.values()) {
+      if (host.up) host.instance.relayPublish((m) => this.broker.publish(m, now, host.name));
+    }
+  }
+
+  /** Phase 5: relays mark what the broker confirmed as sent. */
+  relayConfirm(): void {
+    for (const host of this.hosts.values()) if (host.up) host.instance.relayConfirm();
+  }
+
+  /** Carries out the kills the chaos layer asked for during the last phase. */
+  applyKills(): void {
+    const kills = this.kills;
+    this.kills = [];
+    for (const { component, downTicks } of kills) {
+      const host = this.host(component);
+      if (!host.up) continue;
+      const now = this.clock.now();
+      host.kill();
+      this.scheduler.cancelOwner(component);
+      this.broker.releaseQueue(component, now);
+      this.trace.emit({ kind: 'crash', tick: now, actor: component, detail: `down for ${downTicks} ticks` });
+      this.scheduler.at(now + downTicks, 'chaos', () => this.restart(component));
+    }
+  }
+
+  /** Brings a crashed component back from its database. */
+  restart(component: ComponentName): void {
+    const host = this.host(component);
+    if (host.up) return;
+    host.start();
+    this.trace.emit({ kind: 'restart', tick: this.clock.now(), actor: component });
+  }
+
+  /** The earliest tick with anything to do, or Infinity when the world is idle. */
+  nextEventTick(): number {
+    const now = this.clock.now();
+    let next = Math.min(this.scheduler.nextDueTick(), this.broker.nextEventTick(this.isUp));
+    if (this.clientOutbox.length > 0) next = Math.min(next, now + 1);
+    for (const host of this.hosts.values()) if (host.up && host.instance.relayPending) next = Math.min(next, now + 1);
+    return next;
+  }
+
+  /** Components that are down now. */
+  down(): ComponentName[] {
+    return [...this.hosts.values()].filter((h) => !h.up).map((h) => h.name);
+  }
+
+  close(): void {
+    for (const host of this.hosts.values()) host.close();
+  }
+
+  private readonly isUp = (queue: QueueName): boolean => this.host(queue).up;
+
+  private location(name: ComponentName): StorageLocation {
+    return this.options.storage === 'memory' ? { kind: 'memory' } : { kind: 'file', path: join(this.options.dataDir, `${name}.db`) };
+  }
+
+  /** The client places each order at its tick, straight onto the broker, retrying until the broker takes it. */
+  private scheduleOrders(): void {
+    const { workload } = this.options;
+    for (const order of workload.orders) {
+      const payload: OrderPayload = { orderId: order.orderId, customer: order.customer, sku: order.sku, qty: order.qty, amountCents: orderAmountCents(workload, order) };
+      this.scheduler.at(order.atTick, 'client', () => {
+        this.clientOutbox.push({ id: this.clientRng.id('msg'), queue: 'orchestrator', type: PLACE_ORDER, sagaId: order.orderId, body: JSON.stringify(payload) });
+      });
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { newSaga, PLACE_ORDER_SAGA, SagaStatus, transition, type SagaEvent, type SagaState } from '../../src/orchestrator/index.js';
+
+const def = PLACE_ORDER_SAGA;
+const payload = { orderId: 'order-1', customer: 'c', sku: 'SKU-A', qty: 1, amountCents: 100 };
+const steps = def.steps;
+
+/** Feeds events one after another, collecting every command type sent. */
+function drive(events: SagaEvent[], start: SagaState = newSaga('saga-1', payload)) {
+  let saga = start;
+  let now = 0;
+  const sent: string[] = [];
+  const deadLetters: string[] = [];
+  for (const event of events) {
+    if (event.kind === 'deadline') now = saga.deadlineTick ?? now;
+    const t = transition(def, saga, event, now);
+    saga = t.saga;
+    sent.push(...t.commands.map((c) => c.type));
+    deadLetters.push(...t.deadLetters.map((d) => d.command));
+  }
+  return { saga, sent, deadLetters };
+}
+
+const done = (command: string): SagaEvent => ({ kind: 'reply', command, ok: true });
+const failed = (command: string): SagaEvent => ({ kind: 'reply', command, ok: false, reason: 'no' });
+const deadline: SagaEvent = { kind: 'deadline' };
+
+describe('transition', () => {
+  it('runs the steps in order and completes, then confirms the order and commits the stock', () => {
+    const { saga, sent } = drive([{ kind: 'start' }, ...steps.map((s) => done(s.command))]);
+    expect(saga.status).toBe(SagaStatus.Completed);
+    expect(sent).toEqual([...steps.map((s) => s.command), 'inventory.commit', 'order.confirm']);
+    expect(saga.deadlineTick).toBeNull();
+  });
+
+  it('on a failure at step N compensates steps N-1..1 in reverse order, not step N itself', () => {
+    const { saga, sent } = drive([
+      { kind: 'start' }, done('order.create'), done('inventory.reserve'), done('payment.charge'), failed('fulfillment.schedule'),
+      done('payment.refund'), done('inventory.release'), done('order.cancel'),
+    ]);
+    expect(sent.slice(4)).toEqual(['payment.refund', 'inventory.release', 'order.cancel']);
+    expect(saga.status).toBe(SagaStatus.Compensated);
+  });
+
+  it('a failure at the first step has nothing to undo', () => {
+    const { saga, sent } = drive([{ kind: 'start' }, failed('order.create')]);
+    expect(saga.status).toBe(SagaStatus.Compensated);
+    expect(sent).toEqual(['order.create']);
+  });
+
+  it('retries a silent step with backoff, then gives up and compensates it too', () => {
+    const attempts = steps[0]!.retry.maxAttempts;
+    const events: SagaEvent[] = [{ kind: 'start' }, done('order.create'), done('inventory.reserve')];
+    for (let i = 1; i < attempts; i++) events.push(deadline, deadline); // timeout, then end of backoff → resend
+    events.push(deadline); // the last timeout: give up
+    const { saga, sent } = drive(events);
+    expect(sent.filter((c) => c === 'payment.charge')).toHaveLength(attempts);
+    expect(saga.status).toBe(SagaStatus.Compensating);
+    // The charge may have happened without an answer, so it is refunded before anything else.
+    expect(sent.at(-1)).toBe('payment.refund');
+  });
+
+  it('waits longer before each retry', () => {
+    let saga = drive([{ kind: 'start' }]).saga;
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const timedOut = transition(def, saga, deadline, saga.deadlineTick!).saga;
+      waits.push(timedOut.deadlineTick! - saga.deadlineTick!);
+      saga = transition(def, timedOut, deadline, timedOut.deadlineTick!).saga;
+    }
+    expect(waits[1]).toBeGreaterThan(waits[0]!);
+    expect(waits[2]).toBeGreaterThan(waits[1]!);
+  });
+
+  it('retries a failing compensation until it succeeds', () => {
+    const { saga, sent } = drive([
+      { kind: 'start' }, done('order.create'), done('inventory.reserve'), failed('payment.charge'),
+      failed('inventory.release'), deadline, failed('inventory.release'), deadline, done('inventory.release'), done('order.cancel'),
+    ]);
+    expect(sent.filter((c) => c === 'inventory.release')).toHaveLength(3);
+    expect(saga.status).toBe(SagaStatus.Compensated);
+  });
+
+  it('parks a compensation that keeps failing, finishes the rest, and ends FAILED', () => {
+    const cap = steps[1]!.compensationRetry.maxAttempts;
+    const events: SagaEvent[] = [{ kind: 'start' }, done('order.create'), done('inventory.reserve'), failed('payment.charge')];
+    for (let i = 1; i < cap; i++) events.push(failed('inventory.release'), deadline);
+    events.push(failed('inventory.release'), done('order.cancel'));
+    const { saga, sent, deadLetters } = drive(events);
+    expect(deadLetters).toEqual(['inventory.release']);
+    expect(sent.at(-1)).toBe('order.cancel');
+    expect(saga.status).toBe(SagaStatus.Failed);
+  });
+
+  it('undoes a success that arrives after the saga gave up on the step', () => {
+    const attempts = steps[2]!.retry.maxAttempts;
+    const events: SagaEvent[] = [{ kind: 'start' }, done('order.create'), done('inventory.reserve')];
+    for (let i = 1; i < attempts; i++) events.push(deadline, deadline);
+    events.push(deadline, done('payment.refund'), done('inventory.release'), done('order.cancel'));
+    const before = drive(events);
+    expect(before.saga.status).toBe(SagaStatus.Compensated);
+    const late = transition(def, before.saga, done('payment.charge'), 10_000);
+    expect(late.commands.map((c) => c.type)).toEqual(['payment.refund']);
+    expect(late.saga.status).toBe(SagaStatus.Compensated);
+  });
+
+  it('ignores a stale reply and a duplicate start', () => {
+    const running = drive([{ kind: 'start' }, done('order.create')]).saga;
+    const stale = transition(def, running, done('order.create'), 5);
+    expect(stale.commands).toEqual([]);
+    expect(stale.saga).toEqual(running);
+    expect(transition(def, running, { kind: 'start' }, 5).commands).toEqual([]);
+  });
+
+  it('never gives up on the irreversible last step because of silence', () => {
+    let saga = drive([{ kind: 'start' }, ...steps.slice(0, -1).map((s) => done(s.command))]).saga;
+    for (let i = 0; i < 50; i++) saga = transition(def, saga, deadline, saga.deadlineTick!).saga;
+    expect(saga.status).toBe(SagaStatus.Running);
+    expect(saga.step).toBe(steps.length - 1);
+  });
+
+  it('is pure: the same state and event give the same result', () => {
+    const saga = drive([{ kind: 'start' }, done('order.create')]).saga;
+    expect(transition(def, saga, done('inventory.reserve'), 7)).toEqual(transition(def, saga, done('inventory.reserve'), 7));
+  });
+});
