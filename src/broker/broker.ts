@@ -25,6 +25,8 @@ interface Ready {
   readonly seq: number;
   /** Hand-overs so far; a dropped hand-over does not count, the consumer never saw it. */
   readonly attempts: number;
+  /** A copy made by a duplicate fault; copies are not duplicated again, or one fault would multiply without end. */
+  readonly copy: boolean;
 }
 
 interface InFlight {
@@ -105,7 +107,7 @@ export class Broker {
       const fault = this.faults.onDeliver(message, now);
       if (fault.kind === 'delay') {
         this.stats.delayed++;
-        this.enqueue(message, now + fault.ticks, ready.attempts);
+        this.enqueue(message, now + fault.ticks, ready.attempts, ready.copy);
         this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `delivery delayed ${fault.ticks}` });
         continue;
       }
@@ -116,8 +118,8 @@ export class Broker {
         this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: 'delivery dropped' });
         continue;
       }
-      if (fault.kind === 'duplicate') {
-        for (let c = 0; c < fault.copies; c++) this.enqueue(message, now + 1, 0);
+      if (fault.kind === 'duplicate' && !ready.copy) {
+        for (let c = 0; c < fault.copies; c++) this.enqueue(message, now + 1, 0, true);
         this.stats.duplicated += fault.copies;
         this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `duplicated x${fault.copies}` });
       }
@@ -179,8 +181,8 @@ export class Broker {
     return this.dead;
   }
 
-  private enqueue(message: Message, readyTick: number, attempts: number): void {
-    this.queues.get(message.queue)!.push({ message, readyTick, seq: this.seq++, attempts });
+  private enqueue(message: Message, readyTick: number, attempts: number, copy = false): void {
+    this.queues.get(message.queue)!.push({ message, readyTick, seq: this.seq++, attempts, copy });
   }
 
   private returnToQueue(entry: InFlight, now: number, why: string): void {
@@ -192,7 +194,7 @@ export class Broker {
       return;
     }
     this.stats.redelivered++;
-    this.enqueue(message, now + 1, attempts);
+    this.enqueue(message, now + 1, attempts, entry.ready.copy);
     this.trace.emit({ kind: 'redeliver', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: why });
   }
 }

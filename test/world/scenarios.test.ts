@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../scenarios/index.js';
+import { FAULT_PROFILES } from '../../src/chaos/index.js';
+import { runScenario } from '../../src/scenario/index.js';
+
+const SEEDS = [1, 2, 3, 7, 42, 1234, 99_999, 4_294_967_295];
+
+describe.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
+  it.each(SEEDS)('holds every invariant and expectation with seed %i', (seed) => {
+    const { result } = runScenario({ scenario, seed, storage: 'memory' });
+    const failures = [...result.invariants, ...result.expectations].filter((r) => !r.ok);
+    expect(failures).toEqual([]);
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('determinism', () => {
+  const crash = SCENARIOS.find((s) => s.name === 'crash-mid-payment')!;
+
+  it('the same seed gives the same digest and byte-identical JSON, run after run and with either storage', () => {
+    const json = (storage: 'memory' | 'file') =>
+      JSON.stringify(runScenario({ scenario: crash, seed: 11, storage, dataRoot: '.saga/test-runs' }).result);
+    const first = json('memory');
+    expect(json('memory')).toBe(first);
+    expect(json('file')).toBe(first);
+  });
+
+  it('different seeds give different runs', () => {
+    const digest = (seed: number) => runScenario({ scenario: crash, seed, storage: 'memory' }).result.digest;
+    expect(digest(1)).not.toBe(digest(2));
+  });
+
+  it('keeping the trace does not change the digest', () => {
+    const run = (keepTrace: boolean) => runScenario({ scenario: crash, seed: 5, storage: 'memory', keepTrace });
+    const kept = run(true);
+    expect(kept.outcome.traceEvents.length).toBeGreaterThan(0);
+    expect(kept.result.digest).toBe(run(false).result.digest);
+  });
+
+  it('stays consistent and deterministic under a seeded fault profile on top', () => {
+    for (const profile of Object.values(FAULT_PROFILES)) {
+      const run = () => runScenario({ scenario: crash, seed: 21, storage: 'memory', profile, overrides: { orders: 8 } }).result;
+      const a = run();
+      expect([...a.invariants, ...a.expectations].filter((r) => !r.ok), profile.name).toEqual([]);
+      expect(run().digest).toBe(a.digest);
+    }
+  });
+});
+
+describe('the scenarios show what they claim', () => {
+  it('duplicate-delivery: one charge, and the duplicate skipped in the trace', () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'duplicate-delivery')!;
+    const { result, outcome } = runScenario({ scenario, seed: 4, storage: 'memory', keepTrace: true });
+    expect(result.services.payment.charges).toBe(1);
+    expect(outcome.traceEvents.some((e) => e.kind === 'skip' && e.actor === 'payment' && e.type === 'payment.charge')).toBe(true);
+  });
+
+  it('crash-mid-payment: the orchestrator dies after the charge is published, before its reply is handled', () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'crash-mid-payment')!;
+    const { outcome } = runScenario({ scenario, seed: 4, storage: 'memory', keepTrace: true });
+    const lines = outcome.traceEvents;
+    const crash = lines.findIndex((e) => e.kind === 'crash' && e.actor === 'orchestrator');
+    const charge = lines.findIndex((e) => e.kind === 'publish' && e.type === 'payment.charge');
+    const reply = lines.findIndex((e) => e.kind === 'handle' && e.actor === 'orchestrator' && e.type === 'payment.charge.done');
+    expect(charge).toBeGreaterThanOrEqual(0);
+    expect(crash).toBeGreaterThan(charge);
+    expect(reply).toBeGreaterThan(crash);
+    expect(lines.some((e) => e.kind === 'restart' && e.actor === 'orchestrator')).toBe(true);
+  });
+
+  it('payment-declined: the stock comes back and nothing is charged', () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'payment-declined')!;
+    const { result } = runScenario({ scenario, seed: 4, storage: 'memory' });
+    expect(result.services.payment.charges).toBe(0);
+    expect(result.services.order.CANCELLED).toBe(result.sagas.length);
+    expect(result.services.inventory.reservations.RELEASED).toBe(result.sagas.length);
+  });
+});
