@@ -1,0 +1,36 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../src/broker/index.js';
+import { OrderService } from '../../src/services/index.js';
+import { message, testContext } from '../helpers.js';
+
+describe('outbox relay', () => {
+  it('keeps a row the broker did not confirm and publishes it again next time', () => {
+    const db = new BetterSqlite3(':memory:');
+    const service = new OrderService(db, testContext());
+    service.handle(message('order', 'order.create'));
+    const seen: Message[] = [];
+    service.relayPublish((m) => (seen.push(m), false));
+    service.relayConfirm();
+    expect(service.relayPending).toBe(true);
+    service.relayPublish((m) => (seen.push(m), true));
+    service.relayConfirm();
+    expect(service.relayPending).toBe(false);
+    expect(seen.map((m) => m.id)).toEqual([seen[0]!.id, seen[0]!.id]);
+  });
+
+  it('after a crash between publish and confirm, the restarted relay publishes the same message (same id) again', () => {
+    const db = new BetterSqlite3(':memory:');
+    const before = new OrderService(db, testContext());
+    before.handle(message('order', 'order.create'));
+    const first: Message[] = [];
+    before.relayPublish((m) => (first.push(m), true));
+    // Crash: the confirmation was only in memory.
+    const after = new OrderService(db, testContext());
+    const again: Message[] = [];
+    after.relayPublish((m) => (again.push(m), true));
+    after.relayConfirm();
+    expect(again).toEqual(first);
+    expect((db.prepare('select count(*) n from outbox where sent = 0').get() as { n: number }).n).toBe(0);
+  });
+});
