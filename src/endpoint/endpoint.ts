@@ -1,5 +1,5 @@
 import type { Message, QueueName } from '../broker/index.js';
-import type { Clock, Rng, Trace } from '../kernel/index.js';
+import type { Clock, Rng, Trace, TraceEvent } from '../kernel/index.js';
 import { arg, migrate, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import type { Selectable } from 'kysely';
 import { ENDPOINT_MIGRATION, type EndpointTables, type OutboxTable } from './endpoint-tables.js';
@@ -42,18 +42,19 @@ export interface Component {
  */
 export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> implements Component {
   protected readonly q = queryBuilder<Tables>();
-  private readonly e = queryBuilder<EndpointTables>();
-  private readonly inboxHas;
   private readonly inboxAdd;
   private readonly outboxAdd;
   private readonly outboxUnsent;
   private readonly outboxMarkSent;
   private readonly handleInTransaction;
-  private readonly markSentInTransaction;
-  /** Outbox rows the broker confirmed, waiting to be marked sent (lost in a crash: they are then published again). */
-  private confirmed: number[] = [];
-  /** Whether the outbox may hold unsent rows; true after a restart until the relay has looked. */
-  private maybeUnsent = true;
+  /** Unsent outbox rows in order, as committed; null after a (re)start until the relay reads them back. */
+  private unsent: OutboxRow[] | null = null;
+  /** The highest outbox seq the broker confirmed, and the highest recorded as sent (lost in a crash: those rows are published again). */
+  private confirmedUpTo = 0;
+  private recordedUpTo = 0;
+  /** What the transaction in progress wrote to the outbox, and what it wants done once it commits. */
+  private staged: OutboxRow[] = [];
+  private onCommit: Array<() => void> = [];
   /** The detail the current handler gave for the trace. */
   private detail: string | undefined;
 
@@ -64,26 +65,31 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     migrations: readonly Migration[],
   ) {
     migrate(db, [ENDPOINT_MIGRATION, ...migrations]);
-    const e = this.e;
-    this.inboxHas = new Prepared(db, e.selectFrom('inbox').select('message_id').where('message_id', '=', arg('id')));
-    this.inboxAdd = new Prepared(db, e.insertInto('inbox').values({ message_id: arg('id'), type: arg('type'), tick: arg<number>('tick') }));
+    const e = queryBuilder<EndpointTables>();
+    // One statement both checks and records the message id: no row inserted means it was seen before.
+    this.inboxAdd = new Prepared(db, e.insertInto('inbox').values({ message_id: arg('id'), type: arg('type'), tick: arg<number>('tick') }).onConflict((oc) => oc.doNothing()));
     this.outboxAdd = new Prepared(
       db,
       e.insertInto('outbox').values({ id: arg('id'), queue: arg('queue'), type: arg('type'), saga_id: arg('sagaId'), body: arg('body'), sent: 0 }),
     );
     this.outboxUnsent = new Prepared(db, e.selectFrom('outbox').selectAll().where('sent', '=', 0).orderBy('seq'));
-    this.outboxMarkSent = new Prepared(db, e.updateTable('outbox').set({ sent: 1 }).where('seq', '=', arg<number>('seq')));
-    this.handleInTransaction = db.transaction((message: Message): HandleOutcome => {
-      if (this.inboxHas.get({ id: message.id })) return 'duplicate';
-      this.inboxAdd.run({ id: message.id, type: message.type, tick: this.ctx.clock.now() });
+    this.outboxMarkSent = new Prepared(db, e.updateTable('outbox').set({ sent: 1 }).where('sent', '=', 0).where('seq', '<=', arg<number>('seq')));
+    this.handleInTransaction = this.transaction((message: Message): HandleOutcome => {
+      const now = this.ctx.clock.now();
+      const base = { tick: now, actor: this.name, type: message.type, msgId: message.id, sagaId: message.sagaId };
       this.detail = undefined;
-      const fault = this.ctx.faults.commandFault(this.name, message);
-      if (fault === 'throw') throw new InjectedHandlerCrash(this.name, message);
-      if (this.apply(message, fault === 'fail') === 'duplicate') return 'duplicate';
-      return 'handled';
-    });
-    this.markSentInTransaction = db.transaction((seqs: readonly number[]) => {
-      for (const seq of seqs) this.outboxMarkSent.run({ seq });
+      let outcome: HandleOutcome = 'duplicate';
+      if (this.inboxAdd.run({ id: message.id, type: message.type, tick: now }) === 0) {
+        this.detail = 'message id already in inbox';
+      } else {
+        const fault = this.ctx.faults.commandFault(this.name, message);
+        if (fault === 'throw') throw new InjectedHandlerCrash(this.name, message);
+        outcome = this.apply(message, fault === 'fail') === 'duplicate' ? 'duplicate' : 'handled';
+      }
+      const event: TraceEvent = { ...base, kind: outcome === 'duplicate' ? 'skip' : 'handle', detail: this.detail };
+      // First in line, so the timeline shows the handling before anything it caused.
+      this.onCommit.unshift(() => this.ctx.trace.emit(event));
+      return outcome;
     });
   }
 
@@ -93,36 +99,31 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
    * A throwing effect rolls everything back and the message stays unacked.
    */
   handle(message: Message): HandleOutcome {
-    const outcome = this.handleInTransaction(message);
-    const now = this.ctx.clock.now();
-    if (outcome === 'duplicate') {
-      this.ctx.trace.emit({ kind: 'skip', tick: now, actor: this.name, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: this.detail ?? 'message id already in inbox' });
-    } else {
-      this.ctx.trace.emit({ kind: 'handle', tick: now, actor: this.name, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: this.detail });
-    }
-    return outcome;
+    return this.handleInTransaction(message);
   }
 
-  /** Publishes every unsent outbox row in order; rows the broker did not confirm stay for the next tick. */
+  /** Publishes unsent outbox rows in order, stopping at the first the broker does not confirm: it is retried next tick, and order is kept. */
   relayPublish(publish: (message: Message) => boolean): void {
-    if (!this.maybeUnsent) return;
-    this.maybeUnsent = false;
-    for (const row of this.outboxUnsent.all()) {
-      if (publish(toMessage(row))) this.confirmed.push(row.seq);
-      else this.maybeUnsent = true;
+    const unsent = (this.unsent ??= this.outboxUnsent.all().map(toOutboxRow));
+    let published = 0;
+    for (const row of unsent) {
+      if (!publish(row.message)) break;
+      this.confirmedUpTo = row.seq;
+      published++;
     }
+    unsent.splice(0, published);
   }
 
-  /** Marks the confirmed rows sent, in one local transaction. */
+  /** Records what the broker confirmed as sent, in one statement (its own local transaction). */
   relayConfirm(): void {
-    if (this.confirmed.length === 0) return;
-    this.markSentInTransaction(this.confirmed);
-    this.confirmed = [];
+    if (this.confirmedUpTo === this.recordedUpTo) return;
+    this.outboxMarkSent.run({ seq: this.confirmedUpTo });
+    this.recordedUpTo = this.confirmedUpTo;
   }
 
   /** True while the relay has work: unsent rows to publish or confirmations to record. */
   get relayPending(): boolean {
-    return this.maybeUnsent || this.confirmed.length > 0;
+    return this.unsent === null || this.unsent.length > 0 || this.confirmedUpTo !== this.recordedUpTo;
   }
 
   /**
@@ -132,10 +133,37 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
    */
   protected abstract apply(message: Message, failureInjected: boolean): HandleOutcome | void;
 
+  /**
+   * Wraps `fn` in a local transaction. Outbox rows it writes reach the relay, and the
+   * callbacks it registers with `afterCommit` run, only if it commits.
+   */
+  protected transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    const tx = this.db.transaction(fn);
+    return (...args: A): R => {
+      this.staged = [];
+      this.onCommit = [];
+      try {
+        const result = tx(...args);
+        this.unsent?.push(...this.staged);
+        for (const f of this.onCommit) f();
+        return result;
+      } finally {
+        this.staged = [];
+        this.onCommit = [];
+      }
+    };
+  }
+
+  /** Runs `f` once the current transaction has committed (trace events, timers). */
+  protected afterCommit(f: () => void): void {
+    this.onCommit.push(f);
+  }
+
   /** Writes a message (its body already JSON) to the outbox, inside the current transaction. */
   protected send(queue: QueueName, type: string, sagaId: string, bodyJson: string): void {
-    this.outboxAdd.run({ id: this.ctx.rng.id('msg'), queue, type, sagaId, body: bodyJson });
-    this.maybeUnsent = true;
+    const message: Message = { id: this.ctx.rng.id('msg'), queue, type, sagaId, body: bodyJson };
+    const seq = this.outboxAdd.insert({ id: message.id, queue, type, sagaId, body: bodyJson });
+    this.staged.push({ seq, message });
   }
 
   /** A few words for the timeline about what the effect did. */
@@ -144,8 +172,14 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   }
 }
 
-function toMessage(row: Selectable<OutboxTable>): Message {
-  return { id: row.id, queue: row.queue as QueueName, type: row.type, sagaId: row.saga_id, body: row.body };
+/** An outbox row as the relay holds it. */
+interface OutboxRow {
+  readonly seq: number;
+  readonly message: Message;
+}
+
+function toOutboxRow(row: Selectable<OutboxTable>): OutboxRow {
+  return { seq: row.seq, message: { id: row.id, queue: row.queue as QueueName, type: row.type, sagaId: row.saga_id, body: row.body } };
 }
 
 /** The error a handler throws when the chaos layer makes it crash; the message is not acked. */

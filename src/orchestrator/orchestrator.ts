@@ -27,8 +27,6 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
   private readonly insertLog;
   private readonly insertDeadLetter;
   private readonly onDeadlineInTransaction;
-  /** Trace events and timers of the transaction in progress; they take effect only once it commits. */
-  private afterCommit: Array<() => void> = [];
 
   constructor(
     db: Database,
@@ -54,17 +52,13 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
       db,
       q.insertInto('dead_letters').values({ saga_id: arg('id'), step: arg<number>('step'), command: arg('command'), reason: arg('reason'), tick: arg<number>('tick') }),
     );
-    this.onDeadlineInTransaction = db.transaction((sagaId: string, version: number, dueTick: number) => {
+    this.onDeadlineInTransaction = this.transaction((sagaId: string, version: number, dueTick: number) => {
       const saga = this.load(sagaId);
       // A timer armed for an earlier state is stale: the saga has moved on since.
       if (!saga || saga.version !== version || saga.deadlineTick !== dueTick) return;
       this.apply1(saga, { kind: 'deadline' }, false);
     });
     this.rearmTimers(db);
-  }
-
-  override handle(message: Message): HandleOutcome {
-    return this.committing(() => super.handle(message));
   }
 
   protected apply(message: Message): HandleOutcome | void {
@@ -100,18 +94,18 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
     for (const c of commands) this.send(c.service, c.type, saga.id, body);
 
     const event1: TraceEvent = { kind: 'saga', tick: now, actor: 'orchestrator', sagaId: saga.id, detail: `${saga.status} ${this.def.steps[saga.step]!.name}: ${log.join('; ')}` };
-    this.afterCommit.push(() => this.ctx.trace.emit(event1));
+    this.afterCommit(() => this.ctx.trace.emit(event1));
     for (const d of deadLetters) {
-      this.afterCommit.push(() => this.ctx.trace.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason }));
+      this.afterCommit(() => this.ctx.trace.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason }));
     }
     if (saga.deadlineTick !== null && saga.version !== before.version) {
       const { id, version, deadlineTick } = saga;
-      this.afterCommit.push(() => this.arm(id, version, deadlineTick));
+      this.afterCommit(() => this.arm(id, version, deadlineTick));
     }
   }
 
   private arm(sagaId: string, version: number, dueTick: number): void {
-    this.timers.at(dueTick, () => this.committing(() => this.onDeadlineInTransaction(sagaId, version, dueTick)));
+    this.timers.at(dueTick, () => this.onDeadlineInTransaction(sagaId, version, dueTick));
   }
 
   /** After a restart: every saga still waiting gets its timer back from the deadline it persisted. */
@@ -121,17 +115,6 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
       this.q.selectFrom('sagas').select(['id', 'version', 'deadline_tick']).where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating]).where('deadline_tick', 'is not', null).orderBy('deadline_tick').orderBy('id'),
     );
     for (const s of waiting.all()) this.arm(s.id, s.version, s.deadline_tick!);
-  }
-
-  /** Runs a transaction, then the trace events and timers it queued; a rolled-back one leaves none. */
-  private committing<T>(run: () => T): T {
-    try {
-      const result = run();
-      for (const f of this.afterCommit) f();
-      return result;
-    } finally {
-      this.afterCommit = [];
-    }
   }
 
   private load(id: string): SagaState | null {

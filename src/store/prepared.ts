@@ -33,6 +33,11 @@ export class Prepared<Row> {
     return this.statement.run(...this.bind(args)).changes;
   }
 
+  /** Runs an insert; returns the new row's rowid. */
+  insert(args: Readonly<Record<string, SqlValue>> = {}): number {
+    return Number(this.statement.run(...this.bind(args)).lastInsertRowid);
+  }
+
   get(args: Readonly<Record<string, SqlValue>> = {}): Row | undefined {
     return this.statement.get(...this.bind(args)) as Row | undefined;
   }
