@@ -88,8 +88,9 @@ export const noOrphanReservation: Invariant = {
     for (const s of w.stock) {
       if ((held.get(s.sku) ?? 0) !== s.reserved) problems.push(`${s.sku}: ${s.reserved} reserved in stock but reservations hold ${held.get(s.sku) ?? 0}`);
     }
+    const sold = new Set(w.reservations.filter((r) => r.status === 'COMMITTED').map((r) => r.sagaId));
     for (const s of w.sagas) {
-      if (s.status === Completed && !w.reservations.some((r) => r.sagaId === s.id && r.status === 'COMMITTED')) problems.push(`saga ${short(s.id)} COMPLETED but sold nothing`);
+      if (s.status === Completed && !sold.has(s.id)) problems.push(`saga ${short(s.id)} COMPLETED but sold nothing`);
     }
     return verdict(this.name, problems, `${w.reservations.length} reservations accounted for`);
   },
@@ -125,11 +126,19 @@ export const moneyConserved: Invariant = {
   check(w) {
     const problems: string[] = [];
     const byCharge = new Map(w.charges.map((c) => [c.id, c]));
+    const charged = new Map<string, number>();
+    const refunded = new Map<string, number>();
+    const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+    for (const c of w.charges) if (c.status === 'CHARGED') add(charged, c.customer, c.amountCents);
+    for (const r of w.refunds) {
+      const customer = r.chargeId === null ? undefined : byCharge.get(r.chargeId)?.customer;
+      if (customer !== undefined) add(refunded, customer, r.amountCents);
+    }
     for (const a of w.accounts) {
-      const charged = w.charges.filter((c) => c.customer === a.customer && c.status === 'CHARGED').reduce((n, c) => n + c.amountCents, 0);
-      const refunded = w.refunds.filter((r) => r.chargeId !== null && byCharge.get(r.chargeId)?.customer === a.customer).reduce((n, r) => n + r.amountCents, 0);
-      if (a.balanceCents !== a.initialCents - charged + refunded) {
-        problems.push(`${a.customer}: balance ${a.balanceCents} ≠ ${a.initialCents} − ${charged} + ${refunded}`);
+      const out = charged.get(a.customer) ?? 0;
+      const back = refunded.get(a.customer) ?? 0;
+      if (a.balanceCents !== a.initialCents - out + back) {
+        problems.push(`${a.customer}: balance ${a.balanceCents} ≠ ${a.initialCents} − ${out} + ${back}`);
       }
       if (a.balanceCents < 0) problems.push(`${a.customer}: negative balance ${a.balanceCents}`);
     }

@@ -56,8 +56,7 @@ export class Trace {
   }
 
   emit(event: TraceEvent): void {
-    this.hash.update(formatTraceEvent(event));
-    this.hash.update('\n');
+    this.hash.update(formatTraceEvent(event) + '\n');
     this.count++;
     this.kept?.push(event);
     this.emitter.emit('event', event);

@@ -27,6 +27,13 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
   private readonly insertLog;
   private readonly insertDeadLetter;
   private readonly onDeadlineInTransaction;
+  /**
+   * Committed state of the sagas still running, and the version each one's timer was armed
+   * for: memory that spares a read per reply and a transaction per stale timer. A crash
+   * forgets both; they are rebuilt from the database.
+   */
+  private readonly cache = new Map<string, SagaState>();
+  private readonly armedVersion = new Map<string, number>();
 
   constructor(
     db: Database,
@@ -98,14 +105,25 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
     for (const d of deadLetters) {
       this.afterCommit(() => this.ctx.trace.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason }));
     }
-    if (saga.deadlineTick !== null && saga.version !== before.version) {
-      const { id, version, deadlineTick } = saga;
-      this.afterCommit(() => this.arm(id, version, deadlineTick));
+    if (saga.version !== before.version) {
+      this.afterCommit(() => {
+        if (isTerminal(saga.status)) {
+          this.cache.delete(saga.id);
+          this.armedVersion.delete(saga.id);
+        } else {
+          this.cache.set(saga.id, saga);
+        }
+        if (saga.deadlineTick !== null) this.arm(saga.id, saga.version, saga.deadlineTick);
+      });
     }
   }
 
   private arm(sagaId: string, version: number, dueTick: number): void {
-    this.timers.at(dueTick, () => this.onDeadlineInTransaction(sagaId, version, dueTick));
+    this.armedVersion.set(sagaId, version);
+    this.timers.at(dueTick, () => {
+      // A timer armed for an earlier state is stale: the saga has moved on, nothing to do.
+      if (this.armedVersion.get(sagaId) === version) this.onDeadlineInTransaction(sagaId, version, dueTick);
+    });
   }
 
   /** After a restart: every saga still waiting gets its timer back from the deadline it persisted. */
@@ -118,6 +136,8 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
   }
 
   private load(id: string): SagaState | null {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
     const row = this.findSaga.get({ id });
     return row ? toState(row) : null;
   }
