@@ -1,4 +1,5 @@
 import type { Message, QueueName } from '../src/broker/index.js';
+import { ALL_DEFENCES } from '../src/defences/index.js';
 import { NO_COMMAND_FAULTS, type CommandFaults, type EndpointContext } from '../src/endpoint/index.js';
 import { forkRng, Trace, VirtualClock, type TraceEvent } from '../src/kernel/index.js';
 import type { OrderPayload } from '../src/services/index.js';
@@ -8,7 +9,7 @@ export function testContext(faults: CommandFaults = NO_COMMAND_FAULTS): Endpoint
   const trace = new Trace({ keep: true });
   const events: TraceEvent[] = [];
   trace.on((e) => events.push(e));
-  return { clock: new VirtualClock(), rng: forkRng(1, 'test'), trace, faults, events };
+  return { clock: new VirtualClock(), rng: forkRng(1, 'test'), trace, faults, defences: ALL_DEFENCES, events };
 }
 
 export const PAYLOAD: OrderPayload = { orderId: 'order-1', customer: 'alice', sku: 'SKU-A', qty: 2, amountCents: 500 };

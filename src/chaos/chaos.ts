@@ -6,7 +6,7 @@ import { describeFault, type ComponentName, type ScriptedFault } from './scripte
 
 const NONE = { kind: 'none' } as const;
 const NETWORK_FAULTS: readonly ScriptedFault['kind'][] = ['duplicate-delivery', 'drop-delivery', 'delay-delivery'];
-const COMMAND_FAULTS: readonly ScriptedFault['kind'][] = ['fail-command'];
+const COMMAND_FAULTS: readonly ScriptedFault['kind'][] = ['fail-command', 'poison'];
 
 /** What the chaos layer needs from the world. */
 export interface ChaosOptions {
@@ -27,10 +27,12 @@ export interface ChaosOptions {
 export class Chaos implements FaultPlan, CommandFaults {
   private readonly left: number[];
   private readonly seen: number[];
+  /** Ids of messages made poison: they stay poison on every redelivery. */
+  private readonly poisoned = new Set<string>();
   private calm = false;
 
   constructor(private readonly options: ChaosOptions) {
-    this.left = options.script.map((f) => (f.kind === 'kill' ? 1 : (f.times ?? 1)));
+    this.left = options.script.map((f) => (f.kind === 'kill' || f.kind === 'poison' ? 1 : (f.times ?? 1)));
     this.seen = options.script.map(() => 0);
     options.trace.on((e) => this.watch(e));
   }
@@ -75,9 +77,14 @@ export class Chaos implements FaultPlan, CommandFaults {
   }
 
   commandFault(service: QueueName, message: Message): 'fail' | 'throw' | null {
+    if (this.poisoned.has(message.id)) return 'throw';
     const f = this.take(message.type, COMMAND_FAULTS);
-    if (f?.kind !== 'fail-command') return null;
+    if (f?.kind !== 'fail-command' && f?.kind !== 'poison') return null;
     this.options.trace.emit({ kind: 'fault', tick: this.options.clock.now(), actor: 'chaos', type: message.type, msgId: message.id, detail: `${service}: ${describeFault(f)}` });
+    if (f.kind === 'poison') {
+      this.poisoned.add(message.id);
+      return 'throw';
+    }
     return f.mode;
   }
 

@@ -26,6 +26,8 @@ export type ScriptedFault =
   | { readonly kind: 'delay-delivery'; readonly type: string; readonly ticks: number; readonly times?: number }
   /** Make the service answer the next `times` commands of `type` with a failure (`fail`) or crash while handling them (`throw`). */
   | { readonly kind: 'fail-command'; readonly type: string; readonly mode: 'fail' | 'throw'; readonly times?: number }
+  /** Make the first message of `type` poison: its handler throws on every delivery, until the broker dead-letters it. */
+  | { readonly kind: 'poison'; readonly type: string }
   /** Kill a component when the trigger fires, and restart it `downTicks` later. */
   | { readonly kind: 'kill'; readonly component: ComponentName; readonly when: Trigger; readonly downTicks: number };
 
@@ -41,6 +43,8 @@ export function describeFault(f: ScriptedFault): string {
       return `delay ${f.type} ${f.ticks} ticks${times(f.times)}`;
     case 'fail-command':
       return `${f.mode === 'fail' ? 'fail' : 'crash on'} ${f.type}${times(f.times)}`;
+    case 'poison':
+      return `poison the first ${f.type}`;
     case 'kill': {
       const w = f.when;
       return `kill ${f.component} on ${w.on}${w.type ? ` ${w.type}` : ''}${w.actor ? ` by ${w.actor}` : ''}${w.nth && w.nth > 1 ? ` #${w.nth}` : ''}, down ${f.downTicks} ticks`;

@@ -15,7 +15,7 @@ export function stockQuery(db: Database): Prepared<StockRow> {
 export function readSnapshot(
   dbs: Readonly<Record<ComponentName, Database>>,
   broker: Broker,
-  run: Pick<WorldSnapshot, 'stockViolationDuringRun' | 'settled' | 'pending'>,
+  run: Pick<WorldSnapshot, 'stockViolationDuringRun' | 'settled' | 'pending' | 'toleratedDeadLetters'>,
 ): WorldSnapshot {
   const o = queryBuilder<OrchestratorTables>();
   const sagas = new Prepared(dbs.orchestrator, o.selectFrom('sagas').select(['id', 'order_id', 'status', 'started_tick', 'ended_tick']).orderBy('started_tick').orderBy('id')).all();

@@ -35,6 +35,8 @@ export interface WorldSnapshot {
   };
   /** The first moment stock was found out of balance during the run, checked after every tick; null if never. */
   readonly stockViolationDuringRun: string | null;
+  /** Dead letters the scenario causes on purpose (a poison message); more than this is a failure. */
+  readonly toleratedDeadLetters: number;
   /** Whether the run reached its calm phase and went idle. */
   readonly settled: boolean;
   /** What was still pending when the run stopped without settling. */

@@ -41,7 +41,7 @@ export function runCommand(options: RunOptions, io: CliIo): number {
   }
 
   const keepTrace = options.trace === true;
-  const { result, outcome } = runScenario({ scenario, seed, storage, keepTrace, overrides, ...(profile ? { profile } : {}) });
+  const { result, outcome } = runScenario({ scenario, seed, storage, overrides, ...(profile ? { profile } : {}) });
   const replay = ['npx saga run --scenario', scenario.name, '--seed', String(seed)]
     .concat(options.orders !== undefined ? ['--orders', String(overrides.orders)] : [])
     .concat(options.stock !== undefined ? ['--stock', String(overrides.stock)] : [])

@@ -1,4 +1,5 @@
 import type { Message, QueueName } from '../broker/index.js';
+import type { Defences } from '../defences/index.js';
 import type { Clock, Rng, Trace, TraceEvent } from '../kernel/index.js';
 import { arg, migrate, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import type { Selectable } from 'kysely';
@@ -10,6 +11,7 @@ export interface EndpointContext {
   readonly rng: Rng;
   readonly trace: Trace;
   readonly faults: CommandFaults;
+  readonly defences: Defences;
 }
 
 /**
@@ -65,6 +67,8 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     migrations: readonly Migration[],
   ) {
     migrate(db, [ENDPOINT_MIGRATION, ...migrations]);
+    // Without an outbox nothing unsent survives a restart: there is nothing to read back.
+    if (!ctx.defences.outbox) this.unsent = [];
     const e = queryBuilder<EndpointTables>();
     // One statement both checks and records the message id: no row inserted means it was seen before.
     this.inboxAdd = new Prepared(db, e.insertInto('inbox').values({ message_id: arg('id'), type: arg('type'), tick: arg<number>('tick') }).onConflict((oc) => oc.doNothing()));
@@ -79,7 +83,8 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
       const base = { tick: now, actor: this.name, type: message.type, msgId: message.id, sagaId: message.sagaId };
       this.detail = undefined;
       let outcome: HandleOutcome = 'duplicate';
-      if (this.inboxAdd.run({ id: message.id, type: message.type, tick: now }) === 0) {
+      const seen = this.inboxAdd.run({ id: message.id, type: message.type, tick: now }) === 0;
+      if (seen && this.ctx.defences.idempotency) {
         this.detail = 'message id already in inbox';
       } else {
         const fault = this.ctx.faults.commandFault(this.name, message);
@@ -108,7 +113,7 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     let published = 0;
     for (const row of unsent) {
       if (!publish(row.message)) break;
-      this.confirmedUpTo = row.seq;
+      if (row.seq > 0) this.confirmedUpTo = row.seq;
       published++;
     }
     unsent.splice(0, published);
@@ -162,6 +167,11 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   /** Writes a message (its body already JSON) to the outbox, inside the current transaction. */
   protected send(queue: QueueName, type: string, sagaId: string, bodyJson: string): void {
     const message: Message = { id: this.ctx.rng.id('msg'), queue, type, sagaId, body: bodyJson };
+    if (!this.ctx.defences.outbox) {
+      // Without an outbox the message exists only in memory until it is published: a crash in between loses it.
+      this.staged.push({ seq: 0, message });
+      return;
+    }
     const seq = this.outboxAdd.insert({ id: message.id, queue, type, sagaId, body: bodyJson });
     this.staged.push({ seq, message });
   }

@@ -65,7 +65,7 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
       if (!saga || saga.version !== version || saga.deadlineTick !== dueTick) return;
       this.apply1(saga, { kind: 'deadline' }, false);
     });
-    this.rearmTimers(db);
+    if (ctx.defences.recovery && ctx.defences.timeouts) this.rearmTimers(db);
   }
 
   protected apply(message: Message): HandleOutcome | void {
@@ -87,7 +87,7 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
   /** Runs one transition and writes everything it decided, inside the current transaction. */
   private apply1(before: SagaState, event: SagaEvent, isNew: boolean): void {
     const now = this.ctx.clock.now();
-    const { saga, commands, deadLetters, log } = transition(this.def, before, event, now);
+    const { saga, commands, deadLetters, log } = transition(this.def, before, event, now, { retryCompensations: this.ctx.defences.compensationRetry });
     const row = {
       id: saga.id, status: saga.status, step: saga.step, attempt: saga.attempt, waiting: saga.waiting,
       deadlineTick: saga.deadlineTick, compensateFrom: saga.compensateFrom, deadLetters: saga.deadLetters,
@@ -113,7 +113,7 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
         } else {
           this.cache.set(saga.id, saga);
         }
-        if (saga.deadlineTick !== null) this.arm(saga.id, saga.version, saga.deadlineTick);
+        if (saga.deadlineTick !== null && this.ctx.defences.timeouts) this.arm(saga.id, saga.version, saga.deadlineTick);
       });
     }
   }

@@ -1,6 +1,14 @@
 import { backoffTicks, type SagaDefinition, type SagaStep } from './saga-definition.js';
 import { SagaStatus, type SagaCommand, type SagaDeadLetter, type SagaEvent, type SagaState, type Transition } from './saga-state.js';
 
+/** How the orchestrator treats a failed compensation. */
+export interface TransitionOptions {
+  /** Retry it until it succeeds (or park it for a human); false sends it once and assumes it worked. */
+  readonly retryCompensations: boolean;
+}
+
+const RETRY_COMPENSATIONS: TransitionOptions = Object.freeze({ retryCompensations: true });
+
 /** A new saga, before its first transition. */
 export function newSaga(id: string, payload: SagaState['payload']): SagaState {
   return {
@@ -13,8 +21,8 @@ export function newSaga(id: string, payload: SagaState['payload']): SagaState {
  * The orchestrator's whole decision logic: state + event → new state + commands. Pure: it
  * reads no clock but `now`, touches no database and sends nothing; the glue does that.
  */
-export function transition(def: SagaDefinition, saga: SagaState, event: SagaEvent, now: number): Transition {
-  const t = new Builder(def, saga, now);
+export function transition(def: SagaDefinition, saga: SagaState, event: SagaEvent, now: number, options: TransitionOptions = RETRY_COMPENSATIONS): Transition {
+  const t = new Builder(def, saga, now, options);
   switch (event.kind) {
     case 'start':
       if (saga.version !== 0) {
@@ -57,6 +65,10 @@ function onReply(t: Builder, command: string, ok: boolean, reason: string | unde
       return t.compensateBelow(undo - 1);
     }
     t.log(`${def.steps[undo]!.name} compensation failed${why}`);
+    if (!t.options.retryCompensations) {
+      t.log('not retried: assumed undone');
+      return t.compensateBelow(undo - 1);
+    }
     return t.retryOrGiveUp();
   }
 
@@ -92,7 +104,7 @@ class Builder {
   private changed = false;
   saga: SagaState;
 
-  constructor(readonly def: SagaDefinition, saga: SagaState, private readonly now: number) {
+  constructor(readonly def: SagaDefinition, saga: SagaState, private readonly now: number, readonly options: TransitionOptions) {
     this.saga = saga;
   }
 

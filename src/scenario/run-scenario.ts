@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { BrokerStats } from '../broker/index.js';
-import { FAULT_PROFILES, type FaultProfile } from '../chaos/index.js';
+import { findProfile, type FaultProfile } from '../chaos/index.js';
+import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { forkRng } from '../kernel/index.js';
-import type { SagaStatus } from '../orchestrator/index.js';
+import { SagaStatus } from '../orchestrator/index.js';
 import { simulate, type RunOutcome } from '../world/index.js';
 import type { Scenario, WorkloadOverrides } from './scenario.js';
 import { percentile, summarizeServices, type ServicesSummary } from './summarize.js';
@@ -15,10 +16,11 @@ export interface RunRequest {
   readonly storage: 'memory' | 'file';
   /** File storage goes to `<dataRoot>/<scenario>-<seed>/`. */
   readonly dataRoot?: string;
-  readonly keepTrace?: boolean;
   readonly overrides?: WorkloadOverrides;
-  /** A seeded network fault profile on top of the scenario's own faults. */
+  /** A seeded network fault profile on top of the scenario's own faults (replaces the scenario's own profile). */
   readonly profile?: FaultProfile;
+  /** Defences left on; all unless some are switched off to see what breaks. */
+  readonly defences?: Defences;
 }
 
 /** The report of one run; it holds nothing that depends on the machine, the storage or the wall clock. */
@@ -44,19 +46,25 @@ const MAX_TICKS = 600_000;
 export function runScenario(request: RunRequest): { result: ScenarioResult; outcome: RunOutcome } {
   const { scenario, seed } = request;
   const workload = scenario.workload(forkRng(seed, 'workload'), request.overrides ?? {});
+  const profile = request.profile ?? findProfile(scenario.profile ?? 'calm');
+  if (!profile) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);
   const outcome = simulate({
     seed,
     storage: request.storage,
     dataDir: join(request.dataRoot ?? DEFAULT_DATA_ROOT, `${scenario.name}-${seed}`),
     workload,
-    profile: request.profile ?? FAULT_PROFILES.calm!,
+    profile,
     script: scenario.faults,
-    keepTrace: request.keepTrace ?? false,
+    // Scenarios are small: the trace is always kept, so expectations can read it.
+    keepTrace: true,
+    defences: request.defences ?? ALL_DEFENCES,
+    toleratedDeadLetters: scenario.toleratedDeadLetters ?? 0,
     faultPhaseTicks: FAULT_PHASE_TICKS,
     maxTicks: MAX_TICKS,
   });
   const { snapshot } = outcome;
-  const expectations: InvariantResult[] = [expectStatuses(scenario, outcome, workload.orders.length)];
+  const allowed = request.profile ? (scenario.expectedStatusesUnderFaults ?? [SagaStatus.Completed, SagaStatus.Compensated]) : scenario.expectedStatuses;
+  const expectations: InvariantResult[] = [expectStatuses(allowed, outcome, workload.orders.length)];
   if (scenario.expect) {
     const problems = scenario.expect(outcome);
     expectations.push({ name: 'scenario', ok: problems.length === 0, detail: problems.join('; ') || 'as the scenario expects' });
@@ -78,13 +86,13 @@ export function runScenario(request: RunRequest): { result: ScenarioResult; outc
   return { result, outcome };
 }
 
-function expectStatuses(scenario: Scenario, outcome: RunOutcome, orders: number): InvariantResult {
+function expectStatuses(allowed: readonly SagaStatus[], outcome: RunOutcome, orders: number): InvariantResult {
   const problems: string[] = [];
   const sagas = outcome.snapshot.sagas;
   if (sagas.length !== orders) problems.push(`${orders} orders placed but ${sagas.length} sagas started`);
   for (const s of sagas) {
-    if (!scenario.expectedStatuses.includes(s.status)) problems.push(`${s.orderId} ended ${s.status}`);
+    if (!allowed.includes(s.status)) problems.push(`${s.orderId} ended ${s.status}`);
   }
-  const expected = scenario.expectedStatuses.join(' or ');
+  const expected = allowed.join(' or ');
   return { name: 'expected-outcome', ok: problems.length === 0, detail: problems.length ? `expected ${expected}: ${problems.slice(0, 3).join('; ')}` : `every saga ${expected}` };
 }

@@ -20,8 +20,14 @@ export interface Scenario {
   workload(rng: Rng, overrides: WorkloadOverrides): Workload;
   /** Targeted faults, fired by what happens rather than when. */
   readonly faults: readonly ScriptedFault[];
+  /** A seeded network fault profile the scenario runs under (by name); `--faults` replaces it. */
+  readonly profile?: string;
   /** The statuses every saga may end in. */
   readonly expectedStatuses: readonly SagaStatus[];
+  /** What may vary when a user overlays a fault profile (a timeout can turn success into compensation); defaults to COMPLETED or COMPENSATED. */
+  readonly expectedStatusesUnderFaults?: readonly SagaStatus[];
+  /** Dead letters the scenario causes on purpose (a poison message). */
+  readonly toleratedDeadLetters?: number;
   /** Further expectations, as problems (empty when met). */
   readonly expect?: (outcome: RunOutcome) => string[];
 }

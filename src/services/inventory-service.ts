@@ -65,6 +65,7 @@ export class InventoryService extends Service<InventoryTables> {
   private readonly insertReservation;
   private readonly setReservation;
   private readonly take;
+  private readonly takeUnchecked;
   private readonly giveBack;
   private readonly sell;
 
@@ -82,6 +83,8 @@ export class InventoryService extends Service<InventoryTables> {
       db,
       q.updateTable('stock').set({ available: sql`available - ${qty}`, reserved: sql`reserved + ${qty}` }).where('sku', '=', arg('sku')).where('available', '>=', qty),
     );
+    // Without isolation: the same update without its condition, as a read-then-write would behave.
+    this.takeUnchecked = new Prepared(db, q.updateTable('stock').set({ available: sql`available - ${qty}`, reserved: sql`reserved + ${qty}` }).where('sku', '=', arg('sku')));
     this.giveBack = new Prepared(db, q.updateTable('stock').set({ available: sql`available + ${qty}`, reserved: sql`reserved - ${qty}` }).where('sku', '=', arg('sku')));
     this.sell = new Prepared(db, q.updateTable('stock').set({ reserved: sql`reserved - ${qty}`, sold: sql`sold + ${qty}` }).where('sku', '=', arg('sku')));
   }
@@ -98,7 +101,8 @@ export class InventoryService extends Service<InventoryTables> {
           return 'duplicate';
         }
         const { sku, qty } = this.payload(message);
-        const reserved = !failureInjected && this.take.run({ sku, qty }) === 1;
+        const take = this.ctx.defences.isolation ? this.take : this.takeUnchecked;
+        const reserved = !failureInjected && take.run({ sku, qty }) === 1;
         this.insertReservation.run({ sagaId, sku, qty, status: reserved ? 'RESERVED' : 'REJECTED', tick });
         if (!reserved) return this.reply(message, false, failureInjected ? 'reserve failed (injected)' : `insufficient stock of ${sku}`);
         this.note(`reserved ${qty} ${sku}`);

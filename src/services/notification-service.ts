@@ -69,7 +69,7 @@ export class NotificationService extends Service<NotificationTables> {
       this.reply(message, false, rejection.reason);
       return 'duplicate';
     }
-    if (this.sent.get({ sagaId })) {
+    if (this.ctx.defences.idempotency && this.sent.get({ sagaId })) {
       this.reply(message, true);
       return 'duplicate';
     }

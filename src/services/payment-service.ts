@@ -113,7 +113,7 @@ export class PaymentService extends Service<PaymentTables> {
     const refunded = this.findRefund.get({ sagaId }) !== undefined;
     switch (message.type) {
       case 'payment.charge': {
-        if (charge) {
+        if (charge && this.ctx.defences.idempotency) {
           this.reply(message, charge.status === 'CHARGED' && !refunded, charge.reason ?? (refunded ? 'charge already refunded' : undefined));
           return 'duplicate';
         }

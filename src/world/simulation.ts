@@ -12,6 +12,8 @@ export interface SimulationOptions extends WorldOptions {
   readonly faultPhaseTicks: number;
   /** A run still busy at this tick has failed to settle (a liveness failure). */
   readonly maxTicks: number;
+  /** Dead letters the run causes on purpose. */
+  readonly toleratedDeadLetters?: number;
 }
 
 /** Everything a run produced. */
@@ -79,6 +81,7 @@ export function simulate(options: SimulationOptions): RunOutcome {
       settled,
       pending: settled ? [] : describePending(world),
       stockViolationDuringRun: stock.firstViolation,
+      toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
     });
     return {
       snapshot,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Broker, DEFAULT_BROKER_OPTIONS, type Message, type QueueName } from '../broker/index.js';
 import { Chaos, COMPONENTS, type ComponentName, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
+import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { EndpointContext } from '../endpoint/index.js';
 import { forkRng, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
 import { Orchestrator } from '../orchestrator/index.js';
@@ -22,6 +23,8 @@ export interface WorldOptions {
   readonly script: readonly ScriptedFault[];
   /** Keep every trace event in memory (for --trace); the digest is computed either way. */
   readonly keepTrace: boolean;
+  /** Which defences are on (all, unless a user switched some off to see what breaks). */
+  readonly defences?: Defences;
 }
 
 /**
@@ -52,7 +55,7 @@ export class World {
     });
     this.broker = new Broker(this.trace, this.chaos, DEFAULT_BROKER_OPTIONS);
     this.clientRng = forkRng(seed, 'client');
-    const context = (name: ComponentName): EndpointContext => ({ clock: this.clock, rng: forkRng(seed, name), trace: this.trace, faults: this.chaos });
+    const context = (name: ComponentName): EndpointContext => ({ clock: this.clock, rng: forkRng(seed, name), trace: this.trace, faults: this.chaos, defences: options.defences ?? ALL_DEFENCES });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
     const timers = { at: (tick: number, fire: () => void) => this.scheduler.at(tick, 'orchestrator', fire) };
