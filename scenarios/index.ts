@@ -1,11 +1,33 @@
 import type { Scenario } from '../src/scenario/index.js';
+import { compensationExhausted } from './compensation-exhausted.js';
+import { compensationRetry } from './compensation-retry.js';
+import { concurrentOrders } from './concurrent-orders.js';
+import { crashAfterCommitBeforeAck } from './crash-after-commit-before-ack.js';
+import { crashBeforePublish } from './crash-before-publish.js';
+import { crashDuringCompensation } from './crash-during-compensation.js';
 import { crashMidPayment } from './crash-mid-payment.js';
 import { duplicateDelivery } from './duplicate-delivery.js';
+import { duplicateStorm } from './duplicate-storm.js';
+import { fulfillmentFails } from './fulfillment-fails.js';
+import { fullRestart } from './full-restart.js';
 import { happyPath } from './happy-path.js';
+import { insufficientStock } from './insufficient-stock.js';
+import { lateReplyAfterTimeout } from './late-reply-after-timeout.js';
+import { lossyNetwork } from './lossy-network.js';
+import { notificationFails } from './notification-fails.js';
 import { paymentDeclined } from './payment-declined.js';
+import { peakLoad } from './peak-load.js';
+import { poisonMessage } from './poison-message.js';
+import { reorderAndDelay } from './reorder-and-delay.js';
+import { stepTimeout } from './step-timeout.js';
+import { transientOutage } from './transient-outage.js';
 
 /** The catalogue, in the order `saga scenarios` lists it. */
-export const SCENARIOS: readonly Scenario[] = [happyPath, paymentDeclined, duplicateDelivery, crashMidPayment];
+export const SCENARIOS: readonly Scenario[] = [
+  happyPath, insufficientStock, paymentDeclined, fulfillmentFails, notificationFails, duplicateDelivery, duplicateStorm, lossyNetwork,
+  reorderAndDelay, crashMidPayment, crashBeforePublish, crashAfterCommitBeforeAck, crashDuringCompensation, compensationRetry,
+  compensationExhausted, stepTimeout, transientOutage, lateReplyAfterTimeout, concurrentOrders, poisonMessage, fullRestart, peakLoad,
+];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

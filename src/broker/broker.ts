@@ -27,6 +27,8 @@ interface Ready {
   readonly attempts: number;
   /** A copy made by a duplicate fault; copies are not duplicated again, or one fault would multiply without end. */
   readonly copy: boolean;
+  /** Held back once already by a delay fault; not held back again, or a fault that always delays would never deliver. */
+  readonly delayed: boolean;
 }
 
 interface InFlight {
@@ -105,9 +107,9 @@ export class Broker {
     for (const ready of batch) {
       const { message } = ready;
       const fault = this.faults.onDeliver(message, now);
-      if (fault.kind === 'delay') {
+      if (fault.kind === 'delay' && !ready.delayed) {
         this.stats.delayed++;
-        this.enqueue(message, now + fault.ticks, ready.attempts, ready.copy);
+        this.queues.get(message.queue)!.push({ ...ready, readyTick: now + fault.ticks, seq: this.seq++, delayed: true });
         this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `delivery delayed ${fault.ticks}` });
         continue;
       }
@@ -182,7 +184,7 @@ export class Broker {
   }
 
   private enqueue(message: Message, readyTick: number, attempts: number, copy = false): void {
-    this.queues.get(message.queue)!.push({ message, readyTick, seq: this.seq++, attempts, copy });
+    this.queues.get(message.queue)!.push({ message, readyTick, seq: this.seq++, attempts, copy, delayed: false });
   }
 
   private returnToQueue(entry: InFlight, now: number, why: string): void {

@@ -37,7 +37,7 @@ export class Chaos implements FaultPlan, CommandFaults {
     options.trace.on((e) => this.watch(e));
   }
 
-  /** Turns the network profile and the kill triggers off; targeted message faults still count down. */
+  /** Turns every network fault and kill trigger off; a service's scripted refusals (fail-command, poison) remain, they are its behaviour. */
   enterCalm(): void {
     this.calm = true;
   }
@@ -50,6 +50,7 @@ export class Chaos implements FaultPlan, CommandFaults {
   }
 
   onDeliver(message: Message): DeliveryFault {
+    if (this.calm) return NONE;
     const scripted = this.take(message.type, NETWORK_FAULTS);
     if (scripted) {
       switch (scripted.kind) {
@@ -61,7 +62,6 @@ export class Chaos implements FaultPlan, CommandFaults {
           return { kind: 'delay', ticks: scripted.ticks };
       }
     }
-    if (this.calm) return NONE;
     const { rng, profile } = this.options;
     if (rng.chance(profile.dropDelivery)) return { kind: 'drop' };
     if (rng.chance(profile.delay)) return { kind: 'delay', ticks: rng.between(1, profile.maxDelayTicks) };

@@ -10,10 +10,11 @@ export interface ShopOptions {
   readonly balanceCents: number;
   /** Orders arrive at random ticks in [0, arrivalTicks). */
   readonly arrivalTicks: number;
+  readonly minQty: number;
   readonly maxQty: number;
 }
 
-export const DEFAULT_SHOP: ShopOptions = Object.freeze({ orders: 5, skus: 2, stockPerSku: 100, priceCents: 1250, balanceCents: 100_000, arrivalTicks: 50, maxQty: 3 });
+export const DEFAULT_SHOP: ShopOptions = Object.freeze({ orders: 5, skus: 2, stockPerSku: 100, priceCents: 1250, balanceCents: 100_000, arrivalTicks: 50, minQty: 1, maxQty: 3 });
 
 /** A small shop: a few SKUs, one customer per order, orders arriving at seeded random ticks. */
 export function shopWorkload(rng: Rng, options: Partial<ShopOptions> = {}): Workload {
@@ -23,7 +24,7 @@ export function shopWorkload(rng: Rng, options: Partial<ShopOptions> = {}): Work
     orderId: `order-${String(i + 1).padStart(3, '0')}`,
     customer: `customer-${String(i + 1).padStart(3, '0')}`,
     sku: skus[rng.int(skus.length)]!,
-    qty: rng.between(1, o.maxQty),
+    qty: rng.between(o.minQty, Math.max(o.minQty, o.maxQty)),
     atTick: rng.int(o.arrivalTicks),
   }));
   return {

@@ -1,0 +1,13 @@
+import { SagaStatus } from '../src/orchestrator/index.js';
+import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+
+export const poisonMessage: Scenario = {
+  name: 'poison-message',
+  description: 'One charge command crashes its handler on every delivery: the broker dead-letters it after the delivery cap, the step timeout sends a fresh one, every saga completes.',
+  fault: 'a malformed payment.charge',
+  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 3, stockPerSku: o.stock ?? 100 }),
+  faults: [{ kind: 'poison', type: 'payment.charge' }],
+  toleratedDeadLetters: 1,
+  expectedStatuses: [SagaStatus.Completed],
+  expect: ({ snapshot }) => (snapshot.broker.deadLetters.length === 1 ? [] : [`${snapshot.broker.deadLetters.length} dead letters; expected the one poison message`]),
+};
