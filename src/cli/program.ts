@@ -1,10 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES } from '../chaos/index.js';
+import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
 import type { CliIo } from './cli-io.js';
+import { abCommand, type AbOptions } from './ab-command.js';
+import { crashMatrixCommand, type CrashMatrixOptions } from './crash-matrix-command.js';
+import { collect } from './parse-options.js';
 import { runCommand, type RunOptions } from './run-command.js';
 import { makeTable } from './style.js';
 import { UsageError } from './usage-error.js';
+
+const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
 
 /** Exit codes: every invariant held, something was violated, the command was used wrongly. */
 export const EXIT = { ok: 0, violated: 1, usage: 2 } as const;
@@ -22,6 +28,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     .command('run')
     .description('run one scenario with one seed; prints the scenario table (exit 0 when every invariant and expectation holds, 1 otherwise)')
     .option('-s, --scenario <name>', 'the scenario to run (see `saga scenarios`)')
+    .option('--all', 'run the whole catalogue and print one table (exit 0 only if every scenario passes)')
     .option('--seed <n>', 'the seed every random decision derives from', '1')
     .addOption(new Option('--storage <kind>', 'where the six databases live: files under .saga/runs/<scenario>-<seed>/, or memory').default('file'))
     .option('--json', 'print exactly one JSON object instead of the table')
@@ -29,8 +36,29 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     .option('--orders <n>', "override the scenario's number of orders")
     .option('--stock <n>', "override the scenario's starting stock per SKU")
     .option('--faults <profile>', `add a seeded network fault profile: ${Object.keys(FAULT_PROFILES).join(', ')}`)
+    .option('--disable <defence>', `switch a defence off to see what breaks (repeatable, or comma-separated): ${DEFENCES}`, collect, [])
     .action((options: RunOptions) => {
       code = runCommand(options, io);
+    });
+
+  program
+    .command('crash-matrix')
+    .description('kill each component at every crash point of a saga (after commit, after ack, after publish, while compensating), restart it, and check the world')
+    .option('--seed <n>', 'the seed', '1')
+    .option('--json', 'print one JSON object')
+    .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
+    .action((options: CrashMatrixOptions) => {
+      code = crashMatrixCommand(options, io);
+    });
+
+  program
+    .command('ab')
+    .description('run the catalogue with and without a defence and show which invariants break, in which scenarios')
+    .option('--disable <defence>', `the defence to switch off: ${DEFENCES}`, collect, [])
+    .option('--seed <n>', 'the seed', '1')
+    .option('--json', 'print one JSON object')
+    .action((options: AbOptions) => {
+      code = abCommand(options, io);
     });
 
   program

@@ -2,10 +2,13 @@ import { join } from 'node:path';
 import { findScenario, SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
 import { DEFAULT_DATA_ROOT, runScenario, type WorkloadOverrides } from '../scenario/index.js';
+import { defenceFlag, withDisabled } from '../defences/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
 import { renderScenarioReport, renderTimeline } from './scenario-report.js';
 import { makeStyle } from './style.js';
+import { runCatalogue } from './catalogue-command.js';
+import { parseDisabled, parseSeed, parseStorage } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 
 /** The options of `saga run`, as commander hands them over (strings until checked here). */
@@ -18,18 +21,19 @@ export interface RunOptions {
   readonly orders?: string;
   readonly stock?: string;
   readonly faults?: string;
+  readonly disable?: string[];
+  readonly all?: boolean;
 }
-
-const MAX_SEED = 2 ** 32 - 1;
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
 export function runCommand(options: RunOptions, io: CliIo): number {
-  if (!options.scenario) throw new UsageError(`saga run needs --scenario <name>; known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
-  const scenario = findScenario(options.scenario);
-  if (!scenario) throw new UsageError(`Unknown scenario '${options.scenario}'. Known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
-  const seed = parseWholeNumber('--seed', options.seed, 0, MAX_SEED);
-  if (options.storage !== 'memory' && options.storage !== 'file') throw new UsageError(`--storage takes 'file' or 'memory', not '${options.storage}'.`);
-  const storage = options.storage;
+  if (options.all && options.scenario) throw new UsageError('Give either --scenario <name> or --all, not both.');
+  if (!options.all && !options.scenario) throw new UsageError(`saga run needs --scenario <name> or --all; known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
+  const scenario = options.scenario === undefined ? undefined : findScenario(options.scenario);
+  if (options.scenario !== undefined && !scenario) throw new UsageError(`Unknown scenario '${options.scenario}'. Known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
+  const seed = parseSeed(options.seed);
+  const storage = parseStorage(options.storage);
+  const disabled = parseDisabled(options.disable);
   const overrides: WorkloadOverrides = {
     ...(options.orders !== undefined ? { orders: parseWholeNumber('--orders', options.orders, 1, 100_000) } : {}),
     ...(options.stock !== undefined ? { stock: parseWholeNumber('--stock', options.stock, 0, 1_000_000_000) } : {}),
@@ -40,13 +44,17 @@ export function runCommand(options: RunOptions, io: CliIo): number {
     if (!profile) throw new UsageError(`Unknown fault profile '${options.faults}'. Known profiles: ${Object.keys(FAULT_PROFILES).join(', ')}.`);
   }
 
-  const keepTrace = options.trace === true;
-  const { result, outcome } = runScenario({ scenario, seed, storage, overrides, ...(profile ? { profile } : {}) });
-  const replay = ['npx saga run --scenario', scenario.name, '--seed', String(seed)]
+  const flags = ['--seed', String(seed)]
     .concat(options.orders !== undefined ? ['--orders', String(overrides.orders)] : [])
     .concat(options.stock !== undefined ? ['--stock', String(overrides.stock)] : [])
     .concat(profile ? ['--faults', profile.name] : [])
-    .join(' ');
+    .concat(disabled.length ? ['--disable', disabled.map(defenceFlag).join(',')] : []);
+  const request = { seed, storage, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
+  if (!scenario) return runCatalogue(request, `npx saga run --all ${flags.join(' ')}`, options.json === true, io);
+
+  const keepTrace = options.trace === true;
+  const { result, outcome } = runScenario({ ...request, scenario });
+  const replay = ['npx saga run --scenario', scenario.name, ...flags].join(' ');
 
   if (options.json) {
     const json = keepTrace ? { ...result, trace: outcome.traceEvents.map(formatTraceEvent) } : result;

@@ -2,3 +2,5 @@ export { DEFAULT_DATA_ROOT, runScenario, type RunRequest, type ScenarioResult } 
 export type { Scenario, WorkloadOverrides } from './scenario.js';
 export { DEFAULT_SHOP, shopWorkload, type ShopOptions } from './shop-workload.js';
 export { percentile, summarizeServices, type ServicesSummary } from './summarize.js';
+export { runCrashMatrix, type CrashMatrixRow, type CrashPoint } from './crash-matrix.js';
+export { runDefenceAb, type AbRow } from './defence-ab.js';

@@ -41,7 +41,7 @@ describe('saga CLI', () => {
   it('scenarios lists every scenario', () => {
     const { code, stdout } = cli('scenarios');
     expect(code).toBe(0);
-    for (const name of ['happy-path', 'payment-declined', 'duplicate-delivery', 'crash-mid-payment']) expect(stdout).toContain(name);
+    for (const name of ['happy-path', 'payment-declined', 'duplicate-delivery', 'crash-mid-payment', 'peak-load']) expect(stdout).toContain(name);
   });
 
   it.each([
@@ -53,12 +53,40 @@ describe('saga CLI', () => {
     [['run', '--scenario', 'happy-path', '--faults', 'gentle'], /Unknown fault profile 'gentle'/],
     [['run', '--scenario', 'happy-path', '--bogus'], /unknown option '--bogus'/],
     [['fly'], /unknown command 'fly'/],
+    [['run', '--all', '--disable', 'nope'], /Unknown defence 'nope'. Known defences: idempotency/],
+    [['run', '--all', '--scenario', 'happy-path'], /either --scenario <name> or --all/],
+    [['ab'], /needs --disable/],
   ])('bad usage %j exits 2 with one clear sentence and no stack trace', (args, message) => {
     const { code, stderr, stdout } = cli(...args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).toBe('');
+  });
+
+  it('run --all prints one row per scenario and exits 0; --json gives an array', () => {
+    const { code, stdout } = cli('run', '--all', '--storage', 'memory');
+    expect(code).toBe(0);
+    expect(stdout).toContain('22 of 22 scenarios passed');
+    const json = JSON.parse(cli('run', '--all', '--storage', 'memory', '--json').stdout);
+    expect(json).toHaveLength(22);
+  });
+
+  it('run with a defence switched off exits 1 and names the broken invariant', () => {
+    const { code, stdout } = cli('run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/single-charge .*FAIL/);
+    expect(stdout).toMatch(/2 charges, 0 refunds/);
+    expect(stdout).toContain('--disable idempotency');
+  });
+
+  it('ab shows what breaks without a defence; crash-matrix passes', () => {
+    const ab = cli('ab', '--disable', 'isolation');
+    expect(ab.code).toBe(0);
+    expect(ab.stdout).toMatch(/Without isolation, \d+ of 22 scenarios break: .*concurrent-orders/);
+    const matrix = cli('crash-matrix', '--json');
+    expect(matrix.code).toBe(0);
+    expect(JSON.parse(matrix.stdout)).toMatchObject({ failed: 0 });
   });
 
   it('--help exits 0', () => {

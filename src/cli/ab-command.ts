@@ -1,0 +1,41 @@
+import { SCENARIOS } from '../../scenarios/index.js';
+import { defenceFlag } from '../defences/index.js';
+import { runDefenceAb } from '../scenario/index.js';
+import type { CliIo } from './cli-io.js';
+import { parseDisabled, parseSeed } from './parse-options.js';
+import { makeStyle, makeTable } from './style.js';
+import { UsageError } from './usage-error.js';
+
+export interface AbOptions {
+  readonly seed: string;
+  readonly json?: boolean;
+  readonly disable?: string[];
+}
+
+/** `saga ab --disable <defence>`: the catalogue with and without it; exit 0 when switching it off breaks something, as it must. */
+export function abCommand(options: AbOptions, io: CliIo): number {
+  const seed = parseSeed(options.seed);
+  const disabled = parseDisabled(options.disable);
+  if (disabled.length === 0) throw new UsageError('saga ab needs --disable <defence>: the defence to switch off.');
+  const rows = runDefenceAb(SCENARIOS, disabled, seed);
+  const broken = rows.filter((r) => r.broken.length > 0);
+  const names = disabled.map(defenceFlag).join(',');
+  if (options.json) {
+    io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), scenarios: rows }, null, 2) + '\n');
+  } else {
+    const c = makeStyle(io.env);
+    const table = makeTable(['scenario', 'with', 'without', 'what breaks without it'], [30, 6, 9, 80]);
+    for (const r of rows) {
+      const what = r.broken.map((b) => `${b.name}: ${b.detail}`).join('\n');
+      table.push([r.scenario, r.withDefence ? c.green('pass') : c.red('FAIL'), r.without ? c.green('pass') : c.red.bold('FAIL'), what]);
+    }
+    io.out(table.toString() + '\n');
+    io.out(
+      broken.length > 0
+        ? `Without ${names}, ${broken.length} of ${rows.length} scenarios break: ${broken.map((r) => r.scenario).join(', ')}.\n`
+        : c.red(`Without ${names}, nothing in the catalogue breaks: no scenario shows what it protects.\n`),
+    );
+    io.out(c.dim(`replay: npx saga ab --disable ${names} --seed ${seed}\n`));
+  }
+  return broken.length > 0 ? 0 : 1;
+}

@@ -1,0 +1,42 @@
+import { SCENARIOS } from '../../scenarios/index.js';
+import { runScenario, type RunRequest, type ScenarioResult } from '../scenario/index.js';
+import type { CliIo } from './cli-io.js';
+import { makeStyle, makeTable } from './style.js';
+
+/** `saga run --all`: the whole catalogue with one seed, one row per scenario; exit 0 only if every row passes. */
+export function runCatalogue(request: Omit<RunRequest, 'scenario'>, replay: string, json: boolean, io: CliIo): number {
+  const results: ScenarioResult[] = SCENARIOS.map((scenario) => runScenario({ ...request, scenario }).result);
+  if (json) {
+    io.out(JSON.stringify(results, null, 2) + '\n');
+  } else {
+    const c = makeStyle(io.env);
+    const table = makeTable(['scenario', 'fault', 'order', 'inventory', 'payment', 'fulfillment', 'notification', 'invariants', 'p50/p99 ms', 'result']);
+    SCENARIOS.forEach((scenario, i) => {
+      const r = results[i]!;
+      const s = r.services;
+      const failed = [...r.invariants, ...r.expectations].filter((x) => !x.ok);
+      const sold = s.inventory.stock.reduce((n, x) => n + x.sold, 0);
+      const reserved = s.inventory.stock.reduce((n, x) => n + x.reserved, 0);
+      table.push([
+        scenario.name,
+        scenario.fault,
+        `${s.order.CONFIRMED} confirmed\n${s.order.CANCELLED} cancelled${s.order.PENDING ? `\n${s.order.PENDING} pending` : ''}`,
+        `${sold} sold\n${reserved} reserved`,
+        `${s.payment.charges} charged\n${s.payment.refunds} refunded`,
+        `${s.fulfillment.SCHEDULED} scheduled\n${s.fulfillment.CANCELLED} cancelled`,
+        `${s.notification.email} email\n${s.notification.push} push`,
+        failed.length === 0 ? c.green(`${r.invariants.length} held`) : c.red(failed.map((x) => x.name).join('\n')),
+        `${r.latency.p50Ticks} / ${r.latency.p99Ticks}`,
+        r.ok ? c.green('PASS') : c.red.bold('FAIL'),
+      ]);
+    });
+    io.out(table.toString() + '\n');
+    const passed = results.filter((r) => r.ok).length;
+    io.out(`${passed === results.length ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${passed} of ${results.length} scenarios passed (latency in virtual ms)\n`);
+    for (const r of results.filter((x) => !x.ok)) {
+      for (const f of [...r.invariants, ...r.expectations].filter((x) => !x.ok)) io.out(c.red(`  ${r.scenario}: ${f.name}: ${f.detail}\n`));
+    }
+    io.out(c.dim(`replay: ${replay}\n`));
+  }
+  return results.every((r) => r.ok) ? 0 : 1;
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../scenarios/index.js';
+import { INVARIANTS } from '../../src/check/index.js';
+import { DEFENCE_NAMES, withDisabled } from '../../src/defences/index.js';
+import { runCrashMatrix, runDefenceAb } from '../../src/scenario/index.js';
+
+const INVARIANT_NAMES = new Set(INVARIANTS.map((i) => i.name));
+
+describe('the fault catalogue', () => {
+  it('holds every scenario the catalogue promises', () => {
+    const promised = [
+      'happy-path', 'insufficient-stock', 'payment-declined', 'fulfillment-fails', 'notification-fails', 'duplicate-delivery', 'duplicate-storm',
+      'lossy-network', 'reorder-and-delay', 'crash-mid-payment', 'crash-before-publish', 'crash-after-commit-before-ack', 'crash-during-compensation',
+      'compensation-retry', 'compensation-exhausted', 'step-timeout', 'transient-outage', 'late-reply-after-timeout', 'concurrent-orders',
+      'poison-message', 'full-restart', 'peak-load',
+    ];
+    expect(SCENARIOS.map((s) => s.name)).toEqual(expect.arrayContaining(promised));
+    for (const s of SCENARIOS) {
+      expect(s.description.length, s.name).toBeGreaterThan(20);
+      expect(s.fault.length, s.name).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('switching a defence off breaks an invariant in at least one scenario', () => {
+  it.each(DEFENCE_NAMES)('%s', (defence) => {
+    const rows = runDefenceAb(SCENARIOS, [defence], 1);
+    expect(rows.every((r) => r.withDefence)).toBe(true);
+    const invariantsBroken = rows.flatMap((r) => r.broken.filter((b) => INVARIANT_NAMES.has(b.name)).map((b) => `${r.scenario}: ${b.name}: ${b.detail}`));
+    expect(invariantsBroken.length, `nothing broke without ${defence}`).toBeGreaterThan(0);
+    // A learner can read what went wrong: the detail names a saga, a SKU, an order or a queue.
+    expect(invariantsBroken.join('\n')).toMatch(/saga [0-9a-f]{8}|SKU-|order|queue/);
+  });
+});
+
+describe('the crash matrix', () => {
+  it('passes at every crash point, forward and while compensating', () => {
+    const rows = runCrashMatrix(3);
+    expect(rows.filter((r) => !r.ok).map((r) => `${r.label}: ${r.failed.map((f) => f.detail).join('; ')}`)).toEqual([]);
+    const components = new Set(rows.map((r) => r.point.component));
+    expect([...components].sort()).toEqual(['fulfillment', 'inventory', 'notification', 'orchestrator', 'order', 'payment']);
+    expect(new Set(rows.map((r) => r.point.moment))).toEqual(new Set(['after-commit', 'after-ack', 'after-publish']));
+    expect(rows.some((r) => r.point.compensating)).toBe(true);
+  });
+
+  it('catches a crash between commit and publish once the outbox is switched off', () => {
+    const rows = runCrashMatrix(3, withDisabled(['outbox']));
+    const failed = rows.filter((r) => !r.ok);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((r) => r.point.moment === 'after-commit' || r.point.moment === 'after-ack')).toBe(true);
+  });
+});
