@@ -23,3 +23,20 @@ export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = Object.fre
     name: 'chaotic', description: 'a bit of everything', dropPublish: 0.1, dropDelivery: 0.1, duplicate: 0.1, maxCopies: 2, delay: 0.2, maxDelayTicks: 60, reorder: 0.2,
   },
 });
+
+/** Two profiles at once: each fault as likely as in the more faulty of the two. */
+export function combineProfiles(a: FaultProfile, b: FaultProfile): FaultProfile {
+  if (a.name === b.name || b.name === 'calm') return a;
+  if (a.name === 'calm') return b;
+  return {
+    name: `${a.name}+${b.name}`,
+    description: `${a.description}, and ${b.description}`,
+    dropPublish: Math.max(a.dropPublish, b.dropPublish),
+    dropDelivery: Math.max(a.dropDelivery, b.dropDelivery),
+    duplicate: Math.max(a.duplicate, b.duplicate),
+    maxCopies: Math.max(a.maxCopies, b.maxCopies),
+    delay: Math.max(a.delay, b.delay),
+    maxDelayTicks: Math.max(a.maxDelayTicks, b.maxDelayTicks),
+    reorder: Math.max(a.reorder, b.reorder),
+  };
+}

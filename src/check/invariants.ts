@@ -193,10 +193,12 @@ export const brokerDrained: Invariant = {
     const problems: string[] = [];
     for (const q of QUEUES) if (w.broker.depths[q] > 0) problems.push(`${w.broker.depths[q]} messages left in queue ${q}`);
     for (const c of COMPONENTS) if (w.broker.unsent[c] > 0) problems.push(`${w.broker.unsent[c]} unsent outbox rows in ${c}`);
-    if (w.broker.deadLetters.length > w.toleratedDeadLetters) {
-      for (const d of w.broker.deadLetters) problems.push(`${d.type} ${d.msgId} dead-lettered`);
+    // A duplicated poison message is parked once per copy: count messages, not copies.
+    const parkedIds = new Map(w.broker.deadLetters.map((d) => [d.msgId, d]));
+    if (parkedIds.size > w.toleratedDeadLetters) {
+      for (const d of parkedIds.values()) problems.push(`${d.type} ${d.msgId} dead-lettered`);
     }
-    const parked = w.broker.deadLetters.length;
+    const parked = parkedIds.size;
     return verdict(this.name, problems, parked ? `queues and outboxes empty; ${parked} poison message${parked > 1 ? 's' : ''} dead-lettered as expected` : 'queues, outboxes and dead-letter queue empty');
   },
 };

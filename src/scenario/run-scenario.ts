@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BrokerStats } from '../broker/index.js';
-import { findProfile, type FaultProfile } from '../chaos/index.js';
+import { combineProfiles, findProfile, type FaultProfile } from '../chaos/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { forkRng } from '../kernel/index.js';
@@ -17,7 +17,7 @@ export interface RunRequest {
   /** File storage goes to `<dataRoot>/<scenario>-<seed>/`. */
   readonly dataRoot?: string;
   readonly overrides?: WorkloadOverrides;
-  /** A seeded network fault profile on top of the scenario's own faults (replaces the scenario's own profile). */
+  /** A seeded network fault profile on top of the scenario's own faults (combined with the scenario's own profile). */
   readonly profile?: FaultProfile;
   /** Defences left on; all unless some are switched off to see what breaks. */
   readonly defences?: Defences;
@@ -46,8 +46,9 @@ const MAX_TICKS = 600_000;
 export function runScenario(request: RunRequest): { result: ScenarioResult; outcome: RunOutcome } {
   const { scenario, seed } = request;
   const workload = scenario.workload(forkRng(seed, 'workload'), request.overrides ?? {});
-  const profile = request.profile ?? findProfile(scenario.profile ?? 'calm');
-  if (!profile) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);
+  const own = findProfile(scenario.profile ?? 'calm');
+  if (!own) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);
+  const profile = request.profile ? combineProfiles(own, request.profile) : own;
   const outcome = simulate({
     seed,
     storage: request.storage,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { INVARIANTS } from '../../src/check/index.js';
 import { DEFENCE_NAMES, withDisabled } from '../../src/defences/index.js';
-import { runCrashMatrix, runDefenceAb } from '../../src/scenario/index.js';
+import { FAULT_PROFILES } from '../../src/chaos/index.js';
+import { runCrashMatrix, runDefenceAb, runScenario } from '../../src/scenario/index.js';
 
 const INVARIANT_NAMES = new Set(INVARIANTS.map((i) => i.name));
 
@@ -19,6 +20,16 @@ describe('the fault catalogue', () => {
       expect(s.description.length, s.name).toBeGreaterThan(20);
       expect(s.fault.length, s.name).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('every scenario under every fault profile overlay', () => {
+  it.each(Object.keys(FAULT_PROFILES))('%s: consistent, outcome within what the scenario says may vary', (name) => {
+    const failures = SCENARIOS.filter((s) => s.name !== 'peak-load').flatMap((scenario) => {
+      const { result } = runScenario({ scenario, seed: 17, storage: 'memory', profile: FAULT_PROFILES[name]! });
+      return [...result.invariants, ...result.expectations].filter((r) => !r.ok).map((r) => `${scenario.name}: ${r.name}: ${r.detail}`);
+    });
+    expect(failures).toEqual([]);
   });
 });
 
