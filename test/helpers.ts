@@ -9,7 +9,7 @@ export function testContext(faults: CommandFaults = NO_COMMAND_FAULTS): Endpoint
   const trace = new Trace({ keep: true });
   const events: TraceEvent[] = [];
   trace.on((e) => events.push(e));
-  return { clock: new VirtualClock(), rng: forkRng(1, 'test'), trace, faults, defences: ALL_DEFENCES, events };
+  return { clock: new VirtualClock(), rng: forkRng(1, 'test'), trace, faults, defences: ALL_DEFENCES, stats: { commits: 0 }, events };
 }
 
 export const PAYLOAD: OrderPayload = { orderId: 'order-1', customer: 'alice', sku: 'SKU-A', qty: 2, amountCents: 500 };

@@ -19,7 +19,8 @@ export function stockProblems(stock: readonly StockRow[]): string[] {
   return problems;
 }
 
-const short = (id: string): string => id.replace(/^saga-/, '').slice(0, 8);
+// The random part of a saga id (`saga-00002a-3f2a9c01` → `3f2a9c01`): short enough to read, distinct enough to tell apart.
+const short = (id: string): string => id.slice(id.lastIndexOf('-') + 1);
 
 export const sagaTerminal: Invariant = {
   name: 'saga-terminal',

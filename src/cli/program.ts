@@ -4,6 +4,7 @@ import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
+import { benchCommand, type BenchOptions } from './bench-command.js';
 import { crashMatrixCommand, type CrashMatrixOptions } from './crash-matrix-command.js';
 import { collect } from './parse-options.js';
 import { runCommand, type RunOptions } from './run-command.js';
@@ -49,6 +50,16 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
     .action((options: CrashMatrixOptions) => {
       code = crashMatrixCommand(options, io);
+    });
+
+  program
+    .command('bench')
+    .description('run happy-path sagas as fast as the engine goes and compare with the SQLite ceiling measured in the same process')
+    .option('--orders <n>', 'how many sagas', '10000')
+    .option('--storage <kind>', 'memory, or WAL files with the same pragmas as the engine', 'memory')
+    .option('--json', 'print one JSON object')
+    .action((options: BenchOptions) => {
+      code = benchCommand(options, io);
     });
 
   program

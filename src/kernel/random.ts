@@ -10,7 +10,11 @@ export interface Rng {
   chance(p: number): boolean;
   /** An integer in [lo, hi], both ends included. */
   between(lo: number, hi: number): number;
-  /** A short hex id with a prefix, e.g. `msg-3f2a9c01`. */
+  /**
+   * A unique id with a prefix: a per-generator sequence then random hex, e.g. `msg-00002a-3f2a9c01`.
+   * The sequence first keeps ids in creation order, like a ULID, so primary-key inserts append
+   * to the B-tree instead of landing at random pages.
+   */
   id(prefix: string): string;
 }
 
@@ -18,11 +22,12 @@ export interface Rng {
 export function forkRng(seed: number, name: string): Rng {
   const prng = seedrandom(`${seed}/${name}`);
   const next = (): number => prng.quick();
+  let sequence = 0;
   return {
     next,
     int: (n) => Math.floor(next() * n),
     chance: (p) => p > 0 && next() < p,
     between: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    id: (prefix) => `${prefix}-${(prng.int32() >>> 0).toString(16).padStart(8, '0')}${(prng.int32() >>> 0).toString(16).padStart(8, '0').slice(0, 4)}`,
+    id: (prefix) => `${prefix}-${(sequence++).toString(36).padStart(6, '0')}-${(prng.int32() >>> 0).toString(16).padStart(8, '0')}`,
   };
 }

@@ -14,6 +14,8 @@ export interface SimulationOptions extends WorldOptions {
   readonly maxTicks: number;
   /** Dead letters the run causes on purpose. */
   readonly toleratedDeadLetters?: number;
+  /** Called for every trace event as it happens (the benchmark samples memory and wall time here). */
+  readonly onEvent?: (event: TraceEvent) => void;
 }
 
 /** Everything a run produced. */
@@ -25,6 +27,8 @@ export interface RunOutcome {
   readonly calmFromTick: number;
   readonly broker: BrokerStats;
   readonly duplicatesSkipped: number;
+  /** Local transactions committed by every component. */
+  readonly commits: number;
   /** How many trace events of each kind, and of each kind per actor (`crash:orchestrator`), the run emitted. */
   readonly eventCounts: Readonly<Record<string, number>>;
   readonly traceEvents: readonly TraceEvent[];
@@ -41,6 +45,7 @@ export function simulate(options: SimulationOptions): RunOutcome {
   try {
     const phases = [() => world.fireTimers(), () => world.deliver(), () => world.ack(), () => world.relayPublish(), () => world.relayConfirm()];
     const stock = new StockWatch();
+    if (options.onEvent) world.trace.on(options.onEvent);
     const eventCounts: Record<string, number> = {};
     world.trace.on((e) => {
       eventCounts[e.kind] = (eventCounts[e.kind] ?? 0) + 1;
@@ -91,6 +96,7 @@ export function simulate(options: SimulationOptions): RunOutcome {
       calmFromTick,
       broker: { ...world.broker.stats },
       duplicatesSkipped: world.duplicatesSkipped,
+      commits: world.stats.commits,
       eventCounts,
       traceEvents: world.trace.events(),
     };

@@ -41,6 +41,8 @@ export class World {
   readonly hosts: ReadonlyMap<ComponentName, ComponentHost>;
   /** Messages skipped because their id or business key had been handled before. */
   duplicatesSkipped = 0;
+  /** Local transactions committed by every component. */
+  readonly stats = { commits: 0 };
   private readonly clientRng: Rng;
   /** Orders the client has placed but the broker has not yet confirmed. */
   private clientOutbox: Message[] = [];
@@ -55,7 +57,7 @@ export class World {
     });
     this.broker = new Broker(this.trace, this.chaos, DEFAULT_BROKER_OPTIONS);
     this.clientRng = forkRng(seed, 'client');
-    const context = (name: ComponentName): EndpointContext => ({ clock: this.clock, rng: forkRng(seed, name), trace: this.trace, faults: this.chaos, defences: options.defences ?? ALL_DEFENCES });
+    const context = (name: ComponentName): EndpointContext => ({ clock: this.clock, rng: forkRng(seed, name), trace: this.trace, faults: this.chaos, defences: options.defences ?? ALL_DEFENCES, stats: this.stats });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
     const timers = { at: (tick: number, fire: () => void) => this.scheduler.at(tick, 'orchestrator', fire) };

@@ -1,0 +1,2 @@
+export { benchWorkload, runSagaBench, type BenchResult } from './saga-bench.js';
+export { measureSqliteCeiling, MIN_COMMITS_PER_SAGA } from './sqlite-ceiling.js';

@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { FAULT_PROFILES } from '../chaos/index.js';
+import { percentile } from '../scenario/index.js';
+import { simulate, type Workload } from '../world/index.js';
+import { measureSqliteCeiling, MIN_COMMITS_PER_SAGA } from './sqlite-ceiling.js';
+
+/** What `saga bench` measured; every rate comes from one run, the ceiling from the same process right before. */
+export interface BenchResult {
+  readonly orders: number;
+  readonly storage: 'memory' | 'file';
+  readonly ok: boolean;
+  readonly sagasPerSec: number;
+  readonly messagesPerSec: number;
+  readonly txPerSaga: number;
+  readonly wallMsPerSaga: { readonly median: number; readonly p99: number };
+  readonly virtualTicksPerSaga: { readonly median: number; readonly p99: number };
+  readonly peakRssMb: number;
+  readonly ceilingTxPerSec: number;
+  readonly ceilingSagasPerSec: number;
+  readonly ratio: number;
+  readonly seconds: number;
+}
+
+const ORDERS_PER_TICK = 100;
+const SKUS = 10;
+const CUSTOMERS = 100;
+
+/** Happy-path orders only, arriving at a steady rate, with stock and money for all of them. */
+export function benchWorkload(orders: number): Workload {
+  return {
+    stock: Array.from({ length: SKUS }, (_, i) => ({ sku: `SKU-${i}`, units: orders, priceCents: 1250 })),
+    customers: Array.from({ length: CUSTOMERS }, (_, i) => ({ customer: `customer-${i}`, balanceCents: 1250 * orders })),
+    orders: Array.from({ length: orders }, (_, i) => ({
+      orderId: `order-${String(i).padStart(6, '0')}`, customer: `customer-${i % CUSTOMERS}`, sku: `SKU-${i % SKUS}`, qty: 1, atTick: Math.floor(i / ORDERS_PER_TICK),
+    })),
+  };
+}
+
+/** Runs `orders` happy-path sagas through the real world (broker, relays, inboxes, orchestrator), faults off, as fast as it goes. */
+export function runSagaBench(orders: number, storage: 'memory' | 'file', dataRoot = join('.saga', 'bench')): BenchResult {
+  const ceilingTxPerSec = measureSqliteCeiling(storage, orders * MIN_COMMITS_PER_SAGA, join(dataRoot, 'ceiling'));
+  const ceilingSagasPerSec = ceilingTxPerSec / MIN_COMMITS_PER_SAGA;
+
+  const workload = benchWorkload(orders);
+  let peakRss = process.memoryUsage().rss;
+  const startedAt = new Map<string, number>();
+  const wallMs: number[] = [];
+  let events = 0;
+  const start = process.hrtime.bigint();
+  const outcome = simulate({
+    seed: 1, storage, dataDir: join(dataRoot, 'world'), workload, profile: FAULT_PROFILES.calm!, script: [], keepTrace: false,
+    faultPhaseTicks: Number.MAX_SAFE_INTEGER, maxTicks: Number.MAX_SAFE_INTEGER,
+    onEvent: (e) => {
+      if (++events % 4096 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      if (e.kind !== 'saga' || e.sagaId === undefined) return;
+      const now = performance.now();
+      if (!startedAt.has(e.sagaId)) startedAt.set(e.sagaId, now);
+      else if (e.detail?.startsWith('COMPLETED')) {
+        wallMs.push(now - startedAt.get(e.sagaId)!);
+        startedAt.delete(e.sagaId);
+      }
+    },
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const ticks = outcome.snapshot.sagas.map((s) => (s.endedTick ?? s.startedTick) - s.startedTick);
+  const sagasPerSec = orders / seconds;
+  return {
+    orders,
+    storage,
+    ok: outcome.invariants.every((i) => i.ok) && outcome.snapshot.sagas.every((s) => s.status === 'COMPLETED'),
+    sagasPerSec,
+    messagesPerSec: outcome.broker.delivered / seconds,
+    txPerSaga: outcome.commits / orders,
+    wallMsPerSaga: { median: percentile(wallMs, 50), p99: percentile(wallMs, 99) },
+    virtualTicksPerSaga: { median: percentile(ticks, 50), p99: percentile(ticks, 99) },
+    peakRssMb: peakRss / 2 ** 20,
+    ceilingTxPerSec,
+    ceilingSagasPerSec,
+    ratio: sagasPerSec / ceilingSagasPerSec,
+    seconds,
+  };
+}

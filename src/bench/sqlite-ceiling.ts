@@ -1,0 +1,39 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../store/index.js';
+
+/** Local commits the fewest a five-step orchestrated saga with inbox and outbox needs: one to start, then per step one in the service and one in the orchestrator. */
+export const MIN_COMMITS_PER_SAGA = 11;
+
+/**
+ * The limit for this design: how fast plain better-sqlite3 commits transactions of three
+ * small statements (one lookup, two inserts), on the same storage with the same pragmas as
+ * the engine. Returns transactions per second.
+ */
+export function measureSqliteCeiling(storage: 'memory' | 'file', transactions: number, dir: string): number {
+  const path = join(dir, 'ceiling.db');
+  if (storage === 'file') rmSync(dir, { recursive: true, force: true });
+  const db = openDatabase(storage === 'memory' ? { kind: 'memory' } : { kind: 'file', path });
+  try {
+    db.exec('create table inbox (message_id text primary key, tick integer not null)');
+    db.exec('create table outbox (seq integer primary key autoincrement, id text not null, body text not null, sent integer not null default 0)');
+    const lookup = db.prepare('select message_id from inbox where message_id = ?');
+    const remember = db.prepare('insert into inbox (message_id, tick) values (?, ?)');
+    const send = db.prepare('insert into outbox (id, body) values (?, ?)');
+    const body = JSON.stringify({ orderId: 'order-000001', customer: 'customer-001', sku: 'SKU-A', qty: 2, amountCents: 2500 });
+    const commit = db.transaction((i: number) => {
+      // Ids shaped like the engine's: a sequence, then random hex.
+      const id = `msg-${i.toString(36).padStart(6, '0')}-${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}`;
+      lookup.get(id);
+      remember.run(id, i);
+      send.run(`out-${id}`, body);
+    });
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < transactions; i++) commit(i);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return transactions / seconds;
+  } finally {
+    db.close();
+    if (storage === 'file') rmSync(dir, { recursive: true, force: true });
+  }
+}
