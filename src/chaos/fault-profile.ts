@@ -9,9 +9,16 @@ export interface FaultProfile {
   readonly delay: number;
   readonly maxDelayTicks: number;
   readonly reorder: number;
+  /** After each commit, ack or publish, the chance its component is killed, for up to `maxDownTicks`. */
+  readonly kill: number;
+  readonly maxDownTicks: number;
+  /** The chance a command is answered with a failure (a business refusal; a failed compensation is retried). */
+  readonly failCommand: number;
+  /** The chance a handler crashes on a delivery (the message comes back). */
+  readonly throwCommand: number;
 }
 
-const quiet = { dropPublish: 0, dropDelivery: 0, duplicate: 0, maxCopies: 1, delay: 0, maxDelayTicks: 0, reorder: 0 };
+const quiet = { dropPublish: 0, dropDelivery: 0, duplicate: 0, maxCopies: 1, delay: 0, maxDelayTicks: 0, reorder: 0, kill: 0, maxDownTicks: 0, failCommand: 0, throwCommand: 0 };
 
 /** The named profiles `--faults` accepts. */
 export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = Object.freeze({
@@ -20,7 +27,7 @@ export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = Object.fre
   duplicating: { name: 'duplicating', description: 'every message duplicated up to 3 times', ...quiet, duplicate: 1, maxCopies: 3 },
   delaying: { name: 'delaying', description: 'deliveries delayed and reordered', ...quiet, delay: 0.3, maxDelayTicks: 80, reorder: 0.3 },
   chaotic: {
-    name: 'chaotic', description: 'a bit of everything', dropPublish: 0.1, dropDelivery: 0.1, duplicate: 0.1, maxCopies: 2, delay: 0.2, maxDelayTicks: 60, reorder: 0.2,
+    ...quiet, name: 'chaotic', description: 'a bit of everything', dropPublish: 0.1, dropDelivery: 0.1, duplicate: 0.1, maxCopies: 2, delay: 0.2, maxDelayTicks: 60, reorder: 0.2,
   },
 });
 
@@ -38,5 +45,9 @@ export function combineProfiles(a: FaultProfile, b: FaultProfile): FaultProfile 
     delay: Math.max(a.delay, b.delay),
     maxDelayTicks: Math.max(a.maxDelayTicks, b.maxDelayTicks),
     reorder: Math.max(a.reorder, b.reorder),
+    kill: Math.max(a.kill, b.kill),
+    maxDownTicks: Math.max(a.maxDownTicks, b.maxDownTicks),
+    failCommand: Math.max(a.failCommand, b.failCommand),
+    throwCommand: Math.max(a.throwCommand, b.throwCommand),
   };
 }

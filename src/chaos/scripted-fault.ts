@@ -16,16 +16,31 @@ export interface Trigger {
   readonly nth?: number;
 }
 
-/** A targeted fault a scenario declares. */
+/**
+ * Where a message fault applies: the first `times` messages of its type (default 1), or, when
+ * `nth` is given, exactly the nth (1-based) — the form the fuzzer records, so that a schedule
+ * replays without the generator that produced it.
+ */
+interface MessageTarget {
+  readonly type: string;
+  readonly times?: number;
+  readonly nth?: number;
+}
+
+/** A targeted fault a scenario declares, or the fuzzer recorded. */
 export type ScriptedFault =
-  /** Deliver the next `times` messages of `type` `copies` extra times. */
-  | { readonly kind: 'duplicate-delivery'; readonly type: string; readonly copies?: number; readonly times?: number }
-  /** Lose the next `times` deliveries of `type` on the wire. */
-  | { readonly kind: 'drop-delivery'; readonly type: string; readonly times?: number }
-  /** Hold the next `times` deliveries of `type` back for `ticks`. */
-  | { readonly kind: 'delay-delivery'; readonly type: string; readonly ticks: number; readonly times?: number }
-  /** Make the service answer the next `times` commands of `type` with a failure (`fail`) or crash while handling them (`throw`). */
-  | { readonly kind: 'fail-command'; readonly type: string; readonly mode: 'fail' | 'throw'; readonly times?: number }
+  /** Deliver messages of `type` `copies` extra times. */
+  | ({ readonly kind: 'duplicate-delivery'; readonly copies?: number } & MessageTarget)
+  /** Lose deliveries of `type` on the wire (they come back after the visibility timeout). */
+  | ({ readonly kind: 'drop-delivery' } & MessageTarget)
+  /** Hold deliveries of `type` back for `ticks`. */
+  | ({ readonly kind: 'delay-delivery'; readonly ticks: number } & MessageTarget)
+  /** Lose publishes of `type` before the broker has them (the publisher retries). */
+  | ({ readonly kind: 'drop-publish' } & MessageTarget)
+  /** Make the service answer commands of `type` with a failure (`fail`) or crash while handling them (`throw`). */
+  | ({ readonly kind: 'fail-command'; readonly mode: 'fail' | 'throw' } & MessageTarget)
+  /** In the `batch`-th batch of ready deliveries with more than one message, deliver position `swap[1]` before `swap[0]`. */
+  | { readonly kind: 'reorder'; readonly batch: number; readonly swap: readonly [number, number] }
   /** Make the first message of `type` poison: its handler throws on every delivery, until the broker dead-letters it. */
   | { readonly kind: 'poison'; readonly type: string }
   /** Kill a component when the trigger fires, and restart it `downTicks` later. */
@@ -33,16 +48,21 @@ export type ScriptedFault =
 
 /** A one-line description of a fault, for tables and timelines. */
 export function describeFault(f: ScriptedFault): string {
-  const times = (n: number | undefined): string => (n === undefined || n === 1 ? '' : n === Infinity ? ' always' : ` x${n}`);
+  const which = (t: MessageTarget): string =>
+    t.nth !== undefined ? ` #${t.nth}` : t.times === undefined || t.times === 1 ? '' : t.times === Infinity ? ' always' : ` x${t.times}`;
   switch (f.kind) {
     case 'duplicate-delivery':
-      return `duplicate ${f.type}${times(f.times)}`;
+      return `duplicate ${f.type}${which(f)}${(f.copies ?? 1) > 1 ? ` (${f.copies} copies)` : ''}`;
     case 'drop-delivery':
-      return `drop ${f.type}${times(f.times)}`;
+      return `drop delivery of ${f.type}${which(f)}`;
     case 'delay-delivery':
-      return `delay ${f.type} ${f.ticks} ticks${times(f.times)}`;
+      return `delay ${f.type}${which(f)} ${f.ticks} ticks`;
+    case 'drop-publish':
+      return `drop publish of ${f.type}${which(f)}`;
     case 'fail-command':
-      return `${f.mode === 'fail' ? 'fail' : 'crash on'} ${f.type}${times(f.times)}`;
+      return `${f.mode === 'fail' ? 'fail' : 'crash on'} ${f.type}${which(f)}`;
+    case 'reorder':
+      return `reorder batch #${f.batch}: ${f.swap[1]} before ${f.swap[0]}`;
     case 'poison':
       return `poison the first ${f.type}`;
     case 'kill': {

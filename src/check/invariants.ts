@@ -48,7 +48,7 @@ export const orderMatchesSaga: Invariant = {
       const status = orders.get(s.id)?.status ?? 'absent';
       const ok =
         s.status === Completed ? status === 'CONFIRMED'
-        : s.status === Compensated ? status === 'CANCELLED' || status === 'absent'
+        : s.status === Compensated ? status === 'CANCELLED' || status === 'REJECTED' || status === 'absent'
         : s.status === Failed ? status !== 'CONFIRMED'
         : true;
       if (!ok) problems.push(`saga ${short(s.id)} ${s.status} but order ${status}`);

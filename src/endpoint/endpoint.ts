@@ -172,7 +172,7 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
 
   /** Writes a message (its body already JSON) to the outbox, inside the current transaction. */
   protected send(queue: QueueName, type: string, sagaId: string, bodyJson: string): void {
-    const message: Message = { id: this.ctx.rng.id('msg'), queue, type, sagaId, body: bodyJson };
+    const message: Message = { id: this.ctx.rng.id(MESSAGE_ID_PREFIX[this.name]), queue, type, sagaId, body: bodyJson };
     if (!this.ctx.defences.outbox) {
       // Without an outbox the message exists only in memory until it is published: a crash in between loses it.
       this.staged.push({ seq: 0, message });
@@ -187,6 +187,14 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     this.detail = detail;
   }
 }
+
+/**
+ * Message ids start with their sender, then the sender's sequence: two senders can never
+ * mint the same id, so an inbox never mistakes a new message for a redelivery.
+ */
+const MESSAGE_ID_PREFIX: Readonly<Record<QueueName, string>> = {
+  orchestrator: 'os', order: 'or', inventory: 'in', payment: 'pa', fulfillment: 'fu', notification: 'no',
+};
 
 /** An outbox row as the relay holds it. */
 interface OutboxRow {

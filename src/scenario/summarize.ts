@@ -12,7 +12,7 @@ export function summarizeServices(w: WorldSnapshot) {
   const charged = w.charges.filter((c) => c.status === 'CHARGED');
   const refunds = w.refunds.filter((r) => r.chargeId !== null);
   return {
-    order: countBy(w.orders, (o) => o.status, ['PENDING', 'CONFIRMED', 'CANCELLED']),
+    order: countBy(w.orders, (o) => o.status, ['PENDING', 'CONFIRMED', 'CANCELLED', 'REJECTED']),
     inventory: {
       stock: w.stock.map((s) => ({ sku: s.sku, initial: s.initial, available: s.available, reserved: s.reserved, sold: s.sold })),
       reservations: countBy(w.reservations, (r) => r.status, ['RESERVED', 'COMMITTED', 'RELEASED', 'REJECTED']),

@@ -3,7 +3,8 @@ import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { Service } from './service.js';
 
-export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+/** REJECTED: the order service refused to create it; kept so a retried create gets the same answer. */
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'REJECTED';
 
 export interface OrdersTable {
   order_id: string;
@@ -64,11 +65,16 @@ export class OrderService extends Service<OrderTables> {
     switch (message.type) {
       case 'order.create':
         if (existing) {
-          // The business key (the order id) was seen: answer as before, or refuse if the saga already cancelled it.
-          this.reply(message, existing.status !== 'CANCELLED', existing.status === 'CANCELLED' ? 'order already cancelled' : undefined);
+          // The business key (the order id) was seen: answer as before.
+          const refused = existing.status === 'CANCELLED' || existing.status === 'REJECTED';
+          this.reply(message, !refused, refused ? `order already ${existing.status}` : undefined);
           return 'duplicate';
         }
-        if (failureInjected) return this.reply(message, false, 'order rejected (injected)');
+        if (failureInjected) {
+          // A refusal is recorded like any decision: a retried create must get the same answer, not a new order.
+          this.insert.run({ ...row, status: 'REJECTED' });
+          return this.reply(message, false, 'order rejected (injected)');
+        }
         this.insert.run({ ...row, status: 'PENDING' });
         this.note('PENDING');
         return this.reply(message, true);
@@ -79,7 +85,7 @@ export class OrderService extends Service<OrderTables> {
       case 'order.cancel':
         if (failureInjected) return this.reply(message, false, 'cancel failed (injected)');
         if (existing?.status === 'CONFIRMED') return this.reply(message, false, 'order already confirmed');
-        if (existing?.status === 'CANCELLED') {
+        if (existing?.status === 'CANCELLED' || existing?.status === 'REJECTED') {
           this.reply(message, true);
           return 'duplicate';
         }

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { BrokerStats } from '../broker/index.js';
 import { checkWorld, readSnapshot, stockProblems, stockQuery, type InvariantResult, type StockRow, type WorldSnapshot } from '../check/index.js';
-import { COMPONENTS, type ComponentName } from '../chaos/index.js';
+import { COMPONENTS, type ComponentName, type ScriptedFault } from '../chaos/index.js';
 import type { TraceEvent } from '../kernel/index.js';
 import type { Database, Prepared } from '../store/index.js';
 import { World, type WorldOptions } from './world.js';
@@ -29,6 +29,8 @@ export interface RunOutcome {
   readonly duplicatesSkipped: number;
   /** Local transactions committed by every component. */
   readonly commits: number;
+  /** Every fault injected, in order, as targeted faults: replaying them alone reproduces the run. */
+  readonly schedule: readonly ScriptedFault[];
   /** How many trace events of each kind, and of each kind per actor (`crash:orchestrator`), the run emitted. */
   readonly eventCounts: Readonly<Record<string, number>>;
   readonly traceEvents: readonly TraceEvent[];
@@ -73,7 +75,8 @@ export function simulate(options: SimulationOptions): RunOutcome {
         break;
       }
       if (next > options.maxTicks) break;
-      world.clock.advanceTo(next);
+      // Work that waited for a component that was down can be due in the past: it runs now.
+      world.clock.advanceTo(Math.max(next, world.clock.now()));
       for (const phase of phases) {
         phase();
         world.applyKills();
@@ -97,6 +100,7 @@ export function simulate(options: SimulationOptions): RunOutcome {
       broker: { ...world.broker.stats },
       duplicatesSkipped: world.duplicatesSkipped,
       commits: world.stats.commits,
+      schedule: world.chaos.schedule(),
       eventCounts,
       traceEvents: world.trace.events(),
     };

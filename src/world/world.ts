@@ -182,7 +182,7 @@ export class World {
     for (const order of workload.orders) {
       const payload: OrderPayload = { orderId: order.orderId, customer: order.customer, sku: order.sku, qty: order.qty, amountCents: orderAmountCents(workload, order) };
       this.scheduler.at(order.atTick, 'client', () => {
-        this.clientOutbox.push({ id: this.clientRng.id('msg'), queue: 'orchestrator', type: PLACE_ORDER, sagaId: order.orderId, body: JSON.stringify(payload) });
+        this.clientOutbox.push({ id: this.clientRng.id('cl'), queue: 'orchestrator', type: PLACE_ORDER, sagaId: order.orderId, body: JSON.stringify(payload) });
       });
     }
   }

@@ -1,0 +1,53 @@
+import type { FaultProfile } from '../chaos/index.js';
+import { forkRng } from '../kernel/index.js';
+import type { Workload } from '../world/index.js';
+
+/** One seed's experiment: its own workload and its own mix of faults (swarm testing: each seed turns some fault kinds on, at its own intensity). */
+export interface FuzzCase {
+  readonly seed: number;
+  readonly workload: Workload;
+  readonly profile: FaultProfile;
+}
+
+/** Faults stop at this tick; then the calm phase must settle. */
+export const FUZZ_FAULT_PHASE_TICKS = 3_000;
+export const FUZZ_MAX_TICKS = 300_000;
+
+/** The experiment a seed stands for; the same seed always gives the same case. */
+export function generateCase(seed: number): FuzzCase {
+  const rng = forkRng(seed, 'fuzz-case');
+  const on = (): boolean => rng.chance(0.5);
+  const upTo = (max: number): number => rng.next() * max;
+
+  const orders = rng.between(1, 12);
+  const skus = rng.between(1, 3);
+  // Sometimes stock is scarce, so concurrent sagas compete for it; sometimes money is.
+  const scarce = rng.chance(0.4);
+  const stock = Array.from({ length: skus }, (_, i) => ({ sku: `SKU-${String.fromCharCode(65 + i)}`, units: scarce ? rng.between(0, orders) : rng.between(orders * 3, orders * 6), priceCents: rng.between(1, 40) * 100 }));
+  const customers = Array.from({ length: orders }, (_, i) => ({ customer: `customer-${String(i + 1).padStart(3, '0')}`, balanceCents: rng.chance(0.2) ? rng.between(0, 3_000) : 1_000_000 }));
+  const arrivalTicks = rng.between(1, 200);
+  const workload: Workload = {
+    stock,
+    customers,
+    orders: customers.map((c, i) => ({
+      orderId: `order-${String(i + 1).padStart(3, '0')}`, customer: c.customer, sku: stock[rng.int(skus)]!.sku, qty: rng.between(1, 3), atTick: rng.int(arrivalTicks),
+    })),
+  };
+
+  const profile: FaultProfile = {
+    name: `swarm-${seed}`,
+    description: 'a fault mix drawn for this seed',
+    dropPublish: on() ? upTo(0.3) : 0,
+    dropDelivery: on() ? upTo(0.3) : 0,
+    duplicate: on() ? upTo(0.3) : 0,
+    maxCopies: rng.between(1, 3),
+    delay: on() ? upTo(0.3) : 0,
+    maxDelayTicks: rng.between(1, 200),
+    reorder: on() ? upTo(0.5) : 0,
+    kill: on() ? upTo(0.03) : 0,
+    maxDownTicks: rng.between(1, 500),
+    failCommand: on() ? upTo(0.1) : 0,
+    throwCommand: on() ? upTo(0.02) : 0,
+  };
+  return { seed, workload, profile };
+}

@@ -1,0 +1,55 @@
+import { FAULT_PROFILES, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
+import { ALL_DEFENCES, type Defences } from '../defences/index.js';
+import type { InvariantResult } from '../check/index.js';
+import { simulate, type RunOutcome, type Workload } from '../world/index.js';
+import { CoverageTracker, type CoveragePath } from './coverage.js';
+import { FUZZ_FAULT_PHASE_TICKS, FUZZ_MAX_TICKS } from './fuzz-case.js';
+
+/** What one fuzz run needs: the seed, the workload, and faults either drawn from a profile or replayed from a schedule. */
+export interface CaseInput {
+  readonly seed: number;
+  readonly workload: Workload;
+  readonly profile?: FaultProfile;
+  readonly schedule?: readonly ScriptedFault[];
+  readonly defences?: Defences;
+}
+
+/** One fuzz run, judged. */
+export interface CaseResult {
+  readonly seed: number;
+  readonly ok: boolean;
+  readonly violations: readonly InvariantResult[];
+  /** The faults actually injected, in order: replaying them reproduces this run. */
+  readonly schedule: readonly ScriptedFault[];
+  readonly digest: string;
+  readonly coverage: readonly CoveragePath[];
+  readonly outcome: RunOutcome;
+}
+
+/** Runs a fuzz case to the end (fault phase, then calm) and checks every invariant. */
+export function runCase(input: CaseInput, keepTrace = false): CaseResult {
+  const coverage = new CoverageTracker();
+  const outcome = simulate({
+    seed: input.seed,
+    storage: 'memory',
+    dataDir: '',
+    workload: input.workload,
+    profile: input.profile ?? FAULT_PROFILES.calm!,
+    script: input.schedule ?? [],
+    keepTrace,
+    defences: input.defences ?? ALL_DEFENCES,
+    faultPhaseTicks: FUZZ_FAULT_PHASE_TICKS,
+    maxTicks: FUZZ_MAX_TICKS,
+    onEvent: (e) => coverage.observe(e),
+  });
+  const violations = outcome.invariants.filter((i) => !i.ok);
+  return {
+    seed: input.seed,
+    ok: violations.length === 0,
+    violations,
+    schedule: outcome.schedule,
+    digest: outcome.digest,
+    coverage: [...coverage.reached].sort(),
+    outcome,
+  };
+}

@@ -1,0 +1,77 @@
+import type { ScriptedFault } from '../chaos/index.js';
+import type { Defences } from '../defences/index.js';
+import type { Workload } from '../world/index.js';
+import { runCase, type CaseResult } from './run-case.js';
+
+/** The smallest story found that still breaks the same invariant. */
+export interface Shrunk {
+  readonly workload: Workload;
+  readonly schedule: readonly ScriptedFault[];
+  readonly result: CaseResult;
+  readonly probes: number;
+}
+
+const MAX_PROBES = 600;
+
+/**
+ * Shrinks a failing run: delta debugging over its fault schedule (drop halves, then
+ * quarters, ... then single faults), then the workload (fewer orders, quantity 1), keeping
+ * each step only if the same invariant still fails. The schedule it returns is the one the
+ * last run actually injected, so replaying it reproduces that run exactly.
+ */
+export function shrink(seed: number, workload: Workload, schedule: readonly ScriptedFault[], invariant: string, defences: Defences): Shrunk {
+  let probes = 0;
+  const fails = (w: Workload, s: readonly ScriptedFault[]): boolean => {
+    if (probes >= MAX_PROBES) return false;
+    probes++;
+    const r = runCase({ seed, workload: w, schedule: s, defences });
+    return r.violations.some((v) => v.name === invariant);
+  };
+
+  let faults = [...schedule];
+  if (!fails(workload, faults)) throw new Error(`seed ${seed}: the recorded schedule no longer breaks ${invariant}`);
+  faults = ddmin(faults, (candidate) => fails(workload, candidate));
+
+  let current = workload;
+  for (let i = current.orders.length - 1; i >= 0 && current.orders.length > 1; i--) {
+    const fewer = { ...current, orders: current.orders.filter((_, j) => j !== i) };
+    if (fails(fewer, faults)) current = fewer;
+  }
+  for (let i = 0; i < current.orders.length; i++) {
+    if (current.orders[i]!.qty === 1) continue;
+    const smaller = { ...current, orders: current.orders.map((o, j) => (j === i ? { ...o, qty: 1 } : o)) };
+    if (fails(smaller, faults)) current = smaller;
+  }
+  // A smaller workload can leave some faults with nothing to strike: one more pass over the schedule.
+  faults = ddmin(faults, (candidate) => fails(current, candidate));
+
+  // The final run, outside the probe budget: its own recorded schedule is what the replay file keeps.
+  const result = runCase({ seed, workload: current, schedule: faults, defences });
+  if (!result.violations.some((v) => v.name === invariant)) throw new Error(`seed ${seed}: shrinking lost the failure of ${invariant}`);
+  return { workload: current, schedule: result.schedule, result, probes };
+}
+
+/** Zeller's ddmin: the smallest subset found (1-minimal when the budget allows) for which `fails` holds. */
+export function ddmin<T>(items: readonly T[], fails: (subset: readonly T[]) => boolean): T[] {
+  let current = [...items];
+  if (current.length > 0 && fails([])) return [];
+  let n = 2;
+  while (current.length >= 2) {
+    const size = Math.ceil(current.length / n);
+    let reduced = false;
+    for (let start = 0; start < current.length; start += size) {
+      const complement = [...current.slice(0, start), ...current.slice(start + size)];
+      if (fails(complement)) {
+        current = complement;
+        n = Math.max(n - 1, 2);
+        reduced = true;
+        break;
+      }
+    }
+    if (!reduced) {
+      if (n >= current.length) break;
+      n = Math.min(current.length, n * 2);
+    }
+  }
+  return current;
+}
