@@ -6,7 +6,9 @@ import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
 import { crashMatrixCommand, type CrashMatrixOptions } from './crash-matrix-command.js';
+import { fuzzCommand, type FuzzCommandOptions } from './fuzz-command.js';
 import { collect } from './parse-options.js';
+import { replayCommand, type ReplayOptions } from './replay-command.js';
 import { runCommand, type RunOptions } from './run-command.js';
 import { makeTable } from './style.js';
 import { UsageError } from './usage-error.js';
@@ -17,7 +19,7 @@ const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
 export const EXIT = { ok: 0, violated: 1, usage: 2 } as const;
 
 /** Runs the `saga` command line and returns its exit code; never throws for bad input. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('saga')
     .description('saga-lab: a deterministic lab for the saga pattern — break a small shop on purpose and check it stays consistent.')
@@ -63,6 +65,31 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     });
 
   program
+    .command('fuzz')
+    .description('random workloads and fault schedules, one per seed; shrinks each failure to a minimal schedule and writes a replay file. `saga fuzz merge a.json b.json ...` merges shard outputs')
+    .argument('[merge...]', "'merge' followed by the JSON files of the shards")
+    .option('--seeds <n>', 'how many seeds', '1000')
+    .option('--from <seed>', 'the first seed', '1')
+    .option('--shard <i/n>', 'run only shard i of n (seed from+k belongs to shard k mod n + 1)')
+    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
+    .option('--no-shrink', 'report failing seeds without shrinking them')
+    .option('--json', 'print one JSON object (no progress bar)')
+    .action(async (words: string[], options: FuzzCommandOptions) => {
+      code = await fuzzCommand(words, options, io);
+    });
+
+  program
+    .command('replay')
+    .description('rerun a replay file written by saga fuzz, exactly (exit 1 while the violation reproduces)')
+    .argument('<file>', 'a file under .saga/failures/')
+    .option('--trace', 'also print the message timeline')
+    .option('--json', 'print one JSON object')
+    .action((file: string, options: ReplayOptions) => {
+      code = replayCommand(file, options, io);
+    });
+
+  program
     .command('ab')
     .description('run the catalogue with and without a defence and show which invariants break, in which scenarios')
     .option('--disable <defence>', `the defence to switch off: ${DEFENCES}`, collect, [])
@@ -82,7 +109,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     });
 
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

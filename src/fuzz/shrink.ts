@@ -11,7 +11,7 @@ export interface Shrunk {
   readonly probes: number;
 }
 
-const MAX_PROBES = 600;
+const MAX_PROBES = 400;
 
 /**
  * Shrinks a failing run: delta debugging over its fault schedule (drop halves, then

@@ -3,3 +3,4 @@ export { forkRng, type Rng } from './random.js';
 export { Scheduler } from './scheduler.js';
 export { MinHeap } from './min-heap.js';
 export { Trace, formatTraceEvent, type TraceEvent, type TraceKind } from './trace.js';
+export { wallClockMs } from './wall-clock.js';

@@ -1,16 +1,19 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 
-function cli(...args: string[]) {
+async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = runCli(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1' } });
+  const code = await runCli(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1' } });
   return { code, stdout, stderr };
 }
 
-describe('saga CLI', () => {
-  it('run prints the scenario table and exits 0 when every invariant holds', () => {
-    const { code, stdout } = cli('run', '--scenario', 'crash-mid-payment', '--seed', '7', '--storage', 'memory');
+describe('saga CLI', async () => {
+  it('run prints the scenario table and exits 0 when every invariant holds', async () => {
+    const { code, stdout } = await cli('run', '--scenario', 'crash-mid-payment', '--seed', '7', '--storage', 'memory');
     expect(code).toBe(0);
     expect(stdout).toContain('single-charge');
     expect(stdout).toContain('PASS');
@@ -19,8 +22,8 @@ describe('saga CLI', () => {
     expect(stdout).not.toContain('\u001b[');
   });
 
-  it('--json prints exactly one JSON object with the documented fields', () => {
-    const { code, stdout } = cli('run', '--scenario', 'happy-path', '--seed', '7', '--json', '--storage', 'memory');
+  it('--json prints exactly one JSON object with the documented fields', async () => {
+    const { code, stdout } = await cli('run', '--scenario', 'happy-path', '--seed', '7', '--json', '--storage', 'memory');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(Object.keys(report)).toEqual(expect.arrayContaining(['scenario', 'seed', 'ok', 'invariants', 'sagas', 'services', 'broker', 'digest']));
@@ -32,14 +35,14 @@ describe('saga CLI', () => {
     expect(report.digest).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('--trace prints the timeline: the crash and the restart are in it', () => {
-    const { stdout } = cli('run', '--scenario', 'crash-mid-payment', '--seed', '7', '--trace', '--storage', 'memory');
+  it('--trace prints the timeline: the crash and the restart are in it', async () => {
+    const { stdout } = await cli('run', '--scenario', 'crash-mid-payment', '--seed', '7', '--trace', '--storage', 'memory');
     expect(stdout).toMatch(/\d+ crash orchestrator/);
     expect(stdout).toMatch(/\d+ restart orchestrator/);
   });
 
-  it('scenarios lists every scenario', () => {
-    const { code, stdout } = cli('scenarios');
+  it('scenarios lists every scenario', async () => {
+    const { code, stdout } = await cli('scenarios');
     expect(code).toBe(0);
     for (const name of ['happy-path', 'payment-declined', 'duplicate-delivery', 'crash-mid-payment', 'peak-load']) expect(stdout).toContain(name);
   });
@@ -56,41 +59,72 @@ describe('saga CLI', () => {
     [['run', '--all', '--disable', 'nope'], /Unknown defence 'nope'. Known defences: idempotency/],
     [['run', '--all', '--scenario', 'happy-path'], /either --scenario <name> or --all/],
     [['ab'], /needs --disable/],
-  ])('bad usage %j exits 2 with one clear sentence and no stack trace', (args, message) => {
-    const { code, stderr, stdout } = cli(...args);
+    [['fuzz', '--shard', '9/8'], /--shard takes i\/n/],
+    [['fuzz', 'merge'], /needs the JSON files/],
+    [['replay', '.saga/no-such-file.json'], /no such file/],
+  ])('bad usage %j exits 2 with one clear sentence and no stack trace', async (args, message) => {
+    const { code, stderr, stdout } = await cli(...args);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(stdout).toBe('');
   });
 
-  it('run --all prints one row per scenario and exits 0; --json gives an array', () => {
-    const { code, stdout } = cli('run', '--all', '--storage', 'memory');
+  it('run --all prints one row per scenario and exits 0; --json gives an array', async () => {
+    const { code, stdout } = await cli('run', '--all', '--storage', 'memory');
     expect(code).toBe(0);
     expect(stdout).toContain('22 of 22 scenarios passed');
-    const json = JSON.parse(cli('run', '--all', '--storage', 'memory', '--json').stdout);
+    const json = JSON.parse((await cli('run', '--all', '--storage', 'memory', '--json')).stdout);
     expect(json).toHaveLength(22);
   });
 
-  it('run with a defence switched off exits 1 and names the broken invariant', () => {
-    const { code, stdout } = cli('run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory');
+  it('run with a defence switched off exits 1 and names the broken invariant', async () => {
+    const { code, stdout } = await cli('run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory');
     expect(code).toBe(1);
     expect(stdout).toMatch(/single-charge .*FAIL/);
     expect(stdout).toMatch(/2 charges, 0 refunds/);
     expect(stdout).toContain('--disable idempotency');
   });
 
-  it('ab shows what breaks without a defence; crash-matrix passes', () => {
-    const ab = cli('ab', '--disable', 'isolation');
+  it('ab shows what breaks without a defence; crash-matrix passes', async () => {
+    const ab = await cli('ab', '--disable', 'isolation');
     expect(ab.code).toBe(0);
     expect(ab.stdout).toMatch(/Without isolation, \d+ of 22 scenarios break: .*concurrent-orders/);
-    const matrix = cli('crash-matrix', '--json');
+    const matrix = await cli('crash-matrix', '--json');
     expect(matrix.code).toBe(0);
     expect(JSON.parse(matrix.stdout)).toMatchObject({ failed: 0 });
   });
 
-  it('--help exits 0', () => {
-    expect(cli('--help').code).toBe(0);
-    expect(cli('run', '--help').stdout).toContain('--scenario');
+  it('fuzz finds nothing with every defence on; without one it shrinks the failure and the replay file reproduces it', async () => {
+    const clean = await cli('fuzz', '--seeds', '12', '--workers', '1', '--json');
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout)).toMatchObject({ seedsRun: 12, violations: [] });
+
+    const broken = await cli('fuzz', '--seeds', '10', '--workers', '1', '--disable', 'idempotency');
+    expect(broken.code).toBe(1);
+    const file = /replay: npx saga replay (\S+single-charge\S+\.json)/.exec(broken.stdout)?.[1];
+    expect(file).toBeDefined();
+    const replay = await cli('replay', file!);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toContain('reproduced: single-charge violated again, same digest');
+  });
+
+  it('fuzz merge adds up shard outputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'saga-shards-'));
+    const files = [];
+    for (const shard of ['1/2', '2/2']) {
+      const out = await cli('fuzz', '--seeds', '8', '--shard', shard, '--workers', '1', '--json');
+      const file = join(dir, `${shard.replace('/', '-')}.json`);
+      writeFileSync(file, out.stdout);
+      files.push(file);
+    }
+    const merged = await cli('fuzz', 'merge', ...files, '--json');
+    expect(merged.code).toBe(0);
+    expect(JSON.parse(merged.stdout)).toMatchObject({ seedsRun: 8 });
+  });
+
+  it('--help exits 0', async () => {
+    expect((await cli('--help')).code).toBe(0);
+    expect((await cli('run', '--help')).stdout).toContain('--scenario');
   });
 });

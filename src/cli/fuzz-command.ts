@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { defenceFlag } from '../defences/index.js';
+import { COVERAGE_PATHS, fuzz, mergeSummaries, type FuzzReport, type SweepSummary } from '../fuzz/index.js';
+import { wallClockMs } from '../kernel/index.js';
+import type { CliIo } from './cli-io.js';
+import { parseDisabled } from './parse-options.js';
+import { makeStyle, makeTable } from './style.js';
+import { parseWholeNumber, UsageError } from './usage-error.js';
+
+export interface FuzzCommandOptions {
+  readonly seeds: string;
+  readonly from: string;
+  readonly shard?: string;
+  readonly workers?: string;
+  readonly disable?: string[];
+  readonly json?: boolean;
+  readonly shrink: boolean;
+}
+
+/** `saga fuzz`: random workloads and fault schedules, one per seed; exit 1 if any seed broke an invariant. */
+export async function fuzzCommand(words: readonly string[], options: FuzzCommandOptions, io: CliIo): Promise<number> {
+  if (words[0] === 'merge') return mergeCommand(words.slice(1), options.json === true, io);
+  if (words.length > 0) throw new UsageError(`saga fuzz takes no argument '${words[0]}' (did you mean 'saga fuzz merge <files...>'?).`);
+  const seeds = parseWholeNumber('--seeds', options.seeds, 1, 100_000_000);
+  const from = parseWholeNumber('--from', options.from, 0, 2 ** 32 - 1);
+  const workers = options.workers === undefined ? availableParallelism() : parseWholeNumber('--workers', options.workers, 1, 256);
+  const disabled = parseDisabled(options.disable);
+  let shard: { index: number; count: number } | undefined;
+  if (options.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(options.shard);
+    const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+    if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. 3/8, not '${options.shard}'.`);
+    shard = { index, count };
+  }
+
+  const c = makeStyle(io.env);
+  const showProgress = io.isTTY === true && !options.json;
+  const start = wallClockMs();
+  const report = await fuzz({
+    range: { from, seeds, ...(shard ? { shard } : {}) },
+    disabled,
+    workers,
+    shrink: options.shrink,
+    onProgress: showProgress ? (done, total, bad) => io.err(`\r${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`) : undefined,
+  });
+  const seconds = (wallClockMs() - start) / 1000;
+  if (showProgress) io.err('\n');
+  if (options.json) {
+    io.out(JSON.stringify({ ...report.summary, shrunk: report.shrunk, timing: { seconds, seedsPerSec: report.summary.seedsRun / seconds, workers } }, null, 2) + '\n');
+  } else {
+    io.out(renderSummary(report.summary, c));
+    io.out(`${report.summary.seedsRun} seeds in ${seconds.toFixed(1)} s: ${(report.summary.seedsRun / seconds).toFixed(0)} seeds/s on ${workers} worker${workers > 1 ? 's' : ''}\n`);
+    io.out(renderShrunk(report, disabled.map(defenceFlag), c));
+  }
+  return report.summary.violations.length > 0 ? 1 : 0;
+}
+
+function mergeCommand(files: readonly string[], json: boolean, io: CliIo): number {
+  if (files.length === 0) throw new UsageError('saga fuzz merge needs the JSON files of the shards: saga fuzz merge a.json b.json ...');
+  const parts = files.map((file) => {
+    let data: SweepSummary;
+    try {
+      data = JSON.parse(readFileSync(file, 'utf8')) as SweepSummary;
+    } catch {
+      throw new UsageError(`Cannot read ${file}: give the output of 'saga fuzz --json'.`);
+    }
+    if (typeof data.seedsRun !== 'number' || !Array.isArray(data.violations) || !data.coverage) throw new UsageError(`${file} is not the output of 'saga fuzz --json'.`);
+    return data;
+  });
+  const merged = mergeSummaries(parts);
+  io.out(json ? JSON.stringify(merged, null, 2) + '\n' : renderSummary(merged, makeStyle(io.env)));
+  return merged.violations.length > 0 ? 1 : 0;
+}
+
+function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>): string {
+  const lines: string[] = [];
+  const shard = s.range.shard ? ` (shard ${s.range.shard.index}/${s.range.shard.count})` : '';
+  const without = s.disabled.length ? `, without ${s.disabled.map(defenceFlag).join(', ')}` : '';
+  lines.push(c.bold(`saga fuzz: ${s.seedsRun} seeds from ${s.range.from}${shard}${without}, ${s.faultsInjected} faults injected`));
+  const coverage = makeTable(['path', 'seeds that reached it', 'share']);
+  for (const p of COVERAGE_PATHS) {
+    const n = s.coverage[p] ?? 0;
+    coverage.push([p, n === 0 ? c.red('never') : String(n), `${((100 * n) / Math.max(1, s.seedsRun)).toFixed(1)}%`]);
+  }
+  lines.push(coverage.toString());
+  const never = COVERAGE_PATHS.filter((p) => (s.coverage[p] ?? 0) === 0);
+  if (never.length) lines.push(c.yellow(`never reached: ${never.join(', ')} — this sweep proves nothing about them`));
+  const names = Object.keys(s.byInvariant).sort();
+  if (names.length === 0) {
+    lines.push(c.green.bold(`PASS  no invariant violated in ${s.seedsRun} seeds`));
+  } else {
+    const table = makeTable(['invariant', 'failing seeds', 'first seed', 'detail'], [24, 15, 12, 70]);
+    for (const name of names) {
+      const first = s.violations.find((v) => v.invariant === name)!;
+      table.push([name, String(s.byInvariant[name]), String(first.seed), first.detail]);
+    }
+    lines.push(table.toString());
+    lines.push(c.red.bold(`FAIL  ${new Set(s.violations.map((v) => v.seed)).size} of ${s.seedsRun} seeds violated an invariant`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function renderShrunk(report: FuzzReport, disabled: readonly string[], c: ReturnType<typeof makeStyle>): string {
+  const lines = report.shrunk.map(
+    (f) =>
+      `${c.red(f.invariant)}: seed ${f.seed} shrunk from ${f.faultsBefore} faults and ${f.ordersBefore} orders to ${f.faultsAfter} faults and ${f.ordersAfter} orders\n` +
+      `  ${f.detail}\n  replay: npx saga replay ${f.file} --trace`,
+  );
+  if (report.shrunk.length === 0 && report.summary.violations.length > 0) {
+    const first = report.summary.violations[0]!;
+    lines.push(`rerun the first failing seed: npx saga fuzz --from ${first.seed} --seeds 1${disabled.length ? ` --disable ${disabled.join(',')}` : ''}`);
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+function progressBar(done: number, total: number): string {
+  const width = 30;
+  const filled = Math.round((width * done) / Math.max(1, total));
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}

@@ -1,0 +1,59 @@
+import { Worker } from 'node:worker_threads';
+import type { DefenceName } from '../defences/index.js';
+import { runSeed, type SeedOutcome } from './sweep.js';
+
+const CHUNK = 16;
+
+/** The message a worker gets and the one it sends back. */
+export interface WorkerJob {
+  readonly seeds: readonly number[];
+  readonly disabled: readonly DefenceName[];
+}
+
+/**
+ * Runs seeds on `workers` worker threads (in this thread when 1), handing out small chunks
+ * as workers free up. Each seed's outcome depends on the seed alone, so the results are the
+ * same whatever the worker count; the caller orders them by seed.
+ */
+export async function runSeeds(seeds: readonly number[], disabled: readonly DefenceName[], workers: number, onDone: (outcome: SeedOutcome) => void): Promise<void> {
+  if (workers <= 1 || seeds.length <= CHUNK) {
+    for (const seed of seeds) onDone(runSeed(seed, disabled));
+    return;
+  }
+  const chunks: number[][] = [];
+  for (let i = 0; i < seeds.length; i += CHUNK) chunks.push(seeds.slice(i, i + CHUNK));
+  const entry = workerEntry();
+  await Promise.all(
+    Array.from({ length: Math.min(workers, chunks.length) }, () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(entry.code, { eval: entry.eval });
+        const next = (): void => {
+          const chunk = chunks.shift();
+          if (!chunk) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          worker.postMessage({ seeds: chunk, disabled } satisfies WorkerJob);
+        };
+        worker.on('message', (outcomes: SeedOutcome[]) => {
+          outcomes.forEach(onDone);
+          next();
+        });
+        worker.on('error', reject);
+        next();
+      }),
+    ),
+  );
+}
+
+/**
+ * The worker's file next to this one: compiled JavaScript after `npm install`, or, when run
+ * from source, the TypeScript file loaded through tsx's loader (worker threads cannot load
+ * `.ts` by themselves).
+ */
+function workerEntry(): { code: string | URL; eval: boolean } {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return { code: new URL('./fuzz-worker.js', here), eval: false };
+  const url = new URL('./fuzz-worker.ts', here).href;
+  return { code: `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`, eval: true };
+}
