@@ -1,4 +1,4 @@
-import type { FaultProfile } from '../chaos/index.js';
+import type { FaultProfile, ScriptedFault } from '../chaos/index.js';
 import { forkRng } from '../kernel/index.js';
 import type { Workload } from '../world/index.js';
 
@@ -7,7 +7,11 @@ export interface FuzzCase {
   readonly seed: number;
   readonly workload: Workload;
   readonly profile: FaultProfile;
+  /** Targeted faults on top: now and then a compensation that never works, so sweeps also reach FAILED sagas and dead letters. */
+  readonly script: readonly ScriptedFault[];
 }
+
+const COMPENSATIONS = ['order.cancel', 'inventory.release', 'payment.refund', 'fulfillment.cancel'] as const;
 
 /** Faults stop at this tick; then the calm phase must settle. */
 export const FUZZ_FAULT_PHASE_TICKS = 3_000;
@@ -49,5 +53,6 @@ export function generateCase(seed: number): FuzzCase {
     failCommand: on() ? upTo(0.1) : 0,
     throwCommand: on() ? upTo(0.02) : 0,
   };
-  return { seed, workload, profile };
+  const script: ScriptedFault[] = rng.chance(0.05) ? [{ kind: 'fail-command', type: COMPENSATIONS[rng.int(COMPENSATIONS.length)]!, mode: 'fail', times: Infinity }] : [];
+  return { seed, workload, profile, script };
 }

@@ -3,7 +3,7 @@ import { withDisabled } from '../defences/index.js';
 import { buildVersion } from '../version.js';
 import { generateCase } from './fuzz-case.js';
 import { FAILURES_DIR, writeReplayFile } from './replay-file.js';
-import { runCase } from './run-case.js';
+import { caseInput, runCase } from './run-case.js';
 import { shrink } from './shrink.js';
 import { seedsOf, summarize, type SeedOutcome, type SeedRange, type SweepSummary } from './sweep.js';
 import { runSeeds } from './worker-pool.js';
@@ -64,7 +64,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       let best: { seed: number; found: ReturnType<typeof runCase>; small: ReturnType<typeof shrink>; orders: number } | null = null;
       for (const seed of seeds) {
         const c = generateCase(seed);
-        const found = runCase({ ...c, defences });
+        const found = runCase(caseInput(c, defences));
         const small = shrink(seed, c.workload, found.schedule, invariant, defences);
         if (!best || small.schedule.length < best.small.schedule.length) best = { seed, found, small, orders: c.workload.orders.length };
         if (small.schedule.length <= SHORT_ENOUGH) break;

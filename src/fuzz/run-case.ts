@@ -3,15 +3,21 @@ import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { simulate, type RunOutcome, type Workload } from '../world/index.js';
 import { CoverageTracker, type CoveragePath } from './coverage.js';
-import { FUZZ_FAULT_PHASE_TICKS, FUZZ_MAX_TICKS } from './fuzz-case.js';
+import { FUZZ_FAULT_PHASE_TICKS, FUZZ_MAX_TICKS, type FuzzCase } from './fuzz-case.js';
 
 /** What one fuzz run needs: the seed, the workload, and faults either drawn from a profile or replayed from a schedule. */
 export interface CaseInput {
   readonly seed: number;
   readonly workload: Workload;
   readonly profile?: FaultProfile;
+  /** Targeted faults: a recorded schedule to replay, or a case's own script. */
   readonly schedule?: readonly ScriptedFault[];
   readonly defences?: Defences;
+}
+
+/** The run a generated case stands for. */
+export function caseInput(c: FuzzCase, defences?: Defences): CaseInput {
+  return { seed: c.seed, workload: c.workload, profile: c.profile, schedule: c.script, ...(defences ? { defences } : {}) };
 }
 
 /** One fuzz run, judged. */

@@ -2,7 +2,7 @@ import type { DefenceName } from '../defences/index.js';
 import { withDisabled } from '../defences/index.js';
 import { COVERAGE_PATHS, type CoveragePath } from './coverage.js';
 import { generateCase } from './fuzz-case.js';
-import { runCase } from './run-case.js';
+import { caseInput, runCase } from './run-case.js';
 
 /** Which seeds a sweep (or one shard of it) runs. */
 export interface SeedRange {
@@ -45,7 +45,7 @@ export function seedsOf(range: SeedRange): number[] {
 /** Runs one seed's case and keeps what the summary needs. */
 export function runSeed(seed: number, disabled: readonly DefenceName[]): SeedOutcome {
   const c = generateCase(seed);
-  const r = runCase({ ...c, defences: withDisabled(disabled) });
+  const r = runCase(caseInput(c, withDisabled(disabled)));
   return { seed, violations: r.violations.map((v) => ({ name: v.name, detail: v.detail })), coverage: r.coverage, faults: r.schedule.length };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFENCE_NAMES, withDisabled } from '../../src/defences/index.js';
-import { generateCase, runCase, shrink } from '../../src/fuzz/index.js';
+import { caseInput, generateCase, runCase, shrink } from '../../src/fuzz/index.js';
 
 const MAX_SEEDS = 2_000;
 const MAX_FAULTS = 5;
@@ -12,7 +12,7 @@ describe('with a defence switched off, the fuzzer finds a violation and shrinks 
     let smallest = Infinity;
     for (let seed = 1; seed <= MAX_SEEDS && tried < 3 && smallest > MAX_FAULTS; seed++) {
       const c = generateCase(seed);
-      const found = runCase({ ...c, defences });
+      const found = runCase(caseInput(c, defences));
       if (found.ok) continue;
       tried++;
       const invariant = found.violations[0]!.name;

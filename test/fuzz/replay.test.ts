@@ -1,12 +1,12 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withDisabled } from '../../src/defences/index.js';
-import { generateCase, readReplayFile, runCase, writeReplayFile } from '../../src/fuzz/index.js';
+import { caseInput, generateCase, readReplayFile, runCase, writeReplayFile } from '../../src/fuzz/index.js';
 
 describe('recorded schedules', () => {
   it.each([2, 9, 23, 57])('seed %i: replaying the recorded schedule alone gives the same run (same digest)', (seed) => {
     const c = generateCase(seed);
-    const original = runCase(c);
+    const original = runCase(caseInput(c));
     const replayed = runCase({ seed, workload: c.workload, schedule: original.schedule });
     expect(replayed.digest).toBe(original.digest);
     expect(replayed.schedule).toEqual(original.schedule);
