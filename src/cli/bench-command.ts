@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { runSagaBench, type BenchResult } from '../bench/index.js';
+import { fuzz } from '../fuzz/index.js';
+import { wallClockMs } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
 import { parseStorage } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
@@ -8,10 +11,13 @@ export interface BenchOptions {
   readonly orders: string;
   readonly storage: string;
   readonly json?: boolean;
+  readonly fuzz?: boolean;
+  readonly seeds: string;
 }
 
-/** `saga bench`: happy-path sagas as fast as the engine goes, against the SQLite ceiling measured right before. */
-export function benchCommand(options: BenchOptions, io: CliIo): number {
+/** `saga bench`: happy-path sagas as fast as the engine goes, against the SQLite ceiling measured right before; `--fuzz`: fuzz seeds/s. */
+export async function benchCommand(options: BenchOptions, io: CliIo): Promise<number> {
+  if (options.fuzz) return benchFuzz(parseWholeNumber('--seeds', options.seeds, 1, 1_000_000), options.json === true, io);
   const orders = parseWholeNumber('--orders', options.orders, 1, 10_000_000);
   const storage = parseStorage(options.storage);
   const r = runSagaBench(orders, storage);
@@ -40,5 +46,26 @@ function renderBench(r: BenchResult, c: ReturnType<typeof makeStyle>): string {
     ['ratio (sagas/s ÷ ceiling)', f(r.ratio, 3)],
   );
   const verdict = r.ok ? c.green('every saga completed and every invariant held') : c.red.bold('FAIL: not every saga completed consistently');
-  return `${table.toString()}\n${verdict} (${f(r.seconds, 2)} s)\n`;
+  return `${table.toString()}\n${verdict} (${f(r.seconds, 2)} s running, then ${f(r.checkSeconds, 2)} s reading back and checking)\n`;
+}
+
+/** Seeds/s of the default fuzz workload (every defence on, no shrinking), on one worker and on every core. */
+async function benchFuzz(seeds: number, json: boolean, io: CliIo): Promise<number> {
+  const rate = async (workers: number): Promise<{ seedsPerSec: number; violations: number }> => {
+    const start = wallClockMs();
+    const { summary } = await fuzz({ range: { from: 1, seeds }, disabled: [], workers, shrink: false });
+    return { seedsPerSec: seeds / ((wallClockMs() - start) / 1000), violations: summary.violations.length };
+  };
+  const workers = availableParallelism();
+  const single = await rate(1);
+  const all = await rate(workers);
+  const result = { seeds, workers, singleWorkerSeedsPerSec: single.seedsPerSec, allWorkersSeedsPerSec: all.seedsPerSec, violations: all.violations };
+  if (json) {
+    io.out(JSON.stringify(result, null, 2) + '\n');
+  } else {
+    const table = makeTable(['fuzz, default workload, in memory', 'seeds/s']);
+    table.push(['1 worker', single.seedsPerSec.toFixed(0)], [`${workers} workers`, all.seedsPerSec.toFixed(0)]);
+    io.out(`${table.toString()}\n${seeds} seeds each, ${all.violations} violations\n`);
+  }
+  return all.violations === 0 ? 0 : 1;
 }

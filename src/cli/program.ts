@@ -59,9 +59,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('run happy-path sagas as fast as the engine goes and compare with the SQLite ceiling measured in the same process')
     .option('--orders <n>', 'how many sagas', '10000')
     .option('--storage <kind>', 'memory, or WAL files with the same pragmas as the engine', 'memory')
+    .option('--fuzz', 'measure fuzz seeds/s instead, on one worker and on every core')
+    .option('--seeds <n>', 'with --fuzz: how many seeds', '500')
     .option('--json', 'print one JSON object')
-    .action((options: BenchOptions) => {
-      code = benchCommand(options, io);
+    .action(async (options: BenchOptions) => {
+      code = await benchCommand(options, io);
     });
 
   program
