@@ -35,6 +35,8 @@ export class Chaos implements FaultPlan, CommandFaults {
   private readonly seen: number[];
   /** How many decisions of each kind each message type (or trigger) has met so far. */
   private readonly counts = new Map<string, number>();
+  /** Nothing to inject and nothing to record: a calm run skips the bookkeeping. */
+  private readonly idle: boolean;
   private batches = 0;
   /** Ids of messages made poison: they stay poison on every redelivery. */
   private readonly poisoned = new Set<string>();
@@ -44,7 +46,9 @@ export class Chaos implements FaultPlan, CommandFaults {
   constructor(private readonly options: ChaosOptions) {
     this.left = options.script.map((f) => (f.kind === 'kill' || f.kind === 'poison' || f.kind === 'reorder' || 'nth' in f && f.nth !== undefined ? 1 : (f.times ?? 1)));
     this.seen = options.script.map(() => 0);
-    options.trace.on((e) => this.watch(e));
+    const p = options.profile;
+    this.idle = options.script.length === 0 && [p.dropPublish, p.dropDelivery, p.duplicate, p.delay, p.reorder, p.kill, p.failCommand, p.throwCommand].every((x) => x === 0);
+    if (!this.idle) options.trace.on((e) => this.watch(e));
   }
 
   /** Turns network faults, kills and the profile off; a service's scripted refusals (fail-command, poison) remain, they are its behaviour. */
@@ -58,7 +62,7 @@ export class Chaos implements FaultPlan, CommandFaults {
   }
 
   onPublish(message: Message): PublishFault {
-    if (this.calm) return NONE;
+    if (this.calm || this.idle) return NONE;
     const nth = this.count(`publish:${message.type}`);
     const scripted = this.take(message.type, nth, PUBLISH_FAULTS);
     if (scripted || this.options.rng.chance(this.options.profile.dropPublish)) {
@@ -69,7 +73,7 @@ export class Chaos implements FaultPlan, CommandFaults {
   }
 
   onDeliver(message: Message): DeliveryFault {
-    if (this.calm) return NONE;
+    if (this.calm || this.idle) return NONE;
     const { type } = message;
     const nth = this.count(`deliver:${type}`);
     const f = this.take(type, nth, DELIVERY_FAULTS) ?? this.draw(type, nth);
@@ -88,7 +92,7 @@ export class Chaos implements FaultPlan, CommandFaults {
   }
 
   reorder(batchSize: number): readonly [number, number] | null {
-    if (this.calm) return null;
+    if (this.calm || this.idle) return null;
     const batch = ++this.batches;
     const scripted = this.options.script.find((f, i) => f.kind === 'reorder' && f.batch === batch && this.left[i]! > 0);
     let swap: readonly [number, number] | null = scripted?.kind === 'reorder' ? scripted.swap : null;
@@ -103,6 +107,7 @@ export class Chaos implements FaultPlan, CommandFaults {
   }
 
   commandFault(service: QueueName, message: Message): 'fail' | 'throw' | null {
+    if (this.idle) return null;
     if (this.poisoned.has(message.id)) return 'throw';
     const nth = this.count(`command:${message.type}`);
     let f = this.take(message.type, nth, COMMAND_FAULTS);

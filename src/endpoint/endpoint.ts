@@ -57,8 +57,8 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   private confirmedUpTo = 0;
   private recordedUpTo = 0;
   /** What the transaction in progress wrote to the outbox, and what it wants done once it commits. */
-  private staged: OutboxRow[] = [];
-  private onCommit: Array<() => void> = [];
+  private readonly staged: OutboxRow[] = [];
+  private readonly onCommit: Array<() => void> = [];
   /** The detail the current handler gave for the trace. */
   private detail: string | undefined;
 
@@ -84,7 +84,6 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     this.outboxMarkSent = new Prepared(db, e.updateTable('outbox').set({ sent: 1 }).where('seq', '>', arg<number>('from')).where('seq', '<=', arg<number>('to')));
     this.handleInTransaction = this.transaction((message: Message): HandleOutcome => {
       const now = this.ctx.clock.now();
-      const base = { tick: now, actor: this.name, type: message.type, msgId: message.id, sagaId: message.sagaId };
       this.detail = undefined;
       let outcome: HandleOutcome = 'duplicate';
       const seen = this.inboxAdd.run({ id: message.id, type: message.type, tick: now }) === 0;
@@ -95,7 +94,9 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
         if (fault === 'throw') throw new InjectedHandlerCrash(this.name, message);
         outcome = this.apply(message, fault === 'fail') === 'duplicate' ? 'duplicate' : 'handled';
       }
-      const event: TraceEvent = { ...base, kind: outcome === 'duplicate' ? 'skip' : 'handle', detail: this.detail };
+      const event: TraceEvent = {
+        kind: outcome === 'duplicate' ? 'skip' : 'handle', tick: now, actor: this.name, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: this.detail,
+      };
       // First in line, so the timeline shows the handling before anything it caused.
       this.onCommit.unshift(() => this.ctx.trace.emit(event));
       return outcome;
@@ -150,17 +151,16 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   protected transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
     const tx = this.db.transaction(fn);
     return (...args: A): R => {
-      this.staged = [];
-      this.onCommit = [];
       try {
         const result = tx(...args);
         this.ctx.stats.commits++;
-        this.unsent?.push(...this.staged);
+        if (this.unsent) for (const row of this.staged) this.unsent.push(row);
         for (const f of this.onCommit) f();
         return result;
       } finally {
-        this.staged = [];
-        this.onCommit = [];
+        // Reused, not reallocated: one transaction at a time per endpoint, and callbacks open none.
+        this.staged.length = 0;
+        this.onCommit.length = 0;
       }
     };
   }

@@ -48,11 +48,12 @@ export function simulate(options: SimulationOptions): RunOutcome {
     const phases = [() => world.fireTimers(), () => world.deliver(), () => world.ack(), () => world.relayPublish(), () => world.relayConfirm()];
     const stock = new StockWatch();
     if (options.onEvent) world.trace.on(options.onEvent);
-    const eventCounts: Record<string, number> = {};
+    // Counted per kind and actor without building a key per event; flattened to `kind:actor` at the end.
+    const counts = new Map<string, Map<string, number>>();
     world.trace.on((e) => {
-      eventCounts[e.kind] = (eventCounts[e.kind] ?? 0) + 1;
-      const byActor = `${e.kind}:${e.actor}`;
-      eventCounts[byActor] = (eventCounts[byActor] ?? 0) + 1;
+      let byActor = counts.get(e.kind);
+      if (!byActor) counts.set(e.kind, (byActor = new Map()));
+      byActor.set(e.actor, (byActor.get(e.actor) ?? 0) + 1);
     });
     let calmFromTick = -1;
     const enterCalm = (tick: number): void => {
@@ -84,6 +85,13 @@ export function simulate(options: SimulationOptions): RunOutcome {
       stock.check(world);
     }
 
+    const eventCounts: Record<string, number> = {};
+    for (const [kind, byActor] of counts) {
+      for (const [actor, n] of byActor) {
+        eventCounts[kind] = (eventCounts[kind] ?? 0) + n;
+        eventCounts[`${kind}:${actor}`] = n;
+      }
+    }
     const dbs = Object.fromEntries(COMPONENTS.map((name) => [name, world.host(name).database()])) as Record<ComponentName, Database>;
     const snapshot = readSnapshot(dbs, world.broker, {
       settled,
