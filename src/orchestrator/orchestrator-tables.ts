@@ -19,7 +19,7 @@ export interface SagasTable {
   ended_tick: number | null;
 }
 
-/** Every transition's notes, in order: the saga's own story. */
+/** One row per transition with its notes, in order: the saga's own story. */
 export interface SagaLogTable {
   seq: Generated<number>;
   saga_id: string;

@@ -95,7 +95,8 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
     } satisfies Record<string, SqlValue>;
     if (isNew) this.insertSaga.run({ ...row, orderId: saga.orderId, payload: JSON.stringify(saga.payload), tick: now });
     else if (saga.version !== before.version) this.updateSaga.run(row);
-    for (const note of log) this.insertLog.run({ id: saga.id, tick: now, status: saga.status, step: saga.step, note });
+    // One row per transition, its notes together: the saga's story, a line per decision.
+    if (log.length > 0) this.insertLog.run({ id: saga.id, tick: now, status: saga.status, step: saga.step, note: log.join('; ') });
     for (const d of deadLetters) this.insertDeadLetter.run({ id: saga.id, step: d.step, command: d.command, reason: d.reason, tick: now });
     const body = JSON.stringify(saga.payload);
     for (const c of commands) this.send(c.service, c.type, saga.id, body);
