@@ -1,4 +1,4 @@
-import { sql, type Generated } from 'kysely';
+import type { Generated } from 'kysely';
 import type { Migration } from '../store/index.js';
 import { queryBuilder } from '../store/index.js';
 
@@ -44,6 +44,7 @@ export const ENDPOINT_MIGRATION: Migration = [
     .addColumn('saga_id', 'text', (c) => c.notNull())
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('sent', 'integer', (c) => c.notNull().defaultTo(0)),
-  // The relay reads only unsent rows; a partial index keeps that read small however long the run.
-  q.schema.createIndex('outbox_unsent').on('outbox').column('seq').where(sql<boolean>`sent = 0`),
+  // No index on `sent`: the relay holds unsent rows in memory and reads the table back only
+  // after a restart, and marks rows sent by a range of the primary key. An index would cost
+  // every insert and every update for a read that happens once per crash.
 ];

@@ -2,7 +2,7 @@ import type { Message, QueueName } from '../broker/index.js';
 import type { Defences } from '../defences/index.js';
 import type { Clock, Rng, Trace, TraceEvent } from '../kernel/index.js';
 import { arg, migrate, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { ENDPOINT_MIGRATION, type EndpointTables, type OutboxTable } from './endpoint-tables.js';
 
 /** What an endpoint receives from the world. The generator outlives crashes: it belongs to the run, not to the component's memory. */
@@ -78,8 +78,7 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
       db,
       e.insertInto('outbox').values({ id: arg('id'), queue: arg('queue'), type: arg('type'), saga_id: arg('sagaId'), body: arg('body'), sent: 0 }),
     );
-    // `sent = 0` as a literal, not a parameter: only then can SQLite use the partial index of unsent rows.
-    this.outboxUnsent = new Prepared(db, e.selectFrom('outbox').selectAll().where(sql<boolean>`sent = 0`).orderBy('seq'));
+    this.outboxUnsent = new Prepared(db, e.selectFrom('outbox').selectAll().where('sent', '=', 0).orderBy('seq'));
     // The relay publishes in order, so everything up to the last confirmed seq is sent: a range of the primary key.
     this.outboxMarkSent = new Prepared(db, e.updateTable('outbox').set({ sent: 1 }).where('seq', '>', arg<number>('from')).where('seq', '<=', arg<number>('to')));
     this.handleInTransaction = this.transaction((message: Message): HandleOutcome => {
