@@ -1,4 +1,5 @@
 import type { Compilable } from 'kysely';
+import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.js';
 
 const ARG_MARK = '\u0000arg:';
@@ -11,53 +12,66 @@ export function arg<T = string>(name: string): T {
 /** A value SQLite can bind. */
 export type SqlValue = string | number | bigint | null | Buffer;
 
+type Slot = { readonly name: string } | { readonly value: unknown };
+
 /**
  * A kysely query compiled once into a better-sqlite3 prepared statement. Parameters made
  * with `arg(name)` are filled from the object passed to each call; every other parameter
- * stays the constant it was built with.
+ * stays the constant it was built with. Compiling and preparing wait for the first call:
+ * a component prepares dozens of statements and a short run (a fuzz seed, a restart) uses
+ * only some of them.
  */
 export class Prepared<Row> {
-  private readonly statement;
-  private readonly slots: ReadonlyArray<{ readonly name: string } | { readonly value: unknown }>;
+  private compiled: { readonly statement: Statement; readonly slots: readonly Slot[] } | null = null;
 
-  constructor(db: Database, query: Compilable<Row>) {
-    const compiled = query.compile();
-    this.statement = db.prepare(compiled.sql);
-    this.slots = compiled.parameters.map((p) =>
-      typeof p === 'string' && p.startsWith(ARG_MARK) ? { name: p.slice(ARG_MARK.length) } : { value: p },
-    );
+  constructor(
+    private readonly db: Database,
+    private readonly query: Compilable<Row>,
+  ) {}
+
+  private compile(): { statement: Statement; slots: Slot[] } {
+    const compiled = this.query.compile();
+    return {
+      statement: this.db.prepare(compiled.sql),
+      slots: compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(ARG_MARK) ? { name: p.slice(ARG_MARK.length) } : { value: p })),
+    };
   }
 
   /** Runs a statement that returns no rows; returns the number of rows it changed. */
   run(args: Readonly<Record<string, SqlValue>> = {}): number {
-    return this.statement.run(...this.bind(args)).changes;
+    const { statement, slots } = (this.compiled ??= this.compile());
+    return statement.run(...bind(slots, args)).changes;
   }
 
   /** Runs an insert; returns the new row's rowid. */
   insert(args: Readonly<Record<string, SqlValue>> = {}): number {
-    return Number(this.statement.run(...this.bind(args)).lastInsertRowid);
+    const { statement, slots } = (this.compiled ??= this.compile());
+    return Number(statement.run(...bind(slots, args)).lastInsertRowid);
   }
 
   get(args: Readonly<Record<string, SqlValue>> = {}): Row | undefined {
-    return this.statement.get(...this.bind(args)) as Row | undefined;
+    const { statement, slots } = (this.compiled ??= this.compile());
+    return statement.get(...bind(slots, args)) as Row | undefined;
   }
 
   all(args: Readonly<Record<string, SqlValue>> = {}): Row[] {
-    return this.statement.all(...this.bind(args)) as Row[];
+    const { statement, slots } = (this.compiled ??= this.compile());
+    return statement.all(...bind(slots, args)) as Row[];
   }
+}
 
-  private bind(args: Readonly<Record<string, SqlValue>>): unknown[] {
-    const values = new Array<unknown>(this.slots.length);
-    for (let i = 0; i < this.slots.length; i++) {
-      const slot = this.slots[i]!;
-      if ('name' in slot) {
-        const value = args[slot.name];
-        if (value === undefined) throw new Error(`query parameter '${slot.name}' was not given`);
-        values[i] = value;
-      } else {
-        values[i] = slot.value;
-      }
+/** The positional values for one call: named slots from `args`, constants as built. */
+function bind(slots: readonly Slot[], args: Readonly<Record<string, SqlValue>>): unknown[] {
+  const values = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    if ('name' in slot) {
+      const value = args[slot.name];
+      if (value === undefined) throw new Error(`query parameter '${slot.name}' was not given`);
+      values[i] = value;
+    } else {
+      values[i] = slot.value;
     }
-    return values;
   }
+  return values;
 }
