@@ -1,6 +1,14 @@
 import type { ComponentName } from '../chaos/index.js';
 import type { Component } from '../endpoint/index.js';
+import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Database, type StorageLocation } from '../store/index.js';
+
+/**
+ * Each component's empty in-memory database, schema and all, serialized the first time one
+ * is built: later runs in this process open a copy instead of running the migrations again
+ * (a fuzz sweep builds thousands of worlds).
+ */
+const emptyMemoryDatabases = new Map<ComponentName, Buffer>();
 
 /**
  * Keeps one component's database and, while the component is up, its in-memory object.
@@ -32,12 +40,18 @@ export class ComponentHost {
 
   /** The database, opening it if a crash closed it. */
   database(): Database {
-    this.db ??= openDatabase(this.location);
+    if (!this.db) {
+      const empty = this.location.kind === 'memory' ? emptyMemoryDatabases.get(this.name) : undefined;
+      this.db = empty ? new BetterSqlite3(empty) : openDatabase(this.location);
+    }
     return this.db;
   }
 
   start(): void {
+    const fresh = this.db === null;
     this.endpoint = this.build(this.database());
+    // Right after the first build the database holds its schema and nothing else.
+    if (fresh && this.location.kind === 'memory' && !emptyMemoryDatabases.has(this.name)) emptyMemoryDatabases.set(this.name, this.database().serialize());
   }
 
   kill(): void {
