@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { FAULT_PROFILES } from '../chaos/index.js';
+import { wallClockMs } from '../kernel/index.js';
 import { percentile } from '../scenario/index.js';
 import { simulate, type Workload } from '../world/index.js';
 import { measureSqliteCeiling, MIN_COMMITS_PER_SAGA } from './sqlite-ceiling.js';
@@ -51,14 +52,14 @@ export function runSagaBench(orders: number, storage: 'memory' | 'file', dataRoo
   const wallMs: number[] = [];
   let events = 0;
   let lastCompletedAt = 0;
-  const start = performance.now();
+  const start = wallClockMs();
   const outcome = simulate({
     seed: 1, storage, dataDir: join(dataRoot, 'world'), workload, profile: FAULT_PROFILES.calm!, script: [], keepTrace: false,
     faultPhaseTicks: Number.MAX_SAFE_INTEGER, maxTicks: Number.MAX_SAFE_INTEGER,
     onEvent: (e) => {
       if (++events % 4096 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
       if (e.kind !== 'saga' || e.sagaId === undefined) return;
-      const now = performance.now();
+      const now = wallClockMs();
       if (!startedAt.has(e.sagaId)) startedAt.set(e.sagaId, now);
       else if (e.detail?.startsWith('COMPLETED')) {
         wallMs.push(now - startedAt.get(e.sagaId)!);
@@ -67,7 +68,7 @@ export function runSagaBench(orders: number, storage: 'memory' | 'file', dataRoo
       }
     },
   });
-  const end = performance.now();
+  const end = wallClockMs();
   const seconds = ((lastCompletedAt || end) - start) / 1000;
   const checkSeconds = (end - (lastCompletedAt || end)) / 1000;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);

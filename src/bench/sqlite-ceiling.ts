@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENDPOINT_MIGRATION } from '../endpoint/index.js';
+import { wallClockMs } from '../kernel/index.js';
 import { migrate, openDatabase } from '../store/index.js';
 
 /** Local commits the fewest a five-step orchestrated saga with inbox and outbox needs: one to start, then per step one in the service and one in the orchestrator. */
@@ -29,9 +30,9 @@ export function measureSqliteCeiling(storage: 'memory' | 'file', transactions: n
       remember.run(id, 'payment.charge', i);
       send.run(`out-${id}`, body);
     });
-    const start = process.hrtime.bigint();
+    const start = wallClockMs();
     for (let i = 0; i < transactions; i++) commit(i);
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const seconds = (wallClockMs() - start) / 1000;
     return transactions / seconds;
   } finally {
     db.close();

@@ -47,13 +47,6 @@ export class Scheduler {
     return this.live;
   }
 
-  /** Number of live timers of one owner. */
-  countOwner(owner: string): number {
-    let n = 0;
-    for (const t of this.heap.values()) if (t.owner === owner && !t.cancelled) n++;
-    return n;
-  }
-
   /** Fires every timer due at or before `now`, in order. */
   fireDue(now: number): void {
     for (;;) {

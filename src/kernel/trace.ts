@@ -49,7 +49,6 @@ export class Trace {
   private readonly hash: Hash = createHash('sha256');
   private readonly emitter: Emitter<TraceEvents> = mitt<TraceEvents>();
   private readonly kept: TraceEvent[] | null;
-  private count = 0;
 
   constructor(options: { keep: boolean }) {
     this.kept = options.keep ? [] : null;
@@ -57,7 +56,6 @@ export class Trace {
 
   emit(event: TraceEvent): void {
     this.hash.update(formatTraceEvent(event) + '\n');
-    this.count++;
     this.kept?.push(event);
     this.emitter.emit('event', event);
   }
@@ -70,10 +68,6 @@ export class Trace {
   /** The kept events (empty unless the trace was created with keep: true). */
   events(): readonly TraceEvent[] {
     return this.kept ?? [];
-  }
-
-  get eventCount(): number {
-    return this.count;
   }
 
   /** The sha256 of every event so far, as hex. Call once, at the end of the run. */
