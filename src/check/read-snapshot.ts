@@ -34,7 +34,7 @@ export function readSnapshot(
   ).all();
   const unsent = Object.fromEntries(
     COMPONENTS.map((name) => {
-      const row = new Prepared(dbs[name], queryBuilder<EndpointTables>().selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('sent', '=', 0)).get();
+      const row = new Prepared(dbs[name], queryBuilder<EndpointTables>().selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n'))).get();
       return [name, row?.n ?? 0];
     }),
   ) as Record<ComponentName, number>;

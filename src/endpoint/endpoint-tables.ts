@@ -9,7 +9,10 @@ export interface InboxTable {
   tick: number;
 }
 
-/** Messages written in the same transaction as the effect that caused them; the relay publishes them. */
+/**
+ * Messages written in the same transaction as the effect that caused them, until the broker
+ * confirms them: the relay publishes them, then deletes them. What is left is what is unsent.
+ */
 export interface OutboxTable {
   seq: Generated<number>;
   id: string;
@@ -17,8 +20,6 @@ export interface OutboxTable {
   type: string;
   saga_id: string;
   body: string;
-  /** 1 once the broker confirmed the publish. */
-  sent: number;
 }
 
 export interface EndpointTables {
@@ -35,6 +36,8 @@ export const ENDPOINT_MIGRATION: Migration = [
     .addColumn('message_id', 'text', (c) => c.primaryKey())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('tick', 'integer', (c) => c.notNull()),
+  // AUTOINCREMENT: seq never goes back, not even once every row has been deleted, so the
+  // relay can delete what the broker confirmed by a range of the primary key.
   q.schema
     .createTable('outbox')
     .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
@@ -42,9 +45,5 @@ export const ENDPOINT_MIGRATION: Migration = [
     .addColumn('queue', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('saga_id', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('sent', 'integer', (c) => c.notNull().defaultTo(0)),
-  // No index on `sent`: the relay holds unsent rows in memory and reads the table back only
-  // after a restart, and marks rows sent by a range of the primary key. An index would cost
-  // every insert and every update for a read that happens once per crash.
+    .addColumn('body', 'text', (c) => c.notNull()),
 ];

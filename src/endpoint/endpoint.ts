@@ -49,11 +49,11 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   private readonly inboxAdd;
   private readonly outboxAdd;
   private readonly outboxUnsent;
-  private readonly outboxMarkSent;
+  private readonly outboxDeleteSent;
   private readonly handleInTransaction;
   /** Unsent outbox rows in order, as committed; null after a (re)start until the relay reads them back. */
   private unsent: OutboxRow[] | null = null;
-  /** The highest outbox seq the broker confirmed, and the highest recorded as sent (lost in a crash: those rows are published again). */
+  /** The highest outbox seq the broker confirmed, and the highest deleted as sent (lost in a crash: those rows are published again). */
   private confirmedUpTo = 0;
   private recordedUpTo = 0;
   /** What the transaction in progress wrote to the outbox, and what it wants done once it commits. */
@@ -76,11 +76,11 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     this.inboxAdd = new Prepared(db, e.insertInto('inbox').values({ message_id: arg('id'), type: arg('type'), tick: arg<number>('tick') }).onConflict((oc) => oc.doNothing()));
     this.outboxAdd = new Prepared(
       db,
-      e.insertInto('outbox').values({ id: arg('id'), queue: arg('queue'), type: arg('type'), saga_id: arg('sagaId'), body: arg('body'), sent: 0 }),
+      e.insertInto('outbox').values({ id: arg('id'), queue: arg('queue'), type: arg('type'), saga_id: arg('sagaId'), body: arg('body') }),
     );
-    this.outboxUnsent = new Prepared(db, e.selectFrom('outbox').selectAll().where('sent', '=', 0).orderBy('seq'));
+    this.outboxUnsent = new Prepared(db, e.selectFrom('outbox').selectAll().orderBy('seq'));
     // The relay publishes in order, so everything up to the last confirmed seq is sent: a range of the primary key.
-    this.outboxMarkSent = new Prepared(db, e.updateTable('outbox').set({ sent: 1 }).where('seq', '>', arg<number>('from')).where('seq', '<=', arg<number>('to')));
+    this.outboxDeleteSent = new Prepared(db, e.deleteFrom('outbox').where('seq', '<=', arg<number>('to')));
     this.handleInTransaction = this.transaction((message: Message): HandleOutcome => {
       const now = this.ctx.clock.now();
       this.detail = undefined;
@@ -123,10 +123,10 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     unsent.splice(0, published);
   }
 
-  /** Records what the broker confirmed as sent, in one statement (its own local transaction). */
+  /** Deletes what the broker confirmed, in one statement (its own local transaction): a sent message needs no row. */
   relayConfirm(): void {
     if (this.confirmedUpTo === this.recordedUpTo) return;
-    this.outboxMarkSent.run({ from: this.recordedUpTo, to: this.confirmedUpTo });
+    this.outboxDeleteSent.run({ to: this.confirmedUpTo });
     this.ctx.stats.commits++;
     this.recordedUpTo = this.confirmedUpTo;
   }

@@ -123,7 +123,7 @@ export class World {
     }
   }
 
-  /** Phase 5: relays mark what the broker confirmed as sent. */
+  /** Phase 5: relays delete what the broker confirmed. */
   relayConfirm(): void {
     for (const host of this.hosts.values()) if (host.up) host.instance.relayConfirm();
   }

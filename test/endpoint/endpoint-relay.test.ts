@@ -31,6 +31,21 @@ describe('outbox relay', () => {
     after.relayPublish((m) => (again.push(m), true));
     after.relayConfirm();
     expect(again).toEqual(first);
-    expect((db.prepare('select count(*) n from outbox where sent = 0').get() as { n: number }).n).toBe(0);
+    expect(outboxRows(db)).toBe(0);
+  });
+
+  it('deletes every row the broker confirmed, message after message, even once the table was empty', () => {
+    const db = new BetterSqlite3(':memory:');
+    const service = new OrderService(db, testContext());
+    for (let i = 0; i < 3; i++) {
+      service.handle(message('order', 'order.create', `saga-${i}`));
+      service.relayPublish(() => true);
+      service.relayConfirm();
+      expect(outboxRows(db)).toBe(0);
+    }
   });
 });
+
+function outboxRows(db: BetterSqlite3.Database): number {
+  return (db.prepare('select count(*) n from outbox').get() as { n: number }).n;
+}
