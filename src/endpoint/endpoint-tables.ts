@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import { sql, type Generated } from 'kysely';
 import type { Migration } from '../store/index.js';
 import { queryBuilder } from '../store/index.js';
 
@@ -31,11 +31,14 @@ const q = queryBuilder<EndpointTables>();
 
 /** The inbox and outbox every endpoint database starts with (schema version 1). */
 export const ENDPOINT_MIGRATION: Migration = [
+  // WITHOUT ROWID: the message id is the key and is stored once, in one b-tree, instead of
+  // in a table and again in its unique index.
   q.schema
     .createTable('inbox')
     .addColumn('message_id', 'text', (c) => c.primaryKey())
     .addColumn('type', 'text', (c) => c.notNull())
-    .addColumn('tick', 'integer', (c) => c.notNull()),
+    .addColumn('tick', 'integer', (c) => c.notNull())
+    .modifyEnd(sql`without rowid`),
   // AUTOINCREMENT: seq never goes back, not even once every row has been deleted, so the
   // relay can delete what the broker confirmed by a range of the primary key.
   q.schema
