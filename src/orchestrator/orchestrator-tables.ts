@@ -64,10 +64,12 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('started_tick', 'integer', (c) => c.notNull())
       .addColumn('ended_tick', 'integer'),
-    q.schema.createIndex('sagas_by_status').on('sagas').column('status'),
+    // No index on status: only a restart looks sagas up by status, and an index would cost
+    // every transition an extra write.
     q.schema
       .createTable('saga_log')
-      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      // Rows are never deleted, so a plain integer key already grows with every insert.
+      .addColumn('seq', 'integer', (c) => c.primaryKey())
       .addColumn('saga_id', 'text', (c) => c.notNull())
       .addColumn('tick', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
@@ -75,7 +77,7 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('note', 'text', (c) => c.notNull()),
     q.schema
       .createTable('dead_letters')
-      .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      .addColumn('seq', 'integer', (c) => c.primaryKey())
       .addColumn('saga_id', 'text', (c) => c.notNull())
       .addColumn('step', 'integer', (c) => c.notNull())
       .addColumn('command', 'text', (c) => c.notNull())
