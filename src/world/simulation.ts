@@ -142,6 +142,7 @@ function describePending(world: World): string[] {
   const depths = world.broker.depths();
   for (const [queue, n] of Object.entries(depths)) if (n > 0) pending.push(`${n} messages for ${queue}`);
   if (world.scheduler.size > 0) pending.push(`${world.scheduler.size} timers`);
+  if (world.ordersNotPlaced > 0) pending.push(`${world.ordersNotPlaced} orders not yet placed`);
   for (const name of world.down()) pending.push(`${name} down`);
   return pending;
 }

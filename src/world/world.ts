@@ -10,7 +10,7 @@ import {
 } from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
 import { ComponentHost } from './component-host.js';
-import { orderAmountCents, type Workload } from './workload.js';
+import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
 
 /** How a world is built. */
 export interface WorldOptions {
@@ -46,6 +46,14 @@ export class World {
   private readonly clientRng: Rng;
   /** Orders the client has placed but the broker has not yet confirmed. */
   private clientOutbox: Message[] = [];
+  /**
+   * The workload's orders by arrival tick (same tick: workload order), and the next one to
+   * place. A cursor rather than a timer per order: 100,000 orders would otherwise sit in the
+   * scheduler from the first tick. Placing them before any timer of their tick keeps the
+   * order in which timers set at the start would have fired.
+   */
+  private readonly arrivals: readonly OrderRequest[];
+  private nextArrival = 0;
   private kills: Array<{ component: ComponentName; downTicks: number }> = [];
 
   constructor(readonly options: WorldOptions) {
@@ -73,7 +81,7 @@ export class World {
     for (const host of this.hosts.values()) host.start();
     seedStock(this.host('inventory').database(), options.workload.stock);
     seedAccounts(this.host('payment').database(), options.workload.customers);
-    this.scheduleOrders();
+    this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
   }
 
   host(name: ComponentName): ComponentHost {
@@ -83,6 +91,7 @@ export class World {
   /** Phase 1: due timers fire, unacked deliveries whose visibility timeout passed go back to their queue. */
   fireTimers(): void {
     const now = this.clock.now();
+    this.placeDueOrders(now);
     this.scheduler.fireDue(now);
     this.broker.expireUnacked(now);
   }
@@ -155,10 +164,15 @@ export class World {
   /** The earliest tick with anything to do, or Infinity when the world is idle. */
   nextEventTick(): number {
     const now = this.clock.now();
-    let next = Math.min(this.scheduler.nextDueTick(), this.broker.nextEventTick(this.isUp));
+    let next = Math.min(this.scheduler.nextDueTick(), this.broker.nextEventTick(this.isUp), this.arrivals[this.nextArrival]?.atTick ?? Infinity);
     if (this.clientOutbox.length > 0) next = Math.min(next, now + 1);
     for (const host of this.hosts.values()) if (host.up && host.instance.relayPending) next = Math.min(next, now + 1);
     return next;
+  }
+
+  /** Orders whose tick has not come yet. */
+  get ordersNotPlaced(): number {
+    return this.arrivals.length - this.nextArrival;
   }
 
   /** Components that are down now. */
@@ -177,13 +191,11 @@ export class World {
   }
 
   /** The client places each order at its tick, straight onto the broker, retrying until the broker takes it. */
-  private scheduleOrders(): void {
+  private placeDueOrders(now: number): void {
     const { workload } = this.options;
-    for (const order of workload.orders) {
+    for (let order = this.arrivals[this.nextArrival]; order && order.atTick <= now; order = this.arrivals[++this.nextArrival]) {
       const payload: OrderPayload = { orderId: order.orderId, customer: order.customer, sku: order.sku, qty: order.qty, amountCents: orderAmountCents(workload, order) };
-      this.scheduler.at(order.atTick, 'client', () => {
-        this.clientOutbox.push({ id: this.clientRng.id('cl'), queue: 'orchestrator', type: PLACE_ORDER, sagaId: order.orderId, body: JSON.stringify(payload) });
-      });
+      this.clientOutbox.push({ id: this.clientRng.id('cl'), queue: 'orchestrator', type: PLACE_ORDER, sagaId: order.orderId, body: JSON.stringify(payload) });
     }
   }
 }
