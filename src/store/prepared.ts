@@ -65,6 +65,12 @@ export class Prepared<Row> {
     const { statement, slots } = (this.compiled ??= this.compile());
     return statement.all(...bind(slots, args)) as Row[];
   }
+
+  /** The rows one at a time, for a result too large to hold twice. */
+  iterate(args: Readonly<Record<string, SqlValue>> = {}): IterableIterator<Row> {
+    const { statement, slots } = (this.compiled ??= this.compile());
+    return statement.iterate(...bind(slots, args)) as IterableIterator<Row>;
+  }
 }
 
 /** The positional values for one call: named slots from `args`, constants as built. */
