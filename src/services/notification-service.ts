@@ -1,6 +1,6 @@
 import type { Message } from '../broker/index.js';
 import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
-import { arg, LIMIT_ONE, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
+import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { Service } from './service.js';
 
 export type Channel = 'email' | 'push';
@@ -54,7 +54,7 @@ export class NotificationService extends Service<NotificationTables> {
 
   constructor(db: Database, ctx: EndpointContext) {
     super('notification', db, ctx, NOTIFICATION_MIGRATIONS);
-    this.sent = new Prepared(db, this.q.selectFrom('notifications').select('id').where('saga_id', '=', arg('sagaId')).limit(LIMIT_ONE));
+    this.sent = new Prepared(db, this.q.selectFrom('notifications').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
     this.rejected = new Prepared(db, this.q.selectFrom('rejections').select('reason').where('saga_id', '=', arg('sagaId')));
     this.insert = new Prepared(db, this.q.insertInto('notifications').values({ id: arg('id'), saga_id: arg('sagaId'), channel: arg<Channel>('channel'), tick: arg<number>('tick') }));
     this.reject = new Prepared(db, this.q.insertInto('rejections').values({ saga_id: arg('sagaId'), reason: arg('reason'), tick: arg<number>('tick') }));

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
 import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
-import { arg, LIMIT_ONE, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
+import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { Service } from './service.js';
 
 export interface AccountsTable {
@@ -90,8 +90,8 @@ export class PaymentService extends Service<PaymentTables> {
     const amount = arg<number>('amountCents');
     // The first charge written, were there ever two for one saga (only with idempotency off):
     // insertion order is the same on every run, and the index on saga_id already keeps it.
-    this.findCharge = new Prepared(db, q.selectFrom('charges').select(['id', 'status', 'amount_cents', 'customer', 'reason']).where('saga_id', '=', arg('sagaId')).orderBy(sql`rowid`).limit(LIMIT_ONE));
-    this.findRefund = new Prepared(db, q.selectFrom('refunds').select('id').where('saga_id', '=', arg('sagaId')).limit(LIMIT_ONE));
+    this.findCharge = new Prepared(db, q.selectFrom('charges').select(['id', 'status', 'amount_cents', 'customer', 'reason']).where('saga_id', '=', arg('sagaId')).orderBy(sql`rowid`).limit(1));
+    this.findRefund = new Prepared(db, q.selectFrom('refunds').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
     this.insertCharge = new Prepared(
       db,
       q.insertInto('charges').values({

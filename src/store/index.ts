@@ -1,4 +1,4 @@
 export { openDatabase, type Database, type StorageLocation } from './database.js';
 export { migrate, type Migration } from './migrate.js';
-export { LIMIT_ONE, Prepared, arg, type SqlValue } from './prepared.js';
+export { Prepared, arg, type SqlValue } from './prepared.js';
 export { queryBuilder } from './query-builder.js';

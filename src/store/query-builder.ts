@@ -1,4 +1,24 @@
-import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import {
+  DummyDriver, Kysely, OperationNodeTransformer, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, ValueNode,
+  type KyselyPlugin, type LimitNode,
+} from 'kysely';
+
+/**
+ * Writes a constant LIMIT into the SQL instead of binding it: SQLite runs a lookup with a
+ * bound LIMIT about five times slower (≈4.6 µs against ≈0.8 µs per call, measured with
+ * better-sqlite3), and kysely binds every value it is given.
+ */
+class LiteralLimits extends OperationNodeTransformer {
+  protected override transformLimit(node: LimitNode): LimitNode {
+    const limit = node.limit;
+    return ValueNode.is(limit) && typeof limit.value === 'number' ? { ...node, limit: ValueNode.createImmediate(limit.value) } : super.transformLimit(node);
+  }
+}
+
+const literalLimits: KyselyPlugin = {
+  transformQuery: (args) => new LiteralLimits().transformNode(args.node),
+  transformResult: (args) => Promise.resolve(args.result),
+};
 
 /**
  * A kysely instance that only builds and compiles queries. Execution goes through
@@ -13,5 +33,6 @@ export function queryBuilder<DB>(): Kysely<DB> {
       createIntrospector: (db) => new SqliteIntrospector(db),
       createQueryCompiler: () => new SqliteQueryCompiler(),
     },
+    plugins: [literalLimits],
   });
 }
