@@ -88,7 +88,7 @@ export class World {
     return this.hosts.get(name)!;
   }
 
-  /** Phase 1: due timers fire, unacked deliveries whose visibility timeout passed go back to their queue. */
+  /** Phase 1: orders due arrive, due timers fire, unacked deliveries whose visibility timeout passed go back to their queue. */
   fireTimers(): void {
     const now = this.clock.now();
     this.placeDueOrders(now);
