@@ -1,8 +1,8 @@
-import type { ComponentName } from '../src/chaos/index.js';
+import { COMPONENTS } from '../src/protocol/index.js';
 import { SagaStatus } from '../src/orchestrator/index.js';
 import { shopWorkload, type Scenario } from '../src/scenario/index.js';
 
-const everyone: readonly ComponentName[] = ['orchestrator', 'order', 'inventory', 'payment', 'fulfillment', 'notification'];
+const everyone = COMPONENTS;
 
 export const fullRestart: Scenario = {
   name: 'full-restart',

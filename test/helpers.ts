@@ -1,8 +1,8 @@
-import type { Message, QueueName } from '../src/broker/index.js';
+import type { Message } from '../src/broker/index.js';
+import type { ComponentName, OrderPayload } from '../src/protocol/index.js';
 import { ALL_DEFENCES } from '../src/defences/index.js';
 import { NO_COMMAND_FAULTS, type CommandFaults, type EndpointContext } from '../src/endpoint/index.js';
 import { forkRng, Trace, VirtualClock, type TraceEvent } from '../src/kernel/index.js';
-import type { OrderPayload } from '../src/services/index.js';
 
 /** A context for driving one endpoint by hand; `events` collects its trace. */
 export function testContext(faults: CommandFaults = NO_COMMAND_FAULTS): EndpointContext & { clock: VirtualClock; events: TraceEvent[] } {
@@ -16,7 +16,7 @@ export const PAYLOAD: OrderPayload = { orderId: 'order-1', customer: 'alice', sk
 
 let next = 0;
 /** A message as the broker would deliver it; a fresh id unless one is given. */
-export function message(queue: QueueName, type: string, sagaId = 'saga-1', body: unknown = PAYLOAD, id = `m-${++next}`): Message {
+export function message(queue: ComponentName, type: string, sagaId = 'saga-1', body: unknown = PAYLOAD, id = `m-${++next}`): Message {
   return { id, queue, type, sagaId, body: JSON.stringify(body) };
 }
 

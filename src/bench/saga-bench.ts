@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { wallClockMs } from '../kernel/index.js';
+import { sagaEventsOf } from '../protocol/index.js';
 import { percentile } from '../scenario/index.js';
 import { simulate, type Workload } from '../world/index.js';
 import { measureSqliteCeiling, MIN_COMMITS_PER_SAGA } from './sqlite-ceiling.js';
@@ -61,7 +62,7 @@ export function runSagaBench(orders: number, storage: 'memory' | 'file', dataRoo
       if (e.kind !== 'saga' || e.sagaId === undefined) return;
       const now = wallClockMs();
       if (!startedAt.has(e.sagaId)) startedAt.set(e.sagaId, now);
-      else if (e.detail?.startsWith('COMPLETED')) {
+      else if (sagaEventsOf(e).some((f) => f.kind === 'completed')) {
         wallMs.push(now - startedAt.get(e.sagaId)!);
         startedAt.delete(e.sagaId);
         lastCompletedAt = now;

@@ -1,6 +1,7 @@
 import { MinHeap, type Trace } from '../kernel/index.js';
 import type { FaultPlan } from './fault-plan.js';
-import { emptyBrokerStats, QUEUES, type BrokerStats, type Delivery, type Message, type QueueName } from './message.js';
+import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import { emptyBrokerStats, type BrokerStats, type Delivery, type Message } from './message.js';
 
 /** Broker settings; frozen once the broker is built. */
 export interface BrokerOptions {
@@ -46,7 +47,7 @@ const byReadyThenSeq = (a: Ready, b: Ready): boolean => a.readyTick < b.readyTic
  */
 export class Broker {
   readonly stats: BrokerStats = emptyBrokerStats();
-  private readonly queues = new Map<QueueName, MinHeap<Ready>>(QUEUES.map((q) => [q, new MinHeap<Ready>(byReadyThenSeq)]));
+  private readonly queues = new Map<ComponentName, MinHeap<Ready>>(COMPONENTS.map((q) => [q, new MinHeap<Ready>(byReadyThenSeq)]));
   private readonly inFlight = new Map<number, InFlight>();
   private readonly dead: DeadLetter[] = [];
   private seq = 0;
@@ -88,7 +89,7 @@ export class Broker {
    * Takes every message ready at `now` from the queues whose consumer is up, in (ready tick, publish order),
    * applies delivery faults, and returns the hand-overs for the consumers to handle.
    */
-  takeReady(now: number, isUp: (queue: QueueName) => boolean): Delivery[] {
+  takeReady(now: number, isUp: (queue: ComponentName) => boolean): Delivery[] {
     const batch: Ready[] = [];
     for (const [queue, heap] of this.queues) {
       if (!isUp(queue)) continue;
@@ -153,7 +154,7 @@ export class Broker {
   }
 
   /** A consumer crashed: its unacked deliveries go back to its queue at once. */
-  releaseQueue(queue: QueueName, now: number): void {
+  releaseQueue(queue: ComponentName, now: number): void {
     for (const [token, entry] of this.inFlight) {
       if (entry.ready.message.queue !== queue) continue;
       this.inFlight.delete(token);
@@ -162,7 +163,7 @@ export class Broker {
   }
 
   /** The earliest tick at which the broker has something to do for a consumer that is up, or Infinity. */
-  nextEventTick(isUp: (queue: QueueName) => boolean): number {
+  nextEventTick(isUp: (queue: ComponentName) => boolean): number {
     let next = Infinity;
     for (const [queue, heap] of this.queues) {
       if (isUp(queue)) next = Math.min(next, heap.peek()?.readyTick ?? Infinity);
@@ -172,8 +173,8 @@ export class Broker {
   }
 
   /** Messages waiting in each queue, delivered or not, not yet acked. */
-  depths(): Record<QueueName, number> {
-    const depths = Object.fromEntries(QUEUES.map((q) => [q, this.queues.get(q)!.size])) as Record<QueueName, number>;
+  depths(): Record<ComponentName, number> {
+    const depths = Object.fromEntries(COMPONENTS.map((q) => [q, this.queues.get(q)!.size])) as Record<ComponentName, number>;
     for (const entry of this.inFlight.values()) depths[entry.ready.message.queue]++;
     return depths;
   }

@@ -1,11 +1,9 @@
-/** The consumers, one queue each. */
-export const QUEUES = ['orchestrator', 'order', 'inventory', 'payment', 'fulfillment', 'notification'] as const;
-export type QueueName = (typeof QUEUES)[number];
+import type { ComponentName } from '../protocol/index.js';
 
 /** A message as it travels: the body stays a JSON string from outbox row to handler. */
 export interface Message {
   readonly id: string;
-  readonly queue: QueueName;
+  readonly queue: ComponentName;
   /** e.g. `payment.charge`, `payment.charge.done`. */
   readonly type: string;
   readonly sagaId: string;

@@ -1,8 +1,9 @@
-import type { DeliveryFault, FaultPlan, Message, PublishFault, QueueName } from '../broker/index.js';
+import type { DeliveryFault, FaultPlan, Message, PublishFault } from '../broker/index.js';
+import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import type { CommandFaults } from '../endpoint/index.js';
 import type { Clock, Rng, Trace, TraceEvent } from '../kernel/index.js';
 import { FAULT_PROFILES, type FaultProfile } from './fault-profile.js';
-import { COMPONENTS, describeFault, type ComponentName, type ScriptedFault } from './scripted-fault.js';
+import { describeFault, type ScriptedFault } from './scripted-fault.js';
 
 const NONE = { kind: 'none' } as const;
 type Kind = ScriptedFault['kind'];
@@ -106,7 +107,7 @@ export class Chaos implements FaultPlan, CommandFaults {
     return swap;
   }
 
-  commandFault(service: QueueName, message: Message): 'fail' | 'throw' | null {
+  commandFault(service: ComponentName, message: Message): 'fail' | 'throw' | null {
     if (this.idle) return null;
     if (this.poisoned.has(message.id)) return 'throw';
     const nth = this.count(`command:${message.type}`);

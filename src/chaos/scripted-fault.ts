@@ -1,8 +1,5 @@
 import type { TraceKind } from '../kernel/index.js';
-
-/** The components a fault can kill. */
-export const COMPONENTS = ['orchestrator', 'order', 'inventory', 'payment', 'fulfillment', 'notification'] as const;
-export type ComponentName = (typeof COMPONENTS)[number];
+import type { ComponentName } from '../protocol/index.js';
 
 /** A moment in the run, named by what happens rather than by tick, so a scenario survives changes to timing. */
 export interface Trigger {

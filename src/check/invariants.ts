@@ -1,5 +1,4 @@
-import { QUEUES } from '../broker/index.js';
-import { COMPONENTS } from '../chaos/index.js';
+import { COMPONENTS } from '../protocol/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { CHANNELS } from '../services/index.js';
 import { groupBy, verdict, type Invariant } from './invariant.js';
@@ -192,7 +191,7 @@ export const brokerDrained: Invariant = {
   protects: 'messages lost in a queue, an outbox never relayed, or a message parked in the dead-letter queue',
   check(w) {
     const problems: string[] = [];
-    for (const q of QUEUES) if (w.broker.depths[q] > 0) problems.push(`${w.broker.depths[q]} messages left in queue ${q}`);
+    for (const q of COMPONENTS) if (w.broker.depths[q] > 0) problems.push(`${w.broker.depths[q]} messages left in queue ${q}`);
     for (const c of COMPONENTS) if (w.broker.unsent[c] > 0) problems.push(`${w.broker.unsent[c]} unsent outbox rows in ${c}`);
     // A duplicated poison message is parked once per copy: count messages, not copies.
     const parkedIds = new Map(w.broker.deadLetters.map((d) => [d.msgId, d]));

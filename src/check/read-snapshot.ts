@@ -1,5 +1,5 @@
 import type { Broker } from '../broker/index.js';
-import { COMPONENTS, type ComponentName } from '../chaos/index.js';
+import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import type { EndpointTables } from '../endpoint/index.js';
 import type { OrchestratorTables } from '../orchestrator/index.js';
 import type { FulfillmentTables, InventoryTables, NotificationTables, OrderTables, PaymentTables } from '../services/index.js';

@@ -1,5 +1,4 @@
-import type { QueueName } from '../broker/index.js';
-import type { ComponentName } from '../chaos/index.js';
+import type { ComponentName } from '../protocol/index.js';
 import type { SagaStatus } from '../orchestrator/index.js';
 import type { Channel, ChargeStatus, OrderStatus, ReservationStatus, ShipmentStatus } from '../services/index.js';
 
@@ -28,7 +27,7 @@ export interface WorldSnapshot {
   readonly notifications: ReadonlyArray<{ readonly sagaId: string; readonly channel: Channel }>;
   readonly broker: {
     /** Messages not yet acked, per queue. */
-    readonly depths: Readonly<Record<QueueName, number>>;
+    readonly depths: Readonly<Record<ComponentName, number>>;
     readonly deadLetters: ReadonlyArray<{ readonly type: string; readonly msgId: string; readonly sagaId: string }>;
     /** Outbox rows never confirmed by the broker, per component. */
     readonly unsent: Readonly<Record<ComponentName, number>>;

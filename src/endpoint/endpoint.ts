@@ -1,4 +1,5 @@
-import type { Message, QueueName } from '../broker/index.js';
+import type { Message } from '../broker/index.js';
+import { MESSAGE_ID_PREFIX, type ComponentName } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { Clock, Rng, Trace, TraceEvent } from '../kernel/index.js';
 import { arg, migrate, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
@@ -22,7 +23,7 @@ export interface EndpointContext {
  * stays unacked and comes back.
  */
 export interface CommandFaults {
-  commandFault(service: QueueName, message: Message): 'fail' | 'throw' | null;
+  commandFault(service: ComponentName, message: Message): 'fail' | 'throw' | null;
 }
 
 export const NO_COMMAND_FAULTS: CommandFaults = Object.freeze({ commandFault: () => null });
@@ -32,7 +33,7 @@ export type HandleOutcome = 'handled' | 'duplicate';
 
 /** What the world sees of a running component. */
 export interface Component {
-  readonly name: QueueName;
+  readonly name: ComponentName;
   handle(message: Message): HandleOutcome;
   relayPublish(publish: (message: Message) => boolean): void;
   relayConfirm(): void;
@@ -63,7 +64,7 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   private detail: string | undefined;
 
   constructor(
-    readonly name: QueueName,
+    readonly name: ComponentName,
     protected readonly db: Database,
     protected readonly ctx: EndpointContext,
     migrations: readonly Migration[],
@@ -170,7 +171,7 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   }
 
   /** Writes a message (its body already JSON) to the outbox, inside the current transaction. */
-  protected send(queue: QueueName, type: string, sagaId: string, bodyJson: string): void {
+  protected send(queue: ComponentName, type: string, sagaId: string, bodyJson: string): void {
     const message: Message = { id: this.ctx.rng.id(MESSAGE_ID_PREFIX[this.name]), queue, type, sagaId, body: bodyJson };
     if (!this.ctx.defences.outbox) {
       // Without an outbox the message exists only in memory until it is published: a crash in between loses it.
@@ -187,14 +188,6 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   }
 }
 
-/**
- * Message ids start with their sender, then the sender's sequence: two senders can never
- * mint the same id, so an inbox never mistakes a new message for a redelivery.
- */
-const MESSAGE_ID_PREFIX: Readonly<Record<QueueName, string>> = {
-  orchestrator: 'os', order: 'or', inventory: 'in', payment: 'pa', fulfillment: 'fu', notification: 'no',
-};
-
 /** An outbox row as the relay holds it. */
 interface OutboxRow {
   readonly seq: number;
@@ -202,7 +195,7 @@ interface OutboxRow {
 }
 
 function toOutboxRow(row: Selectable<OutboxTable>): OutboxRow {
-  return { seq: row.seq, message: { id: row.id, queue: row.queue as QueueName, type: row.type, sagaId: row.saga_id, body: row.body } };
+  return { seq: row.seq, message: { id: row.id, queue: row.queue as ComponentName, type: row.type, sagaId: row.saga_id, body: row.body } };
 }
 
 /** The error a handler throws when the chaos layer makes it crash; the message is not acked. */

@@ -1,15 +1,16 @@
 import type { TraceEvent } from '../kernel/index.js';
+import { COMPENSATIONS, sagaEventsOf } from '../protocol/index.js';
 
 /** The paths a sweep must reach to prove anything: a fuzzer that never compensates has tested nothing. */
 export const COVERAGE_PATHS = [
-  'compensate:order.cancel', 'compensate:inventory.release', 'compensate:payment.refund', 'compensate:fulfillment.cancel',
+  ...COMPENSATIONS.map((c) => `compensate:${c}` as const),
   'timeout', 'compensation-retry', 'dead-letter', 'saga-failed', 'duplicate-skipped', 'late-or-stale-reply', 'crash-recovery', 'timeout-after-restart',
 ] as const;
 export type CoveragePath = (typeof COVERAGE_PATHS)[number];
 
-const COMPENSATIONS = new Set(['order.cancel', 'inventory.release', 'payment.refund', 'fulfillment.cancel']);
+const COMPENSATION_SET = new Set<string>(COMPENSATIONS);
 
-/** Which paths one run reached, from its trace events as they happen. */
+/** Which paths one run reached, from its trace events as they happen: the saga's typed step events, never its log text. */
 export class CoverageTracker {
   readonly reached = new Set<CoveragePath>();
   private restarted = false;
@@ -17,7 +18,7 @@ export class CoverageTracker {
   observe(e: TraceEvent): void {
     switch (e.kind) {
       case 'handle':
-        if (e.type !== undefined && COMPENSATIONS.has(e.type)) this.reached.add(`compensate:${e.type}` as CoveragePath);
+        if (e.type !== undefined && COMPENSATION_SET.has(e.type)) this.reached.add(`compensate:${e.type}` as CoveragePath);
         break;
       case 'skip':
         this.reached.add('duplicate-skipped');
@@ -28,16 +29,27 @@ export class CoverageTracker {
       case 'restart':
         this.restarted = true;
         break;
-      case 'saga': {
-        const d = e.detail ?? '';
-        if (d.includes('timed out')) this.reached.add('timeout');
-        if (d.includes('compensation failed')) this.reached.add('compensation-retry');
-        if (d.startsWith('FAILED')) this.reached.add('saga-failed');
-        if (d.includes('late ') || d.includes('stale reply')) this.reached.add('late-or-stale-reply');
+      case 'saga':
         if (this.restarted) this.reached.add('crash-recovery');
-        if (this.restarted && d.includes('timed out')) this.reached.add('timeout-after-restart');
+        for (const fact of sagaEventsOf(e)) {
+          switch (fact.kind) {
+            case 'timed-out':
+              this.reached.add('timeout');
+              if (this.restarted) this.reached.add('timeout-after-restart');
+              break;
+            case 'compensation-failed':
+              this.reached.add('compensation-retry');
+              break;
+            case 'failed':
+              this.reached.add('saga-failed');
+              break;
+            case 'late-success-compensated':
+            case 'stale-reply':
+              this.reached.add('late-or-stale-reply');
+              break;
+          }
+        }
         break;
-      }
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { FaultProfile, ScriptedFault } from '../chaos/index.js';
 import { forkRng } from '../kernel/index.js';
+import { COMPENSATIONS } from '../protocol/index.js';
 import type { Workload } from '../world/index.js';
 
 /** One seed's experiment: its own workload and its own mix of faults (swarm testing: each seed turns some fault kinds on, at its own intensity). */
@@ -10,8 +11,6 @@ export interface FuzzCase {
   /** Targeted faults on top: now and then a compensation that never works, so sweeps also reach FAILED sagas and dead letters. */
   readonly script: readonly ScriptedFault[];
 }
-
-const COMPENSATIONS = ['order.cancel', 'inventory.release', 'payment.refund', 'fulfillment.cancel'] as const;
 
 /** Faults stop at this tick; then the calm phase must settle. */
 export const FUZZ_FAULT_PHASE_TICKS = 3_000;

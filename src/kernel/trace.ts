@@ -30,6 +30,13 @@ export interface TraceEvent {
   readonly msgId?: string;
   readonly sagaId?: string;
   readonly detail?: string;
+  /** Typed facts behind the detail (a saga's step events), for observers; the digest hashes the line, not these. */
+  readonly facts?: readonly TraceFact[];
+}
+
+/** A typed fact carried by a trace event; its `kind` says which. */
+export interface TraceFact {
+  readonly kind: string;
 }
 
 type TraceEvents = { event: TraceEvent };

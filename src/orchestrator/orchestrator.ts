@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
 import { Endpoint, type EndpointContext, type HandleOutcome } from '../endpoint/index.js';
 import type { TraceEvent } from '../kernel/index.js';
-import { parseReplyType, PLACE_ORDER, type OrderPayload, type ReplyBody } from '../services/index.js';
+import { parseReplyType, PLACE_ORDER, type OrderPayload, type ReplyBody } from '../protocol/index.js';
 import { arg, Prepared, type Database, type SqlValue } from '../store/index.js';
 import { ORCHESTRATOR_MIGRATIONS, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
 import { PLACE_ORDER_SAGA, type SagaDefinition } from './saga-definition.js';
@@ -87,7 +87,7 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
   /** Runs one transition and writes everything it decided, inside the current transaction. */
   private apply1(before: SagaState, event: SagaEvent, isNew: boolean): void {
     const now = this.ctx.clock.now();
-    const { saga, commands, deadLetters, log } = transition(this.def, before, event, now, { retryCompensations: this.ctx.defences.compensationRetry });
+    const { saga, commands, deadLetters, events, log } = transition(this.def, before, event, now, { retryCompensations: this.ctx.defences.compensationRetry });
     const row = {
       id: saga.id, status: saga.status, step: saga.step, attempt: saga.attempt, waiting: saga.waiting,
       deadlineTick: saga.deadlineTick, compensateFrom: saga.compensateFrom, deadLetters: saga.deadLetters,
@@ -101,7 +101,7 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
     const body = JSON.stringify(saga.payload);
     for (const c of commands) this.send(c.service, c.type, saga.id, body);
 
-    const event1: TraceEvent = { kind: 'saga', tick: now, actor: 'orchestrator', sagaId: saga.id, detail: `${saga.status} ${this.def.steps[saga.step]!.name}: ${log.join('; ')}` };
+    const event1: TraceEvent = { kind: 'saga', tick: now, actor: 'orchestrator', sagaId: saga.id, detail: `${saga.status} ${this.def.steps[saga.step]!.name}: ${log.join('; ')}`, facts: events };
     this.afterCommit(() => this.ctx.trace.emit(event1));
     for (const d of deadLetters) {
       this.afterCommit(() => this.ctx.trace.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason }));

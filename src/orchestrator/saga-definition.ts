@@ -1,4 +1,4 @@
-import type { QueueName } from '../broker/index.js';
+import { Command, serviceOf, type ComponentName } from '../protocol/index.js';
 
 /** How often an action is tried before the saga gives up on it, and how long it waits between tries. */
 export interface RetryPolicy {
@@ -11,7 +11,7 @@ export interface RetryPolicy {
 /** One step: a command to a service, the command that undoes it (null for an irreversible step), and its patience. */
 export interface SagaStep {
   readonly name: string;
-  readonly service: QueueName;
+  readonly service: ComponentName;
   readonly command: string;
   readonly compensation: string | null;
   readonly timeoutTicks: number;
@@ -24,7 +24,7 @@ export interface SagaDefinition {
   readonly name: string;
   readonly steps: readonly SagaStep[];
   /** Retriable commands that cannot fail once the saga is decided; the outbox guarantees they arrive. */
-  readonly onCompleted: ReadonlyArray<{ readonly service: QueueName; readonly command: string }>;
+  readonly onCompleted: ReadonlyArray<{ readonly service: ComponentName; readonly command: string }>;
 }
 
 const forwardRetry: RetryPolicy = { maxAttempts: 4, backoffTicks: 20, backoffFactor: 2, maxBackoffTicks: 400 };
@@ -35,8 +35,8 @@ const compensationRetry: RetryPolicy = { maxAttempts: 8, backoffTicks: 20, backo
 // customer, and nothing could take it back. Only an explicit refusal from the service fails it.
 const untilAnswered: RetryPolicy = { ...forwardRetry, maxAttempts: Number.POSITIVE_INFINITY };
 
-function step(name: string, service: QueueName, command: string, compensation: string | null): SagaStep {
-  return { name, service, command, compensation, timeoutTicks: 100, retry: compensation === null ? untilAnswered : forwardRetry, compensationRetry };
+function step(name: string, command: Command, compensation: Command | null): SagaStep {
+  return { name, service: serviceOf(command), command, compensation, timeoutTicks: 100, retry: compensation === null ? untilAnswered : forwardRetry, compensationRetry };
 }
 
 /**
@@ -46,15 +46,15 @@ function step(name: string, service: QueueName, command: string, compensation: s
 export const PLACE_ORDER_SAGA: SagaDefinition = Object.freeze({
   name: 'place-order',
   steps: Object.freeze([
-    step('create-order', 'order', 'order.create', 'order.cancel'),
-    step('reserve-stock', 'inventory', 'inventory.reserve', 'inventory.release'),
-    step('charge-payment', 'payment', 'payment.charge', 'payment.refund'),
-    step('schedule-shipment', 'fulfillment', 'fulfillment.schedule', 'fulfillment.cancel'),
-    step('notify-customer', 'notification', 'notification.send', null),
+    step('create-order', Command.createOrder, Command.cancelOrder),
+    step('reserve-stock', Command.reserveStock, Command.releaseStock),
+    step('charge-payment', Command.chargePayment, Command.refundPayment),
+    step('schedule-shipment', Command.scheduleShipment, Command.cancelShipment),
+    step('notify-customer', Command.notifyCustomer, null),
   ]),
   onCompleted: Object.freeze([
-    { service: 'inventory', command: 'inventory.commit' } as const,
-    { service: 'order', command: 'order.confirm' } as const,
+    { service: 'inventory', command: Command.commitStock } as const,
+    { service: 'order', command: Command.confirmOrder } as const,
   ]),
 });
 

@@ -1,5 +1,4 @@
-import type { QueueName } from '../broker/index.js';
-import type { OrderPayload } from '../services/index.js';
+import type { ComponentName, OrderPayload, SagaStepEvent } from '../protocol/index.js';
 
 /** Where a saga stands. The last three are terminal. */
 export const SagaStatus = {
@@ -49,7 +48,7 @@ export type SagaEvent =
 
 /** A command for the glue to write to the outbox. */
 export interface SagaCommand {
-  readonly service: QueueName;
+  readonly service: ComponentName;
   readonly type: string;
 }
 
@@ -65,5 +64,7 @@ export interface Transition {
   readonly saga: SagaState;
   readonly commands: readonly SagaCommand[];
   readonly deadLetters: readonly SagaDeadLetter[];
+  /** What the transition did, as facts; `log` is the same in the step log's words. */
+  readonly events: readonly SagaStepEvent[];
   readonly log: readonly string[];
 }

@@ -1,3 +1,4 @@
+import { describeSagaEvent, type SagaStepEvent } from '../protocol/index.js';
 import { backoffTicks, type SagaDefinition, type SagaStep } from './saga-definition.js';
 import { SagaStatus, type SagaCommand, type SagaDeadLetter, type SagaEvent, type SagaState, type Transition } from './saga-state.js';
 
@@ -26,10 +27,10 @@ export function transition(def: SagaDefinition, saga: SagaState, event: SagaEven
   switch (event.kind) {
     case 'start':
       if (saga.version !== 0) {
-        t.log('start ignored: saga already started');
+        t.event({ kind: 'start-ignored' });
         break;
       }
-      t.log('started');
+      t.event({ kind: 'started' });
       t.sendForward(0, 1);
       break;
     case 'reply':
@@ -46,27 +47,26 @@ function onReply(t: Builder, command: string, ok: boolean, reason: string | unde
   const { saga, def } = t;
   const forward = def.steps.findIndex((s) => s.command === command);
   const undo = def.steps.findIndex((s) => s.compensation === command);
-  const why = reason ? `: ${reason}` : '';
 
   if (saga.status === SagaStatus.Running && forward === saga.step && saga.waiting !== 'nothing') {
     if (!ok) {
       // The step said no, so it did nothing: undo only the steps before it.
-      t.log(`${def.steps[forward]!.name} failed${why}`);
+      t.event({ kind: 'step-failed', step: def.steps[forward]!.name, ...(reason ? { reason } : {}) });
       return t.beginCompensation(forward - 1);
     }
-    t.log(`${def.steps[forward]!.name} done`);
+    t.event({ kind: 'step-done', step: def.steps[forward]!.name });
     if (forward + 1 < def.steps.length) return t.sendForward(forward + 1, 1);
     return t.complete();
   }
 
   if (saga.status === SagaStatus.Compensating && undo === saga.step && saga.waiting !== 'nothing') {
     if (ok) {
-      t.log(`${def.steps[undo]!.name} undone`);
+      t.event({ kind: 'step-undone', step: def.steps[undo]!.name });
       return t.compensateBelow(undo - 1);
     }
-    t.log(`${def.steps[undo]!.name} compensation failed${why}`);
+    t.event({ kind: 'compensation-failed', step: def.steps[undo]!.name, ...(reason ? { reason } : {}) });
     if (!t.options.retryCompensations) {
-      t.log('not retried: assumed undone');
+      t.event({ kind: 'compensation-assumed' });
       return t.compensateBelow(undo - 1);
     }
     return t.retryOrGiveUp();
@@ -77,11 +77,11 @@ function onReply(t: Builder, command: string, ok: boolean, reason: string | unde
     const stillToUndo = saga.status === SagaStatus.Compensating && forward <= saga.step;
     if (step.compensation && !stillToUndo && saga.compensateFrom !== null && forward <= saga.compensateFrom) {
       // A success that arrives after the saga gave up on the step: its effect exists, so undo it again (idempotent).
-      t.log(`late ${command} success after giving up: sending ${step.compensation} again`);
+      t.event({ kind: 'late-success-compensated', command, compensation: step.compensation });
       return t.send(step, step.compensation);
     }
   }
-  t.log(`stale reply ${command}${ok ? '' : ' (failed)'} ignored`);
+  t.event({ kind: 'stale-reply', command, ok });
 }
 
 function onDeadline(t: Builder): void {
@@ -90,9 +90,9 @@ function onDeadline(t: Builder): void {
     const next = saga.attempt + 1;
     return saga.status === SagaStatus.Running ? t.sendForward(saga.step, next) : t.sendCompensation(saga.step, next);
   }
-  if (saga.waiting !== 'reply') return t.log('deadline with nothing to wait for ignored');
+  if (saga.waiting !== 'reply') return t.event({ kind: 'deadline-ignored' });
   const step = t.def.steps[saga.step]!;
-  t.log(`${saga.status === SagaStatus.Running ? step.command : step.compensation} timed out (attempt ${saga.attempt})`);
+  t.event({ kind: 'timed-out', action: saga.status === SagaStatus.Running ? step.command : step.compensation!, attempt: saga.attempt });
   t.retryOrGiveUp();
 }
 
@@ -100,7 +100,7 @@ function onDeadline(t: Builder): void {
 class Builder {
   private readonly commands: SagaCommand[] = [];
   private readonly deadLetters: SagaDeadLetter[] = [];
-  private readonly lines: string[] = [];
+  private readonly events: SagaStepEvent[] = [];
   private changed = false;
   saga: SagaState;
 
@@ -108,8 +108,8 @@ class Builder {
     this.saga = saga;
   }
 
-  log(line: string): void {
-    this.lines.push(line);
+  event(e: SagaStepEvent): void {
+    this.events.push(e);
   }
 
   send(step: SagaStep, type: string): void {
@@ -140,13 +140,13 @@ class Builder {
     while (i >= 0 && this.def.steps[i]!.compensation === null) i--;
     if (i >= 0) return this.sendCompensation(i, 1);
     const status = this.saga.deadLetters > 0 ? SagaStatus.Failed : SagaStatus.Compensated;
-    this.log(status === SagaStatus.Failed ? 'compensation finished with dead letters: FAILED' : 'every step undone: COMPENSATED');
+    this.event({ kind: status === SagaStatus.Failed ? 'failed' : 'compensated' });
     this.update({ status, waiting: 'nothing', deadlineTick: null });
   }
 
   complete(): void {
     for (const c of this.def.onCompleted) this.commands.push({ service: c.service, type: c.command });
-    this.log('every step done: COMPLETED');
+    this.event({ kind: 'completed' });
     this.update({ status: SagaStatus.Completed, waiting: 'nothing', deadlineTick: null });
   }
 
@@ -158,15 +158,15 @@ class Builder {
     const policy = running ? step.retry : step.compensationRetry;
     if (saga.attempt < policy.maxAttempts) {
       const wait = backoffTicks(policy, saga.attempt);
-      this.log(`retrying in ${wait} ticks`);
+      this.event({ kind: 'retry-scheduled', waitTicks: wait });
       return this.update({ waiting: 'backoff', deadlineTick: this.now + wait });
     }
     if (running) {
       // No answer: the step may or may not have happened, so its own compensation runs too.
-      this.log(`${step.name} gave up after ${saga.attempt} attempts`);
+      this.event({ kind: 'step-gave-up', step: step.name, attempts: saga.attempt });
       return this.beginCompensation(saga.step);
     }
-    this.log(`${step.compensation} gave up after ${saga.attempt} attempts: dead letter`);
+    this.event({ kind: 'compensation-gave-up', command: step.compensation!, attempts: saga.attempt });
     this.deadLetters.push({ step: saga.step, command: step.compensation!, reason: `no success after ${saga.attempt} attempts` });
     this.update({ deadLetters: saga.deadLetters + 1 });
     this.compensateBelow(saga.step - 1);
@@ -178,7 +178,8 @@ class Builder {
       saga: changed ? { ...this.saga, version: this.saga.version + 1 } : this.saga,
       commands: this.commands,
       deadLetters: this.deadLetters,
-      log: this.lines,
+      events: this.events,
+      log: this.events.map(describeSagaEvent),
     };
   }
 

@@ -1,4 +1,5 @@
-import type { ComponentName, ScriptedFault } from '../chaos/index.js';
+import type { ScriptedFault } from '../chaos/index.js';
+import type { ComponentName } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { SagaStatus } from '../orchestrator/index.js';

@@ -3,5 +3,4 @@ export { InventoryService, seedStock, type InventoryTables, type ReservationStat
 export { CHANNELS, NotificationService, type Channel, type NotificationTables } from './notification-service.js';
 export { OrderService, type OrderStatus, type OrderTables } from './order-service.js';
 export { PaymentService, seedAccounts, type ChargeStatus, type PaymentTables } from './payment-service.js';
-export { DONE, FAILED, PLACE_ORDER, parseReplyType, replyType, type OrderPayload, type ReplyBody } from './protocol.js';
 export { Service } from './service.js';

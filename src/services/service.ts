@@ -1,6 +1,6 @@
 import type { Message } from '../broker/index.js';
 import { Endpoint, type EndpointTables } from '../endpoint/index.js';
-import { replyType, type OrderPayload, type ReplyBody } from './protocol.js';
+import { replyType, type OrderPayload, type ReplyBody } from '../protocol/index.js';
 
 /** A saga participant: an endpoint that answers the orchestrator's commands. */
 export abstract class Service<Tables extends EndpointTables> extends Endpoint<Tables> {

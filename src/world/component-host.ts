@@ -1,4 +1,4 @@
-import type { ComponentName } from '../chaos/index.js';
+import type { ComponentName } from '../protocol/index.js';
 import type { Component } from '../endpoint/index.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Database, type StorageLocation } from '../store/index.js';

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import type { BrokerStats } from '../broker/index.js';
 import { checkWorld, readSnapshot, stockProblems, stockQuery, type InvariantResult, type StockRow, type WorldSnapshot } from '../check/index.js';
-import { COMPONENTS, type ComponentName, type ScriptedFault } from '../chaos/index.js';
+import type { ScriptedFault } from '../chaos/index.js';
+import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import type { TraceEvent } from '../kernel/index.js';
 import type { Database, Prepared } from '../store/index.js';
 import { World, type WorldOptions } from './world.js';

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
-import { Broker, DEFAULT_BROKER_OPTIONS, type Message, type QueueName } from '../broker/index.js';
-import { Chaos, COMPONENTS, type ComponentName, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
+import { Broker, DEFAULT_BROKER_OPTIONS, type Message } from '../broker/index.js';
+import { Chaos, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
+import { COMPONENTS, PLACE_ORDER, type ComponentName, type OrderPayload } from '../protocol/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { EndpointContext } from '../endpoint/index.js';
 import { forkRng, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
 import { Orchestrator } from '../orchestrator/index.js';
 import {
-  FulfillmentService, InventoryService, NotificationService, OrderService, PaymentService, PLACE_ORDER, seedAccounts, seedStock, type OrderPayload,
+  FulfillmentService, InventoryService, NotificationService, OrderService, PaymentService, seedAccounts, seedStock,
 } from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
 import { ComponentHost } from './component-host.js';
@@ -184,7 +185,7 @@ export class World {
     for (const host of this.hosts.values()) host.close();
   }
 
-  private readonly isUp = (queue: QueueName): boolean => this.host(queue).up;
+  private readonly isUp = (queue: ComponentName): boolean => this.host(queue).up;
 
   private location(name: ComponentName): StorageLocation {
     return this.options.storage === 'memory' ? { kind: 'memory' } : { kind: 'file', path: join(this.options.dataDir, `${name}.db`) };

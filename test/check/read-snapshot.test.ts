@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkWorld, readSnapshot } from '../../src/check/index.js';
-import { COMPONENTS, FAULT_PROFILES } from '../../src/chaos/index.js';
+import { FAULT_PROFILES } from '../../src/chaos/index.js';
+import { COMPONENTS } from '../../src/protocol/index.js';
 import { World } from '../../src/world/index.js';
 
 describe('the checker reads the real databases', () => {

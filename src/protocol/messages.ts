@@ -1,0 +1,62 @@
+import type { ServiceName } from './components.js';
+
+/**
+ * The messages between the orchestrator and the services. A command `x.y` goes to service
+ * `x` and is answered by `x.y.done` or `x.y.failed`; commands sent once the saga is decided
+ * (confirm, commit) are not answered: the outbox and the at-least-once broker make sure they arrive.
+ */
+export const Command = {
+  createOrder: 'order.create',
+  confirmOrder: 'order.confirm',
+  cancelOrder: 'order.cancel',
+  reserveStock: 'inventory.reserve',
+  commitStock: 'inventory.commit',
+  releaseStock: 'inventory.release',
+  chargePayment: 'payment.charge',
+  refundPayment: 'payment.refund',
+  scheduleShipment: 'fulfillment.schedule',
+  cancelShipment: 'fulfillment.cancel',
+  notifyCustomer: 'notification.send',
+} as const;
+export type Command = (typeof Command)[keyof typeof Command];
+
+/** The commands that undo a step, in the order of the steps they undo. */
+export const COMPENSATIONS: readonly Command[] = [Command.cancelOrder, Command.releaseStock, Command.refundPayment, Command.cancelShipment];
+
+/** The service a command goes to: the part of its name before the dot. */
+export function serviceOf(command: Command): ServiceName {
+  return command.slice(0, command.indexOf('.')) as ServiceName;
+}
+
+/** What every saga command carries: the whole order, so a compensation that arrives first can still leave a record. */
+export interface OrderPayload {
+  readonly orderId: string;
+  readonly customer: string;
+  readonly sku: string;
+  readonly qty: number;
+  readonly amountCents: number;
+}
+
+/** The body of a reply. */
+export interface ReplyBody {
+  readonly ok: boolean;
+  readonly reason?: string;
+}
+
+const DONE = '.done';
+const FAILED = '.failed';
+
+/** The type of the reply to `command`. */
+export function replyType(command: string, ok: boolean): string {
+  return command + (ok ? DONE : FAILED);
+}
+
+/** Splits a reply type into its command and outcome, or null when the type is not a reply. */
+export function parseReplyType(type: string): { command: string; ok: boolean } | null {
+  if (type.endsWith(DONE)) return { command: type.slice(0, -DONE.length), ok: true };
+  if (type.endsWith(FAILED)) return { command: type.slice(0, -FAILED.length), ok: false };
+  return null;
+}
+
+/** The message that asks the orchestrator to start a saga for an order. */
+export const PLACE_ORDER = 'saga.place-order';

@@ -1,0 +1,73 @@
+import type { TraceEvent } from '../kernel/index.js';
+
+/**
+ * What a saga's transition did, as typed facts. The step log and the trace show them as
+ * text (`describeSagaEvent`); coverage, the benchmark and reports read the facts themselves.
+ */
+export type SagaStepEvent =
+  | { readonly kind: 'started' }
+  | { readonly kind: 'start-ignored' }
+  | { readonly kind: 'step-done'; readonly step: string }
+  | { readonly kind: 'step-failed'; readonly step: string; readonly reason?: string }
+  | { readonly kind: 'step-undone'; readonly step: string }
+  | { readonly kind: 'compensation-failed'; readonly step: string; readonly reason?: string }
+  /** With compensation retry switched off, a failed compensation is taken as done. */
+  | { readonly kind: 'compensation-assumed' }
+  /** A success that arrived after the saga gave up on its step: the compensation is sent again. */
+  | { readonly kind: 'late-success-compensated'; readonly command: string; readonly compensation: string }
+  | { readonly kind: 'stale-reply'; readonly command: string; readonly ok: boolean }
+  | { readonly kind: 'deadline-ignored' }
+  | { readonly kind: 'timed-out'; readonly action: string; readonly attempt: number }
+  | { readonly kind: 'retry-scheduled'; readonly waitTicks: number }
+  | { readonly kind: 'step-gave-up'; readonly step: string; readonly attempts: number }
+  /** A compensation out of retries, parked as a dead letter for a human. */
+  | { readonly kind: 'compensation-gave-up'; readonly command: string; readonly attempts: number }
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'compensated' }
+  | { readonly kind: 'failed' };
+
+/** The saga step events a trace event carries (none for any other event). */
+export function sagaEventsOf(e: TraceEvent): readonly SagaStepEvent[] {
+  return e.kind === 'saga' ? ((e.facts ?? []) as readonly SagaStepEvent[]) : [];
+}
+
+/** The step log's words for one fact. */
+export function describeSagaEvent(e: SagaStepEvent): string {
+  const why = (reason: string | undefined): string => (reason ? `: ${reason}` : '');
+  switch (e.kind) {
+    case 'started':
+      return 'started';
+    case 'start-ignored':
+      return 'start ignored: saga already started';
+    case 'step-done':
+      return `${e.step} done`;
+    case 'step-failed':
+      return `${e.step} failed${why(e.reason)}`;
+    case 'step-undone':
+      return `${e.step} undone`;
+    case 'compensation-failed':
+      return `${e.step} compensation failed${why(e.reason)}`;
+    case 'compensation-assumed':
+      return 'not retried: assumed undone';
+    case 'late-success-compensated':
+      return `late ${e.command} success after giving up: sending ${e.compensation} again`;
+    case 'stale-reply':
+      return `stale reply ${e.command}${e.ok ? '' : ' (failed)'} ignored`;
+    case 'deadline-ignored':
+      return 'deadline with nothing to wait for ignored';
+    case 'timed-out':
+      return `${e.action} timed out (attempt ${e.attempt})`;
+    case 'retry-scheduled':
+      return `retrying in ${e.waitTicks} ticks`;
+    case 'step-gave-up':
+      return `${e.step} gave up after ${e.attempts} attempts`;
+    case 'compensation-gave-up':
+      return `${e.command} gave up after ${e.attempts} attempts: dead letter`;
+    case 'completed':
+      return 'every step done: COMPLETED';
+    case 'compensated':
+      return 'every step undone: COMPENSATED';
+    case 'failed':
+      return 'compensation finished with dead letters: FAILED';
+  }
+}
