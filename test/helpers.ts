@@ -1,7 +1,9 @@
 import type { Message } from '../src/broker/index.js';
 import type { ComponentName, OrderPayload } from '../src/protocol/index.js';
-import { ALL_DEFENCES } from '../src/defences/index.js';
-import { NO_COMMAND_FAULTS, type CommandFaults, type EndpointContext } from '../src/endpoint/index.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { ALL_DEFENCES, type Defences } from '../src/defences/index.js';
+import { NO_COMMAND_FAULTS, type CommandFaults, type ComponentDefinition, type EndpointContext, type HandlerTx } from '../src/endpoint/index.js';
+import { migrate } from '../src/store/index.js';
 import { forkRng, Trace, VirtualClock, type TraceEvent } from '../src/kernel/index.js';
 
 /** A context for driving one endpoint by hand; `events` collects its trace. */
@@ -26,4 +28,30 @@ export function drainOutbox(endpoint: { relayPublish(p: (m: Message) => boolean)
   endpoint.relayPublish((m) => (out.push(m), true));
   endpoint.relayConfirm();
   return out;
+}
+
+let fakeIds = 0;
+/** A handler's transaction, faked: it records what the handler sent and noted, and commits nothing. */
+export function fakeTx(now = 0) {
+  const sent: Array<{ queue: string; type: string; sagaId: string; body: unknown }> = [];
+  const notes: string[] = [];
+  const emitted: TraceEvent[] = [];
+  const afterCommit: Array<() => void> = [];
+  const tx: HandlerTx = {
+    now,
+    newId: (prefix) => `${prefix}-${++fakeIds}`,
+    send: (queue, type, sagaId, bodyJson) => sent.push({ queue, type, sagaId, body: JSON.parse(bodyJson) }),
+    note: (detail) => notes.push(detail),
+    emit: (event) => emitted.push(event),
+    afterCommit: (f) => afterCommit.push(f),
+  };
+  return { tx, sent, notes, emitted, afterCommit };
+}
+
+/** A component's handler on a fresh in-memory database with its tables, every defence on unless told otherwise. */
+export function handlerOn(definition: ComponentDefinition, defences: Defences = ALL_DEFENCES) {
+  const db = new BetterSqlite3(':memory:');
+  migrate(db, definition.migrations);
+  const handler = definition.createHandler(db, { defences, transact: (work) => work(fakeTx().tx) });
+  return { db, handler };
 }

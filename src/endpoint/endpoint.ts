@@ -2,8 +2,9 @@ import type { Message } from '../broker/index.js';
 import { MESSAGE_ID_PREFIX, type ComponentName } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { Clock, Rng, Trace, TraceEvent } from '../kernel/index.js';
-import { arg, migrate, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
+import { arg, migrate, Prepared, queryBuilder, type Database } from '../store/index.js';
 import type { Selectable } from 'kysely';
+import type { ComponentDefinition, HandleOutcome, Handler, HandlerTx } from './handler.js';
 import { ENDPOINT_MIGRATION, type EndpointTables, type OutboxTable } from './endpoint-tables.js';
 
 /** What an endpoint receives from the world. The generator outlives crashes: it belongs to the run, not to the component's memory. */
@@ -28,9 +29,6 @@ export interface CommandFaults {
 
 export const NO_COMMAND_FAULTS: CommandFaults = Object.freeze({ commandFault: () => null });
 
-/** What handling one message did. */
-export type HandleOutcome = 'handled' | 'duplicate';
-
 /** What the world sees of a running component. */
 export interface Component {
   readonly name: ComponentName;
@@ -41,12 +39,14 @@ export interface Component {
 }
 
 /**
- * A component with its own database that talks only through the broker: each message is
- * handled in one local transaction (inbox check, effect, outbox rows), and a relay publishes
- * the outbox afterwards. Subclasses write the effect; everything else lives here once.
+ * A component with its own database that talks only through the broker. The endpoint owns
+ * the inbox, the outbox, the relay and the transaction; the component's handler owns the
+ * effect. Each message is handled in one local transaction: inbox check, the handler's
+ * effect, outbox rows. The relay publishes the outbox afterwards.
  */
-export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> implements Component {
-  protected readonly q = queryBuilder<Tables>();
+export class Endpoint implements Component {
+  readonly name: ComponentName;
+  private readonly handler: Handler;
   private readonly inboxAdd;
   private readonly outboxAdd;
   private readonly outboxUnsent;
@@ -62,14 +62,16 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   private readonly onCommit: Array<() => void> = [];
   /** The detail the current handler gave for the trace. */
   private detail: string | undefined;
+  /** What a handler may do; one object, reused by every transaction of this endpoint. */
+  private readonly tx: HandlerTx;
 
   constructor(
-    readonly name: ComponentName,
-    protected readonly db: Database,
-    protected readonly ctx: EndpointContext,
-    migrations: readonly Migration[],
+    definition: ComponentDefinition,
+    private readonly db: Database,
+    private readonly ctx: EndpointContext,
   ) {
-    migrate(db, [ENDPOINT_MIGRATION, ...migrations]);
+    this.name = definition.name;
+    migrate(db, [ENDPOINT_MIGRATION, ...definition.migrations]);
     // Without an outbox nothing unsent survives a restart: there is nothing to read back.
     if (!ctx.defences.outbox) this.unsent = [];
     const e = queryBuilder<EndpointTables>();
@@ -82,6 +84,19 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     this.outboxUnsent = new Prepared(db, e.selectFrom('outbox').selectAll().orderBy('seq'));
     // The relay publishes in order, so everything up to the last confirmed seq is sent: a range of the primary key.
     this.outboxDeleteSent = new Prepared(db, e.deleteFrom('outbox').where('seq', '<=', arg<number>('to')));
+    const clock = ctx.clock;
+    this.tx = {
+      get now() {
+        return clock.now();
+      },
+      newId: (prefix) => ctx.rng.id(prefix),
+      send: (queue, type, sagaId, bodyJson) => this.send(queue, type, sagaId, bodyJson),
+      note: (detail) => {
+        this.detail = detail;
+      },
+      emit: (event) => this.onCommit.push(() => ctx.trace.emit(event)),
+      afterCommit: (f) => this.onCommit.push(f),
+    };
     this.handleInTransaction = this.transaction((message: Message): HandleOutcome => {
       const now = this.ctx.clock.now();
       this.detail = undefined;
@@ -92,7 +107,7 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
       } else {
         const fault = this.ctx.faults.commandFault(this.name, message);
         if (fault === 'throw') throw new InjectedHandlerCrash(this.name, message);
-        outcome = this.apply(message, fault === 'fail') === 'duplicate' ? 'duplicate' : 'handled';
+        outcome = this.handler.handle(this.tx, message, fault === 'fail') === 'duplicate' ? 'duplicate' : 'handled';
       }
       const event: TraceEvent = {
         kind: outcome === 'duplicate' ? 'skip' : 'handle', tick: now, actor: this.name, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: this.detail,
@@ -101,6 +116,8 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
       this.onCommit.unshift(() => this.ctx.trace.emit(event));
       return outcome;
     });
+    const transact = this.transaction(<R>(work: (tx: HandlerTx) => R): R => work(this.tx));
+    this.handler = definition.createHandler(db, { defences: ctx.defences, transact });
   }
 
   /**
@@ -138,17 +155,10 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
   }
 
   /**
-   * The effect of one message, run inside the handling transaction. Return 'duplicate' when
-   * the business key shows the effect was already done (its reply is sent again).
-   * `failureInjected` asks the service to answer this command with a failure.
-   */
-  protected abstract apply(message: Message, failureInjected: boolean): HandleOutcome | void;
-
-  /**
    * Wraps `fn` in a local transaction. Outbox rows it writes reach the relay, and the
-   * callbacks it registers with `afterCommit` run, only if it commits.
+   * callbacks it registers run, only if it commits.
    */
-  protected transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  private transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
     const tx = this.db.transaction(fn);
     return (...args: A): R => {
       try {
@@ -165,13 +175,7 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     };
   }
 
-  /** Runs `f` once the current transaction has committed (trace events, timers). */
-  protected afterCommit(f: () => void): void {
-    this.onCommit.push(f);
-  }
-
-  /** Writes a message (its body already JSON) to the outbox, inside the current transaction. */
-  protected send(queue: ComponentName, type: string, sagaId: string, bodyJson: string): void {
+  private send(queue: ComponentName, type: string, sagaId: string, bodyJson: string): void {
     const message: Message = { id: this.ctx.rng.id(MESSAGE_ID_PREFIX[this.name]), queue, type, sagaId, body: bodyJson };
     if (!this.ctx.defences.outbox) {
       // Without an outbox the message exists only in memory until it is published: a crash in between loses it.
@@ -180,11 +184,6 @@ export abstract class Endpoint<Tables extends EndpointTables = EndpointTables> i
     }
     const seq = this.outboxAdd.insert({ id: message.id, queue, type, sagaId, body: bodyJson });
     this.staged.push({ seq, message });
-  }
-
-  /** A few words for the timeline about what the effect did. */
-  protected note(detail: string): void {
-    this.detail = detail;
   }
 }
 

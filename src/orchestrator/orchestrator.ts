@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
-import { Endpoint, type EndpointContext, type HandleOutcome } from '../endpoint/index.js';
+import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import type { TraceEvent } from '../kernel/index.js';
 import { parseReplyType, PLACE_ORDER, type OrderPayload, type ReplyBody } from '../protocol/index.js';
-import { arg, Prepared, type Database, type SqlValue } from '../store/index.js';
+import { arg, Prepared, queryBuilder, type Database, type SqlValue } from '../store/index.js';
 import { ORCHESTRATOR_MIGRATIONS, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
 import { PLACE_ORDER_SAGA, type SagaDefinition } from './saga-definition.js';
 import { isTerminal, SagaStatus, type SagaEvent, type SagaState, type Waiting } from './saga-state.js';
@@ -15,11 +15,11 @@ export interface OrchestratorTimers {
 }
 
 /**
- * Drives every order's saga. The decisions come from the pure `transition`; this class is
- * the glue that runs each one inside a local transaction (load, decide, save, log, outbox)
- * and arms a timer for the saga's next deadline once the transaction has committed.
+ * Drives every order's saga. The decisions come from the pure `transition`; this handler is
+ * the glue that runs each one inside the local transaction the endpoint opened (load,
+ * decide, save, log, outbox) and arms a timer for the saga's next deadline once it has committed.
  */
-export class Orchestrator extends Endpoint<OrchestratorTables> {
+class OrchestratorHandler implements Handler {
   private readonly findSaga;
   private readonly findSagaByOrder;
   private readonly insertSaga;
@@ -37,12 +37,11 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
 
   constructor(
     db: Database,
-    ctx: EndpointContext,
+    private readonly env: HandlerEnv,
     private readonly timers: OrchestratorTimers,
-    private readonly def: SagaDefinition = PLACE_ORDER_SAGA,
+    private readonly def: SagaDefinition,
   ) {
-    super('orchestrator', db, ctx, ORCHESTRATOR_MIGRATIONS);
-    const q = this.q;
+    const q = queryBuilder<OrchestratorTables>();
     this.findSaga = new Prepared(db, q.selectFrom('sagas').selectAll().where('id', '=', arg('id')));
     this.findSagaByOrder = new Prepared(db, q.selectFrom('sagas').select('id').where('order_id', '=', arg('orderId')));
     const columns = {
@@ -59,35 +58,37 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
       db,
       q.insertInto('dead_letters').values({ saga_id: arg('id'), step: arg<number>('step'), command: arg('command'), reason: arg('reason'), tick: arg<number>('tick') }),
     );
-    this.onDeadlineInTransaction = this.transaction((sagaId: string, version: number, dueTick: number) => {
-      const saga = this.load(sagaId);
-      // A timer armed for an earlier state is stale: the saga has moved on since.
-      if (!saga || saga.version !== version || saga.deadlineTick !== dueTick) return;
-      this.apply1(saga, { kind: 'deadline' }, false);
-    });
-    if (ctx.defences.recovery && ctx.defences.timeouts) this.rearmTimers(db);
+    this.onDeadlineInTransaction = (sagaId: string, version: number, dueTick: number): void =>
+      env.transact((tx) => {
+        const saga = this.load(sagaId);
+        // A timer armed for an earlier state is stale: the saga has moved on since.
+        if (!saga || saga.version !== version || saga.deadlineTick !== dueTick) return;
+        this.apply1(tx, saga, { kind: 'deadline' }, false);
+      });
+    // Recovery after a (re)start: every saga still waiting gets its timer back.
+    if (env.defences.recovery && env.defences.timeouts) this.rearmTimers(db);
   }
 
-  protected apply(message: Message): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message): HandleOutcome | void {
     if (message.type === PLACE_ORDER) {
       const payload = JSON.parse(message.body) as OrderPayload;
       if (this.findSagaByOrder.get({ orderId: payload.orderId })) return 'duplicate';
-      const saga = newSaga(this.ctx.rng.id('saga'), payload);
-      this.note(`saga ${saga.id} for ${payload.orderId}`);
-      return this.apply1(saga, { kind: 'start' }, true);
+      const saga = newSaga(tx.newId('saga'), payload);
+      tx.note(`saga ${saga.id} for ${payload.orderId}`);
+      return this.apply1(tx, saga, { kind: 'start' }, true);
     }
     const reply = parseReplyType(message.type);
     if (!reply) throw new Error(`orchestrator cannot handle ${message.type}`);
     const saga = this.load(message.sagaId);
-    if (!saga) return this.note('reply for an unknown saga ignored');
+    if (!saga) return tx.note('reply for an unknown saga ignored');
     const { reason } = JSON.parse(message.body) as ReplyBody;
-    this.apply1(saga, reason === undefined ? { kind: 'reply', command: reply.command, ok: reply.ok } : { kind: 'reply', command: reply.command, ok: reply.ok, reason }, false);
+    this.apply1(tx, saga, reason === undefined ? { kind: 'reply', command: reply.command, ok: reply.ok } : { kind: 'reply', command: reply.command, ok: reply.ok, reason }, false);
   }
 
   /** Runs one transition and writes everything it decided, inside the current transaction. */
-  private apply1(before: SagaState, event: SagaEvent, isNew: boolean): void {
-    const now = this.ctx.clock.now();
-    const { saga, commands, deadLetters, events, log } = transition(this.def, before, event, now, { retryCompensations: this.ctx.defences.compensationRetry });
+  private apply1(tx: HandlerTx, before: SagaState, event: SagaEvent, isNew: boolean): void {
+    const now = tx.now;
+    const { saga, commands, deadLetters, events, log } = transition(this.def, before, event, now, { retryCompensations: this.env.defences.compensationRetry });
     const row = {
       id: saga.id, status: saga.status, step: saga.step, attempt: saga.attempt, waiting: saga.waiting,
       deadlineTick: saga.deadlineTick, compensateFrom: saga.compensateFrom, deadLetters: saga.deadLetters,
@@ -99,22 +100,22 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
     if (log.length > 0) this.insertLog.run({ id: saga.id, tick: now, status: saga.status, step: saga.step, note: log.join('; ') });
     for (const d of deadLetters) this.insertDeadLetter.run({ id: saga.id, step: d.step, command: d.command, reason: d.reason, tick: now });
     const body = JSON.stringify(saga.payload);
-    for (const c of commands) this.send(c.service, c.type, saga.id, body);
+    for (const c of commands) tx.send(c.service, c.type, saga.id, body);
 
     const event1: TraceEvent = { kind: 'saga', tick: now, actor: 'orchestrator', sagaId: saga.id, detail: `${saga.status} ${this.def.steps[saga.step]!.name}: ${log.join('; ')}`, facts: events };
-    this.afterCommit(() => this.ctx.trace.emit(event1));
+    tx.emit(event1);
     for (const d of deadLetters) {
-      this.afterCommit(() => this.ctx.trace.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason }));
+      tx.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason });
     }
     if (saga.version !== before.version) {
-      this.afterCommit(() => {
+      tx.afterCommit(() => {
         if (isTerminal(saga.status)) {
           this.cache.delete(saga.id);
           this.armedVersion.delete(saga.id);
         } else {
           this.cache.set(saga.id, saga);
         }
-        if (saga.deadlineTick !== null && this.ctx.defences.timeouts) this.arm(saga.id, saga.version, saga.deadlineTick);
+        if (saga.deadlineTick !== null && this.env.defences.timeouts) this.arm(saga.id, saga.version, saga.deadlineTick);
       });
     }
   }
@@ -131,7 +132,7 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
   private rearmTimers(db: Database): void {
     const waiting = new Prepared(
       db,
-      this.q.selectFrom('sagas').select(['id', 'version', 'deadline_tick']).where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating]).where('deadline_tick', 'is not', null).orderBy('deadline_tick').orderBy('id'),
+      queryBuilder<OrchestratorTables>().selectFrom('sagas').select(['id', 'version', 'deadline_tick']).where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating]).where('deadline_tick', 'is not', null).orderBy('deadline_tick').orderBy('id'),
     );
     for (const s of waiting.all()) this.arm(s.id, s.version, s.deadline_tick!);
   }
@@ -142,6 +143,11 @@ export class Orchestrator extends Endpoint<OrchestratorTables> {
     const row = this.findSaga.get({ id });
     return row ? toState(row) : null;
   }
+}
+
+/** The orchestrator as a component: its tables, and its handler bound to the run's timers. */
+export function orchestratorComponent(timers: OrchestratorTimers, def: SagaDefinition = PLACE_ORDER_SAGA): ComponentDefinition {
+  return { name: 'orchestrator', migrations: ORCHESTRATOR_MIGRATIONS, createHandler: (db, env) => new OrchestratorHandler(db, env, timers, def) };
 }
 
 function toState(row: SagasTable): SagaState {

@@ -1,7 +1,7 @@
 import type { Message } from '../broker/index.js';
-import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { Service } from './service.js';
+import { orderOf, reply } from './reply.js';
 
 export type ShipmentStatus = 'SCHEDULED' | 'CANCELLED' | 'FAILED';
 
@@ -30,48 +30,49 @@ export const FULFILLMENT_MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Owns shipments: schedule one (SCHEDULED), cancel it while it is not dispatched (the compensation). */
-export class FulfillmentService extends Service<FulfillmentTables> {
+class FulfillmentHandler implements Handler {
   private readonly find;
   private readonly insert;
   private readonly setStatus;
 
-  constructor(db: Database, ctx: EndpointContext) {
-    super('fulfillment', db, ctx, FULFILLMENT_MIGRATIONS);
-    this.find = new Prepared(db, this.q.selectFrom('shipments').select('status').where('saga_id', '=', arg('sagaId')));
-    this.insert = new Prepared(db, this.q.insertInto('shipments').values({ saga_id: arg('sagaId'), order_id: arg('orderId'), status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') }));
-    this.setStatus = new Prepared(db, this.q.updateTable('shipments').set({ status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') }).where('saga_id', '=', arg('sagaId')));
+  constructor(db: Database) {
+    this.find = new Prepared(db, q.selectFrom('shipments').select('status').where('saga_id', '=', arg('sagaId')));
+    this.insert = new Prepared(db, q.insertInto('shipments').values({ saga_id: arg('sagaId'), order_id: arg('orderId'), status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') }));
+    this.setStatus = new Prepared(db, q.updateTable('shipments').set({ status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') }).where('saga_id', '=', arg('sagaId')));
   }
 
-  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
     const sagaId = message.sagaId;
-    const tick = this.ctx.clock.now();
+    const tick = tx.now;
     const existing = this.find.get({ sagaId });
     switch (message.type) {
       case 'fulfillment.schedule': {
         if (existing) {
-          this.reply(message, existing.status === 'SCHEDULED', existing.status === 'SCHEDULED' ? undefined : `shipment already ${existing.status}`);
+          reply(tx, message, existing.status === 'SCHEDULED', existing.status === 'SCHEDULED' ? undefined : `shipment already ${existing.status}`);
           return 'duplicate';
         }
-        const { orderId } = this.payload(message);
+        const { orderId } = orderOf(message);
         this.insert.run({ sagaId, orderId, status: failureInjected ? 'FAILED' : 'SCHEDULED', tick });
-        if (failureInjected) return this.reply(message, false, 'no carrier can take the shipment (injected)');
-        this.note('SCHEDULED');
-        return this.reply(message, true);
+        if (failureInjected) return reply(tx, message, false, 'no carrier can take the shipment (injected)');
+        tx.note('SCHEDULED');
+        return reply(tx, message, true);
       }
       case 'fulfillment.cancel': {
-        if (failureInjected) return this.reply(message, false, 'cancel failed (injected)');
+        if (failureInjected) return reply(tx, message, false, 'cancel failed (injected)');
         if (existing && existing.status !== 'SCHEDULED') {
-          this.reply(message, true);
+          reply(tx, message, true);
           return 'duplicate';
         }
         if (existing) this.setStatus.run({ sagaId, status: 'CANCELLED', tick });
         // Cancelled before it was scheduled: the record makes a late schedule fail.
-        else this.insert.run({ sagaId, orderId: this.payload(message).orderId, status: 'CANCELLED', tick });
-        this.note('CANCELLED');
-        return this.reply(message, true);
+        else this.insert.run({ sagaId, orderId: orderOf(message).orderId, status: 'CANCELLED', tick });
+        tx.note('CANCELLED');
+        return reply(tx, message, true);
       }
       default:
         throw new Error(`fulfillment service cannot handle ${message.type}`);
     }
   }
 }
+
+export const FULFILLMENT_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'fulfillment', migrations: FULFILLMENT_MIGRATIONS, createHandler: (db) => new FulfillmentHandler(db) });

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
-import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { Service } from './service.js';
+import { orderOf, reply } from './reply.js';
 
 export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED';
 
@@ -60,7 +60,7 @@ export function seedStock(db: Database, stock: ReadonlyArray<{ sku: string; unit
  * (a conditional update: two concurrent sagas can never both take the last unit), commit
  * turns reserved into sold, release (the compensation) gives them back.
  */
-export class InventoryService extends Service<InventoryTables> {
+class InventoryHandler implements Handler {
   private readonly findReservation;
   private readonly insertReservation;
   private readonly setReservation;
@@ -69,9 +69,7 @@ export class InventoryService extends Service<InventoryTables> {
   private readonly giveBack;
   private readonly sell;
 
-  constructor(db: Database, ctx: EndpointContext) {
-    super('inventory', db, ctx, INVENTORY_MIGRATIONS);
-    const q = this.q;
+  constructor(db: Database, private readonly env: HandlerEnv) {
     const qty = arg<number>('qty');
     this.findReservation = new Prepared(db, q.selectFrom('reservations').select(['sku', 'qty', 'status']).where('saga_id', '=', arg('sagaId')));
     this.insertReservation = new Prepared(
@@ -89,51 +87,53 @@ export class InventoryService extends Service<InventoryTables> {
     this.sell = new Prepared(db, q.updateTable('stock').set({ reserved: sql`reserved - ${qty}`, sold: sql`sold + ${qty}` }).where('sku', '=', arg('sku')));
   }
 
-  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
     const sagaId = message.sagaId;
-    const tick = this.ctx.clock.now();
+    const tick = tx.now;
     const existing = this.findReservation.get({ sagaId });
     switch (message.type) {
       case 'inventory.reserve': {
         if (existing) {
           const held = existing.status === 'RESERVED' || existing.status === 'COMMITTED';
-          this.reply(message, held, held ? undefined : `reservation already ${existing.status}`);
+          reply(tx, message, held, held ? undefined : `reservation already ${existing.status}`);
           return 'duplicate';
         }
-        const { sku, qty } = this.payload(message);
-        const take = this.ctx.defences.isolation ? this.take : this.takeUnchecked;
+        const { sku, qty } = orderOf(message);
+        const take = this.env.defences.isolation ? this.take : this.takeUnchecked;
         const reserved = !failureInjected && take.run({ sku, qty }) === 1;
         this.insertReservation.run({ sagaId, sku, qty, status: reserved ? 'RESERVED' : 'REJECTED', tick });
-        if (!reserved) return this.reply(message, false, failureInjected ? 'reserve failed (injected)' : `insufficient stock of ${sku}`);
-        this.note(`reserved ${qty} ${sku}`);
-        return this.reply(message, true);
+        if (!reserved) return reply(tx, message, false, failureInjected ? 'reserve failed (injected)' : `insufficient stock of ${sku}`);
+        tx.note(`reserved ${qty} ${sku}`);
+        return reply(tx, message, true);
       }
       case 'inventory.release': {
-        if (failureInjected) return this.reply(message, false, 'release failed (injected)');
-        if (existing?.status === 'COMMITTED') return this.reply(message, false, 'stock already sold');
+        if (failureInjected) return reply(tx, message, false, 'release failed (injected)');
+        if (existing?.status === 'COMMITTED') return reply(tx, message, false, 'stock already sold');
         if (existing && existing.status !== 'RESERVED') {
-          this.reply(message, true);
+          reply(tx, message, true);
           return 'duplicate';
         }
         if (existing) {
           this.giveBack.run({ sku: existing.sku, qty: existing.qty });
           this.setReservation.run({ sagaId, status: 'RELEASED', tick });
-          this.note(`released ${existing.qty} ${existing.sku}`);
+          tx.note(`released ${existing.qty} ${existing.sku}`);
         } else {
           // Released before it was reserved: the record makes a late reserve fail instead of holding stock forever.
-          const { sku } = this.payload(message);
+          const { sku } = orderOf(message);
           this.insertReservation.run({ sagaId, sku, qty: 0, status: 'RELEASED', tick });
-          this.note('nothing reserved yet; release recorded');
+          tx.note('nothing reserved yet; release recorded');
         }
-        return this.reply(message, true);
+        return reply(tx, message, true);
       }
       case 'inventory.commit':
         if (existing?.status !== 'RESERVED') return 'duplicate';
         this.sell.run({ sku: existing.sku, qty: existing.qty });
         this.setReservation.run({ sagaId, status: 'COMMITTED', tick });
-        return this.note(`sold ${existing.qty} ${existing.sku}`);
+        return tx.note(`sold ${existing.qty} ${existing.sku}`);
       default:
         throw new Error(`inventory service cannot handle ${message.type}`);
     }
   }
 }
+
+export const INVENTORY_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'inventory', migrations: INVENTORY_MIGRATIONS, createHandler: (db, env) => new InventoryHandler(db, env) });

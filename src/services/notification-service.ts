@@ -1,7 +1,7 @@
 import type { Message } from '../broker/index.js';
-import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { Service } from './service.js';
+import { reply } from './reply.js';
 
 export type Channel = 'email' | 'push';
 export const CHANNELS: readonly Channel[] = ['email', 'push'];
@@ -46,40 +46,41 @@ export const NOTIFICATION_MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Sends the confirmation email and push, once per saga. */
-export class NotificationService extends Service<NotificationTables> {
+class NotificationHandler implements Handler {
   private readonly sent;
   private readonly rejected;
   private readonly insert;
   private readonly reject;
 
-  constructor(db: Database, ctx: EndpointContext) {
-    super('notification', db, ctx, NOTIFICATION_MIGRATIONS);
-    this.sent = new Prepared(db, this.q.selectFrom('notifications').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
-    this.rejected = new Prepared(db, this.q.selectFrom('rejections').select('reason').where('saga_id', '=', arg('sagaId')));
-    this.insert = new Prepared(db, this.q.insertInto('notifications').values({ id: arg('id'), saga_id: arg('sagaId'), channel: arg<Channel>('channel'), tick: arg<number>('tick') }));
-    this.reject = new Prepared(db, this.q.insertInto('rejections').values({ saga_id: arg('sagaId'), reason: arg('reason'), tick: arg<number>('tick') }));
+  constructor(db: Database, private readonly env: HandlerEnv) {
+    this.sent = new Prepared(db, q.selectFrom('notifications').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
+    this.rejected = new Prepared(db, q.selectFrom('rejections').select('reason').where('saga_id', '=', arg('sagaId')));
+    this.insert = new Prepared(db, q.insertInto('notifications').values({ id: arg('id'), saga_id: arg('sagaId'), channel: arg<Channel>('channel'), tick: arg<number>('tick') }));
+    this.reject = new Prepared(db, q.insertInto('rejections').values({ saga_id: arg('sagaId'), reason: arg('reason'), tick: arg<number>('tick') }));
   }
 
-  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
     if (message.type !== 'notification.send') throw new Error(`notification service cannot handle ${message.type}`);
     const sagaId = message.sagaId;
-    const tick = this.ctx.clock.now();
+    const tick = tx.now;
     const rejection = this.rejected.get({ sagaId });
     if (rejection) {
-      this.reply(message, false, rejection.reason);
+      reply(tx, message, false, rejection.reason);
       return 'duplicate';
     }
-    if (this.ctx.defences.idempotency && this.sent.get({ sagaId })) {
-      this.reply(message, true);
+    if (this.env.defences.idempotency && this.sent.get({ sagaId })) {
+      reply(tx, message, true);
       return 'duplicate';
     }
     if (failureInjected) {
       const reason = 'mailbox unreachable (injected)';
       this.reject.run({ sagaId, reason, tick });
-      return this.reply(message, false, reason);
+      return reply(tx, message, false, reason);
     }
-    for (const channel of CHANNELS) this.insert.run({ id: this.ctx.rng.id('nt'), sagaId, channel, tick });
-    this.note('email and push sent');
-    return this.reply(message, true);
+    for (const channel of CHANNELS) this.insert.run({ id: tx.newId('nt'), sagaId, channel, tick });
+    tx.note('email and push sent');
+    return reply(tx, message, true);
   }
 }
+
+export const NOTIFICATION_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'notification', migrations: NOTIFICATION_MIGRATIONS, createHandler: (db, env) => new NotificationHandler(db, env) });

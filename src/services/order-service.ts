@@ -1,7 +1,7 @@
 import type { Message } from '../broker/index.js';
-import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { Service } from './service.js';
+import { orderOf, reply } from './reply.js';
 
 /** REJECTED: the order service refused to create it; kept so a retried create gets the same answer. */
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED' | 'REJECTED';
@@ -39,63 +39,64 @@ export const ORDER_MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Owns orders: create (PENDING), confirm (CONFIRMED), cancel (CANCELLED, the compensation). */
-export class OrderService extends Service<OrderTables> {
+class OrderHandler implements Handler {
   private readonly find;
   private readonly insert;
   private readonly setStatus;
 
-  constructor(db: Database, ctx: EndpointContext) {
-    super('order', db, ctx, ORDER_MIGRATIONS);
-    this.find = new Prepared(db, this.q.selectFrom('orders').select('status').where('order_id', '=', arg('orderId')));
+  constructor(db: Database) {
+    this.find = new Prepared(db, q.selectFrom('orders').select('status').where('order_id', '=', arg('orderId')));
     this.insert = new Prepared(
       db,
-      this.q.insertInto('orders').values({
+      q.insertInto('orders').values({
         order_id: arg('orderId'), saga_id: arg('sagaId'), customer: arg('customer'), sku: arg('sku'),
         qty: arg<number>('qty'), amount_cents: arg<number>('amountCents'), status: arg<OrderStatus>('status'), tick: arg<number>('tick'),
       }),
     );
-    this.setStatus = new Prepared(db, this.q.updateTable('orders').set({ status: arg<OrderStatus>('status'), tick: arg<number>('tick') }).where('order_id', '=', arg('orderId')));
+    this.setStatus = new Prepared(db, q.updateTable('orders').set({ status: arg<OrderStatus>('status'), tick: arg<number>('tick') }).where('order_id', '=', arg('orderId')));
   }
 
-  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
-    const order = this.payload(message);
+  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
+    const order = orderOf(message);
     const existing = this.find.get({ orderId: order.orderId });
-    const tick = this.ctx.clock.now();
+    const tick = tx.now;
     const row = { ...order, sagaId: message.sagaId, tick };
     switch (message.type) {
       case 'order.create':
         if (existing) {
           // The business key (the order id) was seen: answer as before.
           const refused = existing.status === 'CANCELLED' || existing.status === 'REJECTED';
-          this.reply(message, !refused, refused ? `order already ${existing.status}` : undefined);
+          reply(tx, message, !refused, refused ? `order already ${existing.status}` : undefined);
           return 'duplicate';
         }
         if (failureInjected) {
           // A refusal is recorded like any decision: a retried create must get the same answer, not a new order.
           this.insert.run({ ...row, status: 'REJECTED' });
-          return this.reply(message, false, 'order rejected (injected)');
+          return reply(tx, message, false, 'order rejected (injected)');
         }
         this.insert.run({ ...row, status: 'PENDING' });
-        this.note('PENDING');
-        return this.reply(message, true);
+        tx.note('PENDING');
+        return reply(tx, message, true);
       case 'order.confirm':
         if (existing?.status !== 'PENDING') return 'duplicate';
         this.setStatus.run({ orderId: order.orderId, status: 'CONFIRMED', tick });
-        return this.note('CONFIRMED');
+        return tx.note('CONFIRMED');
       case 'order.cancel':
-        if (failureInjected) return this.reply(message, false, 'cancel failed (injected)');
-        if (existing?.status === 'CONFIRMED') return this.reply(message, false, 'order already confirmed');
+        if (failureInjected) return reply(tx, message, false, 'cancel failed (injected)');
+        if (existing?.status === 'CONFIRMED') return reply(tx, message, false, 'order already confirmed');
         if (existing?.status === 'CANCELLED' || existing?.status === 'REJECTED') {
-          this.reply(message, true);
+          reply(tx, message, true);
           return 'duplicate';
         }
         // A cancel that arrives before its create leaves a CANCELLED record, so a late create is refused.
         if (existing) this.setStatus.run({ orderId: order.orderId, status: 'CANCELLED', tick });
         else this.insert.run({ ...row, status: 'CANCELLED' });
-        this.note('CANCELLED');
-        return this.reply(message, true);
+        tx.note('CANCELLED');
+        return reply(tx, message, true);
       default:
         throw new Error(`order service cannot handle ${message.type}`);
     }
   }
 }
+
+export const ORDER_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'order', migrations: ORDER_MIGRATIONS, createHandler: (db) => new OrderHandler(db) });

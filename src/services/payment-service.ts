@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
-import type { EndpointContext, EndpointTables, HandleOutcome } from '../endpoint/index.js';
+import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { Service } from './service.js';
+import { orderOf, reply } from './reply.js';
 
 export interface AccountsTable {
   customer: string;
@@ -76,7 +76,7 @@ export function seedAccounts(db: Database, accounts: ReadonlyArray<{ customer: s
 }
 
 /** Owns money: charge (one per saga, declined when the balance is too low) and refund (the compensation). */
-export class PaymentService extends Service<PaymentTables> {
+class PaymentHandler implements Handler {
   private readonly findCharge;
   private readonly findRefund;
   private readonly insertCharge;
@@ -84,9 +84,7 @@ export class PaymentService extends Service<PaymentTables> {
   private readonly debit;
   private readonly credit;
 
-  constructor(db: Database, ctx: EndpointContext) {
-    super('payment', db, ctx, PAYMENT_MIGRATIONS);
-    const q = this.q;
+  constructor(db: Database, private readonly env: HandlerEnv) {
     const amount = arg<number>('amountCents');
     // The first charge written, were there ever two for one saga (only with idempotency off):
     // insertion order is the same on every run, and the index on saga_id already keeps it.
@@ -107,47 +105,49 @@ export class PaymentService extends Service<PaymentTables> {
     this.credit = new Prepared(db, q.updateTable('accounts').set({ balance_cents: sql`balance_cents + ${amount}` }).where('customer', '=', arg('customer')));
   }
 
-  protected apply(message: Message, failureInjected: boolean): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
     const sagaId = message.sagaId;
-    const tick = this.ctx.clock.now();
+    const tick = tx.now;
     const charge = this.findCharge.get({ sagaId });
     const refunded = this.findRefund.get({ sagaId }) !== undefined;
     switch (message.type) {
       case 'payment.charge': {
-        if (charge && this.ctx.defences.idempotency) {
-          this.reply(message, charge.status === 'CHARGED' && !refunded, charge.reason ?? (refunded ? 'charge already refunded' : undefined));
+        if (charge && this.env.defences.idempotency) {
+          reply(tx, message, charge.status === 'CHARGED' && !refunded, charge.reason ?? (refunded ? 'charge already refunded' : undefined));
           return 'duplicate';
         }
         // A refund that came first means the saga gave up on this step: the late charge must not take money.
-        if (refunded) return this.reply(message, false, 'saga already refunded');
-        const { customer, amountCents } = this.payload(message);
+        if (refunded) return reply(tx, message, false, 'saga already refunded');
+        const { customer, amountCents } = orderOf(message);
         let reason: string | null = null;
         if (failureInjected) reason = 'card declined (injected)';
         else if (this.debit.run({ customer, amountCents }) !== 1) reason = 'insufficient funds';
         const status: ChargeStatus = reason === null ? 'CHARGED' : 'DECLINED';
-        this.insertCharge.run({ id: this.ctx.rng.id('ch'), sagaId, customer, amountCents, status, reason, tick });
-        if (reason !== null) return this.reply(message, false, reason);
-        this.note(`charged ${amountCents}`);
-        return this.reply(message, true);
+        this.insertCharge.run({ id: tx.newId('ch'), sagaId, customer, amountCents, status, reason, tick });
+        if (reason !== null) return reply(tx, message, false, reason);
+        tx.note(`charged ${amountCents}`);
+        return reply(tx, message, true);
       }
       case 'payment.refund': {
-        if (failureInjected) return this.reply(message, false, 'refund failed (injected)');
+        if (failureInjected) return reply(tx, message, false, 'refund failed (injected)');
         if (refunded) {
-          this.reply(message, true);
+          reply(tx, message, true);
           return 'duplicate';
         }
         if (charge?.status === 'CHARGED') {
           this.credit.run({ customer: charge.customer, amountCents: charge.amount_cents });
-          this.insertRefund.run({ id: this.ctx.rng.id('rf'), sagaId, chargeId: charge.id, amountCents: charge.amount_cents, tick });
-          this.note(`refunded ${charge.amount_cents}`);
+          this.insertRefund.run({ id: tx.newId('rf'), sagaId, chargeId: charge.id, amountCents: charge.amount_cents, tick });
+          tx.note(`refunded ${charge.amount_cents}`);
         } else {
-          this.insertRefund.run({ id: this.ctx.rng.id('rf'), sagaId, chargeId: null, amountCents: 0, tick });
-          this.note('nothing charged; refund recorded');
+          this.insertRefund.run({ id: tx.newId('rf'), sagaId, chargeId: null, amountCents: 0, tick });
+          tx.note('nothing charged; refund recorded');
         }
-        return this.reply(message, true);
+        return reply(tx, message, true);
       }
       default:
         throw new Error(`payment service cannot handle ${message.type}`);
     }
   }
 }
+
+export const PAYMENT_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'payment', migrations: PAYMENT_MIGRATIONS, createHandler: (db, env) => new PaymentHandler(db, env) });

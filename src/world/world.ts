@@ -3,12 +3,10 @@ import { Broker, DEFAULT_BROKER_OPTIONS, type Message } from '../broker/index.js
 import { Chaos, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
 import { COMPONENTS, PLACE_ORDER, type ComponentName, type OrderPayload } from '../protocol/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
-import type { EndpointContext } from '../endpoint/index.js';
+import { Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
 import { forkRng, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
-import { Orchestrator } from '../orchestrator/index.js';
-import {
-  FulfillmentService, InventoryService, NotificationService, OrderService, PaymentService, seedAccounts, seedStock,
-} from '../services/index.js';
+import { orchestratorComponent } from '../orchestrator/index.js';
+import { FULFILLMENT_SERVICE, INVENTORY_SERVICE, NOTIFICATION_SERVICE, ORDER_SERVICE, PAYMENT_SERVICE, seedAccounts, seedStock } from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
 import { ComponentHost } from './component-host.js';
 import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
@@ -70,15 +68,16 @@ export class World {
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
     const timers = { at: (tick: number, fire: () => void) => this.scheduler.at(tick, 'orchestrator', fire) };
-    const builders: Record<ComponentName, (db: Database) => ComponentHost['instance']> = {
-      orchestrator: (db) => new Orchestrator(db, ctx('orchestrator'), timers),
-      order: (db) => new OrderService(db, ctx('order')),
-      inventory: (db) => new InventoryService(db, ctx('inventory')),
-      payment: (db) => new PaymentService(db, ctx('payment')),
-      fulfillment: (db) => new FulfillmentService(db, ctx('fulfillment')),
-      notification: (db) => new NotificationService(db, ctx('notification')),
+    const definitions: Record<ComponentName, ComponentDefinition> = {
+      orchestrator: orchestratorComponent(timers),
+      order: ORDER_SERVICE,
+      inventory: INVENTORY_SERVICE,
+      payment: PAYMENT_SERVICE,
+      fulfillment: FULFILLMENT_SERVICE,
+      notification: NOTIFICATION_SERVICE,
     };
-    this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), builders[name])]));
+    const build = (name: ComponentName) => (db: Database) => new Endpoint(definitions[name], db, ctx(name));
+    this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
     for (const host of this.hosts.values()) host.start();
     seedStock(this.host('inventory').database(), options.workload.stock);
     seedAccounts(this.host('payment').database(), options.workload.customers);

@@ -1,13 +1,14 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { Endpoint } from '../../src/endpoint/index.js';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/broker/index.js';
-import { OrderService } from '../../src/services/index.js';
+import { ORDER_SERVICE } from '../../src/services/index.js';
 import { message, testContext } from '../helpers.js';
 
 describe('outbox relay', () => {
   it('keeps a row the broker did not confirm and publishes it again next time', () => {
     const db = new BetterSqlite3(':memory:');
-    const service = new OrderService(db, testContext());
+    const service = new Endpoint(ORDER_SERVICE, db, testContext());
     service.handle(message('order', 'order.create'));
     const seen: Message[] = [];
     service.relayPublish((m) => (seen.push(m), false));
@@ -21,12 +22,12 @@ describe('outbox relay', () => {
 
   it('after a crash between publish and confirm, the restarted relay publishes the same message (same id) again', () => {
     const db = new BetterSqlite3(':memory:');
-    const before = new OrderService(db, testContext());
+    const before = new Endpoint(ORDER_SERVICE, db, testContext());
     before.handle(message('order', 'order.create'));
     const first: Message[] = [];
     before.relayPublish((m) => (first.push(m), true));
     // Crash: the confirmation was only in memory.
-    const after = new OrderService(db, testContext());
+    const after = new Endpoint(ORDER_SERVICE, db, testContext());
     const again: Message[] = [];
     after.relayPublish((m) => (again.push(m), true));
     after.relayConfirm();
@@ -36,7 +37,7 @@ describe('outbox relay', () => {
 
   it('deletes every row the broker confirmed, message after message, even once the table was empty', () => {
     const db = new BetterSqlite3(':memory:');
-    const service = new OrderService(db, testContext());
+    const service = new Endpoint(ORDER_SERVICE, db, testContext());
     for (let i = 0; i < 3; i++) {
       service.handle(message('order', 'order.create', `saga-${i}`));
       service.relayPublish(() => true);

@@ -1,11 +1,12 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { Endpoint } from '../../src/endpoint/index.js';
 import { describe, expect, it } from 'vitest';
-import { InventoryService, seedStock } from '../../src/services/index.js';
+import { INVENTORY_SERVICE, seedStock } from '../../src/services/index.js';
 import { drainOutbox, message, PAYLOAD, testContext } from '../helpers.js';
 
 function setup(units = 10) {
   const db = new BetterSqlite3(':memory:');
-  const service = new InventoryService(db, testContext());
+  const service = new Endpoint(INVENTORY_SERVICE, db, testContext());
   seedStock(db, [{ sku: PAYLOAD.sku, units }]);
   const stock = () => db.prepare('select available, reserved, sold from stock').get() as { available: number; reserved: number; sold: number };
   return { db, service, stock };

@@ -1,6 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { Endpoint } from '../../src/endpoint/index.js';
 import { describe, expect, it } from 'vitest';
-import { FulfillmentService, NotificationService, OrderService } from '../../src/services/index.js';
+import { FULFILLMENT_SERVICE, NOTIFICATION_SERVICE, ORDER_SERVICE } from '../../src/services/index.js';
 import { drainOutbox, message, testContext } from '../helpers.js';
 
 const rows = (db: BetterSqlite3.Database, sql: string) => db.prepare(sql).all();
@@ -8,7 +9,7 @@ const rows = (db: BetterSqlite3.Database, sql: string) => db.prepare(sql).all();
 describe('order service', () => {
   it('creates once, confirms, and answers a re-sent create the same way', () => {
     const db = new BetterSqlite3(':memory:');
-    const service = new OrderService(db, testContext());
+    const service = new Endpoint(ORDER_SERVICE, db, testContext());
     const create = message('order', 'order.create');
     service.handle(create);
     service.handle(create);
@@ -20,7 +21,7 @@ describe('order service', () => {
 
   it('a cancel before the create leaves a CANCELLED order and refuses the late create', () => {
     const db = new BetterSqlite3(':memory:');
-    const service = new OrderService(db, testContext());
+    const service = new Endpoint(ORDER_SERVICE, db, testContext());
     service.handle(message('order', 'order.cancel'));
     service.handle(message('order', 'order.create'));
     expect(rows(db, 'select status from orders')).toEqual([{ status: 'CANCELLED' }]);
@@ -31,7 +32,7 @@ describe('order service', () => {
 describe('fulfillment service', () => {
   it('schedules one shipment however often asked, and cancels it', () => {
     const db = new BetterSqlite3(':memory:');
-    const service = new FulfillmentService(db, testContext());
+    const service = new Endpoint(FULFILLMENT_SERVICE, db, testContext());
     service.handle(message('fulfillment', 'fulfillment.schedule'));
     service.handle(message('fulfillment', 'fulfillment.schedule'));
     expect(rows(db, 'select status from shipments')).toEqual([{ status: 'SCHEDULED' }]);
@@ -44,7 +45,7 @@ describe('fulfillment service', () => {
 describe('notification service', () => {
   it('sends one email and one push per saga, whatever the redeliveries', () => {
     const db = new BetterSqlite3(':memory:');
-    const service = new NotificationService(db, testContext());
+    const service = new Endpoint(NOTIFICATION_SERVICE, db, testContext());
     const m = message('notification', 'notification.send');
     service.handle(m);
     service.handle(m);
@@ -55,7 +56,7 @@ describe('notification service', () => {
   it('a permanent refusal is kept, so a retry gets the same answer and sends nothing', () => {
     const db = new BetterSqlite3(':memory:');
     let fail = true;
-    const service = new NotificationService(db, testContext({ commandFault: () => (fail ? 'fail' : null) }));
+    const service = new Endpoint(NOTIFICATION_SERVICE, db, testContext({ commandFault: () => (fail ? 'fail' : null) }));
     service.handle(message('notification', 'notification.send'));
     fail = false;
     service.handle(message('notification', 'notification.send'));

@@ -1,12 +1,13 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { Endpoint } from '../../src/endpoint/index.js';
 import { describe, expect, it } from 'vitest';
-import { PaymentService, seedAccounts } from '../../src/services/index.js';
+import { PAYMENT_SERVICE, seedAccounts } from '../../src/services/index.js';
 import { drainOutbox, message, PAYLOAD, testContext } from '../helpers.js';
 
 function setup(balanceCents = 10_000) {
   const db = new BetterSqlite3(':memory:');
   const ctx = testContext();
-  const service = new PaymentService(db, ctx);
+  const service = new Endpoint(PAYMENT_SERVICE, db, ctx);
   seedAccounts(db, [{ customer: PAYLOAD.customer, balanceCents }]);
   const count = (sql: string): number => (db.prepare(sql).get() as { n: number }).n;
   const balance = (): number => (db.prepare('select balance_cents b from accounts').get() as { b: number }).b;
@@ -71,7 +72,7 @@ describe('payment service', () => {
 
   it('a handler that throws leaves nothing behind', () => {
     const { db, ctx } = setup();
-    const service = new PaymentService(db, { ...ctx, faults: { commandFault: () => 'throw' } });
+    const service = new Endpoint(PAYMENT_SERVICE, db, { ...ctx, faults: { commandFault: () => 'throw' } });
     expect(() => service.handle(message('payment', 'payment.charge', 'saga-1', PAYLOAD, 'm-x'))).toThrow(/injected/);
     expect((db.prepare('select count(*) n from inbox').get() as { n: number }).n).toBe(0);
     expect((db.prepare('select count(*) n from outbox').get() as { n: number }).n).toBe(0);

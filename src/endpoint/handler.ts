@@ -1,0 +1,53 @@
+import type { Message } from '../broker/index.js';
+import type { Defences } from '../defences/index.js';
+import type { TraceEvent } from '../kernel/index.js';
+import type { ComponentName } from '../protocol/index.js';
+import type { Database, Migration } from '../store/index.js';
+
+/** What handling one message did: 'duplicate' when its id or business key showed it was done before. */
+export type HandleOutcome = 'handled' | 'duplicate';
+
+/**
+ * The whole of what a handler may do inside the local transaction of one message (or of a
+ * timer): its own tables it writes through its own prepared statements on the same
+ * database; everything else goes through here, and takes effect only if the transaction commits.
+ */
+export interface HandlerTx {
+  /** The tick being handled. */
+  readonly now: number;
+  /** A new id from the component's seeded generator, e.g. `ch-000001-3f2a9c01`. */
+  newId(prefix: string): string;
+  /** Writes a message (its body already JSON) to the outbox; the relay publishes it once the transaction commits. */
+  send(queue: ComponentName, type: string, sagaId: string, bodyJson: string): void;
+  /** A few words for the timeline about what the effect did. */
+  note(detail: string): void;
+  /** A trace event to emit once the transaction has committed, after the handling itself. */
+  emit(event: TraceEvent): void;
+  /** Runs `f` once the transaction has committed (timers, caches); a rollback forgets it. */
+  afterCommit(f: () => void): void;
+}
+
+/** A component's business logic: the effect of one message, run inside the transaction the endpoint opened. */
+export interface Handler {
+  /**
+   * Applies `message`. Returns 'duplicate' when the business key shows the effect was already
+   * done (the reply is sent again). `failureInjected` asks the handler to answer a command
+   * with a failure (a decline, a refusal), as the fault engine decided.
+   */
+  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void;
+}
+
+/** What a handler is built with, once per start of its component. */
+export interface HandlerEnv {
+  readonly defences: Defences;
+  /** Runs `work` in a local transaction of its own (a timer firing), with the same powers a message handler has. */
+  transact<R>(work: (tx: HandlerTx) => R): R;
+}
+
+/** A component as data: its name, its tables, and how to build its handler on its database. */
+export interface ComponentDefinition {
+  readonly name: ComponentName;
+  /** The component's own tables; the endpoint adds the inbox and outbox. */
+  readonly migrations: readonly Migration[];
+  createHandler(db: Database, env: HandlerEnv): Handler;
+}

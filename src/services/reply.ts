@@ -1,0 +1,15 @@
+import type { Message } from '../broker/index.js';
+import type { HandlerTx } from '../endpoint/index.js';
+import { replyType, type OrderPayload, type ReplyBody } from '../protocol/index.js';
+
+/** Answers a command to the orchestrator, inside the handler's transaction; a refusal's reason also goes to the timeline. */
+export function reply(tx: HandlerTx, command: Message, ok: boolean, reason?: string): void {
+  const body: ReplyBody = reason === undefined ? { ok } : { ok, reason };
+  tx.send('orchestrator', replyType(command.type, ok), command.sagaId, JSON.stringify(body));
+  if (!ok && reason !== undefined) tx.note(reason);
+}
+
+/** The order a saga command carries. */
+export function orderOf(message: Message): OrderPayload {
+  return JSON.parse(message.body) as OrderPayload;
+}
