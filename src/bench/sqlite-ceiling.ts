@@ -17,7 +17,9 @@ export function measureSqliteCeiling(storage: 'memory' | 'file', transactions: n
   if (storage === 'file') rmSync(dir, { recursive: true, force: true });
   const db = openDatabase(storage === 'memory' ? { kind: 'memory' } : { kind: 'file', path });
   try {
-    // The engine's own inbox and outbox tables (and index), so the ceiling does the same work per statement.
+    // The engine's own inbox and outbox tables, so the ceiling does the same work per statement:
+    // the inbox keyed by message id (WITHOUT ROWID), the outbox by its autoincrement seq, no
+    // secondary index on either.
     migrate(db, [ENDPOINT_MIGRATION]);
     const lookup = db.prepare('select message_id from inbox where message_id = ?');
     const remember = db.prepare('insert into inbox (message_id, type, tick) values (?, ?, ?)');

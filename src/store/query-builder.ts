@@ -22,8 +22,8 @@ const literalLimits: KyselyPlugin = {
 
 /**
  * A kysely instance that only builds and compiles queries. Execution goes through
- * better-sqlite3 prepared statements (see `prepare`): synchronous, and about ten times
- * faster than kysely's async executor.
+ * better-sqlite3 prepared statements (see `Prepared` in prepared.ts): synchronous, and about
+ * ten times faster than kysely's async executor.
  */
 export function queryBuilder<DB>(): Kysely<DB> {
   return new Kysely<DB>({
