@@ -26,9 +26,9 @@ interface Ready {
   readonly seq: number;
   /** Hand-overs so far; a dropped hand-over does not count, the consumer never saw it. */
   readonly attempts: number;
-  /** A copy made by a duplicate fault; copies are not duplicated again, or one fault would multiply without end. */
+  /** A copy made by a duplicate fault (the fault plan does not duplicate copies, or one fault would multiply without end). */
   readonly copy: boolean;
-  /** Held back once already by a delay fault; not held back again, or a fault that always delays would never deliver. */
+  /** Held back once already by a delay fault (the fault plan does not delay it again, or a fault that always delays would never deliver). */
   readonly delayed: boolean;
 }
 
@@ -44,6 +44,8 @@ const byReadyThenSeq = (a: Ready, b: Ready): boolean => a.readyTick < b.readyTic
 /**
  * An in-memory, at-least-once broker: one queue per consumer, deliveries stay unacked until
  * acked, come back after a visibility timeout, and go to a dead-letter queue after too many tries.
+ * Faults are not decided here: the broker asks its fault plan at each publish, batch and
+ * hand-over, and does exactly what it is told.
  */
 export class Broker {
   readonly stats: BrokerStats = emptyBrokerStats();
@@ -55,14 +57,9 @@ export class Broker {
 
   constructor(
     private readonly trace: Trace,
-    private faults: FaultPlan,
+    private readonly faults: FaultPlan,
     private readonly options: BrokerOptions = DEFAULT_BROKER_OPTIONS,
   ) {}
-
-  /** Swaps the fault plan (the calm phase installs one without faults). */
-  setFaultPlan(plan: FaultPlan): void {
-    this.faults = plan;
-  }
 
   /** Accepts a message for delivery from the next tick on; returns false when the publish was dropped and must be retried. */
   publish(message: Message, now: number, publisher: string): boolean {
@@ -72,16 +69,9 @@ export class Broker {
       this.trace.emit({ kind: 'publish', tick: now, actor: publisher, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: 'dropped' });
       return false;
     }
-    let readyTick = now + 1;
-    let detail: string | undefined;
-    if (fault.kind === 'delay') {
-      this.stats.delayed++;
-      readyTick += fault.ticks;
-      detail = `delayed ${fault.ticks}`;
-    }
     this.stats.published++;
-    this.enqueue(message, readyTick, 0);
-    this.trace.emit({ kind: 'publish', tick: now, actor: publisher, type: message.type, msgId: message.id, sagaId: message.sagaId, detail });
+    this.enqueue(message, now + 1, 0);
+    this.trace.emit({ kind: 'publish', tick: now, actor: publisher, type: message.type, msgId: message.id, sagaId: message.sagaId });
     return true;
   }
 
@@ -107,8 +97,8 @@ export class Broker {
     const deliveries: Delivery[] = [];
     for (const ready of batch) {
       const { message } = ready;
-      const fault = this.faults.onDeliver(message, now);
-      if (fault.kind === 'delay' && !ready.delayed) {
+      const fault = this.faults.onDeliver(message, now, ready);
+      if (fault.kind === 'delay') {
         this.stats.delayed++;
         this.queues.get(message.queue)!.push({ ...ready, readyTick: now + fault.ticks, seq: this.seq++, delayed: true });
         this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `delivery delayed ${fault.ticks}` });
@@ -121,7 +111,7 @@ export class Broker {
         this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: 'delivery dropped' });
         continue;
       }
-      if (fault.kind === 'duplicate' && !ready.copy) {
+      if (fault.kind === 'duplicate') {
         for (let c = 0; c < fault.copies; c++) this.enqueue(message, now + 1, 0, true);
         this.stats.duplicated += fault.copies;
         this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `duplicated x${fault.copies}` });
@@ -135,13 +125,14 @@ export class Broker {
     return deliveries;
   }
 
-  /** The consumer is done with this hand-over. */
-  ack(token: number, now: number): void {
+  /** The consumer is done with this hand-over; returns the message acked, or null when the hand-over had already expired. */
+  ack(token: number, now: number): Message | null {
     const entry = this.inFlight.get(token);
-    if (!entry) return;
+    if (!entry) return null;
     this.inFlight.delete(token);
     this.stats.acked++;
     this.trace.emit({ kind: 'ack', tick: now, actor: entry.ready.message.queue, type: entry.ready.message.type, msgId: entry.ready.message.id });
+    return entry.ready.message;
   }
 
   /** Returns every expired unacked delivery to its queue, or to the dead-letter queue once it has used up its tries. */

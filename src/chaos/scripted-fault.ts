@@ -1,10 +1,12 @@
-import type { TraceKind } from '../kernel/index.js';
 import type { ComponentName } from '../protocol/index.js';
+
+/** Where a kill can land: right after a component committed a handled message, acked a delivery, or published a message. */
+export type KillMoment = 'handle' | 'ack' | 'publish';
 
 /** A moment in the run, named by what happens rather than by tick, so a scenario survives changes to timing. */
 export interface Trigger {
-  /** The trace event to wait for. */
-  readonly on: TraceKind;
+  /** The kind of moment to wait for. */
+  readonly on: KillMoment;
   /** Its message type, e.g. `payment.charge`. */
   readonly type?: string;
   /** The component it happens in. */

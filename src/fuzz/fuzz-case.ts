@@ -1,5 +1,5 @@
 import type { FaultProfile, ScriptedFault } from '../chaos/index.js';
-import { forkRng } from '../kernel/index.js';
+import { fuzzCaseStreams } from '../kernel/index.js';
 import { COMPENSATIONS } from '../protocol/index.js';
 import type { Workload } from '../world/index.js';
 
@@ -18,9 +18,10 @@ export const FUZZ_MAX_TICKS = 300_000;
 
 /** The experiment a seed stands for; the same seed always gives the same case. */
 export function generateCase(seed: number): FuzzCase {
-  const rng = forkRng(seed, 'fuzz-case');
-  const on = (): boolean => rng.chance(0.5);
-  const upTo = (max: number): number => rng.next() * max;
+  // The workload and the fault mix come from streams of their own: shrinking the one leaves the other as it was.
+  const { workload: rng, faultMix } = fuzzCaseStreams(seed);
+  const on = (): boolean => faultMix.chance(0.5);
+  const upTo = (max: number): number => faultMix.next() * max;
 
   const orders = rng.between(1, 12);
   const skus = rng.between(1, 3);
@@ -43,15 +44,15 @@ export function generateCase(seed: number): FuzzCase {
     dropPublish: on() ? upTo(0.3) : 0,
     dropDelivery: on() ? upTo(0.3) : 0,
     duplicate: on() ? upTo(0.3) : 0,
-    maxCopies: rng.between(1, 3),
+    maxCopies: faultMix.between(1, 3),
     delay: on() ? upTo(0.3) : 0,
-    maxDelayTicks: rng.between(1, 200),
+    maxDelayTicks: faultMix.between(1, 200),
     reorder: on() ? upTo(0.5) : 0,
     kill: on() ? upTo(0.03) : 0,
-    maxDownTicks: rng.between(1, 500),
+    maxDownTicks: faultMix.between(1, 500),
     failCommand: on() ? upTo(0.1) : 0,
     throwCommand: on() ? upTo(0.02) : 0,
   };
-  const script: ScriptedFault[] = rng.chance(0.05) ? [{ kind: 'fail-command', type: COMPENSATIONS[rng.int(COMPENSATIONS.length)]!, mode: 'fail', times: Infinity }] : [];
+  const script: ScriptedFault[] = faultMix.chance(0.05) ? [{ kind: 'fail-command', type: COMPENSATIONS[faultMix.int(COMPENSATIONS.length)]!, mode: 'fail', times: Infinity }] : [];
   return { seed, workload, profile, script };
 }

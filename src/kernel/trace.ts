@@ -51,11 +51,18 @@ export function formatTraceEvent(e: TraceEvent): string {
   return line;
 }
 
-/** The run's event trace: a sha256 digest of every event, listeners on a mitt emitter, and the events themselves only when asked for. */
+/**
+ * The run's event trace: a sha256 digest of every event, listeners on a mitt emitter, and
+ * the events themselves only when asked for. The trace is observation only: nothing in the
+ * simulation listens to it to decide anything, and a listener cannot change the run: the
+ * event is hashed before any listener sees it, and a listener that throws is recorded in
+ * `listenerFailures` instead of interrupting the code that emitted the event.
+ */
 export class Trace {
   private readonly hash: Hash = createHash('sha256');
   private readonly emitter: Emitter<TraceEvents> = mitt<TraceEvents>();
   private readonly kept: TraceEvent[] | null;
+  private readonly failures: string[] = [];
 
   constructor(options: { keep: boolean }) {
     this.kept = options.keep ? [] : null;
@@ -67,9 +74,20 @@ export class Trace {
     this.emitter.emit('event', event);
   }
 
-  /** Calls `listener` for every later event. */
+  /** Calls `listener` for every later event; what it throws is recorded, never passed on. */
   on(listener: (event: TraceEvent) => void): void {
-    this.emitter.on('event', listener);
+    this.emitter.on('event', (event) => {
+      try {
+        listener(event);
+      } catch (error) {
+        this.failures.push(`${formatTraceEvent(event)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  }
+
+  /** What listeners threw, each with the event they were given; empty when every listener behaved. */
+  listenerFailures(): readonly string[] {
+    return this.failures;
   }
 
   /** The kept events (empty unless the trace was created with keep: true). */

@@ -3,7 +3,7 @@ import type { BrokerStats } from '../broker/index.js';
 import { combineProfiles, findProfile, type FaultProfile } from '../chaos/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
-import { forkRng } from '../kernel/index.js';
+import { randomStreams } from '../kernel/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { simulate, type RunOutcome } from '../world/index.js';
 import type { Scenario, WorkloadOverrides } from './scenario.js';
@@ -45,7 +45,7 @@ const MAX_TICKS = 600_000;
 /** Runs one scenario with one seed and judges it. */
 export function runScenario(request: RunRequest): { result: ScenarioResult; outcome: RunOutcome } {
   const { scenario, seed } = request;
-  const workload = scenario.workload(forkRng(seed, 'workload'), request.overrides ?? {});
+  const workload = scenario.workload(randomStreams(seed).workload, request.overrides ?? {});
   const own = findProfile(scenario.profile ?? 'calm');
   if (!own) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);
   const profile = request.profile ? combineProfiles(own, request.profile) : own;

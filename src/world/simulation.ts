@@ -35,6 +35,8 @@ export interface RunOutcome {
   /** How many trace events of each kind, and of each kind per actor (`crash:orchestrator`), the run emitted. */
   readonly eventCounts: Readonly<Record<string, number>>;
   readonly traceEvents: readonly TraceEvent[];
+  /** What trace listeners threw (they cannot change the run; a report built from a failing listener may be incomplete). */
+  readonly listenerFailures: readonly string[];
 }
 
 /**
@@ -60,9 +62,9 @@ export function simulate(options: SimulationOptions): RunOutcome {
     const enterCalm = (tick: number): void => {
       world.clock.advanceTo(tick);
       calmFromTick = tick;
-      world.chaos.enterCalm();
+      world.faults.enterCalm();
       world.trace.emit({ kind: 'phase', tick, actor: 'kernel', detail: 'calm: faults off, every component up' });
-      for (const name of world.down()) world.restart(name);
+      for (const name of world.crashes.down()) world.crashes.restart(name);
     };
     let settled = false;
     for (;;) {
@@ -81,7 +83,7 @@ export function simulate(options: SimulationOptions): RunOutcome {
       world.clock.advanceTo(Math.max(next, world.clock.now()));
       for (const phase of phases) {
         phase();
-        world.applyKills();
+        world.crashes.applyPending();
       }
       stock.check(world);
     }
@@ -109,9 +111,10 @@ export function simulate(options: SimulationOptions): RunOutcome {
       broker: { ...world.broker.stats },
       duplicatesSkipped: world.duplicatesSkipped,
       commits: world.stats.commits,
-      schedule: world.chaos.schedule(),
+      schedule: world.faults.schedule(),
       eventCounts,
       traceEvents: world.trace.events(),
+      listenerFailures: world.trace.listenerFailures(),
     };
   } finally {
     world.close();
@@ -144,6 +147,6 @@ function describePending(world: World): string[] {
   for (const [queue, n] of Object.entries(depths)) if (n > 0) pending.push(`${n} messages for ${queue}`);
   if (world.scheduler.size > 0) pending.push(`${world.scheduler.size} timers`);
   if (world.ordersNotPlaced > 0) pending.push(`${world.ordersNotPlaced} orders not yet placed`);
-  for (const name of world.down()) pending.push(`${name} down`);
+  for (const name of world.crashes.down()) pending.push(`${name} down`);
   return pending;
 }

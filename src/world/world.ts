@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { Broker, DEFAULT_BROKER_OPTIONS, type Message } from '../broker/index.js';
-import { Chaos, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
+import { FaultEngine, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
 import { COMPONENTS, PLACE_ORDER, type ComponentName, type OrderPayload } from '../protocol/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import { Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
-import { forkRng, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
+import { randomStreams, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
 import { orchestratorComponent } from '../orchestrator/index.js';
 import { FULFILLMENT_SERVICE, INVENTORY_SERVICE, NOTIFICATION_SERVICE, ORDER_SERVICE, PAYMENT_SERVICE, seedAccounts, seedStock } from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
 import { ComponentHost } from './component-host.js';
+import { CrashModel } from './crash-model.js';
 import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
 
 /** How a world is built. */
@@ -28,15 +29,18 @@ export interface WorldOptions {
 
 /**
  * The shop in one process: a broker, five services and an orchestrator, each on its own
- * database, a client that places the workload's orders, and the chaos layer. The simulation
- * drives it one phase at a time; a kill lands between two phases.
+ * database, a client that places the workload's orders, the fault engine that decides every
+ * fault, and the crash model that carries out kills. The simulation drives it one phase at a
+ * time; at each moment a kill can land, the world tells the crash model, which applies the
+ * kills between two phases.
  */
 export class World {
   readonly clock = new VirtualClock();
   readonly scheduler = new Scheduler();
   readonly trace: Trace;
   readonly broker: Broker;
-  readonly chaos: Chaos;
+  readonly faults: FaultEngine;
+  readonly crashes: CrashModel;
   readonly hosts: ReadonlyMap<ComponentName, ComponentHost>;
   /** Messages skipped because their id or business key had been handled before. */
   duplicatesSkipped = 0;
@@ -53,18 +57,17 @@ export class World {
    */
   private readonly arrivals: readonly OrderRequest[];
   private nextArrival = 0;
-  private kills: Array<{ component: ComponentName; downTicks: number }> = [];
 
   constructor(readonly options: WorldOptions) {
     const { seed } = options;
+    const streams = randomStreams(seed);
     this.trace = new Trace({ keep: options.keepTrace });
-    this.chaos = new Chaos({
-      profile: options.profile, script: options.script, rng: forkRng(seed, 'chaos'), clock: this.clock, trace: this.trace,
-      kill: (component, downTicks) => this.kills.push({ component, downTicks }),
+    this.faults = new FaultEngine({ profile: options.profile, script: options.script, streams: streams.faults, clock: this.clock, trace: this.trace });
+    this.broker = new Broker(this.trace, this.faults, DEFAULT_BROKER_OPTIONS);
+    this.clientRng = streams.client;
+    const context = (name: ComponentName): EndpointContext => ({
+      clock: this.clock, rng: streams.component(name), trace: this.trace, faults: this.faults, defences: options.defences ?? ALL_DEFENCES, stats: this.stats,
     });
-    this.broker = new Broker(this.trace, this.chaos, DEFAULT_BROKER_OPTIONS);
-    this.clientRng = forkRng(seed, 'client');
-    const context = (name: ComponentName): EndpointContext => ({ clock: this.clock, rng: forkRng(seed, name), trace: this.trace, faults: this.chaos, defences: options.defences ?? ALL_DEFENCES, stats: this.stats });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
     const timers = { at: (tick: number, fire: () => void) => this.scheduler.at(tick, 'orchestrator', fire) };
@@ -78,6 +81,7 @@ export class World {
     };
     const build = (name: ComponentName) => (db: Database) => new Endpoint(definitions[name], db, ctx(name));
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
+    this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker);
     for (const host of this.hosts.values()) host.start();
     seedStock(this.host('inventory').database(), options.workload.stock);
     seedAccounts(this.host('payment').database(), options.workload.customers);
@@ -104,6 +108,7 @@ export class World {
       const { message } = delivery;
       try {
         if (host.instance.handle(message) === 'duplicate') this.duplicatesSkipped++;
+        else this.crashes.at({ on: 'handle', actor: host.name, type: message.type });
         host.acks.push(delivery.token);
       } catch (error) {
         // The transaction rolled back; without an ack the message comes back after the visibility timeout.
@@ -117,7 +122,10 @@ export class World {
   ack(): void {
     const now = this.clock.now();
     for (const host of this.hosts.values()) {
-      for (const token of host.acks) this.broker.ack(token, now);
+      for (const token of host.acks) {
+        const acked = this.broker.ack(token, now);
+        if (acked) this.crashes.at({ on: 'ack', actor: host.name, type: acked.type });
+      }
       host.acks = [];
     }
   }
@@ -128,37 +136,18 @@ export class World {
     const unconfirmed = this.clientOutbox.filter((m) => !this.broker.publish(m, now, 'client'));
     this.clientOutbox = unconfirmed;
     for (const host of this.hosts.values()) {
-      if (host.up) host.instance.relayPublish((m) => this.broker.publish(m, now, host.name));
+      if (!host.up) continue;
+      host.instance.relayPublish((m) => {
+        const published = this.broker.publish(m, now, host.name);
+        if (published) this.crashes.at({ on: 'publish', actor: host.name, type: m.type });
+        return published;
+      });
     }
   }
 
   /** Phase 5: relays delete what the broker confirmed. */
   relayConfirm(): void {
     for (const host of this.hosts.values()) if (host.up) host.instance.relayConfirm();
-  }
-
-  /** Carries out the kills the chaos layer asked for during the last phase. */
-  applyKills(): void {
-    const kills = this.kills;
-    this.kills = [];
-    for (const { component, downTicks } of kills) {
-      const host = this.host(component);
-      if (!host.up) continue;
-      const now = this.clock.now();
-      host.kill();
-      this.scheduler.cancelOwner(component);
-      this.broker.releaseQueue(component, now);
-      this.trace.emit({ kind: 'crash', tick: now, actor: component, detail: `down for ${downTicks} ticks` });
-      this.scheduler.at(now + downTicks, 'chaos', () => this.restart(component));
-    }
-  }
-
-  /** Brings a crashed component back from its database. */
-  restart(component: ComponentName): void {
-    const host = this.host(component);
-    if (host.up) return;
-    host.start();
-    this.trace.emit({ kind: 'restart', tick: this.clock.now(), actor: component });
   }
 
   /** The earliest tick with anything to do, or Infinity when the world is idle. */
@@ -173,11 +162,6 @@ export class World {
   /** Orders whose tick has not come yet. */
   get ordersNotPlaced(): number {
     return this.arrivals.length - this.nextArrival;
-  }
-
-  /** Components that are down now. */
-  down(): ComponentName[] {
-    return [...this.hosts.values()].filter((h) => !h.up).map((h) => h.name);
   }
 
   close(): void {

@@ -1,40 +1,59 @@
-import type { DeliveryFault, FaultPlan, Message, PublishFault } from '../broker/index.js';
-import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import type { DeliveryContext, DeliveryFault, FaultPlan, Message, PublishFault } from '../broker/index.js';
 import type { CommandFaults } from '../endpoint/index.js';
-import type { Clock, Rng, Trace, TraceEvent } from '../kernel/index.js';
+import type { Clock, FaultFamily, Rng, Trace } from '../kernel/index.js';
+import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import { FAULT_PROFILES, type FaultProfile } from './fault-profile.js';
-import { describeFault, type ScriptedFault } from './scripted-fault.js';
+import { describeFault, type KillMoment, type ScriptedFault } from './scripted-fault.js';
 
 const NONE = { kind: 'none' } as const;
 type Kind = ScriptedFault['kind'];
-const DELIVERY_FAULTS: readonly Kind[] = ['duplicate-delivery', 'drop-delivery', 'delay-delivery'];
 const PUBLISH_FAULTS: readonly Kind[] = ['drop-publish'];
 const COMMAND_FAULTS: readonly Kind[] = ['fail-command', 'poison'];
-const KILL_MOMENTS = new Set(['handle', 'ack', 'publish']);
 const KILLABLE = new Set<string>(COMPONENTS);
+const NO_KILLS: readonly Kill[] = Object.freeze([]);
 
-/** What the chaos layer needs from the world. */
-export interface ChaosOptions {
+/** A moment at which a kill can land: right after a component committed a handled message, acked a delivery, or published a message. */
+export interface Moment {
+  readonly on: KillMoment;
+  readonly actor: ComponentName;
+  readonly type: string;
+}
+
+/** A kill the engine decided: the component dies at the next phase boundary and comes back `downTicks` later. */
+export interface Kill {
+  readonly component: ComponentName;
+  readonly downTicks: number;
+}
+
+/** What the fault engine needs from the world. */
+export interface FaultEngineOptions {
   readonly profile: FaultProfile;
   readonly script: readonly ScriptedFault[];
-  readonly rng: Rng;
+  /** One generator per fault family, so that one family's draws never shift another's. */
+  readonly streams: Readonly<Record<FaultFamily, Rng>>;
   readonly clock: Clock;
+  /** Where injected command faults are shown; the engine only writes to it, never listens. */
   readonly trace: Trace;
-  /** Kills a component after the current event and restarts it `downTicks` later. */
-  readonly kill: (component: ComponentName, downTicks: number) => void;
 }
 
 /**
- * Every fault of a run comes from here: the scenario's targeted faults, and a seeded profile
- * on top. Every fault it injects, scripted or drawn from the profile, is also recorded as a
- * targeted fault (`nth` occurrence of a message type, or a kill trigger), so the fuzzer can
- * replay and shrink a run from its schedule alone. In the calm phase the network faults, the
- * kills and the profile go quiet, so the world can show that it settles.
+ * The one place a fault is decided, for every family: a publish dropped, a delivery dropped,
+ * delayed or duplicated, a batch reordered, a command refused or crashed, a component killed.
+ * The broker, the endpoints and the crash model ask it and obey; nothing overrides it. So
+ * every fault it records happened, and the record (`schedule`) is a list of targeted faults
+ * that replays the run without any generator: the `nth` occurrence of a message type, or a
+ * kill trigger.
+ *
+ * Faults come from the scenario's script, and from a seeded profile on top. Within what the
+ * network promises: a copy is never duplicated again and a delivery is delayed at most once
+ * (otherwise one fault would multiply, or a message could be held back forever). In the calm
+ * phase the network faults, the kills and the profile go quiet; a service's scripted
+ * refusals stay, they are its behaviour.
  */
-export class Chaos implements FaultPlan, CommandFaults {
+export class FaultEngine implements FaultPlan, CommandFaults {
   private readonly left: number[];
   private readonly seen: number[];
-  /** How many decisions of each kind each message type (or trigger) has met so far. */
+  /** How many decisions of each kind each message type (or moment) has met so far. */
   private readonly counts = new Map<string, number>();
   /** Nothing to inject and nothing to record: a calm run skips the bookkeeping. */
   private readonly idle: boolean;
@@ -44,12 +63,11 @@ export class Chaos implements FaultPlan, CommandFaults {
   private readonly injected: ScriptedFault[] = [];
   private calm = false;
 
-  constructor(private readonly options: ChaosOptions) {
-    this.left = options.script.map((f) => (f.kind === 'kill' || f.kind === 'poison' || f.kind === 'reorder' || 'nth' in f && f.nth !== undefined ? 1 : (f.times ?? 1)));
+  constructor(private readonly options: FaultEngineOptions) {
+    this.left = options.script.map((f) => (f.kind === 'kill' || f.kind === 'poison' || f.kind === 'reorder' || ('nth' in f && f.nth !== undefined) ? 1 : (f.times ?? 1)));
     this.seen = options.script.map(() => 0);
     const p = options.profile;
     this.idle = options.script.length === 0 && [p.dropPublish, p.dropDelivery, p.duplicate, p.delay, p.reorder, p.kill, p.failCommand, p.throwCommand].every((x) => x === 0);
-    if (!this.idle) options.trace.on((e) => this.watch(e));
   }
 
   /** Turns network faults, kills and the profile off; a service's scripted refusals (fail-command, poison) remain, they are its behaviour. */
@@ -66,18 +84,22 @@ export class Chaos implements FaultPlan, CommandFaults {
     if (this.calm || this.idle) return NONE;
     const nth = this.count(`publish:${message.type}`);
     const scripted = this.take(message.type, nth, PUBLISH_FAULTS);
-    if (scripted || this.options.rng.chance(this.options.profile.dropPublish)) {
+    if (scripted || this.options.streams.publish.chance(this.options.profile.dropPublish)) {
       this.injected.push({ kind: 'drop-publish', type: message.type, nth });
       return { kind: 'drop' };
     }
     return NONE;
   }
 
-  onDeliver(message: Message): DeliveryFault {
+  onDeliver(message: Message, _now: number, delivery: DeliveryContext): DeliveryFault {
     if (this.calm || this.idle) return NONE;
     const { type } = message;
     const nth = this.count(`deliver:${type}`);
-    const f = this.take(type, nth, DELIVERY_FAULTS) ?? this.draw(type, nth);
+    // What the network cannot do to this hand-over is never chosen, so it is never recorded.
+    const kinds: Kind[] = ['drop-delivery'];
+    if (!delivery.delayed) kinds.push('delay-delivery');
+    if (!delivery.copy) kinds.push('duplicate-delivery');
+    const f = this.take(type, nth, kinds) ?? this.draw(type, nth, delivery);
     if (!f) return NONE;
     this.injected.push(f);
     switch (f.kind) {
@@ -97,7 +119,8 @@ export class Chaos implements FaultPlan, CommandFaults {
     const batch = ++this.batches;
     const scripted = this.options.script.find((f, i) => f.kind === 'reorder' && f.batch === batch && this.left[i]! > 0);
     let swap: readonly [number, number] | null = scripted?.kind === 'reorder' ? scripted.swap : null;
-    const { rng, profile } = this.options;
+    const { profile } = this.options;
+    const rng = this.options.streams.reorder;
     if (!swap && rng.chance(profile.reorder)) {
       const i = rng.int(batchSize - 1);
       swap = [i, rng.between(i + 1, batchSize - 1)];
@@ -113,7 +136,8 @@ export class Chaos implements FaultPlan, CommandFaults {
     const nth = this.count(`command:${message.type}`);
     let f = this.take(message.type, nth, COMMAND_FAULTS);
     if (!f && !this.calm) {
-      const { rng, profile } = this.options;
+      const { profile } = this.options;
+      const rng = this.options.streams.command;
       if (rng.chance(profile.throwCommand)) f = { kind: 'fail-command', type: message.type, mode: 'throw', nth };
       else if (rng.chance(profile.failCommand)) f = { kind: 'fail-command', type: message.type, mode: 'fail', nth };
     }
@@ -128,12 +152,41 @@ export class Chaos implements FaultPlan, CommandFaults {
     return f.mode;
   }
 
-  /** A delivery fault drawn from the profile, recorded with where it struck. */
-  private draw(type: string, nth: number): ScriptedFault | null {
-    const { rng, profile } = this.options;
+  /** The kills due at this moment: scripted triggers that fire here, and the profile's chance of a kill. */
+  killsAt(moment: Moment): readonly Kill[] {
+    if (this.calm || this.idle) return NO_KILLS;
+    let kills: Kill[] | null = null;
+    const script = this.options.script;
+    for (let i = 0; i < script.length; i++) {
+      const f = script[i]!;
+      if (f.kind !== 'kill' || this.left[i]! <= 0) continue;
+      const w = f.when;
+      if (w.on !== moment.on || (w.type !== undefined && w.type !== moment.type) || (w.actor !== undefined && w.actor !== moment.actor)) continue;
+      if (++this.seen[i]! < (w.nth ?? 1)) continue;
+      this.left[i] = 0;
+      this.injected.push(f);
+      (kills ??= []).push({ component: f.component, downTicks: f.downTicks });
+    }
+    const { profile } = this.options;
+    if (profile.kill > 0 && KILLABLE.has(moment.actor)) {
+      const nth = this.count(`${moment.on}:${moment.actor}:${moment.type}`);
+      const rng = this.options.streams.kill;
+      if (rng.chance(profile.kill)) {
+        const f: ScriptedFault = { kind: 'kill', component: moment.actor, when: { ...moment, nth }, downTicks: rng.between(1, profile.maxDownTicks) };
+        this.injected.push(f);
+        (kills ??= []).push({ component: f.component, downTicks: f.downTicks });
+      }
+    }
+    return kills ?? NO_KILLS;
+  }
+
+  /** A delivery fault drawn from the profile, among those the network can do to this hand-over, recorded with where it struck. */
+  private draw(type: string, nth: number, delivery: DeliveryContext): ScriptedFault | null {
+    const { profile } = this.options;
+    const rng = this.options.streams.deliver;
     if (rng.chance(profile.dropDelivery)) return { kind: 'drop-delivery', type, nth };
-    if (rng.chance(profile.delay)) return { kind: 'delay-delivery', type, nth, ticks: rng.between(1, profile.maxDelayTicks) };
-    if (rng.chance(profile.duplicate)) return { kind: 'duplicate-delivery', type, nth, copies: rng.between(1, profile.maxCopies) };
+    if (rng.chance(profile.delay) && !delivery.delayed) return { kind: 'delay-delivery', type, nth, ticks: rng.between(1, profile.maxDelayTicks) };
+    if (rng.chance(profile.duplicate) && !delivery.copy) return { kind: 'duplicate-delivery', type, nth, copies: rng.between(1, profile.maxCopies) };
     return null;
   }
 
@@ -154,30 +207,6 @@ export class Chaos implements FaultPlan, CommandFaults {
       return f;
     }
     return null;
-  }
-
-  private watch(e: TraceEvent): void {
-    if (this.calm || e.kind === 'fault') return;
-    const script = this.options.script;
-    for (let i = 0; i < script.length; i++) {
-      const f = script[i]!;
-      if (f.kind !== 'kill' || this.left[i]! <= 0) continue;
-      const w = f.when;
-      if (w.on !== e.kind || (w.type !== undefined && w.type !== e.type) || (w.actor !== undefined && w.actor !== e.actor)) continue;
-      if (++this.seen[i]! < (w.nth ?? 1)) continue;
-      this.left[i] = 0;
-      this.injected.push(f);
-      this.options.kill(f.component, f.downTicks);
-    }
-    const { rng, profile } = this.options;
-    if (profile.kill > 0 && KILL_MOMENTS.has(e.kind) && KILLABLE.has(e.actor) && e.type !== undefined) {
-      const nth = this.count(`${e.kind}:${e.actor}:${e.type}`);
-      if (rng.chance(profile.kill)) {
-        const f: ScriptedFault = { kind: 'kill', component: e.actor as ComponentName, when: { on: e.kind, type: e.type, actor: e.actor, nth }, downTicks: rng.between(1, profile.maxDownTicks) };
-        this.injected.push(f);
-        this.options.kill(f.component, f.downTicks);
-      }
-    }
   }
 }
 

@@ -1,0 +1,37 @@
+import { forkRng, type Rng } from './random.js';
+
+/** The fault families, each drawn from a stream of its own. */
+export const FAULT_FAMILIES = ['publish', 'deliver', 'reorder', 'command', 'kill'] as const;
+export type FaultFamily = (typeof FAULT_FAMILIES)[number];
+
+/**
+ * Every random stream a run draws from, declared in one place and each forked by name from
+ * the seed, like a simulator's swarm options. A stream serves one purpose, so turning one
+ * kind of randomness on or off (kills, say) leaves every other sequence as it was: a shrunk
+ * schedule and a swarm mix stay stable.
+ */
+export interface RandomStreams {
+  /** The scenario's workload: arrival times, customers. */
+  readonly workload: Rng;
+  /** The client's message ids. */
+  readonly client: Rng;
+  /** One per component: its message ids and record ids; it outlives crashes (it belongs to the run, not the component's memory). */
+  component(name: string): Rng;
+  /** One per fault family. */
+  readonly faults: Readonly<Record<FaultFamily, Rng>>;
+}
+
+/** The streams of one run. Calling it twice with the same seed gives the same sequences. */
+export function randomStreams(seed: number): RandomStreams {
+  return {
+    workload: forkRng(seed, 'workload'),
+    client: forkRng(seed, 'client'),
+    component: (name) => forkRng(seed, name),
+    faults: Object.fromEntries(FAULT_FAMILIES.map((f) => [f, forkRng(seed, `faults/${f}`)])) as Record<FaultFamily, Rng>,
+  };
+}
+
+/** A fuzz seed's experiment, drawn from two streams: the workload, and the mix of faults turned on. */
+export function fuzzCaseStreams(seed: number): { readonly workload: Rng; readonly faultMix: Rng } {
+  return { workload: forkRng(seed, 'fuzz/workload'), faultMix: forkRng(seed, 'fuzz/fault-mix') };
+}

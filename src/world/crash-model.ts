@@ -1,0 +1,79 @@
+import type { Broker } from '../broker/index.js';
+import type { Kill, Moment } from '../chaos/index.js';
+import type { Clock, Scheduler, Trace } from '../kernel/index.js';
+import type { ComponentName } from '../protocol/index.js';
+import type { ComponentHost } from './component-host.js';
+
+/** Whoever decides kills: the fault engine. */
+export interface KillPlan {
+  killsAt(moment: Moment): readonly Kill[];
+}
+
+/**
+ * The crash model: what a crash is, when it can land, and how a component comes back.
+ *
+ * - **A crash forgets** everything the component held in memory: its object with every
+ *   cache (the orchestrator's running sagas), its relay position (which outbox rows the
+ *   broker confirmed), the deliveries it handled but has not acked yet, and every timer it
+ *   set. Its unacked deliveries go back to its queue at once.
+ * - **A crash keeps** its database: a file is closed and reopened, an in-memory database
+ *   (its own disk) keeps its handle. Nothing committed is lost; nothing uncommitted survives.
+ * - **When**: the fault engine decides, asked by the driver at each moment a kill can land
+ *   (after a handled message committed, after an ack, after a publish); the kill then takes
+ *   effect at the next boundary between two phases of a tick, so it can fall between commit
+ *   and publish, and between publish and ack.
+ * - **Restart**: `downTicks` later, or when the calm phase begins (every component comes
+ *   back). The component is rebuilt from its database alone: the orchestrator re-arms its
+ *   timers from the persisted deadlines, the relay re-reads its unsent outbox rows.
+ */
+export class CrashModel {
+  private pending: Kill[] = [];
+
+  constructor(
+    private readonly hosts: ReadonlyMap<ComponentName, ComponentHost>,
+    private readonly plan: KillPlan,
+    private readonly kernel: { readonly clock: Clock; readonly scheduler: Scheduler; readonly trace: Trace },
+    private readonly broker: Broker,
+  ) {}
+
+  /** The driver reports a moment at which a kill can land; any kill the plan decides waits for the next phase boundary. */
+  at(moment: Moment): void {
+    const kills = this.plan.killsAt(moment);
+    for (const kill of kills) this.pending.push(kill);
+  }
+
+  /** At a phase boundary: carries out the kills decided since the last one. */
+  applyPending(): void {
+    if (this.pending.length === 0) return;
+    const kills = this.pending;
+    this.pending = [];
+    for (const { component, downTicks } of kills) this.kill(component, downTicks);
+  }
+
+  /** Kills a component now, if it is up, and schedules its restart `downTicks` later. */
+  kill(component: ComponentName, downTicks: number): void {
+    const host = this.hosts.get(component)!;
+    if (!host.up) return;
+    const { clock, scheduler, trace } = this.kernel;
+    const now = clock.now();
+    host.kill();
+    scheduler.cancelOwner(component);
+    this.broker.releaseQueue(component, now);
+    trace.emit({ kind: 'crash', tick: now, actor: component, detail: `down for ${downTicks} ticks` });
+    // Owned by the crash model, not by the component: the component's own crash must not cancel its restart.
+    scheduler.at(now + downTicks, 'crash-model', () => this.restart(component));
+  }
+
+  /** Brings a crashed component back from its database; does nothing if it is up. */
+  restart(component: ComponentName): void {
+    const host = this.hosts.get(component)!;
+    if (host.up) return;
+    host.start();
+    this.kernel.trace.emit({ kind: 'restart', tick: this.kernel.clock.now(), actor: component });
+  }
+
+  /** Components that are down now, in component order. */
+  down(): ComponentName[] {
+    return [...this.hosts.values()].filter((h) => !h.up).map((h) => h.name);
+  }
+}

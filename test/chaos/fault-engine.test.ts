@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../src/broker/index.js';
+import { FAULT_PROFILES, FaultEngine, type FaultProfile, type ScriptedFault } from '../../src/chaos/index.js';
+import { randomStreams, Trace, VirtualClock } from '../../src/kernel/index.js';
+
+const calm = FAULT_PROFILES.calm!;
+const msg = (id: string, type = 'payment.charge'): Message => ({ id, queue: 'payment', type, sagaId: 's', body: '{}' });
+const fresh = { copy: false, delayed: false };
+
+function engine(profile: FaultProfile = calm, script: readonly ScriptedFault[] = [], seed = 1) {
+  const trace = new Trace({ keep: true });
+  return { faults: new FaultEngine({ profile, script, streams: randomStreams(seed).faults, clock: new VirtualClock(), trace }), trace };
+}
+
+/** A fixed sequence of questions, the way a broker, endpoints and the crash model would ask them. */
+function ask(e: FaultEngine, rounds = 40): string[] {
+  const answers: string[] = [];
+  for (let i = 1; i <= rounds; i++) {
+    const type = i % 2 ? 'payment.charge' : 'inventory.reserve';
+    answers.push(`publish ${e.onPublish(msg(`p${i}`, type)).kind}`);
+    answers.push(`deliver ${JSON.stringify(e.onDeliver(msg(`d${i}`, type), i, fresh))}`);
+    answers.push(`reorder ${JSON.stringify(e.reorder(3))}`);
+    answers.push(`command ${e.commandFault('payment', msg(`c${i}`, type))}`);
+    answers.push(`kill ${JSON.stringify(e.killsAt({ on: 'handle', actor: 'payment', type }))}`);
+  }
+  return answers;
+}
+
+describe('fault engine', () => {
+  it('a scripted fault aimed at the nth message of a type strikes that one only, and is recorded as it struck', () => {
+    const { faults } = engine(calm, [{ kind: 'drop-publish', type: 'payment.charge', nth: 2 }]);
+    expect([1, 2, 3].map((i) => faults.onPublish(msg(`m${i}`)).kind)).toEqual(['none', 'drop', 'none']);
+    expect(faults.onPublish(msg('x', 'order.create')).kind).toBe('none');
+    expect(faults.schedule()).toEqual([{ kind: 'drop-publish', type: 'payment.charge', nth: 2 }]);
+  });
+
+  it('never duplicates a copy nor delays a delivery twice, and records nothing it did not do', () => {
+    const always: FaultProfile = { ...calm, name: 'always', duplicate: 1, maxCopies: 1, delay: 1, maxDelayTicks: 5 };
+    const { faults } = engine(always);
+    expect(faults.onDeliver(msg('a'), 1, { copy: true, delayed: true }).kind).toBe('none');
+    expect(faults.onDeliver(msg('b'), 1, { copy: true, delayed: false }).kind).toBe('delay');
+    expect(faults.onDeliver(msg('c'), 1, { copy: false, delayed: true }).kind).toBe('duplicate');
+    expect(faults.schedule().map((f) => f.kind)).toEqual(['delay-delivery', 'duplicate-delivery']);
+    // A script that asks for the impossible is kept for a hand-over it can strike.
+    const scripted = engine(calm, [{ kind: 'duplicate-delivery', type: 'payment.charge', times: 1 }]).faults;
+    expect(scripted.onDeliver(msg('copy'), 1, { copy: true, delayed: false }).kind).toBe('none');
+    expect(scripted.onDeliver(msg('original'), 1, fresh).kind).toBe('duplicate');
+    expect(scripted.schedule()).toHaveLength(1);
+  });
+
+  it('its recorded schedule, replayed with no generator, gives the same answers to the same questions', () => {
+    const chaotic: FaultProfile = { ...FAULT_PROFILES.chaotic!, kill: 0.1, maxDownTicks: 30, failCommand: 0.1, throwCommand: 0.05 };
+    const original = engine(chaotic);
+    const answers = ask(original.faults);
+    expect(original.faults.schedule().length).toBeGreaterThan(20);
+    const replay = engine(calm, original.faults.schedule(), 999);
+    expect(ask(replay.faults)).toEqual(answers);
+    expect(replay.faults.schedule()).toEqual(original.faults.schedule());
+  });
+
+  it('each family draws from its own stream: turning kills on changes no network or command decision', () => {
+    const chaotic = FAULT_PROFILES.chaotic!;
+    const withoutKills = ask(engine({ ...chaotic, failCommand: 0.2 }).faults).filter((a) => !a.startsWith('kill'));
+    const withKills = ask(engine({ ...chaotic, failCommand: 0.2, kill: 0.5, maxDownTicks: 10 }).faults);
+    expect(withKills.some((a) => a.startsWith('kill [{'))).toBe(true);
+    expect(withKills.filter((a) => !a.startsWith('kill'))).toEqual(withoutKills);
+  });
+
+  it('a kill trigger fires once, at its nth matching moment; a profile kill is recorded with the moment it struck', () => {
+    const trigger: ScriptedFault = { kind: 'kill', component: 'payment', when: { on: 'ack', type: 'payment.charge', nth: 2 }, downTicks: 7 };
+    const { faults } = engine(calm, [trigger]);
+    const at = (on: 'handle' | 'ack') => faults.killsAt({ on, actor: 'payment', type: 'payment.charge' });
+    expect([at('handle'), at('ack'), at('ack'), at('ack')]).toEqual([[], [], [{ component: 'payment', downTicks: 7 }], []]);
+    const random = engine({ ...calm, name: 'kills', kill: 1, maxDownTicks: 3 }).faults;
+    random.killsAt({ on: 'publish', actor: 'orchestrator', type: 'payment.charge' });
+    const [recorded] = random.schedule();
+    expect(recorded).toMatchObject({ kind: 'kill', component: 'orchestrator', when: { on: 'publish', actor: 'orchestrator', type: 'payment.charge', nth: 1 } });
+  });
+
+  it('goes quiet in the calm phase, except a service’s scripted refusals', () => {
+    const { faults, trace } = engine({ ...FAULT_PROFILES.lossy!, kill: 1, maxDownTicks: 3 }, [{ kind: 'fail-command', type: 'payment.refund', mode: 'fail', times: Infinity }]);
+    faults.enterCalm();
+    expect(faults.onPublish(msg('a')).kind).toBe('none');
+    expect(faults.onDeliver(msg('b'), 1, fresh).kind).toBe('none');
+    expect(faults.killsAt({ on: 'handle', actor: 'payment', type: 'payment.charge' })).toEqual([]);
+    expect(faults.commandFault('payment', msg('r', 'payment.refund'))).toBe('fail');
+    expect(trace.events().map((e) => e.kind)).toEqual(['fault']);
+  });
+
+  it('a poisoned message stays poison on every redelivery', () => {
+    const { faults } = engine(calm, [{ kind: 'poison', type: 'payment.charge' }]);
+    const poison = msg('p');
+    expect([faults.commandFault('payment', poison), faults.commandFault('payment', msg('q')), faults.commandFault('payment', poison)]).toEqual(['throw', null, 'throw']);
+    expect(faults.schedule()).toEqual([{ kind: 'poison', type: 'payment.charge' }]);
+  });
+});
