@@ -1,14 +1,13 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 
 export const compensationExhausted: Scenario = {
   name: 'compensation-exhausted',
   description: 'Releasing the stock never works: after its retries the orchestrator parks it as a dead letter for a human, undoes the rest, and ends FAILED.',
   fault: 'inventory.release always fails',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 1, stockPerSku: o.stock ?? 100, balanceCents: 0 }),
+  shop: { orders: 1, stockPerSku: 100, balanceCents: 0 },
   faults: [{ kind: 'fail-command', type: 'inventory.release', mode: 'fail', times: Infinity }],
-  expectedStatuses: [SagaStatus.Failed],
-  expectedStatusesUnderFaults: [SagaStatus.Failed, SagaStatus.Compensated],
+  expectedStatuses: ['FAILED'],
+  expectedStatusesUnderFaults: ['FAILED', 'COMPENSATED'],
   expect: ({ snapshot }) => {
     const problems: string[] = [];
     const parked = snapshot.sagaDeadLetters.filter((d) => d.command === 'inventory.release').length;

@@ -1,16 +1,15 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 
 export const concurrentOrders: Scenario = {
   name: 'concurrent-orders',
   description: '50 orders race for one SKU with 10 units: the conditional reservation lets exactly 10 through and never oversells.',
   fault: '50 concurrent orders, stock 10',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 50, skus: 1, stockPerSku: o.stock ?? 10, minQty: 1, maxQty: 1, arrivalTicks: 5 }),
+  shop: { orders: 50, skus: 1, stockPerSku: 10, minQty: 1, maxQty: 1, arrivalTicks: 5 },
   faults: [],
-  expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
+  expectedStatuses: ['COMPLETED', 'COMPENSATED'],
   expect: ({ snapshot }) => {
     const stock = snapshot.stock[0]!;
-    const completed = snapshot.sagas.filter((s) => s.status === SagaStatus.Completed).length;
+    const completed = snapshot.sagas.filter((s) => s.status === 'COMPLETED').length;
     const want = Math.min(stock.initial, snapshot.sagas.length);
     return completed === want && stock.sold === want ? [] : [`${completed} completed and ${stock.sold} sold; expected ${want}`];
   },

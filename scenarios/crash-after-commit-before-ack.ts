@@ -1,13 +1,12 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 import { happened } from './expectations.js';
 
 export const crashAfterCommitBeforeAck: Scenario = {
   name: 'crash-after-commit-before-ack',
   description: 'The payment service commits the charge and dies before acking: the broker redelivers, the inbox recognises it, one charge.',
   fault: 'payment killed between commit and ack',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 2, stockPerSku: o.stock ?? 100 }),
+  shop: { orders: 2, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'payment', when: { on: 'handle', type: 'payment.charge', actor: 'payment' }, downTicks: 120 }],
-  expectedStatuses: [SagaStatus.Completed],
+  expectedStatuses: ['COMPLETED'],
   expect: (outcome) => [...happened(outcome, 'crash', 'payment', 'the crash'), ...happened(outcome, 'skip', 'payment', 'the redelivered charge being skipped')],
 };

@@ -1,13 +1,12 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 import { happened } from './expectations.js';
 
 export const crashBeforePublish: Scenario = {
   name: 'crash-before-publish',
   description: 'The orchestrator commits the saga as COMPLETED and dies before its outbox is relayed: after restart the confirm and commit still go out.',
   fault: 'orchestrator killed between commit and relay',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 2, stockPerSku: o.stock ?? 100 }),
+  shop: { orders: 2, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'orchestrator', when: { on: 'handle', type: 'notification.send.done', actor: 'orchestrator' }, downTicks: 200 }],
-  expectedStatuses: [SagaStatus.Completed],
+  expectedStatuses: ['COMPLETED'],
   expect: (outcome) => happened(outcome, 'crash', 'orchestrator', 'the crash'),
 };

@@ -1,12 +1,11 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 
 export const crashMidPayment: Scenario = {
   name: 'crash-mid-payment',
   description: 'The orchestrator dies right after publishing the charge, before it hears back; restarted from its database, it finishes every saga.',
   fault: 'orchestrator killed after publishing payment.charge',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 3, stockPerSku: o.stock ?? 100 }),
+  shop: { orders: 3, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'orchestrator', when: { on: 'publish', type: 'payment.charge' }, downTicks: 250 }],
-  expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
+  expectedStatuses: ['COMPLETED', 'COMPENSATED'],
   expect: ({ eventCounts }) => (eventCounts['crash:orchestrator'] ? [] : ['the orchestrator was never killed']),
 };

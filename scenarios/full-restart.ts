@@ -1,6 +1,4 @@
-import { COMPONENTS } from '../src/protocol/index.js';
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import { COMPONENTS, type Scenario } from '../src/scenario/index.js';
 
 const everyone = COMPONENTS;
 
@@ -8,8 +6,8 @@ export const fullRestart: Scenario = {
   name: 'full-restart',
   description: 'Mid-run, every service and the orchestrator die at once and come back one by one: the world rebuilds from its six databases.',
   fault: 'everything killed mid-run',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 8, stockPerSku: o.stock ?? 100, arrivalTicks: 40 }),
+  shop: { orders: 8, stockPerSku: 100, arrivalTicks: 40 },
   faults: everyone.map((component, i) => ({ kind: 'kill', component, when: { on: 'publish', type: 'payment.charge', nth: 2 }, downTicks: 60 + 40 * i })),
-  expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
+  expectedStatuses: ['COMPLETED', 'COMPENSATED'],
   expect: ({ eventCounts }) => (eventCounts.crash === everyone.length ? [] : [`${eventCounts.crash ?? 0} crashes; expected ${everyone.length}`]),
 };

@@ -28,7 +28,3 @@ export const SCENARIOS: readonly Scenario[] = [
   reorderAndDelay, crashMidPayment, crashBeforePublish, crashAfterCommitBeforeAck, crashDuringCompensation, compensationRetry,
   compensationExhausted, stepTimeout, transientOutage, lateReplyAfterTimeout, concurrentOrders, poisonMessage, fullRestart, peakLoad,
 ];
-
-export function findScenario(name: string): Scenario | undefined {
-  return SCENARIOS.find((s) => s.name === name);
-}

@@ -1,13 +1,12 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 
 export const lateReplyAfterTimeout: Scenario = {
   name: 'late-reply-after-timeout',
   description: 'The charge succeeds but every reply to it is held back past the retry budget: the saga gives up and refunds; the late successes change nothing.',
   fault: 'payment.charge.done delayed past the timeout',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 1, stockPerSku: o.stock ?? 100 }),
+  shop: { orders: 1, stockPerSku: 100 },
   faults: [{ kind: 'delay-delivery', type: 'payment.charge.done', ticks: 2_000, times: Infinity }],
-  expectedStatuses: [SagaStatus.Compensated],
+  expectedStatuses: ['COMPENSATED'],
   expect: ({ snapshot }) => {
     const charged = snapshot.charges.filter((c) => c.status === 'CHARGED').length;
     const refunded = snapshot.refunds.filter((r) => r.chargeId !== null).length;

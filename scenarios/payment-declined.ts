@@ -1,13 +1,12 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 
 export const paymentDeclined: Scenario = {
   name: 'payment-declined',
   description: 'Customers whose balance cannot cover the order: the charge is declined, the stock released and the order cancelled.',
   fault: 'charge declined (balance too low)',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 3, stockPerSku: o.stock ?? 100, balanceCents: 500 }),
+  shop: { orders: 3, stockPerSku: 100, balanceCents: 500 },
   faults: [],
-  expectedStatuses: [SagaStatus.Compensated],
+  expectedStatuses: ['COMPENSATED'],
   expect: ({ snapshot }) => {
     const problems: string[] = [];
     if (snapshot.charges.some((c) => c.status === 'CHARGED')) problems.push('a charge went through');

@@ -1,14 +1,13 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 
 export const poisonMessage: Scenario = {
   name: 'poison-message',
   description: 'One charge command crashes its handler on every delivery: the broker dead-letters it after the delivery cap, the step timeout sends a fresh one, every saga completes.',
   fault: 'a malformed payment.charge',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 3, stockPerSku: o.stock ?? 100 }),
+  shop: { orders: 3, stockPerSku: 100 },
   faults: [{ kind: 'poison', type: 'payment.charge' }],
   toleratedDeadLetters: 1,
-  expectedStatuses: [SagaStatus.Completed],
+  expectedStatuses: ['COMPLETED'],
   expect: ({ snapshot }) => {
     const parked = new Set(snapshot.broker.deadLetters.map((d) => d.msgId)).size;
     return parked === 1 ? [] : [`${parked} messages dead-lettered; expected the one poison message`];

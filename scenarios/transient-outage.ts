@@ -1,11 +1,10 @@
-import { SagaStatus } from '../src/orchestrator/index.js';
-import { shopWorkload, type Scenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
 
 export const transientOutage: Scenario = {
   name: 'transient-outage',
   description: 'The payment service is down for less than the retry budget: the retries get through and every saga completes.',
   fault: 'payment down shorter than the retry budget',
-  workload: (rng, o) => shopWorkload(rng, { orders: o.orders ?? 2, stockPerSku: o.stock ?? 100 }),
+  shop: { orders: 2, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'payment', when: { on: 'publish', type: 'payment.charge' }, downTicks: 180 }],
-  expectedStatuses: [SagaStatus.Completed],
+  expectedStatuses: ['COMPLETED'],
 };

@@ -1,6 +1,5 @@
-import { SCENARIOS } from '../../scenarios/index.js';
 import { defenceFlag } from '../defences/index.js';
-import { runDefenceAb } from '../scenario/index.js';
+import { runDefenceAb, type Scenario } from '../scenario/index.js';
 import type { CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
@@ -13,11 +12,11 @@ export interface AbOptions {
 }
 
 /** `saga ab --disable <defence>`: the catalogue with and without it; exit 0 when switching it off breaks something, as it must. */
-export function abCommand(options: AbOptions, io: CliIo): number {
+export function abCommand(options: AbOptions, catalogue: readonly Scenario[], io: CliIo): number {
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
   if (disabled.length === 0) throw new UsageError('saga ab needs --disable <defence>: the defence to switch off.');
-  const rows = runDefenceAb(SCENARIOS, disabled, seed);
+  const rows = runDefenceAb(catalogue, disabled, seed);
   const broken = rows.filter((r) => r.broken.length > 0);
   const names = disabled.map(defenceFlag).join(',');
   if (options.json) {

@@ -1,17 +1,16 @@
-import { SCENARIOS } from '../../scenarios/index.js';
-import { runScenario, type RunRequest, type ScenarioResult } from '../scenario/index.js';
+import { runScenario, type RunRequest, type Scenario, type ScenarioResult } from '../scenario/index.js';
 import type { CliIo } from './cli-io.js';
 import { makeStyle, makeTable } from './style.js';
 
 /** `saga run --all`: the whole catalogue with one seed, one row per scenario; exit 0 only if every row passes. */
-export function runCatalogue(request: Omit<RunRequest, 'scenario'>, replay: string, json: boolean, io: CliIo): number {
-  const results: ScenarioResult[] = SCENARIOS.map((scenario) => runScenario({ ...request, scenario }).result);
+export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRequest, 'scenario'>, replay: string, json: boolean, io: CliIo): number {
+  const results: ScenarioResult[] = catalogue.map((scenario) => runScenario({ ...request, scenario }).result);
   if (json) {
     io.out(JSON.stringify(results, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
     const table = makeTable(['scenario', 'fault', 'order', 'inventory', 'payment', 'fulfillment', 'notification', 'invariants', 'p50/p99 ms', 'result']);
-    SCENARIOS.forEach((scenario, i) => {
+    catalogue.forEach((scenario, i) => {
       const r = results[i]!;
       const s = r.services;
       const failed = [...r.invariants, ...r.expectations].filter((x) => !x.ok);

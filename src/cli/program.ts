@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
-import { SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
+import type { Scenario } from '../scenario/index.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
@@ -18,8 +18,8 @@ const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
 /** Exit codes: every invariant held, something was violated, the command was used wrongly. */
 export const EXIT = { ok: 0, violated: 1, usage: 2 } as const;
 
-/** Runs the `saga` command line and returns its exit code; never throws for bad input. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+/** Runs the `saga` command line over a catalogue of scenarios and returns its exit code; never throws for bad input. */
+export async function runCli(argv: readonly string[], io: CliIo, catalogue: readonly Scenario[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('saga')
     .description('saga-lab: a deterministic lab for the saga pattern — break a small shop on purpose and check it stays consistent.')
@@ -41,7 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--faults <profile>', `add a seeded network fault profile: ${Object.keys(FAULT_PROFILES).join(', ')}`)
     .option('--disable <defence>', `switch a defence off to see what breaks (repeatable, or comma-separated): ${DEFENCES}`, collect, [])
     .action((options: RunOptions) => {
-      code = runCommand(options, io);
+      code = runCommand(options, catalogue, io);
     });
 
   program
@@ -98,7 +98,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--seed <n>', 'the seed', '1')
     .option('--json', 'print one JSON object')
     .action((options: AbOptions) => {
-      code = abCommand(options, io);
+      code = abCommand(options, catalogue, io);
     });
 
   program
@@ -106,7 +106,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('list the scenarios, one line each')
     .action(() => {
       const table = makeTable(['scenario', 'fault', 'what it shows'], [22, 34, 70]);
-      for (const s of SCENARIOS) table.push([s.name, s.fault, s.description]);
+      for (const s of catalogue) table.push([s.name, s.fault, s.description]);
       io.out(table.toString() + '\n');
     });
 

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { findScenario, SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
-import { DEFAULT_DATA_ROOT, runScenario, type WorkloadOverrides } from '../scenario/index.js';
+import { DEFAULT_DATA_ROOT, runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
 import { defenceFlag, withDisabled } from '../defences/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
@@ -26,11 +25,12 @@ export interface RunOptions {
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
-export function runCommand(options: RunOptions, io: CliIo): number {
+export function runCommand(options: RunOptions, catalogue: readonly Scenario[], io: CliIo): number {
+  const names = catalogue.map((s) => s.name).join(', ');
   if (options.all && options.scenario) throw new UsageError('Give either --scenario <name> or --all, not both.');
-  if (!options.all && !options.scenario) throw new UsageError(`saga run needs --scenario <name> or --all; known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
-  const scenario = options.scenario === undefined ? undefined : findScenario(options.scenario);
-  if (options.scenario !== undefined && !scenario) throw new UsageError(`Unknown scenario '${options.scenario}'. Known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`);
+  if (!options.all && !options.scenario) throw new UsageError(`saga run needs --scenario <name> or --all; known scenarios: ${names}.`);
+  const scenario = options.scenario === undefined ? undefined : catalogue.find((s) => s.name === options.scenario);
+  if (options.scenario !== undefined && !scenario) throw new UsageError(`Unknown scenario '${options.scenario}'. Known scenarios: ${names}.`);
   const seed = parseSeed(options.seed);
   const storage = parseStorage(options.storage);
   const disabled = parseDisabled(options.disable);
@@ -50,7 +50,7 @@ export function runCommand(options: RunOptions, io: CliIo): number {
     .concat(profile ? ['--faults', profile.name] : [])
     .concat(disabled.length ? ['--disable', disabled.map(defenceFlag).join(',')] : []);
   const request = { seed, storage, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
-  if (!scenario) return runCatalogue(request, `npx saga run --all ${flags.join(' ')}`, options.json === true, io);
+  if (!scenario) return runCatalogue(catalogue, request, `npx saga run --all ${flags.join(' ')}`, options.json === true, io);
 
   const keepTrace = options.trace === true;
   const { result, outcome } = runScenario({ ...request, scenario });

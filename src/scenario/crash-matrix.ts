@@ -5,7 +5,6 @@ import type { InvariantResult } from '../check/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { runScenario } from './run-scenario.js';
 import type { Scenario } from './scenario.js';
-import { shopWorkload } from './shop-workload.js';
 
 /** One place a crash can land: which component dies, and right after which of its events. */
 export interface CrashPoint {
@@ -37,14 +36,14 @@ const BASELINES: ReadonlyArray<{ scenario: Scenario; compensates: boolean }> = [
     compensates: false,
     scenario: {
       name: 'crash-matrix-forward', description: 'one order that completes', fault: 'one crash', faults: [],
-      workload: (rng) => shopWorkload(rng, { orders: 1, arrivalTicks: 1 }), expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
+      shop: { orders: 1, arrivalTicks: 1 }, expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
     },
   },
   {
     compensates: true,
     scenario: {
       name: 'crash-matrix-compensation', description: 'one order whose charge is declined', fault: 'one crash', faults: [],
-      workload: (rng) => shopWorkload(rng, { orders: 1, arrivalTicks: 1, balanceCents: 0 }), expectedStatuses: [SagaStatus.Compensated],
+      shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 }, expectedStatuses: [SagaStatus.Compensated],
     },
   },
 ];

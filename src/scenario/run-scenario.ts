@@ -7,6 +7,7 @@ import { randomStreams } from '../kernel/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { simulate, type RunOutcome } from '../world/index.js';
 import type { Scenario, WorkloadOverrides } from './scenario.js';
+import { shopWorkload } from './shop-workload.js';
 import { percentile, summarizeServices, type ServicesSummary } from './summarize.js';
 
 /** How to run a scenario. */
@@ -45,7 +46,7 @@ const MAX_TICKS = 600_000;
 /** Runs one scenario with one seed and judges it. */
 export function runScenario(request: RunRequest): { result: ScenarioResult; outcome: RunOutcome } {
   const { scenario, seed } = request;
-  const workload = scenario.workload(randomStreams(seed).workload, request.overrides ?? {});
+  const workload = shopWorkload(randomStreams(seed).workload, scenario.shop, request.overrides ?? {});
   const own = findProfile(scenario.profile ?? 'calm');
   if (!own) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);
   const profile = request.profile ? combineProfiles(own, request.profile) : own;

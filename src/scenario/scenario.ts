@@ -1,7 +1,7 @@
 import type { ScriptedFault } from '../chaos/index.js';
-import type { Rng } from '../kernel/index.js';
 import type { SagaStatus } from '../orchestrator/index.js';
-import type { RunOutcome, Workload } from '../world/index.js';
+import type { RunOutcome } from '../world/index.js';
+import type { ShopOptions } from './shop-workload.js';
 
 /** How a user reshaped a scenario from the command line. */
 export interface WorkloadOverrides {
@@ -9,18 +9,22 @@ export interface WorkloadOverrides {
   readonly stock?: number;
 }
 
-/** A named, declarative experiment: what the shop starts with, what goes wrong, and what must come out. */
+/**
+ * A named experiment, as data: what the shop starts with, what goes wrong, and what must
+ * come out. A scenario file holds one of these and imports from src nothing but types and
+ * the builder's few helpers (`src/scenario/index.js`); the runner turns it into a run.
+ */
 export interface Scenario {
   readonly name: string;
   /** One line for `saga scenarios`. */
   readonly description: string;
   /** The fault, in a few words, for the scenario table. */
   readonly fault: string;
-  /** The shop and its orders; `rng` is forked from the seed, so each seed can vary arrival times. */
-  workload(rng: Rng, overrides: WorkloadOverrides): Workload;
+  /** The shop and its orders (arrival times and SKUs are drawn from the seed); `--orders` and `--stock` override `orders` and `stockPerSku`. */
+  readonly shop: Partial<ShopOptions>;
   /** Targeted faults, fired by what happens rather than when. */
   readonly faults: readonly ScriptedFault[];
-  /** A seeded network fault profile the scenario runs under (by name); `--faults` replaces it. */
+  /** A seeded network fault profile the scenario runs under (by name); `--faults` combines with it. */
   readonly profile?: string;
   /** The statuses every saga may end in. */
   readonly expectedStatuses: readonly SagaStatus[];
@@ -28,6 +32,6 @@ export interface Scenario {
   readonly expectedStatusesUnderFaults?: readonly SagaStatus[];
   /** Dead letters the scenario causes on purpose (a poison message). */
   readonly toleratedDeadLetters?: number;
-  /** Further expectations, as problems (empty when met). */
+  /** Further expectations, as problems (empty when met); it reads the outcome and nothing else. */
   readonly expect?: (outcome: RunOutcome) => string[];
 }

@@ -1,5 +1,6 @@
 import type { Rng } from '../kernel/index.js';
 import type { Workload } from '../world/index.js';
+import type { WorkloadOverrides } from './scenario.js';
 
 /** The knobs of the standard shop. */
 export interface ShopOptions {
@@ -12,19 +13,22 @@ export interface ShopOptions {
   readonly arrivalTicks: number;
   readonly minQty: number;
   readonly maxQty: number;
+  /** When set, each order wants this many units more than a SKU holds (`minQty` and `maxQty` are then counted above the stock). */
+  readonly beyondStock?: boolean;
 }
 
 export const DEFAULT_SHOP: ShopOptions = Object.freeze({ orders: 5, skus: 2, stockPerSku: 100, priceCents: 1250, balanceCents: 100_000, arrivalTicks: 50, minQty: 1, maxQty: 3 });
 
-/** A small shop: a few SKUs, one customer per order, orders arriving at seeded random ticks. */
-export function shopWorkload(rng: Rng, options: Partial<ShopOptions> = {}): Workload {
-  const o = { ...DEFAULT_SHOP, ...options };
+/** A small shop: a few SKUs, one customer per order, orders arriving at seeded random ticks. `overrides` (from the command line) win over `options`. */
+export function shopWorkload(rng: Rng, options: Partial<ShopOptions> = {}, overrides: WorkloadOverrides = {}): Workload {
+  const o = { ...DEFAULT_SHOP, ...options, ...(overrides.orders !== undefined ? { orders: overrides.orders } : {}), ...(overrides.stock !== undefined ? { stockPerSku: overrides.stock } : {}) };
+  const above = o.beyondStock ? o.stockPerSku : 0;
   const skus = Array.from({ length: o.skus }, (_, i) => `SKU-${String.fromCharCode(65 + (i % 26))}${i >= 26 ? i : ''}`);
   const orders = Array.from({ length: o.orders }, (_, i) => ({
     orderId: `order-${String(i + 1).padStart(3, '0')}`,
     customer: `customer-${String(i + 1).padStart(3, '0')}`,
     sku: skus[rng.int(skus.length)]!,
-    qty: rng.between(o.minQty, Math.max(o.minQty, o.maxQty)),
+    qty: above + rng.between(o.minQty, Math.max(o.minQty, o.maxQty)),
     atTick: rng.int(o.arrivalTicks),
   }));
   return {

@@ -2,12 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../scenarios/index.js';
 import { runCli } from '../../src/cli/program.js';
 
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1' } });
+  const code = await runCli(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1' } }, SCENARIOS);
   return { code, stdout, stderr };
 }
 

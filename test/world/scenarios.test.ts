@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES } from '../../src/chaos/index.js';
 import { forkRng } from '../../src/kernel/index.js';
-import { runScenario } from '../../src/scenario/index.js';
+import { runScenario, shopWorkload } from '../../src/scenario/index.js';
 import { simulate } from '../../src/world/index.js';
 
 // Twenty seeds per scenario, spread over the whole seed range.
@@ -36,7 +36,7 @@ describe('determinism', () => {
   it('keeping the trace does not change the digest', () => {
     const run = (keepTrace: boolean) =>
       simulate({
-        seed: 5, storage: 'memory', dataDir: '', workload: crash.workload(forkRng(5, 'workload'), {}), profile: FAULT_PROFILES.chaotic!, script: crash.faults,
+        seed: 5, storage: 'memory', dataDir: '', workload: shopWorkload(forkRng(5, 'workload'), crash.shop), profile: FAULT_PROFILES.chaotic!, script: crash.faults,
         keepTrace, faultPhaseTicks: 5_000, maxTicks: 100_000,
       });
     const kept = run(true);
