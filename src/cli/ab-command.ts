@@ -1,5 +1,6 @@
 import { defenceFlag } from '../defences/index.js';
-import { runDefenceAb, type Scenario } from '../scenario/index.js';
+import { formatRecipe, runDefenceAb, type Recipe, type Scenario } from '../scenario/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
@@ -11,16 +12,21 @@ export interface AbOptions {
   readonly disable?: string[];
 }
 
-/** `saga ab --disable <defence>`: the catalogue with and without it; exit 0 when switching it off breaks something, as it must. */
-export function abCommand(options: AbOptions, catalogue: readonly Scenario[], io: CliIo): number {
+/**
+ * `saga ab --disable <defence>`: the catalogue with and without it. What is checked is the
+ * defence: it held (exit 0) when switching it off breaks something, as it must; exit 1 when
+ * nothing in the catalogue breaks without it, so no scenario shows what it protects.
+ */
+export function abCommand(options: AbOptions, catalogue: readonly Scenario[], io: CliIo): ExitCode {
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
   if (disabled.length === 0) throw new UsageError('saga ab needs --disable <defence>: the defence to switch off.');
   const rows = runDefenceAb(catalogue, disabled, seed);
   const broken = rows.filter((r) => r.broken.length > 0);
   const names = disabled.map(defenceFlag).join(',');
+  const recipe: Recipe = { command: 'ab', seed, disabled };
   if (options.json) {
-    io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), scenarios: rows }, null, 2) + '\n');
+    io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), scenarios: rows, recipe }, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
     const table = makeTable(['scenario', 'with', 'without', 'what breaks without it'], [30, 6, 9, 80]);
@@ -34,7 +40,7 @@ export function abCommand(options: AbOptions, catalogue: readonly Scenario[], io
         ? `Without ${names}, ${broken.length} of ${rows.length} scenarios break: ${broken.map((r) => r.scenario).join(', ')}.\n`
         : c.red(`Without ${names}, nothing in the catalogue breaks: no scenario shows what it protects.\n`),
     );
-    io.out(c.dim(`replay: npx saga ab --disable ${names} --seed ${seed}\n`));
+    io.out(c.dim(`replay: ${formatRecipe(recipe)}\n`));
   }
-  return broken.length > 0 ? 0 : 1;
+  return broken.length > 0 ? EXIT.held : EXIT.violated;
 }

@@ -3,6 +3,7 @@ import { runSagaBench, type BenchResult } from '../bench/index.js';
 import { fuzz } from '../fuzz/index.js';
 import { wallClockMs } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseStorage } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
 import { parseWholeNumber } from './usage-error.js';
@@ -16,7 +17,7 @@ export interface BenchOptions {
 }
 
 /** `saga bench`: happy-path sagas as fast as the engine goes, against the SQLite ceiling measured right before; `--fuzz`: fuzz seeds/s. */
-export async function benchCommand(options: BenchOptions, io: CliIo): Promise<number> {
+export async function benchCommand(options: BenchOptions, io: CliIo): Promise<ExitCode> {
   if (options.fuzz) return benchFuzz(parseWholeNumber('--seeds', options.seeds, 1, 1_000_000), options.json === true, io);
   const orders = parseWholeNumber('--orders', options.orders, 1, 10_000_000);
   const storage = parseStorage(options.storage);
@@ -26,7 +27,7 @@ export async function benchCommand(options: BenchOptions, io: CliIo): Promise<nu
   } else {
     io.out(renderBench(r, makeStyle(io.env)));
   }
-  return r.ok ? 0 : 1;
+  return r.ok ? EXIT.held : EXIT.violated;
 }
 
 function renderBench(r: BenchResult, c: ReturnType<typeof makeStyle>): string {
@@ -50,7 +51,7 @@ function renderBench(r: BenchResult, c: ReturnType<typeof makeStyle>): string {
 }
 
 /** Seeds/s of the default fuzz workload (every defence on, no shrinking), on one worker and on every core. */
-async function benchFuzz(seeds: number, json: boolean, io: CliIo): Promise<number> {
+async function benchFuzz(seeds: number, json: boolean, io: CliIo): Promise<ExitCode> {
   const rate = async (workers: number): Promise<{ seedsPerSec: number; violations: number }> => {
     const start = wallClockMs();
     const { summary } = await fuzz({ range: { from: 1, seeds }, disabled: [], workers, shrink: false });
@@ -67,5 +68,5 @@ async function benchFuzz(seeds: number, json: boolean, io: CliIo): Promise<numbe
     table.push(['1 worker', single.seedsPerSec.toFixed(0)], [`${workers} workers`, all.seedsPerSec.toFixed(0)]);
     io.out(`${table.toString()}\n${seeds} seeds each, ${all.violations} violations\n`);
   }
-  return all.violations === 0 ? 0 : 1;
+  return all.violations === 0 ? EXIT.held : EXIT.violated;
 }

@@ -1,9 +1,10 @@
-import { runScenario, type RunRequest, type Scenario, type ScenarioResult } from '../scenario/index.js';
+import { formatRecipe, runRecipe, runScenario, type RunRequest, type Scenario, type ScenarioResult } from '../scenario/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './cli-io.js';
 import { makeStyle, makeTable } from './style.js';
 
 /** `saga run --all`: the whole catalogue with one seed, one row per scenario; exit 0 only if every row passes. */
-export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRequest, 'scenario'>, replay: string, json: boolean, io: CliIo): number {
+export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRequest, 'scenario'>, json: boolean, io: CliIo): ExitCode {
   const results: ScenarioResult[] = catalogue.map((scenario) => runScenario({ ...request, scenario }).result);
   if (json) {
     io.out(JSON.stringify(results, null, 2) + '\n');
@@ -35,7 +36,7 @@ export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRe
     for (const r of results.filter((x) => !x.ok)) {
       for (const f of [...r.invariants, ...r.expectations].filter((x) => !x.ok)) io.out(c.red(`  ${r.scenario}: ${f.name}: ${f.detail}\n`));
     }
-    io.out(c.dim(`replay: ${replay}\n`));
+    io.out(c.dim(`replay: ${formatRecipe(runRecipe(request))}\n`));
   }
-  return results.every((r) => r.ok) ? 0 : 1;
+  return results.every((r) => r.ok) ? EXIT.held : EXIT.violated;
 }

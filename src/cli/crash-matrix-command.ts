@@ -1,5 +1,6 @@
 import { defenceFlag, withDisabled } from '../defences/index.js';
-import { runCrashMatrix } from '../scenario/index.js';
+import { formatRecipe, runCrashMatrix, type Recipe } from '../scenario/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
@@ -11,13 +12,14 @@ export interface CrashMatrixOptions {
 }
 
 /** `saga crash-matrix`: one row per crash point; exit 0 only if every row passes. */
-export function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): number {
+export function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): ExitCode {
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
   const rows = runCrashMatrix(seed, withDisabled(disabled));
   const failed = rows.filter((r) => !r.ok).length;
+  const recipe: Recipe = { command: 'crash-matrix', seed, disabled };
   if (options.json) {
-    io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), rows: rows.length, failed, points: rows }, null, 2) + '\n');
+    io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), rows: rows.length, failed, points: rows, recipe }, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
     const table = makeTable(['component', 'crash', 'after', 'saga ended', 'result'], [14, 15, 48, 13, 60]);
@@ -28,7 +30,7 @@ export function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): numb
     }
     io.out(table.toString() + '\n');
     io.out(`${failed === 0 ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${rows.length - failed} of ${rows.length} crash points passed\n`);
-    io.out(c.dim(`replay: npx saga crash-matrix --seed ${seed}${disabled.length ? ` --disable ${disabled.map(defenceFlag).join(',')}` : ''}\n`));
+    io.out(c.dim(`replay: ${formatRecipe(recipe)}\n`));
   }
-  return failed === 0 ? 0 : 1;
+  return failed === 0 ? EXIT.held : EXIT.violated;
 }

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defenceFlag } from '../defences/index.js';
 import { COVERAGE_PATHS, fuzz, mergeSummaries, type FuzzReport, type SweepSummary } from '../fuzz/index.js';
+import { formatRecipe } from '../scenario/index.js';
 import { wallClockMs } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseDisabled } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
@@ -19,7 +21,7 @@ export interface FuzzCommandOptions {
 }
 
 /** `saga fuzz`: random workloads and fault schedules, one per seed; exit 1 if any seed broke an invariant. */
-export async function fuzzCommand(words: readonly string[], options: FuzzCommandOptions, io: CliIo): Promise<number> {
+export async function fuzzCommand(words: readonly string[], options: FuzzCommandOptions, io: CliIo): Promise<ExitCode> {
   if (words[0] === 'merge') return mergeCommand(words.slice(1), options.json === true, io);
   if (words.length > 0) throw new UsageError(`saga fuzz takes no argument '${words[0]}' (did you mean 'saga fuzz merge <files...>'?).`);
   const seeds = parseWholeNumber('--seeds', options.seeds, 1, 100_000_000);
@@ -47,16 +49,16 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   const seconds = (wallClockMs() - start) / 1000;
   if (showProgress) io.err('\n');
   if (options.json) {
-    io.out(JSON.stringify({ ...report.summary, shrunk: report.shrunk, timing: { seconds, seedsPerSec: report.summary.seedsRun / seconds, workers } }, null, 2) + '\n');
+    io.out(JSON.stringify({ ...report.summary, shrunk: report.shrunk, notReproduced: report.notReproduced, recipe: report.recipe, timing: { seconds, seedsPerSec: report.summary.seedsRun / seconds, workers } }, null, 2) + '\n');
   } else {
     io.out(renderSummary(report.summary, c));
     io.out(`${report.summary.seedsRun} seeds in ${seconds.toFixed(1)} s: ${(report.summary.seedsRun / seconds).toFixed(0)} seeds/s on ${workers} worker${workers > 1 ? 's' : ''}\n`);
-    io.out(renderShrunk(report, disabled.map(defenceFlag), c));
+    io.out(renderShrunk(report, c));
   }
-  return report.summary.violations.length > 0 ? 1 : 0;
+  return report.summary.violations.length > 0 ? EXIT.violated : EXIT.held;
 }
 
-function mergeCommand(files: readonly string[], json: boolean, io: CliIo): number {
+function mergeCommand(files: readonly string[], json: boolean, io: CliIo): ExitCode {
   if (files.length === 0) throw new UsageError('saga fuzz merge needs the JSON files of the shards: saga fuzz merge a.json b.json ...');
   const parts = files.map((file) => {
     let data: SweepSummary;
@@ -70,7 +72,7 @@ function mergeCommand(files: readonly string[], json: boolean, io: CliIo): numbe
   });
   const merged = mergeSummaries(parts);
   io.out(json ? JSON.stringify(merged, null, 2) + '\n' : renderSummary(merged, makeStyle(io.env)));
-  return merged.violations.length > 0 ? 1 : 0;
+  return merged.violations.length > 0 ? EXIT.violated : EXIT.held;
 }
 
 function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>): string {
@@ -101,15 +103,16 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>): string
   return lines.join('\n') + '\n';
 }
 
-function renderShrunk(report: FuzzReport, disabled: readonly string[], c: ReturnType<typeof makeStyle>): string {
+function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>): string {
   const lines = report.shrunk.map(
     (f) =>
       `${c.red(f.invariant)}: seed ${f.seed} shrunk from ${f.faultsBefore} faults and ${f.ordersBefore} orders to ${f.faultsAfter} faults and ${f.ordersAfter} orders\n` +
-      `  ${f.detail}\n  replay: npx saga replay ${f.file} --trace`,
+      `  ${f.detail}\n  replay: ${formatRecipe(f.recipe)} --trace`,
   );
+  for (const detail of report.notReproduced) lines.push(c.yellow(`not reproduced from its own schedule (a non-determinism to report): ${detail}`));
   if (report.shrunk.length === 0 && report.summary.violations.length > 0) {
     const first = report.summary.violations[0]!;
-    lines.push(`rerun the first failing seed: npx saga fuzz --from ${first.seed} --seeds 1${disabled.length ? ` --disable ${disabled.join(',')}` : ''}`);
+    lines.push(`rerun the first failing seed: ${formatRecipe({ command: 'fuzz', from: first.seed, seeds: 1, disabled: report.summary.disabled })}`);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 }

@@ -12,15 +12,14 @@ import { replayCommand, type ReplayOptions } from './replay-command.js';
 import { runCommand, type RunOptions } from './run-command.js';
 import { makeTable } from './style.js';
 import { UsageError } from './usage-error.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 
 const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
 
-/** Exit codes: every invariant held, something was violated, the command was used wrongly. */
-export const EXIT = { ok: 0, violated: 1, usage: 2 } as const;
 
 /** Runs the `saga` command line over a catalogue of scenarios and returns its exit code; never throws for bad input. */
 export async function runCli(argv: readonly string[], io: CliIo, catalogue: readonly Scenario[]): Promise<number> {
-  let code: number = EXIT.ok;
+  let code: ExitCode = EXIT.held;
   const program = new Command('saga')
     .description('saga-lab: a deterministic lab for the saga pattern — break a small shop on purpose and check it stays consistent.')
     .exitOverride()
@@ -115,8 +114,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
-      if (error.code === 'commander.help') return EXIT.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.held;
+      if (error.code === 'commander.help') return EXIT.held;
       io.err(`${error.message.replace(/^error: /, '')}\nRun 'saga --help' for usage.\n`);
       return EXIT.usage;
     }
@@ -124,6 +123,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       io.err(`${error.message}\n`);
       return EXIT.usage;
     }
-    throw error;
+    // Not the user's doing: one line, the stack only when asked for.
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`saga failed: ${message}\nSet SAGA_DEBUG=1 to see where.\n`);
+    if (io.env.SAGA_DEBUG && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+    return EXIT.failed;
   }
 }

@@ -3,6 +3,7 @@ import { readReplayFile, runCase } from '../fuzz/index.js';
 import { describeFault } from '../chaos/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import { renderTimeline } from './scenario-report.js';
 import { makeStyle, makeTable } from './style.js';
 import { UsageError } from './usage-error.js';
@@ -13,7 +14,7 @@ export interface ReplayOptions {
 }
 
 /** `saga replay <file>`: reruns exactly the recorded schedule; exit 1 while the violation still reproduces. */
-export function replayCommand(path: string, options: ReplayOptions, io: CliIo): number {
+export function replayCommand(path: string, options: ReplayOptions, io: CliIo): ExitCode {
   let replay;
   try {
     replay = readReplayFile(path);
@@ -24,7 +25,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
   const reproduced = result.violations.some((v) => v.name === replay.invariant);
   const sameDigest = result.digest === replay.digest;
   if (options.json) {
-    io.out(JSON.stringify({ file: path, seed: replay.seed, invariant: replay.invariant, reproduced, sameDigest, digest: result.digest, invariants: result.outcome.invariants, ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent) } : {}) }, null, 2) + '\n');
+    io.out(JSON.stringify({ file: path, recipe: { command: 'replay', file: path }, seed: replay.seed, invariant: replay.invariant, reproduced, sameDigest, digest: result.digest, invariants: result.outcome.invariants, ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent) } : {}) }, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
     if (options.trace) io.out(renderTimeline(result.outcome.traceEvents, c) + '\n');
@@ -40,5 +41,5 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
         : c.green.bold(`not reproduced: ${replay.invariant} holds now`) + '\n',
     );
   }
-  return reproduced ? 1 : 0;
+  return reproduced ? EXIT.violated : EXIT.held;
 }

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
-import { DEFAULT_DATA_ROOT, runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
-import { defenceFlag, withDisabled } from '../defences/index.js';
+import { DEFAULT_DATA_ROOT, formatRecipe, runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { withDisabled } from '../defences/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
 import { renderScenarioReport, renderTimeline } from './scenario-report.js';
@@ -25,7 +26,7 @@ export interface RunOptions {
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
-export function runCommand(options: RunOptions, catalogue: readonly Scenario[], io: CliIo): number {
+export function runCommand(options: RunOptions, catalogue: readonly Scenario[], io: CliIo): ExitCode {
   const names = catalogue.map((s) => s.name).join(', ');
   if (options.all && options.scenario) throw new UsageError('Give either --scenario <name> or --all, not both.');
   if (!options.all && !options.scenario) throw new UsageError(`saga run needs --scenario <name> or --all; known scenarios: ${names}.`);
@@ -44,17 +45,11 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
     if (!profile) throw new UsageError(`Unknown fault profile '${options.faults}'. Known profiles: ${Object.keys(FAULT_PROFILES).join(', ')}.`);
   }
 
-  const flags = ['--seed', String(seed)]
-    .concat(options.orders !== undefined ? ['--orders', String(overrides.orders)] : [])
-    .concat(options.stock !== undefined ? ['--stock', String(overrides.stock)] : [])
-    .concat(profile ? ['--faults', profile.name] : [])
-    .concat(disabled.length ? ['--disable', disabled.map(defenceFlag).join(',')] : []);
   const request = { seed, storage, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
-  if (!scenario) return runCatalogue(catalogue, request, `npx saga run --all ${flags.join(' ')}`, options.json === true, io);
+  if (!scenario) return runCatalogue(catalogue, request, options.json === true, io);
 
   const keepTrace = options.trace === true;
   const { result, outcome } = runScenario({ ...request, scenario });
-  const replay = ['npx saga run --scenario', scenario.name, ...flags].join(' ');
 
   if (options.json) {
     const json = keepTrace ? { ...result, trace: outcome.traceEvents.map(formatTraceEvent) } : result;
@@ -63,7 +58,7 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
     const c = makeStyle(io.env);
     if (keepTrace) io.out(renderTimeline(outcome.traceEvents, c) + '\n');
     const dataDir = storage === 'file' ? join(DEFAULT_DATA_ROOT, `${scenario.name}-${seed}`) : null;
-    io.out(renderScenarioReport(scenario, result, { storage, dataDir, replay }, c));
+    io.out(renderScenarioReport(scenario, result, { storage, dataDir, replay: formatRecipe(result.recipe) }, c));
   }
-  return result.ok ? 0 : 1;
+  return result.ok ? EXIT.held : EXIT.violated;
 }

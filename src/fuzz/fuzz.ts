@@ -1,10 +1,11 @@
 import type { DefenceName } from '../defences/index.js';
 import { withDisabled } from '../defences/index.js';
+import type { Recipe } from '../scenario/index.js';
 import { buildVersion } from '../version.js';
 import { generateCase } from './fuzz-case.js';
 import { FAILURES_DIR, writeReplayFile } from './replay-file.js';
 import { caseInput, runCase } from './run-case.js';
-import { shrink } from './shrink.js';
+import { shrink, type Shrunk } from './shrink.js';
 import { seedsOf, summarize, type SeedOutcome, type SeedRange, type SweepSummary } from './sweep.js';
 import { runSeeds } from './worker-pool.js';
 
@@ -32,11 +33,17 @@ export interface ShrunkFailure {
   readonly ordersBefore: number;
   readonly ordersAfter: number;
   readonly file: string;
+  /** Replays the shrunk failure from its file. */
+  readonly recipe: Recipe;
 }
 
 export interface FuzzReport {
   readonly summary: SweepSummary;
   readonly shrunk: readonly ShrunkFailure[];
+  /** Failures whose recorded schedule did not break the invariant again: each a non-determinism to investigate. */
+  readonly notReproduced: readonly string[];
+  /** Runs this sweep again. */
+  readonly recipe: Recipe;
 }
 
 /** Sweeps the seeds, then shrinks the first failure of each invariant to a minimal replayable schedule. */
@@ -51,6 +58,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   });
   const summary = summarize(outcomes, options.range, options.disabled);
   const shrunk: ShrunkFailure[] = [];
+  const notReproduced: string[] = [];
   if (options.shrink) {
     const defences = withDisabled(options.disabled);
     const candidates = new Map<string, number[]>();
@@ -61,15 +69,20 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
     for (const [invariant, seeds] of candidates) {
       // Shrinking works on the schedule one seed happened to draw; another failing seed may tell a shorter story.
-      let best: { seed: number; found: ReturnType<typeof runCase>; small: ReturnType<typeof shrink>; orders: number } | null = null;
+      let best: { seed: number; found: ReturnType<typeof runCase>; small: Shrunk; orders: number } | null = null;
       for (const seed of seeds) {
         const c = generateCase(seed);
         const found = runCase(caseInput(c, defences));
         const small = shrink(seed, c.workload, found.schedule, invariant, defences);
+        if (small.kind === 'not-reproduced') {
+          notReproduced.push(small.detail);
+          continue;
+        }
         if (!best || small.schedule.length < best.small.schedule.length) best = { seed, found, small, orders: c.workload.orders.length };
         if (small.schedule.length <= SHORT_ENOUGH) break;
       }
-      const { seed, found, small } = best!;
+      if (!best) continue;
+      const { seed, found, small } = best;
       const violation = small.result.violations.find((v) => v.name === invariant)!;
       const file = writeReplayFile(
         { format: 'saga-lab-replay/1', build: buildVersion(), seed, disabled: options.disabled, invariant, detail: violation.detail, workload: small.workload, schedule: small.schedule, digest: small.result.digest },
@@ -77,9 +90,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       );
       shrunk.push({
         invariant, seed, detail: violation.detail, faultsBefore: found.schedule.length, faultsAfter: small.schedule.length,
-        ordersBefore: best!.orders, ordersAfter: small.workload.orders.length, file,
+        ordersBefore: best.orders, ordersAfter: small.workload.orders.length, file, recipe: { command: 'replay', file },
       });
     }
   }
-  return { summary, shrunk };
+  const { from, seeds: count, shard } = options.range;
+  return { summary, shrunk, notReproduced, recipe: { command: 'fuzz', from, seeds: count, ...(shard ? { shard } : {}), disabled: options.disabled } };
 }

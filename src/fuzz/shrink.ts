@@ -5,10 +5,17 @@ import { runCase, type CaseResult } from './run-case.js';
 
 /** The smallest story found that still breaks the same invariant. */
 export interface Shrunk {
+  readonly kind: 'shrunk';
   readonly workload: Workload;
   readonly schedule: readonly ScriptedFault[];
   readonly result: CaseResult;
   readonly probes: number;
+}
+
+/** A failure that did not come back when its recorded schedule was run again: a non-determinism to investigate, reported rather than thrown. */
+export interface NotReproduced {
+  readonly kind: 'not-reproduced';
+  readonly detail: string;
 }
 
 const MAX_PROBES = 400;
@@ -17,9 +24,10 @@ const MAX_PROBES = 400;
  * Shrinks a failing run: delta debugging over its fault schedule (drop halves, then
  * quarters, ... then single faults), then the workload (fewer orders, quantity 1), keeping
  * each step only if the same invariant still fails. The schedule it returns is the one the
- * last run actually injected, so replaying it reproduces that run exactly.
+ * last run actually injected, so replaying it reproduces that run exactly. It never throws:
+ * a failure that does not reproduce from its own schedule comes back as data.
  */
-export function shrink(seed: number, workload: Workload, schedule: readonly ScriptedFault[], invariant: string, defences: Defences): Shrunk {
+export function shrink(seed: number, workload: Workload, schedule: readonly ScriptedFault[], invariant: string, defences: Defences): Shrunk | NotReproduced {
   let probes = 0;
   const fails = (w: Workload, s: readonly ScriptedFault[]): boolean => {
     if (probes >= MAX_PROBES) return false;
@@ -29,7 +37,7 @@ export function shrink(seed: number, workload: Workload, schedule: readonly Scri
   };
 
   let faults = [...schedule];
-  if (!fails(workload, faults)) throw new Error(`seed ${seed}: the recorded schedule no longer breaks ${invariant}`);
+  if (!fails(workload, faults)) return { kind: 'not-reproduced', detail: `seed ${seed}: the recorded schedule no longer breaks ${invariant}` };
   faults = ddmin(faults, (candidate) => fails(workload, candidate));
 
   let current = workload;
@@ -47,8 +55,8 @@ export function shrink(seed: number, workload: Workload, schedule: readonly Scri
 
   // The final run, outside the probe budget: its own recorded schedule is what the replay file keeps.
   const result = runCase({ seed, workload: current, schedule: faults, defences });
-  if (!result.violations.some((v) => v.name === invariant)) throw new Error(`seed ${seed}: shrinking lost the failure of ${invariant}`);
-  return { workload: current, schedule: result.schedule, result, probes };
+  if (!result.violations.some((v) => v.name === invariant)) return { kind: 'not-reproduced', detail: `seed ${seed}: shrinking lost the failure of ${invariant}` };
+  return { kind: 'shrunk', workload: current, schedule: result.schedule, result, probes };
 }
 
 /** Zeller's ddmin: the smallest subset found (1-minimal when the budget allows) for which `fails` holds. */

@@ -6,6 +6,7 @@ import type { InvariantResult } from '../check/index.js';
 import { randomStreams } from '../kernel/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { simulate, type RunOutcome } from '../world/index.js';
+import { disabledOf, type Recipe } from './recipe.js';
 import type { Scenario, WorkloadOverrides } from './scenario.js';
 import { shopWorkload } from './shop-workload.js';
 import { percentile, summarizeServices, type ServicesSummary } from './summarize.js';
@@ -37,6 +38,8 @@ export interface ScenarioResult {
   readonly latency: { readonly p50Ticks: number; readonly p99Ticks: number };
   readonly ticks: number;
   readonly digest: string;
+  /** How to run it again. */
+  readonly recipe: Recipe;
 }
 
 export const DEFAULT_DATA_ROOT = join('.saga', 'runs');
@@ -84,8 +87,22 @@ export function runScenario(request: RunRequest): { result: ScenarioResult; outc
     latency: { p50Ticks: percentile(latencies, 50), p99Ticks: percentile(latencies, 99) },
     ticks: outcome.ticks,
     digest: outcome.digest,
+    recipe: runRecipe(request, scenario.name),
   };
   return { result, outcome };
+}
+
+/** The recipe of a run of one scenario, or of the whole catalogue when no scenario is named. */
+export function runRecipe(request: Omit<RunRequest, 'scenario'>, scenario?: string): Recipe {
+  const o = request.overrides ?? {};
+  const shape = {
+    seed: request.seed,
+    ...(o.orders !== undefined ? { orders: o.orders } : {}),
+    ...(o.stock !== undefined ? { stock: o.stock } : {}),
+    ...(request.profile ? { faults: request.profile.name } : {}),
+    disabled: disabledOf(request.defences ?? ALL_DEFENCES),
+  };
+  return scenario === undefined ? { command: 'run-all', ...shape } : { command: 'run', scenario, ...shape };
 }
 
 function expectStatuses(allowed: readonly SagaStatus[], outcome: RunOutcome, orders: number): InvariantResult {

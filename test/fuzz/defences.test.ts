@@ -17,6 +17,7 @@ describe('with a defence switched off, the fuzzer finds a violation and shrinks 
       tried++;
       const invariant = found.violations[0]!.name;
       const small = shrink(seed, c.workload, found.schedule, invariant, defences);
+      if (small.kind !== 'shrunk') throw new Error(small.detail);
       smallest = Math.min(smallest, small.schedule.length);
       if (small.schedule.length <= MAX_FAULTS) {
         // The shrunk schedule replays exactly, and still breaks the same invariant.

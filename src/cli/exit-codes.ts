@@ -1,0 +1,7 @@
+/**
+ * Exit codes, the same for every command, so a user's CI can tell a broken saga from a
+ * broken tool: 0 every invariant held, 1 something was violated (for `replay`: the violation
+ * still reproduces), 2 the command was used wrongly or given bad input, 3 the tool itself failed.
+ */
+export const EXIT = Object.freeze({ held: 0, violated: 1, usage: 2, failed: 3 });
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,63 @@
+import { DEFENCE_NAMES, defenceFlag, type DefenceName, type Defences } from '../defences/index.js';
+
+/** What shapes a run beyond its scenario and seed; absent fields are the scenario's own. */
+interface RunShape {
+  readonly seed: number;
+  readonly orders?: number;
+  readonly stock?: number;
+  /** The fault profile laid over the scenario's own, by name. */
+  readonly faults?: string;
+  readonly disabled: readonly DefenceName[];
+}
+
+/**
+ * How to get exactly this result again, as data: every result carries one, `--json` includes
+ * it, and `formatRecipe` is the one place that turns it into the `replay:` line.
+ */
+export type Recipe =
+  | ({ readonly command: 'run'; readonly scenario: string } & RunShape)
+  | ({ readonly command: 'run-all' } & RunShape)
+  | { readonly command: 'crash-matrix'; readonly seed: number; readonly disabled: readonly DefenceName[] }
+  | { readonly command: 'ab'; readonly seed: number; readonly disabled: readonly DefenceName[] }
+  | {
+      readonly command: 'fuzz';
+      readonly from: number;
+      readonly seeds: number;
+      readonly shard?: { readonly index: number; readonly count: number };
+      readonly disabled: readonly DefenceName[];
+    }
+  | { readonly command: 'replay'; readonly file: string };
+
+/** The defences switched off, in their canonical order. */
+export function disabledOf(defences: Defences): DefenceName[] {
+  return DEFENCE_NAMES.filter((n) => !defences[n]);
+}
+
+/** The command line that reproduces a recipe, e.g. `npx saga run --scenario crash-mid-payment --seed 7`. */
+export function formatRecipe(r: Recipe): string {
+  const words = ['npx', 'saga'];
+  const disable = (d: readonly DefenceName[]): string[] => (d.length ? ['--disable', d.map(defenceFlag).join(',')] : []);
+  switch (r.command) {
+    case 'run':
+    case 'run-all':
+      words.push('run', ...(r.command === 'run' ? ['--scenario', r.scenario] : ['--all']), '--seed', String(r.seed));
+      if (r.orders !== undefined) words.push('--orders', String(r.orders));
+      if (r.stock !== undefined) words.push('--stock', String(r.stock));
+      if (r.faults !== undefined) words.push('--faults', r.faults);
+      words.push(...disable(r.disabled));
+      break;
+    case 'crash-matrix':
+    case 'ab':
+      words.push(r.command, ...(r.command === 'ab' ? disable(r.disabled) : []), '--seed', String(r.seed), ...(r.command === 'crash-matrix' ? disable(r.disabled) : []));
+      break;
+    case 'fuzz':
+      words.push('fuzz', '--from', String(r.from), '--seeds', String(r.seeds));
+      if (r.shard) words.push('--shard', `${r.shard.index}/${r.shard.count}`);
+      words.push(...disable(r.disabled));
+      break;
+    case 'replay':
+      words.push('replay', r.file);
+      break;
+  }
+  return words.join(' ');
+}
