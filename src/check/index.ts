@@ -1,5 +1,5 @@
 export { checkWorld } from './check-world.js';
-export { groupBy, verdict, type Invariant, type InvariantResult } from './invariant.js';
+export { type Invariant, type InvariantResult } from './invariant.js';
 export {
   brokerDrained, INVARIANTS, moneyConserved, noOrphanReservation, notificationOnce, orderMatchesSaga, sagaTerminal, shipmentMatches, singleCharge, stockConserved, stockProblems,
 } from './invariants.js';

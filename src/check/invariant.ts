@@ -10,7 +10,7 @@ export interface InvariantResult {
 /** A named rule over a snapshot of the world. */
 export interface Invariant {
   readonly name: string;
-  /** What it protects against, in one line. No code reads it: it documents the rule, like the README's invariant table. */
+  /** What it protects against, in a few words; a report shows it under a violation. */
   readonly protects: string;
   check(world: WorldSnapshot): InvariantResult;
 }

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { InvariantResult } from '../check/index.js';
+import { INVARIANTS, type InvariantResult } from '../check/index.js';
 import { formatTraceEvent, type TraceEvent, type TraceKind } from '../kernel/index.js';
 import type { Scenario, ScenarioResult } from '../scenario/index.js';
 import { makeTable } from './style.js';
@@ -39,7 +39,11 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   lines.push(services.toString());
 
   const verdicts = makeTable(['check', 'result', 'detail'], [24, 8, 70]);
-  for (const r of [...result.invariants, ...result.expectations]) verdicts.push([r.name, passFail(r, c), r.detail]);
+  for (const r of [...result.invariants, ...result.expectations]) {
+    // A broken invariant says what it is there to prevent, so a learner sees why the failure matters.
+    const protects = r.ok ? undefined : INVARIANTS.find((i) => i.name === r.name)?.protects;
+    verdicts.push([r.name, passFail(r, c), protects ? `${r.detail}\n${c.dim(`(it protects against ${protects})`)}` : r.detail]);
+  }
   lines.push(verdicts.toString());
 
   lines.push(

@@ -3,7 +3,7 @@ import { withDisabled } from '../defences/index.js';
 import type { Recipe } from '../scenario/index.js';
 import { buildVersion } from '../version.js';
 import { generateCase } from './fuzz-case.js';
-import { FAILURES_DIR, writeReplayFile } from './replay-file.js';
+import { FAILURES_DIR, REPLAY_FORMAT, writeReplayFile } from './replay-file.js';
 import { caseInput, runCase } from './run-case.js';
 import { shrink, type Shrunk } from './shrink.js';
 import { seedsOf, summarize, type SeedOutcome, type SeedRange, type SweepSummary } from './sweep.js';
@@ -85,7 +85,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       const { seed, found, small } = best;
       const violation = small.result.violations.find((v) => v.name === invariant)!;
       const file = writeReplayFile(
-        { format: 'saga-lab-replay/1', build: buildVersion(), seed, disabled: options.disabled, invariant, detail: violation.detail, workload: small.workload, schedule: small.schedule, digest: small.result.digest },
+        { format: REPLAY_FORMAT, build: buildVersion(), seed, disabled: options.disabled, invariant, detail: violation.detail, workload: small.workload, schedule: small.schedule, digest: small.result.digest },
         options.failuresDir ?? FAILURES_DIR,
       );
       shrunk.push({

@@ -1,5 +1,5 @@
-export { orchestratorComponent, type OrchestratorTimers } from './orchestrator.js';
-export { ORCHESTRATOR_MIGRATIONS, type OrchestratorTables } from './orchestrator-tables.js';
-export { backoffTicks, PLACE_ORDER_SAGA, type RetryPolicy, type SagaDefinition, type SagaStep } from './saga-definition.js';
-export { isTerminal, SagaStatus, TERMINAL_STATUSES, type SagaCommand, type SagaEvent, type SagaState, type Transition, type Waiting } from './saga-state.js';
-export { newSaga, transition, type TransitionOptions } from './transition.js';
+export { orchestratorComponent } from './orchestrator.js';
+export { type OrchestratorTables } from './orchestrator-tables.js';
+export { PLACE_ORDER_SAGA } from './saga-definition.js';
+export { SagaStatus, type SagaEvent, type SagaState } from './saga-state.js';
+export { newSaga, transition } from './transition.js';

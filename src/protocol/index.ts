@@ -1,3 +1,3 @@
-export { COMPONENTS, MESSAGE_ID_PREFIX, type ComponentName, type ServiceName } from './components.js';
+export { COMPONENTS, MESSAGE_ID_PREFIX, type ComponentName } from './components.js';
 export { Command, COMPENSATIONS, PLACE_ORDER, parseReplyType, replyType, serviceOf, type OrderPayload, type ReplyBody } from './messages.js';
 export { describeSagaEvent, sagaEventsOf, type SagaStepEvent } from './saga-events.js';

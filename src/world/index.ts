@@ -1,3 +1,3 @@
-export { simulate, type RunOutcome, type SimulationOptions } from './simulation.js';
-export { World, type WorldOptions } from './world.js';
-export { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
+export { simulate, type RunOutcome } from './simulation.js';
+export { World } from './world.js';
+export { type Workload } from './workload.js';
