@@ -2,7 +2,8 @@ import type { Scenario } from '../src/scenario/index.js';
 
 export const compensationExhausted: Scenario = {
   name: 'compensation-exhausted',
-  description: 'Releasing the stock never works: after its retries the orchestrator parks it as a dead letter for a human, undoes the rest, and ends FAILED.',
+  description:
+    'Releasing the stock never works: after its retries the orchestrator parks it as a dead letter for a human, undoes the rest, and ends FAILED.',
   fault: 'inventory.release always fails',
   shop: { orders: 1, stockPerSku: 100, balanceCents: 0 },
   faults: [{ kind: 'fail-command', type: 'inventory.release', mode: 'fail', times: Infinity }],

@@ -8,5 +8,8 @@ export const crashAfterCommitBeforeAck: Scenario = {
   shop: { orders: 2, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'payment', when: { on: 'handle', type: 'payment.charge', actor: 'payment' }, downTicks: 120 }],
   expectedStatuses: ['COMPLETED'],
-  expect: (outcome) => [...happened(outcome, 'crash', 'payment', 'the crash'), ...happened(outcome, 'skip', 'payment', 'the redelivered charge being skipped')],
+  expect: (outcome) => [
+    ...happened(outcome, 'crash', 'payment', 'the crash'),
+    ...happened(outcome, 'skip', 'payment', 'the redelivered charge being skipped'),
+  ],
 };

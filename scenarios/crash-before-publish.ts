@@ -3,10 +3,18 @@ import { happened } from './expectations.js';
 
 export const crashBeforePublish: Scenario = {
   name: 'crash-before-publish',
-  description: 'The orchestrator commits the saga as COMPLETED and dies before its outbox is relayed: after restart the confirm and commit still go out.',
+  description:
+    'The orchestrator commits the saga as COMPLETED and dies before its outbox is relayed: after restart the confirm and commit still go out.',
   fault: 'orchestrator killed between commit and relay',
   shop: { orders: 2, stockPerSku: 100 },
-  faults: [{ kind: 'kill', component: 'orchestrator', when: { on: 'handle', type: 'notification.send.done', actor: 'orchestrator' }, downTicks: 200 }],
+  faults: [
+    {
+      kind: 'kill',
+      component: 'orchestrator',
+      when: { on: 'handle', type: 'notification.send.done', actor: 'orchestrator' },
+      downTicks: 200,
+    },
+  ],
   expectedStatuses: ['COMPLETED'],
   expect: (outcome) => happened(outcome, 'crash', 'orchestrator', 'the crash'),
 };

@@ -3,12 +3,18 @@ import { happened } from './expectations.js';
 
 export const crashDuringCompensation: Scenario = {
   name: 'crash-during-compensation',
-  description: 'The charge is declined, the first stock release fails, and the orchestrator dies while waiting to retry it: restarted, it re-arms the retry and finishes compensating.',
+  description:
+    'The charge is declined, the first stock release fails, and the orchestrator dies while waiting to retry it: restarted, it re-arms the retry and finishes compensating.',
   fault: 'orchestrator killed mid-compensation',
   shop: { orders: 1, stockPerSku: 100, balanceCents: 0 },
   faults: [
     { kind: 'fail-command', type: 'inventory.release', mode: 'fail', times: 1 },
-    { kind: 'kill', component: 'orchestrator', when: { on: 'handle', type: 'inventory.release.failed', actor: 'orchestrator' }, downTicks: 150 },
+    {
+      kind: 'kill',
+      component: 'orchestrator',
+      when: { on: 'handle', type: 'inventory.release.failed', actor: 'orchestrator' },
+      downTicks: 150,
+    },
   ],
   expectedStatuses: ['COMPENSATED'],
   expect: (outcome) => happened(outcome, 'crash', 'orchestrator', 'the crash'),

@@ -8,5 +8,8 @@ export const duplicateStorm: Scenario = {
   shop: { orders: 6, stockPerSku: 100 },
   faults: [],
   expectedStatuses: ['COMPLETED'],
-  expect: ({ broker, duplicatesSkipped }) => (broker.duplicated > 0 && duplicatesSkipped >= broker.duplicated ? [] : [`${broker.duplicated} duplicates but ${duplicatesSkipped} skipped`]),
+  expect: ({ broker, duplicatesSkipped }) =>
+    broker.duplicated > 0 && duplicatesSkipped >= broker.duplicated
+      ? []
+      : [`${broker.duplicated} duplicates but ${duplicatesSkipped} skipped`],
 };

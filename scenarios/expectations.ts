@@ -10,7 +10,8 @@ export function compensationOrder(outcome: RunOutcome, expected: readonly string
   const problems: string[] = [];
   for (const s of outcome.snapshot.sagas) {
     const seen = bySaga.get(s.id) ?? [];
-    if (seen.join() !== expected.join()) problems.push(`saga ${s.id} compensated as ${seen.join(', ') || 'nothing'}; expected ${expected.join(', ')}`);
+    if (seen.join() !== expected.join())
+      problems.push(`saga ${s.id} compensated as ${seen.join(', ') || 'nothing'}; expected ${expected.join(', ')}`);
   }
   return problems;
 }

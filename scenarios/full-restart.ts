@@ -4,10 +4,17 @@ const everyone = COMPONENTS;
 
 export const fullRestart: Scenario = {
   name: 'full-restart',
-  description: 'Mid-run, every service and the orchestrator die at once and come back one by one: the world rebuilds from its six databases.',
+  description:
+    'Mid-run, every service and the orchestrator die at once and come back one by one: the world rebuilds from its six databases.',
   fault: 'everything killed mid-run',
   shop: { orders: 8, stockPerSku: 100, arrivalTicks: 40 },
-  faults: everyone.map((component, i) => ({ kind: 'kill', component, when: { on: 'publish', type: 'payment.charge', nth: 2 }, downTicks: 60 + 40 * i })),
+  faults: everyone.map((component, i) => ({
+    kind: 'kill',
+    component,
+    when: { on: 'publish', type: 'payment.charge', nth: 2 },
+    downTicks: 60 + 40 * i,
+  })),
   expectedStatuses: ['COMPLETED', 'COMPENSATED'],
-  expect: ({ eventCounts }) => (eventCounts.crash === everyone.length ? [] : [`${eventCounts.crash ?? 0} crashes; expected ${everyone.length}`]),
+  expect: ({ eventCounts }) =>
+    eventCounts.crash === everyone.length ? [] : [`${eventCounts.crash ?? 0} crashes; expected ${everyone.length}`],
 };

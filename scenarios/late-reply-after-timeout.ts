@@ -2,7 +2,8 @@ import type { Scenario } from '../src/scenario/index.js';
 
 export const lateReplyAfterTimeout: Scenario = {
   name: 'late-reply-after-timeout',
-  description: 'The charge succeeds but every reply to it is held back past the retry budget: the saga gives up and refunds; the late successes change nothing.',
+  description:
+    'The charge succeeds but every reply to it is held back past the retry budget: the saga gives up and refunds; the late successes change nothing.',
   fault: 'payment.charge.done delayed past the timeout',
   shop: { orders: 1, stockPerSku: 100 },
   faults: [{ kind: 'delay-delivery', type: 'payment.charge.done', ticks: 2_000, times: Infinity }],
@@ -10,6 +11,8 @@ export const lateReplyAfterTimeout: Scenario = {
   expect: ({ snapshot }) => {
     const charged = snapshot.charges.filter((c) => c.status === 'CHARGED').length;
     const refunded = snapshot.refunds.filter((r) => r.chargeId !== null).length;
-    return charged === snapshot.sagas.length && refunded === charged ? [] : [`${charged} charges and ${refunded} refunds; expected each charge refunded`];
+    return charged === snapshot.sagas.length && refunded === charged
+      ? []
+      : [`${charged} charges and ${refunded} refunds; expected each charge refunded`];
   },
 };

@@ -2,7 +2,8 @@ import type { Scenario } from '../src/scenario/index.js';
 
 export const poisonMessage: Scenario = {
   name: 'poison-message',
-  description: 'One charge command crashes its handler on every delivery: the broker dead-letters it after the delivery cap, the step timeout sends a fresh one, every saga completes.',
+  description:
+    'One charge command crashes its handler on every delivery: the broker dead-letters it after the delivery cap, the step timeout sends a fresh one, every saga completes.',
   fault: 'a malformed payment.charge',
   shop: { orders: 3, stockPerSku: 100 },
   faults: [{ kind: 'poison', type: 'payment.charge' }],

@@ -2,7 +2,8 @@ import type { Scenario } from '../src/scenario/index.js';
 
 export const stepTimeout: Scenario = {
   name: 'step-timeout',
-  description: 'The payment service is down longer than the retry budget: the step times out, the saga compensates; the charges that land when it returns are refunded.',
+  description:
+    'The payment service is down longer than the retry budget: the step times out, the saga compensates; the charges that land when it returns are refunded.',
   fault: 'payment down longer than the retry budget',
   shop: { orders: 1, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'payment', when: { on: 'publish', type: 'payment.charge' }, downTicks: 1_500 }],

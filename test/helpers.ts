@@ -2,7 +2,13 @@ import type { Message } from '../src/broker/index.js';
 import type { ComponentName, OrderPayload } from '../src/protocol/index.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { ALL_DEFENCES, type Defences } from '../src/defences/index.js';
-import { NO_COMMAND_FAULTS, type CommandFaults, type ComponentDefinition, type EndpointContext, type HandlerTx } from '../src/endpoint/index.js';
+import {
+  NO_COMMAND_FAULTS,
+  type CommandFaults,
+  type ComponentDefinition,
+  type EndpointContext,
+  type HandlerTx,
+} from '../src/endpoint/index.js';
 import { migrate } from '../src/store/index.js';
 import { forkRng, Trace, VirtualClock, type TraceEvent } from '../src/kernel/index.js';
 

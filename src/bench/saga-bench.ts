@@ -36,7 +36,11 @@ export function benchWorkload(orders: number): Workload {
     stock: Array.from({ length: SKUS }, (_, i) => ({ sku: `SKU-${i}`, units: orders, priceCents: 1250 })),
     customers: Array.from({ length: CUSTOMERS }, (_, i) => ({ customer: `customer-${i}`, balanceCents: 1250 * orders })),
     orders: Array.from({ length: orders }, (_, i) => ({
-      orderId: `order-${String(i).padStart(6, '0')}`, customer: `customer-${i % CUSTOMERS}`, sku: `SKU-${i % SKUS}`, qty: 1, atTick: Math.floor(i / ORDERS_PER_TICK),
+      orderId: `order-${String(i).padStart(6, '0')}`,
+      customer: `customer-${i % CUSTOMERS}`,
+      sku: `SKU-${i % SKUS}`,
+      qty: 1,
+      atTick: Math.floor(i / ORDERS_PER_TICK),
     })),
   };
 }
@@ -55,8 +59,15 @@ export function runSagaBench(orders: number, storage: 'memory' | 'file', dataRoo
   let lastCompletedAt = 0;
   const start = wallClockMs();
   const outcome = simulate({
-    seed: 1, storage, dataDir: join(dataRoot, 'world'), workload, profile: FAULT_PROFILES.calm!, script: [], keepTrace: false,
-    faultPhaseTicks: Number.MAX_SAFE_INTEGER, maxTicks: Number.MAX_SAFE_INTEGER,
+    seed: 1,
+    storage,
+    dataDir: join(dataRoot, 'world'),
+    workload,
+    profile: FAULT_PROFILES.calm!,
+    script: [],
+    keepTrace: false,
+    faultPhaseTicks: Number.MAX_SAFE_INTEGER,
+    maxTicks: Number.MAX_SAFE_INTEGER,
     onEvent: (e) => {
       if (++events % 4096 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
       if (e.kind !== 'saga' || e.sagaId === undefined) return;

@@ -23,7 +23,9 @@ export function measureSqliteCeiling(storage: 'memory' | 'file', transactions: n
     migrate(db, [ENDPOINT_MIGRATION]);
     const lookup = db.prepare('select message_id from inbox where message_id = ?');
     const remember = db.prepare('insert into inbox (message_id, type, tick) values (?, ?, ?)');
-    const send = db.prepare("insert into outbox (id, queue, type, saga_id, body) values (?, 'orchestrator', 'payment.charge.done', 'saga-1', ?)");
+    const send = db.prepare(
+      "insert into outbox (id, queue, type, saga_id, body) values (?, 'orchestrator', 'payment.charge.done', 'saga-1', ?)",
+    );
     const body = JSON.stringify({ orderId: 'order-000001', customer: 'customer-001', sku: 'SKU-A', qty: 2, amountCents: 2500 });
     const commit = db.transaction((i: number) => {
       // Ids shaped like the engine's: a sequence, then random hex.

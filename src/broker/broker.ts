@@ -66,7 +66,15 @@ export class Broker {
     const fault = this.faults.onPublish(message, now);
     if (fault.kind === 'drop') {
       this.stats.dropped++;
-      this.trace.emit({ kind: 'publish', tick: now, actor: publisher, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: 'dropped' });
+      this.trace.emit({
+        kind: 'publish',
+        tick: now,
+        actor: publisher,
+        type: message.type,
+        msgId: message.id,
+        sagaId: message.sagaId,
+        detail: 'dropped',
+      });
       return false;
     }
     this.stats.published++;
@@ -92,7 +100,14 @@ export class Broker {
       const [i, j] = swap;
       [batch[i], batch[j]] = [batch[j]!, batch[i]!];
       this.stats.reordered++;
-      this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: batch[i]!.message.type, msgId: batch[i]!.message.id, detail: `reordered ahead of ${batch[j]!.message.id}` });
+      this.trace.emit({
+        kind: 'fault',
+        tick: now,
+        actor: 'broker',
+        type: batch[i]!.message.type,
+        msgId: batch[i]!.message.id,
+        detail: `reordered ahead of ${batch[j]!.message.id}`,
+      });
     }
     const deliveries: Delivery[] = [];
     for (const ready of batch) {
@@ -101,7 +116,14 @@ export class Broker {
       if (fault.kind === 'delay') {
         this.stats.delayed++;
         this.queues.get(message.queue)!.push({ ...ready, readyTick: now + fault.ticks, seq: this.seq++, delayed: true });
-        this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `delivery delayed ${fault.ticks}` });
+        this.trace.emit({
+          kind: 'fault',
+          tick: now,
+          actor: 'broker',
+          type: message.type,
+          msgId: message.id,
+          detail: `delivery delayed ${fault.ticks}`,
+        });
         continue;
       }
       const token = this.nextToken++;
@@ -114,12 +136,31 @@ export class Broker {
       if (fault.kind === 'duplicate') {
         for (let c = 0; c < fault.copies; c++) this.enqueue(message, now + 1, 0, true);
         this.stats.duplicated += fault.copies;
-        this.trace.emit({ kind: 'fault', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: `duplicated x${fault.copies}` });
+        this.trace.emit({
+          kind: 'fault',
+          tick: now,
+          actor: 'broker',
+          type: message.type,
+          msgId: message.id,
+          detail: `duplicated x${fault.copies}`,
+        });
       }
       const attempt = ready.attempts + 1;
-      this.inFlight.set(token, { ready: { ...ready, attempts: attempt }, visibleAgainTick: now + this.options.visibilityTimeoutTicks, lost: false });
+      this.inFlight.set(token, {
+        ready: { ...ready, attempts: attempt },
+        visibleAgainTick: now + this.options.visibilityTimeoutTicks,
+        lost: false,
+      });
       this.stats.delivered++;
-      this.trace.emit({ kind: 'deliver', tick: now, actor: message.queue, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: attempt > 1 ? `attempt ${attempt}` : undefined });
+      this.trace.emit({
+        kind: 'deliver',
+        tick: now,
+        actor: message.queue,
+        type: message.type,
+        msgId: message.id,
+        sagaId: message.sagaId,
+        detail: attempt > 1 ? `attempt ${attempt}` : undefined,
+      });
       deliveries.push({ token, message, attempt });
     }
     return deliveries;
@@ -131,7 +172,13 @@ export class Broker {
     if (!entry) return null;
     this.inFlight.delete(token);
     this.stats.acked++;
-    this.trace.emit({ kind: 'ack', tick: now, actor: entry.ready.message.queue, type: entry.ready.message.type, msgId: entry.ready.message.id });
+    this.trace.emit({
+      kind: 'ack',
+      tick: now,
+      actor: entry.ready.message.queue,
+      type: entry.ready.message.type,
+      msgId: entry.ready.message.id,
+    });
     return entry.ready.message;
   }
 
@@ -184,7 +231,15 @@ export class Broker {
     if (!entry.lost && attempts >= this.options.maxDeliveries) {
       this.dead.push({ message, attempts, tick: now });
       this.stats.deadLettered++;
-      this.trace.emit({ kind: 'dead-letter', tick: now, actor: 'broker', type: message.type, msgId: message.id, sagaId: message.sagaId, detail: `after ${attempts} deliveries` });
+      this.trace.emit({
+        kind: 'dead-letter',
+        tick: now,
+        actor: 'broker',
+        type: message.type,
+        msgId: message.id,
+        sagaId: message.sagaId,
+        detail: `after ${attempts} deliveries`,
+      });
       return;
     }
     this.stats.redelivered++;

@@ -64,10 +64,14 @@ export class FaultEngine implements FaultPlan, CommandFaults {
   private calm = false;
 
   constructor(private readonly options: FaultEngineOptions) {
-    this.left = options.script.map((f) => (f.kind === 'kill' || f.kind === 'poison' || f.kind === 'reorder' || ('nth' in f && f.nth !== undefined) ? 1 : (f.times ?? 1)));
+    this.left = options.script.map((f) =>
+      f.kind === 'kill' || f.kind === 'poison' || f.kind === 'reorder' || ('nth' in f && f.nth !== undefined) ? 1 : (f.times ?? 1),
+    );
     this.seen = options.script.map(() => 0);
     const p = options.profile;
-    this.idle = options.script.length === 0 && [p.dropPublish, p.dropDelivery, p.duplicate, p.delay, p.reorder, p.kill, p.failCommand, p.throwCommand].every((x) => x === 0);
+    this.idle =
+      options.script.length === 0 &&
+      [p.dropPublish, p.dropDelivery, p.duplicate, p.delay, p.reorder, p.kill, p.failCommand, p.throwCommand].every((x) => x === 0);
   }
 
   /** Turns network faults, kills and the profile off; a service's scripted refusals (fail-command, poison) remain, they are its behaviour. */
@@ -144,7 +148,14 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     if (f?.kind !== 'fail-command' && f?.kind !== 'poison') return null;
     const recorded: ScriptedFault = f.kind === 'poison' ? f : { kind: 'fail-command', type: message.type, mode: f.mode, nth };
     this.injected.push(recorded);
-    this.options.trace.emit({ kind: 'fault', tick: this.options.clock.now(), actor: 'chaos', type: message.type, msgId: message.id, detail: `${service}: ${describeFault(recorded)}` });
+    this.options.trace.emit({
+      kind: 'fault',
+      tick: this.options.clock.now(),
+      actor: 'chaos',
+      type: message.type,
+      msgId: message.id,
+      detail: `${service}: ${describeFault(recorded)}`,
+    });
     if (f.kind === 'poison') {
       this.poisoned.add(message.id);
       return 'throw';
@@ -161,7 +172,8 @@ export class FaultEngine implements FaultPlan, CommandFaults {
       const f = script[i]!;
       if (f.kind !== 'kill' || this.left[i]! <= 0) continue;
       const w = f.when;
-      if (w.on !== moment.on || (w.type !== undefined && w.type !== moment.type) || (w.actor !== undefined && w.actor !== moment.actor)) continue;
+      if (w.on !== moment.on || (w.type !== undefined && w.type !== moment.type) || (w.actor !== undefined && w.actor !== moment.actor))
+        continue;
       if (++this.seen[i]! < (w.nth ?? 1)) continue;
       this.left[i] = 0;
       this.injected.push(f);
@@ -172,7 +184,12 @@ export class FaultEngine implements FaultPlan, CommandFaults {
       const nth = this.count(`${moment.on}:${moment.actor}:${moment.type}`);
       const rng = this.options.streams.kill;
       if (rng.chance(profile.kill)) {
-        const f: ScriptedFault = { kind: 'kill', component: moment.actor, when: { ...moment, nth }, downTicks: rng.between(1, profile.maxDownTicks) };
+        const f: ScriptedFault = {
+          kind: 'kill',
+          component: moment.actor,
+          when: { ...moment, nth },
+          downTicks: rng.between(1, profile.maxDownTicks),
+        };
         this.injected.push(f);
         (kills ??= []).push({ component: f.component, downTicks: f.downTicks });
       }
@@ -185,8 +202,10 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     const { profile } = this.options;
     const rng = this.options.streams.deliver;
     if (rng.chance(profile.dropDelivery)) return { kind: 'drop-delivery', type, nth };
-    if (rng.chance(profile.delay) && !delivery.delayed) return { kind: 'delay-delivery', type, nth, ticks: rng.between(1, profile.maxDelayTicks) };
-    if (rng.chance(profile.duplicate) && !delivery.copy) return { kind: 'duplicate-delivery', type, nth, copies: rng.between(1, profile.maxCopies) };
+    if (rng.chance(profile.delay) && !delivery.delayed)
+      return { kind: 'delay-delivery', type, nth, ticks: rng.between(1, profile.maxDelayTicks) };
+    if (rng.chance(profile.duplicate) && !delivery.copy)
+      return { kind: 'duplicate-delivery', type, nth, copies: rng.between(1, profile.maxCopies) };
     return null;
   }
 

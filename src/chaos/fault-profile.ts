@@ -18,7 +18,19 @@ export interface FaultProfile {
   readonly throwCommand: number;
 }
 
-const quiet = { dropPublish: 0, dropDelivery: 0, duplicate: 0, maxCopies: 1, delay: 0, maxDelayTicks: 0, reorder: 0, kill: 0, maxDownTicks: 0, failCommand: 0, throwCommand: 0 };
+const quiet = {
+  dropPublish: 0,
+  dropDelivery: 0,
+  duplicate: 0,
+  maxCopies: 1,
+  delay: 0,
+  maxDelayTicks: 0,
+  reorder: 0,
+  kill: 0,
+  maxDownTicks: 0,
+  failCommand: 0,
+  throwCommand: 0,
+};
 
 /** The named profiles `--faults` accepts. */
 export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = Object.freeze({
@@ -27,7 +39,16 @@ export const FAULT_PROFILES: Readonly<Record<string, FaultProfile>> = Object.fre
   duplicating: { name: 'duplicating', description: 'every message duplicated up to 3 times', ...quiet, duplicate: 1, maxCopies: 3 },
   delaying: { name: 'delaying', description: 'deliveries delayed and reordered', ...quiet, delay: 0.3, maxDelayTicks: 80, reorder: 0.3 },
   chaotic: {
-    ...quiet, name: 'chaotic', description: 'a bit of everything', dropPublish: 0.1, dropDelivery: 0.1, duplicate: 0.1, maxCopies: 2, delay: 0.2, maxDelayTicks: 60, reorder: 0.2,
+    ...quiet,
+    name: 'chaotic',
+    description: 'a bit of everything',
+    dropPublish: 0.1,
+    dropDelivery: 0.1,
+    duplicate: 0.1,
+    maxCopies: 2,
+    delay: 0.2,
+    maxDelayTicks: 60,
+    reorder: 0.2,
   },
 });
 

@@ -1,7 +1,17 @@
 export { checkWorld } from './check-world.js';
 export { type Invariant, type InvariantResult } from './invariant.js';
 export {
-  brokerDrained, INVARIANTS, moneyConserved, noOrphanReservation, notificationOnce, orderMatchesSaga, sagaTerminal, shipmentMatches, singleCharge, stockConserved, stockProblems,
+  brokerDrained,
+  INVARIANTS,
+  moneyConserved,
+  noOrphanReservation,
+  notificationOnce,
+  orderMatchesSaga,
+  sagaTerminal,
+  shipmentMatches,
+  singleCharge,
+  stockConserved,
+  stockProblems,
 } from './invariants.js';
 export { readSnapshot, stockQuery } from './read-snapshot.js';
 export type { StockRow, WorldSnapshot } from './world-snapshot.js';

@@ -13,7 +13,8 @@ export function stockProblems(stock: readonly StockRow[]): string[] {
     if (s.available + s.reserved + s.sold !== s.initial) {
       problems.push(`${s.sku}: initial ${s.initial} ≠ available ${s.available} + reserved ${s.reserved} + sold ${s.sold}`);
     }
-    if (s.available < 0 || s.reserved < 0 || s.sold < 0) problems.push(`${s.sku}: negative count (available ${s.available}, reserved ${s.reserved}, sold ${s.sold})`);
+    if (s.available < 0 || s.reserved < 0 || s.sold < 0)
+      problems.push(`${s.sku}: negative count (available ${s.available}, reserved ${s.reserved}, sold ${s.sold})`);
   }
   return problems;
 }
@@ -46,10 +47,13 @@ export const orderMatchesSaga: Invariant = {
     for (const s of w.sagas) {
       const status = orders.get(s.id)?.status ?? 'absent';
       const ok =
-        s.status === Completed ? status === 'CONFIRMED'
-        : s.status === Compensated ? status === 'CANCELLED' || status === 'REJECTED' || status === 'absent'
-        : s.status === Failed ? status !== 'CONFIRMED'
-        : true;
+        s.status === Completed
+          ? status === 'CONFIRMED'
+          : s.status === Compensated
+            ? status === 'CANCELLED' || status === 'REJECTED' || status === 'absent'
+            : s.status === Failed
+              ? status !== 'CONFIRMED'
+              : true;
       if (!ok) problems.push(`saga ${short(s.id)} ${s.status} but order ${status}`);
     }
     for (const o of w.orders) if (!sagaIds.has(o.sagaId)) problems.push(`order ${o.orderId} has no saga`);
@@ -77,16 +81,20 @@ export const noOrphanReservation: Invariant = {
     for (const r of w.reservations) {
       const saga = sagas.get(r.sagaId);
       if (!saga) {
-        if (r.status === 'RESERVED' || r.status === 'COMMITTED') problems.push(`reservation of ${r.qty} ${r.sku} for unknown saga ${short(r.sagaId)}`);
+        if (r.status === 'RESERVED' || r.status === 'COMMITTED')
+          problems.push(`reservation of ${r.qty} ${r.sku} for unknown saga ${short(r.sagaId)}`);
         continue;
       }
-      if (r.status === 'RESERVED' && !parked.has(saga.id)) problems.push(`saga ${short(saga.id)} ${saga.status} still holds ${r.qty} ${r.sku}`);
-      if (r.status === 'COMMITTED' && saga.status !== Completed) problems.push(`saga ${short(saga.id)} ${saga.status} but its ${r.qty} ${r.sku} were sold`);
+      if (r.status === 'RESERVED' && !parked.has(saga.id))
+        problems.push(`saga ${short(saga.id)} ${saga.status} still holds ${r.qty} ${r.sku}`);
+      if (r.status === 'COMMITTED' && saga.status !== Completed)
+        problems.push(`saga ${short(saga.id)} ${saga.status} but its ${r.qty} ${r.sku} were sold`);
     }
     const held = new Map<string, number>();
     for (const r of w.reservations) if (r.status === 'RESERVED') held.set(r.sku, (held.get(r.sku) ?? 0) + r.qty);
     for (const s of w.stock) {
-      if ((held.get(s.sku) ?? 0) !== s.reserved) problems.push(`${s.sku}: ${s.reserved} reserved in stock but reservations hold ${held.get(s.sku) ?? 0}`);
+      if ((held.get(s.sku) ?? 0) !== s.reserved)
+        problems.push(`${s.sku}: ${s.reserved} reserved in stock but reservations hold ${held.get(s.sku) ?? 0}`);
     }
     const sold = new Set(w.reservations.filter((r) => r.status === 'COMMITTED').map((r) => r.sagaId));
     for (const s of w.sagas) {
@@ -98,9 +106,13 @@ export const noOrphanReservation: Invariant = {
 
 export const singleCharge: Invariant = {
   name: 'single-charge',
-  protects: 'double charging under redelivery, and money kept for an undone order: at most one charge per saga; COMPLETED ⇒ one unrefunded charge; COMPENSATED ⇒ net 0',
+  protects:
+    'double charging under redelivery, and money kept for an undone order: at most one charge per saga; COMPLETED ⇒ one unrefunded charge; COMPENSATED ⇒ net 0',
   check(w) {
-    const charges = groupBy(w.charges.filter((c) => c.status === 'CHARGED'), (c) => c.sagaId);
+    const charges = groupBy(
+      w.charges.filter((c) => c.status === 'CHARGED'),
+      (c) => c.sagaId,
+    );
     const refunds = groupBy(w.refunds, (r) => r.sagaId);
     const problems: string[] = [];
     const sagaIds = new Set([...w.sagas.map((s) => s.id), ...charges.keys()]);
@@ -116,7 +128,11 @@ export const singleCharge: Invariant = {
       else if (s === Compensated && net !== 0) problems.push(`saga ${short(id)} COMPENSATED but ${net} cents kept (${what})`);
       else if (s === undefined) problems.push(`charge for unknown saga ${short(id)}`);
     }
-    return verdict(this.name, problems, `${w.charges.filter((c) => c.status === 'CHARGED').length} charges, ${w.refunds.filter((r) => r.chargeId !== null).length} refunds, all as their sagas say`);
+    return verdict(
+      this.name,
+      problems,
+      `${w.charges.filter((c) => c.status === 'CHARGED').length} charges, ${w.refunds.filter((r) => r.chargeId !== null).length} refunds, all as their sagas say`,
+    );
   },
 };
 
@@ -150,7 +166,10 @@ export const shipmentMatches: Invariant = {
   name: 'shipment-matches',
   protects: 'a parcel sent for an undone order, or a paid order never shipped',
   check(w) {
-    const scheduled = groupBy(w.shipments.filter((s) => s.status === 'SCHEDULED'), (s) => s.sagaId);
+    const scheduled = groupBy(
+      w.shipments.filter((s) => s.status === 'SCHEDULED'),
+      (s) => s.sagaId,
+    );
     const problems: string[] = [];
     for (const s of w.sagas) {
       const n = scheduled.get(s.id)?.length ?? 0;
@@ -199,11 +218,25 @@ export const brokerDrained: Invariant = {
       for (const d of parkedIds.values()) problems.push(`${d.type} ${d.msgId} dead-lettered`);
     }
     const parked = parkedIds.size;
-    return verdict(this.name, problems, parked ? `queues and outboxes empty; ${parked} poison message${parked > 1 ? 's' : ''} dead-lettered as expected` : 'queues, outboxes and dead-letter queue empty');
+    return verdict(
+      this.name,
+      problems,
+      parked
+        ? `queues and outboxes empty; ${parked} poison message${parked > 1 ? 's' : ''} dead-lettered as expected`
+        : 'queues, outboxes and dead-letter queue empty',
+    );
   },
 };
 
 /** Every invariant, in the order they are reported. */
 export const INVARIANTS: readonly Invariant[] = [
-  sagaTerminal, orderMatchesSaga, stockConserved, noOrphanReservation, singleCharge, moneyConserved, shipmentMatches, notificationOnce, brokerDrained,
+  sagaTerminal,
+  orderMatchesSaga,
+  stockConserved,
+  noOrphanReservation,
+  singleCharge,
+  moneyConserved,
+  shipmentMatches,
+  notificationOnce,
+  brokerDrained,
 ];

@@ -9,7 +9,10 @@ import type { StockRow, WorldSnapshot } from './world-snapshot.js';
 
 /** The stock table, compiled once; the run reads it after every tick. */
 export function stockQuery(db: Database): Prepared<StockRow> {
-  return new Prepared(db, queryBuilder<InventoryTables>().selectFrom('stock').select(['sku', 'initial', 'available', 'reserved', 'sold']).orderBy('sku'));
+  return new Prepared(
+    db,
+    queryBuilder<InventoryTables>().selectFrom('stock').select(['sku', 'initial', 'available', 'reserved', 'sold']).orderBy('sku'),
+  );
 }
 
 /** Reads what the checker needs from every database and the broker. Every query is ordered, so the snapshot is the same on every run. */
@@ -23,28 +26,72 @@ export function readSnapshot(
   // reason equal strings are kept once: SQLite hands back a new string for every value, and
   // the rows repeat each saga id six times and a handful of statuses everywhere.
   const strings = new Map<string, string>();
-  const rows = <Row extends object>(db: Database, query: Compilable<Row>): Row[] => shareStrings(new Prepared(db, query).iterate(), strings);
+  const rows = <Row extends object>(db: Database, query: Compilable<Row>): Row[] =>
+    shareStrings(new Prepared(db, query).iterate(), strings);
   const o = queryBuilder<OrchestratorTables>();
   const pay = queryBuilder<PaymentTables>();
   const unsent = Object.fromEntries(
     COMPONENTS.map((name) => {
-      const row = new Prepared(dbs[name], queryBuilder<EndpointTables>().selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n'))).get();
+      const row = new Prepared(
+        dbs[name],
+        queryBuilder<EndpointTables>()
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n')),
+      ).get();
       return [name, row?.n ?? 0];
     }),
   ) as Record<ComponentName, number>;
   return {
-    sagas: rows(dbs.orchestrator, o.selectFrom('sagas').select(['id', 'order_id as orderId', 'status', 'started_tick as startedTick', 'ended_tick as endedTick']).orderBy('started_tick').orderBy('id')),
+    sagas: rows(
+      dbs.orchestrator,
+      o
+        .selectFrom('sagas')
+        .select(['id', 'order_id as orderId', 'status', 'started_tick as startedTick', 'ended_tick as endedTick'])
+        .orderBy('started_tick')
+        .orderBy('id'),
+    ),
     sagaDeadLetters: rows(dbs.orchestrator, o.selectFrom('dead_letters').select(['saga_id as sagaId', 'step', 'command']).orderBy('seq')),
-    orders: rows(dbs.order, queryBuilder<OrderTables>().selectFrom('orders').select(['order_id as orderId', 'saga_id as sagaId', 'status']).orderBy('order_id')),
+    orders: rows(
+      dbs.order,
+      queryBuilder<OrderTables>().selectFrom('orders').select(['order_id as orderId', 'saga_id as sagaId', 'status']).orderBy('order_id'),
+    ),
     stock: stockQuery(dbs.inventory).all(),
-    reservations: rows(dbs.inventory, queryBuilder<InventoryTables>().selectFrom('reservations').select(['saga_id as sagaId', 'sku', 'qty', 'status']).orderBy('saga_id')),
-    accounts: rows(dbs.payment, pay.selectFrom('accounts').select(['customer', 'initial_cents as initialCents', 'balance_cents as balanceCents']).orderBy('customer')),
-    charges: rows(dbs.payment, pay.selectFrom('charges').select(['id', 'saga_id as sagaId', 'customer', 'amount_cents as amountCents', 'status']).orderBy('tick').orderBy('id')),
-    refunds: rows(dbs.payment, pay.selectFrom('refunds').select(['id', 'saga_id as sagaId', 'charge_id as chargeId', 'amount_cents as amountCents']).orderBy('tick').orderBy('id')),
-    shipments: rows(dbs.fulfillment, queryBuilder<FulfillmentTables>().selectFrom('shipments').select(['saga_id as sagaId', 'status']).orderBy('saga_id')),
+    reservations: rows(
+      dbs.inventory,
+      queryBuilder<InventoryTables>().selectFrom('reservations').select(['saga_id as sagaId', 'sku', 'qty', 'status']).orderBy('saga_id'),
+    ),
+    accounts: rows(
+      dbs.payment,
+      pay.selectFrom('accounts').select(['customer', 'initial_cents as initialCents', 'balance_cents as balanceCents']).orderBy('customer'),
+    ),
+    charges: rows(
+      dbs.payment,
+      pay
+        .selectFrom('charges')
+        .select(['id', 'saga_id as sagaId', 'customer', 'amount_cents as amountCents', 'status'])
+        .orderBy('tick')
+        .orderBy('id'),
+    ),
+    refunds: rows(
+      dbs.payment,
+      pay
+        .selectFrom('refunds')
+        .select(['id', 'saga_id as sagaId', 'charge_id as chargeId', 'amount_cents as amountCents'])
+        .orderBy('tick')
+        .orderBy('id'),
+    ),
+    shipments: rows(
+      dbs.fulfillment,
+      queryBuilder<FulfillmentTables>().selectFrom('shipments').select(['saga_id as sagaId', 'status']).orderBy('saga_id'),
+    ),
     notifications: rows(
       dbs.notification,
-      queryBuilder<NotificationTables>().selectFrom('notifications').select(['saga_id as sagaId', 'channel']).orderBy('saga_id').orderBy('channel').orderBy('id'),
+      queryBuilder<NotificationTables>()
+        .selectFrom('notifications')
+        .select(['saga_id as sagaId', 'channel'])
+        .orderBy('saga_id')
+        .orderBy('channel')
+        .orderBy('id'),
     ),
     broker: {
       depths: broker.depths(),

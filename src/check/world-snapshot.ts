@@ -15,14 +15,36 @@ export interface StockRow {
  * so a test can hand-make a broken world and see each invariant fail.
  */
 export interface WorldSnapshot {
-  readonly sagas: ReadonlyArray<{ readonly id: string; readonly orderId: string; readonly status: SagaStatus; readonly startedTick: number; readonly endedTick: number | null }>;
+  readonly sagas: ReadonlyArray<{
+    readonly id: string;
+    readonly orderId: string;
+    readonly status: SagaStatus;
+    readonly startedTick: number;
+    readonly endedTick: number | null;
+  }>;
   readonly sagaDeadLetters: ReadonlyArray<{ readonly sagaId: string; readonly step: number; readonly command: string }>;
   readonly orders: ReadonlyArray<{ readonly orderId: string; readonly sagaId: string; readonly status: OrderStatus }>;
   readonly stock: readonly StockRow[];
-  readonly reservations: ReadonlyArray<{ readonly sagaId: string; readonly sku: string; readonly qty: number; readonly status: ReservationStatus }>;
+  readonly reservations: ReadonlyArray<{
+    readonly sagaId: string;
+    readonly sku: string;
+    readonly qty: number;
+    readonly status: ReservationStatus;
+  }>;
   readonly accounts: ReadonlyArray<{ readonly customer: string; readonly initialCents: number; readonly balanceCents: number }>;
-  readonly charges: ReadonlyArray<{ readonly id: string; readonly sagaId: string; readonly customer: string; readonly amountCents: number; readonly status: ChargeStatus }>;
-  readonly refunds: ReadonlyArray<{ readonly id: string; readonly sagaId: string; readonly chargeId: string | null; readonly amountCents: number }>;
+  readonly charges: ReadonlyArray<{
+    readonly id: string;
+    readonly sagaId: string;
+    readonly customer: string;
+    readonly amountCents: number;
+    readonly status: ChargeStatus;
+  }>;
+  readonly refunds: ReadonlyArray<{
+    readonly id: string;
+    readonly sagaId: string;
+    readonly chargeId: string | null;
+    readonly amountCents: number;
+  }>;
   readonly shipments: ReadonlyArray<{ readonly sagaId: string; readonly status: ShipmentStatus }>;
   readonly notifications: ReadonlyArray<{ readonly sagaId: string; readonly channel: Channel }>;
   readonly broker: {

@@ -46,7 +46,9 @@ function renderBench(r: BenchResult, c: ReturnType<typeof makeStyle>): string {
     ['SQLite ceiling: sagas/s (tx/s ÷ 11)', f(r.ceilingSagasPerSec)],
     ['ratio (sagas/s ÷ ceiling)', f(r.ratio, 3)],
   );
-  const verdict = r.ok ? c.green('every saga completed and every invariant held') : c.red.bold('FAIL: not every saga completed consistently');
+  const verdict = r.ok
+    ? c.green('every saga completed and every invariant held')
+    : c.red.bold('FAIL: not every saga completed consistently');
   return `${table.toString()}\n${verdict} (${f(r.seconds, 2)} s running, then ${f(r.checkSeconds, 2)} s reading back and checking)\n`;
 }
 
@@ -60,7 +62,13 @@ async function benchFuzz(seeds: number, json: boolean, io: CliIo): Promise<ExitC
   const workers = availableParallelism();
   const single = await rate(1);
   const all = await rate(workers);
-  const result = { seeds, workers, singleWorkerSeedsPerSec: single.seedsPerSec, allWorkersSeedsPerSec: all.seedsPerSec, violations: all.violations };
+  const result = {
+    seeds,
+    workers,
+    singleWorkerSeedsPerSec: single.seedsPerSec,
+    allWorkersSeedsPerSec: all.seedsPerSec,
+    violations: all.violations,
+  };
   if (json) {
     io.out(JSON.stringify(result, null, 2) + '\n');
   } else {

@@ -10,7 +10,18 @@ export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRe
     io.out(JSON.stringify(results, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
-    const table = makeTable(['scenario', 'fault', 'order', 'inventory', 'payment', 'fulfillment', 'notification', 'invariants', 'p50/p99 ms', 'result']);
+    const table = makeTable([
+      'scenario',
+      'fault',
+      'order',
+      'inventory',
+      'payment',
+      'fulfillment',
+      'notification',
+      'invariants',
+      'p50/p99 ms',
+      'result',
+    ]);
     catalogue.forEach((scenario, i) => {
       const r = results[i]!;
       const s = r.services;
@@ -32,7 +43,9 @@ export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRe
     });
     io.out(table.toString() + '\n');
     const passed = results.filter((r) => r.ok).length;
-    io.out(`${passed === results.length ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${passed} of ${results.length} scenarios passed (latency in virtual ms)\n`);
+    io.out(
+      `${passed === results.length ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${passed} of ${results.length} scenarios passed (latency in virtual ms)\n`,
+    );
     for (const r of results.filter((x) => !x.ok)) {
       for (const f of [...r.invariants, ...r.expectations].filter((x) => !x.ok)) io.out(c.red(`  ${r.scenario}: ${f.name}: ${f.detail}\n`));
     }

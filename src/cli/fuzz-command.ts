@@ -32,7 +32,8 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   if (options.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(options.shard);
     const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
-    if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. 3/8, not '${options.shard}'.`);
+    if (!m || count < 1 || index < 1 || index > count)
+      throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. 3/8, not '${options.shard}'.`);
     shard = { index, count };
   }
 
@@ -44,15 +45,31 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
     disabled,
     workers,
     shrink: options.shrink,
-    onProgress: showProgress ? (done, total, bad) => io.err(`\r${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`) : undefined,
+    onProgress: showProgress
+      ? (done, total, bad) => io.err(`\r${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`)
+      : undefined,
   });
   const seconds = (wallClockMs() - start) / 1000;
   if (showProgress) io.err('\n');
   if (options.json) {
-    io.out(JSON.stringify({ ...report.summary, shrunk: report.shrunk, notReproduced: report.notReproduced, recipe: report.recipe, timing: { seconds, seedsPerSec: report.summary.seedsRun / seconds, workers } }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        {
+          ...report.summary,
+          shrunk: report.shrunk,
+          notReproduced: report.notReproduced,
+          recipe: report.recipe,
+          timing: { seconds, seedsPerSec: report.summary.seedsRun / seconds, workers },
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     io.out(renderSummary(report.summary, c));
-    io.out(`${report.summary.seedsRun} seeds in ${seconds.toFixed(1)} s: ${(report.summary.seedsRun / seconds).toFixed(0)} seeds/s on ${workers} worker${workers > 1 ? 's' : ''}\n`);
+    io.out(
+      `${report.summary.seedsRun} seeds in ${seconds.toFixed(1)} s: ${(report.summary.seedsRun / seconds).toFixed(0)} seeds/s on ${workers} worker${workers > 1 ? 's' : ''}\n`,
+    );
     io.out(renderShrunk(report, c));
   }
   return report.summary.violations.length > 0 ? EXIT.violated : EXIT.held;
@@ -67,7 +84,8 @@ function mergeCommand(files: readonly string[], json: boolean, io: CliIo): ExitC
     } catch {
       throw new UsageError(`Cannot read ${file}: give the output of 'saga fuzz --json'.`);
     }
-    if (typeof data.seedsRun !== 'number' || !Array.isArray(data.violations) || !data.coverage) throw new UsageError(`${file} is not the output of 'saga fuzz --json'.`);
+    if (typeof data.seedsRun !== 'number' || !Array.isArray(data.violations) || !data.coverage)
+      throw new UsageError(`${file} is not the output of 'saga fuzz --json'.`);
     return data;
   });
   const merged = mergeSummaries(parts);
@@ -109,10 +127,13 @@ function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>): stri
       `${c.red(f.invariant)}: seed ${f.seed} shrunk from ${f.faultsBefore} faults and ${f.ordersBefore} orders to ${f.faultsAfter} faults and ${f.ordersAfter} orders\n` +
       `  ${f.detail}\n  replay: ${formatRecipe(f.recipe)} --trace`,
   );
-  for (const detail of report.notReproduced) lines.push(c.yellow(`not reproduced from its own schedule (a non-determinism to report): ${detail}`));
+  for (const detail of report.notReproduced)
+    lines.push(c.yellow(`not reproduced from its own schedule (a non-determinism to report): ${detail}`));
   if (report.shrunk.length === 0 && report.summary.violations.length > 0) {
     const first = report.summary.violations[0]!;
-    lines.push(`rerun the first failing seed: ${formatRecipe({ command: 'fuzz', from: first.seed, seeds: 1, disabled: report.summary.disabled })}`);
+    lines.push(
+      `rerun the first failing seed: ${formatRecipe({ command: 'fuzz', from: first.seed, seeds: 1, disabled: report.summary.disabled })}`,
+    );
   }
   return lines.length ? lines.join('\n') + '\n' : '';
 }

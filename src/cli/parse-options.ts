@@ -14,7 +14,10 @@ export function parseStorage(value: string): 'memory' | 'file' {
 
 /** `--disable a,b --disable c` → the defences named, each checked. */
 export function parseDisabled(values: readonly string[] | undefined): DefenceName[] {
-  const names = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const names = (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   return names.map((flag) => {
     const name = parseDefence(flag);
     if (!name) throw new UsageError(`Unknown defence '${flag}'. Known defences: ${DEFENCE_NAMES.map(defenceFlag).join(', ')}.`);

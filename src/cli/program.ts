@@ -16,7 +16,6 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 
 const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
 
-
 /** Runs the `saga` command line over a catalogue of scenarios and returns its exit code; never throws for bad input. */
 export async function runCli(argv: readonly string[], io: CliIo, catalogue: readonly Scenario[]): Promise<number> {
   let code: ExitCode = EXIT.held;
@@ -28,11 +27,15 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
 
   program
     .command('run')
-    .description('run one scenario with one seed; prints the scenario table (exit 0 when every invariant and expectation holds, 1 otherwise)')
+    .description(
+      'run one scenario with one seed; prints the scenario table (exit 0 when every invariant and expectation holds, 1 otherwise)',
+    )
     .option('-s, --scenario <name>', 'the scenario to run (see `saga scenarios`)')
     .option('--all', 'run the whole catalogue and print one table (exit 0 only if every scenario passes)')
     .option('--seed <n>', 'the seed every random decision derives from', '1')
-    .addOption(new Option('--storage <kind>', 'where the six databases live: files under .saga/runs/<scenario>-<seed>/, or memory').default('file'))
+    .addOption(
+      new Option('--storage <kind>', 'where the six databases live: files under .saga/runs/<scenario>-<seed>/, or memory').default('file'),
+    )
     .option('--json', 'print exactly one JSON object instead of the table')
     .option('--trace', 'also print the message timeline of the run')
     .option('--orders <n>', "override the scenario's number of orders")
@@ -45,7 +48,9 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
 
   program
     .command('crash-matrix')
-    .description('kill each component at every crash point of a saga (after commit, after ack, after publish, while compensating), restart it, and check the world')
+    .description(
+      'kill each component at every crash point of a saga (after commit, after ack, after publish, while compensating), restart it, and check the world',
+    )
     .option('--seed <n>', 'the seed', '1')
     .option('--json', 'print one JSON object')
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
@@ -67,7 +72,9 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
 
   program
     .command('fuzz')
-    .description('random workloads and fault schedules, one per seed; shrinks each failure to a minimal schedule and writes a replay file. `saga fuzz merge a.json b.json ...` merges shard outputs')
+    .description(
+      'random workloads and fault schedules, one per seed; shrinks each failure to a minimal schedule and writes a replay file. `saga fuzz merge a.json b.json ...` merges shard outputs',
+    )
     .argument('[merge...]', "'merge' followed by the JSON files of the shards")
     .option('--seeds <n>', 'how many seeds', '1000')
     .option('--from <seed>', 'the first seed', '1')

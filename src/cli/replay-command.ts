@@ -21,23 +21,50 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const result = runCase({ seed: replay.seed, workload: replay.workload, schedule: replay.schedule, defences: withDisabled(replay.disabled) }, options.trace === true);
+  const result = runCase(
+    { seed: replay.seed, workload: replay.workload, schedule: replay.schedule, defences: withDisabled(replay.disabled) },
+    options.trace === true,
+  );
   const reproduced = result.violations.some((v) => v.name === replay.invariant);
   const sameDigest = result.digest === replay.digest;
   if (options.json) {
-    io.out(JSON.stringify({ file: path, recipe: { command: 'replay', file: path }, seed: replay.seed, invariant: replay.invariant, reproduced, sameDigest, digest: result.digest, invariants: result.outcome.invariants, ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent) } : {}) }, null, 2) + '\n');
+    io.out(
+      JSON.stringify(
+        {
+          file: path,
+          recipe: { command: 'replay', file: path },
+          seed: replay.seed,
+          invariant: replay.invariant,
+          reproduced,
+          sameDigest,
+          digest: result.digest,
+          invariants: result.outcome.invariants,
+          ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent) } : {}),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     const c = makeStyle(io.env);
     if (options.trace) io.out(renderTimeline(result.outcome.traceEvents, c) + '\n');
     const without = replay.disabled.length ? ` without ${replay.disabled.map(defenceFlag).join(', ')}` : '';
-    io.out(c.bold(`saga replay ${path}`) + c.dim(` — seed ${replay.seed}${without}, ${replay.workload.orders.length} orders, found by build ${replay.build}`) + '\n');
-    io.out(`schedule (${replay.schedule.length} faults):\n${replay.schedule.map((f, i) => `  ${i + 1}. ${describeFault(f)}`).join('\n') || '  (none: the workload alone breaks it)'}\n`);
+    io.out(
+      c.bold(`saga replay ${path}`) +
+        c.dim(` — seed ${replay.seed}${without}, ${replay.workload.orders.length} orders, found by build ${replay.build}`) +
+        '\n',
+    );
+    io.out(
+      `schedule (${replay.schedule.length} faults):\n${replay.schedule.map((f, i) => `  ${i + 1}. ${describeFault(f)}`).join('\n') || '  (none: the workload alone breaks it)'}\n`,
+    );
     const table = makeTable(['check', 'result', 'detail'], [24, 8, 70]);
     for (const r of result.outcome.invariants) table.push([r.name, r.ok ? c.green('pass') : c.red.bold('FAIL'), r.detail]);
     io.out(table.toString() + '\n');
     io.out(
       reproduced
-        ? c.red.bold(`reproduced: ${replay.invariant} violated again`) + (sameDigest ? ', same digest' : c.yellow(', but the digest differs: the code changed since this file was written')) + '\n'
+        ? c.red.bold(`reproduced: ${replay.invariant} violated again`) +
+            (sameDigest ? ', same digest' : c.yellow(', but the digest differs: the code changed since this file was written')) +
+            '\n'
         : c.green.bold(`not reproduced: ${replay.invariant} holds now`) + '\n',
     );
   }

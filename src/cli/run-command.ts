@@ -31,7 +31,8 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
   if (options.all && options.scenario) throw new UsageError('Give either --scenario <name> or --all, not both.');
   if (!options.all && !options.scenario) throw new UsageError(`saga run needs --scenario <name> or --all; known scenarios: ${names}.`);
   const scenario = options.scenario === undefined ? undefined : catalogue.find((s) => s.name === options.scenario);
-  if (options.scenario !== undefined && !scenario) throw new UsageError(`Unknown scenario '${options.scenario}'. Known scenarios: ${names}.`);
+  if (options.scenario !== undefined && !scenario)
+    throw new UsageError(`Unknown scenario '${options.scenario}'. Known scenarios: ${names}.`);
   const seed = parseSeed(options.seed);
   const storage = parseStorage(options.storage);
   const disabled = parseDisabled(options.disable);
@@ -42,7 +43,8 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
   let profile: FaultProfile | undefined;
   if (options.faults !== undefined) {
     profile = findProfile(options.faults) ?? undefined;
-    if (!profile) throw new UsageError(`Unknown fault profile '${options.faults}'. Known profiles: ${Object.keys(FAULT_PROFILES).join(', ')}.`);
+    if (!profile)
+      throw new UsageError(`Unknown fault profile '${options.faults}'. Known profiles: ${Object.keys(FAULT_PROFILES).join(', ')}.`);
   }
 
   const request = { seed, storage, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };

@@ -14,7 +14,10 @@ export interface RunSettings {
 /** The human report of one run: header, sagas, the end state of each service, the verdicts, and how to replay. */
 export function renderScenarioReport(scenario: Scenario, result: ScenarioResult, settings: RunSettings, c: ChalkInstance): string {
   const lines: string[] = [];
-  lines.push(c.bold(`saga run ${scenario.name}`) + c.dim(` — seed ${result.seed}, storage ${settings.storage}${settings.dataDir ? ` (${settings.dataDir})` : ''}`));
+  lines.push(
+    c.bold(`saga run ${scenario.name}`) +
+      c.dim(` — seed ${result.seed}, storage ${settings.storage}${settings.dataDir ? ` (${settings.dataDir})` : ''}`),
+  );
   lines.push(scenario.description);
   lines.push(`${c.bold('fault:')} ${scenario.fault}`);
   lines.push('');
@@ -26,8 +29,17 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   const sv = result.services;
   const services = makeTable(['service', 'end state']);
   services.push(['order', counts(sv.order)]);
-  services.push(['inventory', sv.inventory.stock.map((s) => `${s.sku}: ${s.available} available, ${s.reserved} reserved, ${s.sold} sold of ${s.initial}`).concat(counts(sv.inventory.reservations)).join('\n')]);
-  services.push(['payment', `${sv.payment.charges} charged (${cents(sv.payment.chargedCents)}), ${sv.payment.declined} declined, ${sv.payment.refunds} refunded (${cents(sv.payment.refundedCents)})`]);
+  services.push([
+    'inventory',
+    sv.inventory.stock
+      .map((s) => `${s.sku}: ${s.available} available, ${s.reserved} reserved, ${s.sold} sold of ${s.initial}`)
+      .concat(counts(sv.inventory.reservations))
+      .join('\n'),
+  ]);
+  services.push([
+    'payment',
+    `${sv.payment.charges} charged (${cents(sv.payment.chargedCents)}), ${sv.payment.declined} declined, ${sv.payment.refunds} refunded (${cents(sv.payment.refundedCents)})`,
+  ]);
   services.push(['fulfillment', counts(sv.fulfillment)]);
   services.push(['notification', counts(sv.notification)]);
   const b = result.broker;
@@ -79,7 +91,9 @@ function colorStatus(status: string, c: ChalkInstance): string {
 }
 
 function counts(record: Readonly<Record<string, number>>): string {
-  return Object.entries(record).map(([k, n]) => `${n} ${k}`).join(', ');
+  return Object.entries(record)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
 }
 
 function cents(n: number): string {

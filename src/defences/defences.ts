@@ -21,7 +21,14 @@ export type DefenceName = keyof Defences;
 
 export const DEFENCE_NAMES: readonly DefenceName[] = ['idempotency', 'outbox', 'isolation', 'recovery', 'timeouts', 'compensationRetry'];
 
-export const ALL_DEFENCES: Defences = Object.freeze({ idempotency: true, outbox: true, isolation: true, recovery: true, timeouts: true, compensationRetry: true });
+export const ALL_DEFENCES: Defences = Object.freeze({
+  idempotency: true,
+  outbox: true,
+  isolation: true,
+  recovery: true,
+  timeouts: true,
+  compensationRetry: true,
+});
 
 /** The CLI spelling of a defence (`compensation-retry`). */
 export function defenceFlag(name: DefenceName): string {

@@ -76,7 +76,13 @@ export class Endpoint implements Component {
     if (!ctx.defences.outbox) this.unsent = [];
     const e = queryBuilder<EndpointTables>();
     // One statement both checks and records the message id: no row inserted means it was seen before.
-    this.inboxAdd = new Prepared(db, e.insertInto('inbox').values({ message_id: arg('id'), type: arg('type'), tick: arg<number>('tick') }).onConflict((oc) => oc.doNothing()));
+    this.inboxAdd = new Prepared(
+      db,
+      e
+        .insertInto('inbox')
+        .values({ message_id: arg('id'), type: arg('type'), tick: arg<number>('tick') })
+        .onConflict((oc) => oc.doNothing()),
+    );
     this.outboxAdd = new Prepared(
       db,
       e.insertInto('outbox').values({ id: arg('id'), queue: arg('queue'), type: arg('type'), saga_id: arg('sagaId'), body: arg('body') }),
@@ -110,7 +116,13 @@ export class Endpoint implements Component {
         outcome = this.handler.handle(this.tx, message, fault === 'fail') === 'duplicate' ? 'duplicate' : 'handled';
       }
       const event: TraceEvent = {
-        kind: outcome === 'duplicate' ? 'skip' : 'handle', tick: now, actor: this.name, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: this.detail,
+        kind: outcome === 'duplicate' ? 'skip' : 'handle',
+        tick: now,
+        actor: this.name,
+        type: message.type,
+        msgId: message.id,
+        sagaId: message.sagaId,
+        detail: this.detail,
       };
       // First in line, so the timeline shows the handling before anything it caused.
       this.onCommit.unshift(() => this.ctx.trace.emit(event));

@@ -4,7 +4,14 @@ import { COMPENSATIONS, sagaEventsOf } from '../protocol/index.js';
 /** The paths a sweep must reach to prove anything: a fuzzer that never compensates has tested nothing. */
 export const COVERAGE_PATHS = [
   ...COMPENSATIONS.map((c) => `compensate:${c}` as const),
-  'timeout', 'compensation-retry', 'dead-letter', 'saga-failed', 'duplicate-skipped', 'late-or-stale-reply', 'crash-recovery', 'timeout-after-restart',
+  'timeout',
+  'compensation-retry',
+  'dead-letter',
+  'saga-failed',
+  'duplicate-skipped',
+  'late-or-stale-reply',
+  'crash-recovery',
+  'timeout-after-restart',
 ] as const;
 export type CoveragePath = (typeof COVERAGE_PATHS)[number];
 

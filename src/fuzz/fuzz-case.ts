@@ -27,14 +27,25 @@ export function generateCase(seed: number): FuzzCase {
   const skus = rng.between(1, 3);
   // Sometimes stock is scarce, so concurrent sagas compete for it; sometimes money is.
   const scarce = rng.chance(0.4);
-  const stock = Array.from({ length: skus }, (_, i) => ({ sku: `SKU-${String.fromCharCode(65 + i)}`, units: scarce ? rng.between(0, orders) : rng.between(orders * 3, orders * 6), priceCents: rng.between(1, 40) * 100 }));
-  const customers = Array.from({ length: orders }, (_, i) => ({ customer: `customer-${String(i + 1).padStart(3, '0')}`, balanceCents: rng.chance(0.2) ? rng.between(0, 3_000) : 1_000_000 }));
+  const stock = Array.from({ length: skus }, (_, i) => ({
+    sku: `SKU-${String.fromCharCode(65 + i)}`,
+    units: scarce ? rng.between(0, orders) : rng.between(orders * 3, orders * 6),
+    priceCents: rng.between(1, 40) * 100,
+  }));
+  const customers = Array.from({ length: orders }, (_, i) => ({
+    customer: `customer-${String(i + 1).padStart(3, '0')}`,
+    balanceCents: rng.chance(0.2) ? rng.between(0, 3_000) : 1_000_000,
+  }));
   const arrivalTicks = rng.between(1, 200);
   const workload: Workload = {
     stock,
     customers,
     orders: customers.map((c, i) => ({
-      orderId: `order-${String(i + 1).padStart(3, '0')}`, customer: c.customer, sku: stock[rng.int(skus)]!.sku, qty: rng.between(1, 3), atTick: rng.int(arrivalTicks),
+      orderId: `order-${String(i + 1).padStart(3, '0')}`,
+      customer: c.customer,
+      sku: stock[rng.int(skus)]!.sku,
+      qty: rng.between(1, 3),
+      atTick: rng.int(arrivalTicks),
     })),
   };
 
@@ -53,6 +64,8 @@ export function generateCase(seed: number): FuzzCase {
     failCommand: on() ? upTo(0.1) : 0,
     throwCommand: on() ? upTo(0.02) : 0,
   };
-  const script: ScriptedFault[] = faultMix.chance(0.05) ? [{ kind: 'fail-command', type: COMPENSATIONS[faultMix.int(COMPENSATIONS.length)]!, mode: 'fail', times: Infinity }] : [];
+  const script: ScriptedFault[] = faultMix.chance(0.05)
+    ? [{ kind: 'fail-command', type: COMPENSATIONS[faultMix.int(COMPENSATIONS.length)]!, mode: 'fail', times: Infinity }]
+    : [];
   return { seed, workload, profile, script };
 }

@@ -85,15 +85,37 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       const { seed, found, small } = best;
       const violation = small.result.violations.find((v) => v.name === invariant)!;
       const file = writeReplayFile(
-        { format: REPLAY_FORMAT, build: buildVersion(), seed, disabled: options.disabled, invariant, detail: violation.detail, workload: small.workload, schedule: small.schedule, digest: small.result.digest },
+        {
+          format: REPLAY_FORMAT,
+          build: buildVersion(),
+          seed,
+          disabled: options.disabled,
+          invariant,
+          detail: violation.detail,
+          workload: small.workload,
+          schedule: small.schedule,
+          digest: small.result.digest,
+        },
         options.failuresDir ?? FAILURES_DIR,
       );
       shrunk.push({
-        invariant, seed, detail: violation.detail, faultsBefore: found.schedule.length, faultsAfter: small.schedule.length,
-        ordersBefore: best.orders, ordersAfter: small.workload.orders.length, file, recipe: { command: 'replay', file },
+        invariant,
+        seed,
+        detail: violation.detail,
+        faultsBefore: found.schedule.length,
+        faultsAfter: small.schedule.length,
+        ordersBefore: best.orders,
+        ordersAfter: small.workload.orders.length,
+        file,
+        recipe: { command: 'replay', file },
       });
     }
   }
   const { from, seeds: count, shard } = options.range;
-  return { summary, shrunk, notReproduced, recipe: { command: 'fuzz', from, seeds: count, ...(shard ? { shard } : {}), disabled: options.disabled } };
+  return {
+    summary,
+    shrunk,
+    notReproduced,
+    recipe: { command: 'fuzz', from, seeds: count, ...(shard ? { shard } : {}), disabled: options.disabled },
+  };
 }

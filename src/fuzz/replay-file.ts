@@ -41,10 +41,18 @@ export function readReplayFile(path: string): ReplayFile {
     throw new Error(`Cannot read replay file ${path}: ${why}.`);
   }
   const r = data as Partial<ReplayFile>;
-  if (r.format !== REPLAY_FORMAT) throw new Error(`${path} is not a saga-lab replay file (format '${String(r.format)}', expected '${REPLAY_FORMAT}').`);
-  if (!Number.isSafeInteger(r.seed) || !Array.isArray(r.schedule) || !r.workload || !Array.isArray(r.workload.orders) || typeof r.invariant !== 'string') {
+  if (r.format !== REPLAY_FORMAT)
+    throw new Error(`${path} is not a saga-lab replay file (format '${String(r.format)}', expected '${REPLAY_FORMAT}').`);
+  if (
+    !Number.isSafeInteger(r.seed) ||
+    !Array.isArray(r.schedule) ||
+    !r.workload ||
+    !Array.isArray(r.workload.orders) ||
+    typeof r.invariant !== 'string'
+  ) {
     throw new Error(`${path} is missing its seed, workload, schedule or invariant.`);
   }
-  if (!Array.isArray(r.disabled) || r.disabled.some((d) => !DEFENCE_NAMES.includes(d))) throw new Error(`${path} names an unknown defence.`);
+  if (!Array.isArray(r.disabled) || r.disabled.some((d) => !DEFENCE_NAMES.includes(d)))
+    throw new Error(`${path} names an unknown defence.`);
   return r as ReplayFile;
 }

@@ -27,7 +27,13 @@ const MAX_PROBES = 400;
  * last run actually injected, so replaying it reproduces that run exactly. It never throws:
  * a failure that does not reproduce from its own schedule comes back as data.
  */
-export function shrink(seed: number, workload: Workload, schedule: readonly ScriptedFault[], invariant: string, defences: Defences): Shrunk | NotReproduced {
+export function shrink(
+  seed: number,
+  workload: Workload,
+  schedule: readonly ScriptedFault[],
+  invariant: string,
+  defences: Defences,
+): Shrunk | NotReproduced {
   let probes = 0;
   const fails = (w: Workload, s: readonly ScriptedFault[]): boolean => {
     if (probes >= MAX_PROBES) return false;
@@ -37,7 +43,8 @@ export function shrink(seed: number, workload: Workload, schedule: readonly Scri
   };
 
   let faults = [...schedule];
-  if (!fails(workload, faults)) return { kind: 'not-reproduced', detail: `seed ${seed}: the recorded schedule no longer breaks ${invariant}` };
+  if (!fails(workload, faults))
+    return { kind: 'not-reproduced', detail: `seed ${seed}: the recorded schedule no longer breaks ${invariant}` };
   faults = ddmin(faults, (candidate) => fails(workload, candidate));
 
   let current = workload;
@@ -55,7 +62,8 @@ export function shrink(seed: number, workload: Workload, schedule: readonly Scri
 
   // The final run, outside the probe budget: its own recorded schedule is what the replay file keeps.
   const result = runCase({ seed, workload: current, schedule: faults, defences });
-  if (!result.violations.some((v) => v.name === invariant)) return { kind: 'not-reproduced', detail: `seed ${seed}: shrinking lost the failure of ${invariant}` };
+  if (!result.violations.some((v) => v.name === invariant))
+    return { kind: 'not-reproduced', detail: `seed ${seed}: shrinking lost the failure of ${invariant}` };
   return { kind: 'shrunk', workload: current, schedule: result.schedule, result, probes };
 }
 

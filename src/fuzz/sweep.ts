@@ -46,13 +46,20 @@ export function seedsOf(range: SeedRange): number[] {
 export function runSeed(seed: number, disabled: readonly DefenceName[]): SeedOutcome {
   const c = generateCase(seed);
   const r = runCase(caseInput(c, withDisabled(disabled)));
-  return { seed, violations: r.violations.map((v) => ({ name: v.name, detail: v.detail })), coverage: r.coverage, faults: r.schedule.length };
+  return {
+    seed,
+    violations: r.violations.map((v) => ({ name: v.name, detail: v.detail })),
+    coverage: r.coverage,
+    faults: r.schedule.length,
+  };
 }
 
 /** Folds seed outcomes (in any order) into a summary, ordered by seed. */
 export function summarize(outcomes: readonly SeedOutcome[], range: SeedRange, disabled: readonly DefenceName[]): SweepSummary {
   const sorted = [...outcomes].sort((a, b) => a.seed - b.seed);
-  const violations = sorted.flatMap((o) => o.violations.map((v) => ({ seed: o.seed, invariant: v.name, detail: v.detail }))).sort(bySeedThenInvariant);
+  const violations = sorted
+    .flatMap((o) => o.violations.map((v) => ({ seed: o.seed, invariant: v.name, detail: v.detail })))
+    .sort(bySeedThenInvariant);
   const coverage = Object.fromEntries(COVERAGE_PATHS.map((p) => [p, 0])) as Record<CoveragePath, number>;
   for (const o of sorted) for (const p of o.coverage) coverage[p]++;
   return {
@@ -71,7 +78,10 @@ export function mergeSummaries(parts: readonly SweepSummary[]): SweepSummary {
   if (parts.length === 0) throw new Error('nothing to merge');
   const first = parts[0]!;
   const violations = parts.flatMap((p) => p.violations).sort(bySeedThenInvariant);
-  const coverage = Object.fromEntries(COVERAGE_PATHS.map((p) => [p, parts.reduce((n, s) => n + (s.coverage[p] ?? 0), 0)])) as Record<CoveragePath, number>;
+  const coverage = Object.fromEntries(COVERAGE_PATHS.map((p) => [p, parts.reduce((n, s) => n + (s.coverage[p] ?? 0), 0)])) as Record<
+    CoveragePath,
+    number
+  >;
   return {
     seedsRun: parts.reduce((n, p) => n + p.seedsRun, 0),
     range: { from: first.range.from, seeds: first.range.seeds },

@@ -15,7 +15,12 @@ export interface WorkerJob {
  * as workers free up. Each seed's outcome depends on the seed alone, so the results are the
  * same whatever the worker count; the caller orders them by seed.
  */
-export async function runSeeds(seeds: readonly number[], disabled: readonly DefenceName[], workers: number, onDone: (outcome: SeedOutcome) => void): Promise<void> {
+export async function runSeeds(
+  seeds: readonly number[],
+  disabled: readonly DefenceName[],
+  workers: number,
+  onDone: (outcome: SeedOutcome) => void,
+): Promise<void> {
   if (workers <= 1 || seeds.length <= CHUNK) {
     for (const seed of seeds) onDone(runSeed(seed, disabled));
     return;
@@ -24,24 +29,26 @@ export async function runSeeds(seeds: readonly number[], disabled: readonly Defe
   for (let i = 0; i < seeds.length; i += CHUNK) chunks.push(seeds.slice(i, i + CHUNK));
   const entry = workerEntry();
   await Promise.all(
-    Array.from({ length: Math.min(workers, chunks.length) }, () =>
-      new Promise<void>((resolve, reject) => {
-        const worker = new Worker(entry.code, { eval: entry.eval });
-        const next = (): void => {
-          const chunk = chunks.shift();
-          if (!chunk) {
-            void worker.terminate().then(() => resolve());
-            return;
-          }
-          worker.postMessage({ seeds: chunk, disabled } satisfies WorkerJob);
-        };
-        worker.on('message', (outcomes: SeedOutcome[]) => {
-          outcomes.forEach(onDone);
+    Array.from(
+      { length: Math.min(workers, chunks.length) },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(entry.code, { eval: entry.eval });
+          const next = (): void => {
+            const chunk = chunks.shift();
+            if (!chunk) {
+              void worker.terminate().then(() => resolve());
+              return;
+            }
+            worker.postMessage({ seeds: chunk, disabled } satisfies WorkerJob);
+          };
+          worker.on('message', (outcomes: SeedOutcome[]) => {
+            outcomes.forEach(onDone);
+            next();
+          });
+          worker.on('error', reject);
           next();
-        });
-        worker.on('error', reject);
-        next();
-      }),
+        }),
     ),
   );
 }

@@ -14,9 +14,7 @@ interface Timer {
  * same tick always fire in the order they were set.
  */
 export class Scheduler {
-  private readonly heap = new MinHeap<Timer>(
-    (a, b) => a.dueTick < b.dueTick || (a.dueTick === b.dueTick && a.seq < b.seq),
-  );
+  private readonly heap = new MinHeap<Timer>((a, b) => a.dueTick < b.dueTick || (a.dueTick === b.dueTick && a.seq < b.seq));
   private seq = 0;
   private live = 0;
 

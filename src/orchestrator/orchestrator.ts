@@ -45,18 +45,44 @@ class OrchestratorHandler implements Handler {
     this.findSaga = new Prepared(db, q.selectFrom('sagas').selectAll().where('id', '=', arg('id')));
     this.findSagaByOrder = new Prepared(db, q.selectFrom('sagas').select('id').where('order_id', '=', arg('orderId')));
     const columns = {
-      status: arg<SagaStatus>('status'), step: arg<number>('step'), attempt: arg<number>('attempt'), waiting: arg<Waiting>('waiting'),
-      deadline_tick: arg<number | null>('deadlineTick'), compensate_from: arg<number | null>('compensateFrom'),
-      dead_letters: arg<number>('deadLetters'), version: arg<number>('version'), ended_tick: arg<number | null>('endedTick'),
+      status: arg<SagaStatus>('status'),
+      step: arg<number>('step'),
+      attempt: arg<number>('attempt'),
+      waiting: arg<Waiting>('waiting'),
+      deadline_tick: arg<number | null>('deadlineTick'),
+      compensate_from: arg<number | null>('compensateFrom'),
+      dead_letters: arg<number>('deadLetters'),
+      version: arg<number>('version'),
+      ended_tick: arg<number | null>('endedTick'),
     };
     // A saga ends once: a late resend of a compensation keeps the tick it first ended at.
     const keepEnded = { ...columns, ended_tick: sql<number | null>`coalesce(ended_tick, ${arg<number | null>('endedTick')})` };
-    this.insertSaga = new Prepared(db, q.insertInto('sagas').values({ ...columns, id: arg('id'), order_id: arg('orderId'), payload: arg('payload'), started_tick: arg<number>('tick') }));
+    this.insertSaga = new Prepared(
+      db,
+      q
+        .insertInto('sagas')
+        .values({ ...columns, id: arg('id'), order_id: arg('orderId'), payload: arg('payload'), started_tick: arg<number>('tick') }),
+    );
     this.updateSaga = new Prepared(db, q.updateTable('sagas').set(keepEnded).where('id', '=', arg('id')));
-    this.insertLog = new Prepared(db, q.insertInto('saga_log').values({ saga_id: arg('id'), tick: arg<number>('tick'), status: arg<SagaStatus>('status'), step: arg<number>('step'), note: arg('note') }));
+    this.insertLog = new Prepared(
+      db,
+      q.insertInto('saga_log').values({
+        saga_id: arg('id'),
+        tick: arg<number>('tick'),
+        status: arg<SagaStatus>('status'),
+        step: arg<number>('step'),
+        note: arg('note'),
+      }),
+    );
     this.insertDeadLetter = new Prepared(
       db,
-      q.insertInto('dead_letters').values({ saga_id: arg('id'), step: arg<number>('step'), command: arg('command'), reason: arg('reason'), tick: arg<number>('tick') }),
+      q.insertInto('dead_letters').values({
+        saga_id: arg('id'),
+        step: arg<number>('step'),
+        command: arg('command'),
+        reason: arg('reason'),
+        tick: arg<number>('tick'),
+      }),
     );
     this.onDeadlineInTransaction = (sagaId: string, version: number, dueTick: number): void =>
       env.transact((tx) => {
@@ -82,17 +108,33 @@ class OrchestratorHandler implements Handler {
     const saga = this.load(message.sagaId);
     if (!saga) return tx.note('reply for an unknown saga ignored');
     const { reason } = JSON.parse(message.body) as ReplyBody;
-    this.apply1(tx, saga, reason === undefined ? { kind: 'reply', command: reply.command, ok: reply.ok } : { kind: 'reply', command: reply.command, ok: reply.ok, reason }, false);
+    this.apply1(
+      tx,
+      saga,
+      reason === undefined
+        ? { kind: 'reply', command: reply.command, ok: reply.ok }
+        : { kind: 'reply', command: reply.command, ok: reply.ok, reason },
+      false,
+    );
   }
 
   /** Runs one transition and writes everything it decided, inside the current transaction. */
   private apply1(tx: HandlerTx, before: SagaState, event: SagaEvent, isNew: boolean): void {
     const now = tx.now;
-    const { saga, commands, deadLetters, events, log } = transition(this.def, before, event, now, { retryCompensations: this.env.defences.compensationRetry });
+    const { saga, commands, deadLetters, events, log } = transition(this.def, before, event, now, {
+      retryCompensations: this.env.defences.compensationRetry,
+    });
     const row = {
-      id: saga.id, status: saga.status, step: saga.step, attempt: saga.attempt, waiting: saga.waiting,
-      deadlineTick: saga.deadlineTick, compensateFrom: saga.compensateFrom, deadLetters: saga.deadLetters,
-      version: saga.version, endedTick: isTerminal(saga.status) ? now : null,
+      id: saga.id,
+      status: saga.status,
+      step: saga.step,
+      attempt: saga.attempt,
+      waiting: saga.waiting,
+      deadlineTick: saga.deadlineTick,
+      compensateFrom: saga.compensateFrom,
+      deadLetters: saga.deadLetters,
+      version: saga.version,
+      endedTick: isTerminal(saga.status) ? now : null,
     } satisfies Record<string, SqlValue>;
     if (isNew) this.insertSaga.run({ ...row, orderId: saga.orderId, payload: JSON.stringify(saga.payload), tick: now });
     else if (saga.version !== before.version) this.updateSaga.run(row);
@@ -102,7 +144,14 @@ class OrchestratorHandler implements Handler {
     const body = JSON.stringify(saga.payload);
     for (const c of commands) tx.send(c.service, c.type, saga.id, body);
 
-    const event1: TraceEvent = { kind: 'saga', tick: now, actor: 'orchestrator', sagaId: saga.id, detail: `${saga.status} ${this.def.steps[saga.step]!.name}: ${log.join('; ')}`, facts: events };
+    const event1: TraceEvent = {
+      kind: 'saga',
+      tick: now,
+      actor: 'orchestrator',
+      sagaId: saga.id,
+      detail: `${saga.status} ${this.def.steps[saga.step]!.name}: ${log.join('; ')}`,
+      facts: events,
+    };
     tx.emit(event1);
     for (const d of deadLetters) {
       tx.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason });
@@ -132,7 +181,13 @@ class OrchestratorHandler implements Handler {
   private rearmTimers(db: Database): void {
     const waiting = new Prepared(
       db,
-      queryBuilder<OrchestratorTables>().selectFrom('sagas').select(['id', 'version', 'deadline_tick']).where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating]).where('deadline_tick', 'is not', null).orderBy('deadline_tick').orderBy('id'),
+      queryBuilder<OrchestratorTables>()
+        .selectFrom('sagas')
+        .select(['id', 'version', 'deadline_tick'])
+        .where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating])
+        .where('deadline_tick', 'is not', null)
+        .orderBy('deadline_tick')
+        .orderBy('id'),
     );
     for (const s of waiting.all()) this.arm(s.id, s.version, s.deadline_tick!);
   }
@@ -147,13 +202,25 @@ class OrchestratorHandler implements Handler {
 
 /** The orchestrator as a component: its tables, and its handler bound to the run's timers. */
 export function orchestratorComponent(timers: OrchestratorTimers, def: SagaDefinition = PLACE_ORDER_SAGA): ComponentDefinition {
-  return { name: 'orchestrator', migrations: ORCHESTRATOR_MIGRATIONS, createHandler: (db, env) => new OrchestratorHandler(db, env, timers, def) };
+  return {
+    name: 'orchestrator',
+    migrations: ORCHESTRATOR_MIGRATIONS,
+    createHandler: (db, env) => new OrchestratorHandler(db, env, timers, def),
+  };
 }
 
 function toState(row: SagasTable): SagaState {
   return {
-    id: row.id, orderId: row.order_id, status: row.status, step: row.step, attempt: row.attempt, waiting: row.waiting,
-    deadlineTick: row.deadline_tick, compensateFrom: row.compensate_from, deadLetters: row.dead_letters,
-    payload: JSON.parse(row.payload) as OrderPayload, version: row.version,
+    id: row.id,
+    orderId: row.order_id,
+    status: row.status,
+    step: row.step,
+    attempt: row.attempt,
+    waiting: row.waiting,
+    deadlineTick: row.deadline_tick,
+    compensateFrom: row.compensate_from,
+    deadLetters: row.dead_letters,
+    payload: JSON.parse(row.payload) as OrderPayload,
+    version: row.version,
   };
 }

@@ -36,7 +36,15 @@ const compensationRetry: RetryPolicy = { maxAttempts: 8, backoffTicks: 20, backo
 const untilAnswered: RetryPolicy = { ...forwardRetry, maxAttempts: Number.POSITIVE_INFINITY };
 
 function step(name: string, command: Command, compensation: Command | null): SagaStep {
-  return { name, service: serviceOf(command), command, compensation, timeoutTicks: 100, retry: compensation === null ? untilAnswered : forwardRetry, compensationRetry };
+  return {
+    name,
+    service: serviceOf(command),
+    command,
+    compensation,
+    timeoutTicks: 100,
+    retry: compensation === null ? untilAnswered : forwardRetry,
+    compensationRetry,
+  };
 }
 
 /**

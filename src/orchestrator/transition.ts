@@ -13,8 +13,17 @@ const RETRY_COMPENSATIONS: TransitionOptions = Object.freeze({ retryCompensation
 /** A new saga, before its first transition. */
 export function newSaga(id: string, payload: SagaState['payload']): SagaState {
   return {
-    id, orderId: payload.orderId, status: SagaStatus.Running, step: 0, attempt: 0, waiting: 'nothing',
-    deadlineTick: null, compensateFrom: null, deadLetters: 0, payload, version: 0,
+    id,
+    orderId: payload.orderId,
+    status: SagaStatus.Running,
+    step: 0,
+    attempt: 0,
+    waiting: 'nothing',
+    deadlineTick: null,
+    compensateFrom: null,
+    deadLetters: 0,
+    payload,
+    version: 0,
   };
 }
 
@@ -22,7 +31,13 @@ export function newSaga(id: string, payload: SagaState['payload']): SagaState {
  * The orchestrator's whole decision logic: state + event → new state + commands. Pure: it
  * reads no clock but `now`, touches no database and sends nothing; the glue does that.
  */
-export function transition(def: SagaDefinition, saga: SagaState, event: SagaEvent, now: number, options: TransitionOptions = RETRY_COMPENSATIONS): Transition {
+export function transition(
+  def: SagaDefinition,
+  saga: SagaState,
+  event: SagaEvent,
+  now: number,
+  options: TransitionOptions = RETRY_COMPENSATIONS,
+): Transition {
   const t = new Builder(def, saga, now, options);
   switch (event.kind) {
     case 'start':
@@ -104,7 +119,12 @@ class Builder {
   private changed = false;
   saga: SagaState;
 
-  constructor(readonly def: SagaDefinition, saga: SagaState, private readonly now: number, readonly options: TransitionOptions) {
+  constructor(
+    readonly def: SagaDefinition,
+    saga: SagaState,
+    private readonly now: number,
+    readonly options: TransitionOptions,
+  ) {
     this.saga = saga;
   }
 

@@ -1,3 +1,12 @@
 export { COMPONENTS, MESSAGE_ID_PREFIX, type ComponentName } from './components.js';
-export { Command, COMPENSATIONS, PLACE_ORDER, parseReplyType, replyType, serviceOf, type OrderPayload, type ReplyBody } from './messages.js';
+export {
+  Command,
+  COMPENSATIONS,
+  PLACE_ORDER,
+  parseReplyType,
+  replyType,
+  serviceOf,
+  type OrderPayload,
+  type ReplyBody,
+} from './messages.js';
 export { describeSagaEvent, sagaEventsOf, type SagaStepEvent } from './saga-events.js';

@@ -35,15 +35,23 @@ const BASELINES: ReadonlyArray<{ scenario: Scenario; compensates: boolean }> = [
   {
     compensates: false,
     scenario: {
-      name: 'crash-matrix-forward', description: 'one order that completes', fault: 'one crash', faults: [],
-      shop: { orders: 1, arrivalTicks: 1 }, expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
+      name: 'crash-matrix-forward',
+      description: 'one order that completes',
+      fault: 'one crash',
+      faults: [],
+      shop: { orders: 1, arrivalTicks: 1 },
+      expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
     },
   },
   {
     compensates: true,
     scenario: {
-      name: 'crash-matrix-compensation', description: 'one order whose charge is declined', fault: 'one crash', faults: [],
-      shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 }, expectedStatuses: [SagaStatus.Compensated],
+      name: 'crash-matrix-compensation',
+      description: 'one order whose charge is declined',
+      fault: 'one crash',
+      faults: [],
+      shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 },
+      expectedStatuses: [SagaStatus.Compensated],
     },
   },
 ];
@@ -70,8 +78,18 @@ export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRo
       // The compensating baseline adds only the points reached while compensating; the rest are the forward baseline's.
       if (compensates && !compensating) continue;
       const point: CrashPoint = { component: e.actor as ComponentName, moment: MOMENTS[e.kind], type: e.type, nth, compensating };
-      const kill: ScriptedFault = { kind: 'kill', component: point.component, when: { on: e.kind, type: e.type, actor: e.actor, nth }, downTicks: DOWN_TICKS };
-      const { result } = runScenario({ scenario: { ...scenario, faults: [kill] }, seed, storage: 'memory', ...(defences ? { defences } : {}) });
+      const kill: ScriptedFault = {
+        kind: 'kill',
+        component: point.component,
+        when: { on: e.kind, type: e.type, actor: e.actor, nth },
+        downTicks: DOWN_TICKS,
+      };
+      const { result } = runScenario({
+        scenario: { ...scenario, faults: [kill] },
+        seed,
+        storage: 'memory',
+        ...(defences ? { defences } : {}),
+      });
       rows.push({
         point,
         label: `${point.component} ${point.moment} ${point.type}${nth > 1 ? ` #${nth}` : ''}${compensating ? ' (compensating)' : ''}`,

@@ -48,7 +48,13 @@ export function formatRecipe(r: Recipe): string {
       break;
     case 'crash-matrix':
     case 'ab':
-      words.push(r.command, ...(r.command === 'ab' ? disable(r.disabled) : []), '--seed', String(r.seed), ...(r.command === 'crash-matrix' ? disable(r.disabled) : []));
+      words.push(
+        r.command,
+        ...(r.command === 'ab' ? disable(r.disabled) : []),
+        '--seed',
+        String(r.seed),
+        ...(r.command === 'crash-matrix' ? disable(r.disabled) : []),
+      );
       break;
     case 'fuzz':
       words.push('fuzz', '--from', String(r.from), '--seeds', String(r.seeds));

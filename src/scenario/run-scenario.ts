@@ -32,7 +32,12 @@ export interface ScenarioResult {
   readonly ok: boolean;
   readonly invariants: readonly InvariantResult[];
   readonly expectations: readonly InvariantResult[];
-  readonly sagas: ReadonlyArray<{ readonly id: string; readonly orderId: string; readonly status: SagaStatus; readonly latencyTicks: number | null }>;
+  readonly sagas: ReadonlyArray<{
+    readonly id: string;
+    readonly orderId: string;
+    readonly status: SagaStatus;
+    readonly latencyTicks: number | null;
+  }>;
   readonly services: ServicesSummary;
   readonly broker: BrokerStats & { readonly duplicatesSkipped: number };
   readonly latency: { readonly p50Ticks: number; readonly p99Ticks: number };
@@ -68,7 +73,9 @@ export function runScenario(request: RunRequest): { result: ScenarioResult; outc
     maxTicks: MAX_TICKS,
   });
   const { snapshot } = outcome;
-  const allowed = request.profile ? (scenario.expectedStatusesUnderFaults ?? [SagaStatus.Completed, SagaStatus.Compensated]) : scenario.expectedStatuses;
+  const allowed = request.profile
+    ? (scenario.expectedStatusesUnderFaults ?? [SagaStatus.Completed, SagaStatus.Compensated])
+    : scenario.expectedStatuses;
   const expectations: InvariantResult[] = [expectStatuses(allowed, outcome, workload.orders.length)];
   if (scenario.expect) {
     const problems = scenario.expect(outcome);
@@ -81,7 +88,12 @@ export function runScenario(request: RunRequest): { result: ScenarioResult; outc
     ok: outcome.invariants.every((i) => i.ok) && expectations.every((e) => e.ok),
     invariants: outcome.invariants,
     expectations,
-    sagas: snapshot.sagas.map((s) => ({ id: s.id, orderId: s.orderId, status: s.status, latencyTicks: s.endedTick === null ? null : s.endedTick - s.startedTick })),
+    sagas: snapshot.sagas.map((s) => ({
+      id: s.id,
+      orderId: s.orderId,
+      status: s.status,
+      latencyTicks: s.endedTick === null ? null : s.endedTick - s.startedTick,
+    })),
     services: summarizeServices(snapshot),
     broker: { ...outcome.broker, duplicatesSkipped: outcome.duplicatesSkipped },
     latency: { p50Ticks: percentile(latencies, 50), p99Ticks: percentile(latencies, 99) },
@@ -113,5 +125,9 @@ function expectStatuses(allowed: readonly SagaStatus[], outcome: RunOutcome, ord
     if (!allowed.includes(s.status)) problems.push(`${s.orderId} ended ${s.status}`);
   }
   const expected = allowed.join(' or ');
-  return { name: 'expected-outcome', ok: problems.length === 0, detail: problems.length ? `expected ${expected}: ${problems.slice(0, 3).join('; ')}` : `every saga ${expected}` };
+  return {
+    name: 'expected-outcome',
+    ok: problems.length === 0,
+    detail: problems.length ? `expected ${expected}: ${problems.slice(0, 3).join('; ')}` : `every saga ${expected}`,
+  };
 }

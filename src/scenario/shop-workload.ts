@@ -17,11 +17,25 @@ export interface ShopOptions {
   readonly beyondStock?: boolean;
 }
 
-export const DEFAULT_SHOP: ShopOptions = Object.freeze({ orders: 5, skus: 2, stockPerSku: 100, priceCents: 1250, balanceCents: 100_000, arrivalTicks: 50, minQty: 1, maxQty: 3 });
+export const DEFAULT_SHOP: ShopOptions = Object.freeze({
+  orders: 5,
+  skus: 2,
+  stockPerSku: 100,
+  priceCents: 1250,
+  balanceCents: 100_000,
+  arrivalTicks: 50,
+  minQty: 1,
+  maxQty: 3,
+});
 
 /** A small shop: a few SKUs, one customer per order, orders arriving at seeded random ticks. `overrides` (from the command line) win over `options`. */
 export function shopWorkload(rng: Rng, options: Partial<ShopOptions> = {}, overrides: WorkloadOverrides = {}): Workload {
-  const o = { ...DEFAULT_SHOP, ...options, ...(overrides.orders !== undefined ? { orders: overrides.orders } : {}), ...(overrides.stock !== undefined ? { stockPerSku: overrides.stock } : {}) };
+  const o = {
+    ...DEFAULT_SHOP,
+    ...options,
+    ...(overrides.orders !== undefined ? { orders: overrides.orders } : {}),
+    ...(overrides.stock !== undefined ? { stockPerSku: overrides.stock } : {}),
+  };
   const above = o.beyondStock ? o.stockPerSku : 0;
   const skus = Array.from({ length: o.skus }, (_, i) => `SKU-${String.fromCharCode(65 + (i % 26))}${i >= 26 ? i : ''}`);
   const orders = Array.from({ length: o.orders }, (_, i) => ({

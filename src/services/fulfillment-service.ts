@@ -37,8 +37,19 @@ class FulfillmentHandler implements Handler {
 
   constructor(db: Database) {
     this.find = new Prepared(db, q.selectFrom('shipments').select('status').where('saga_id', '=', arg('sagaId')));
-    this.insert = new Prepared(db, q.insertInto('shipments').values({ saga_id: arg('sagaId'), order_id: arg('orderId'), status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') }));
-    this.setStatus = new Prepared(db, q.updateTable('shipments').set({ status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') }).where('saga_id', '=', arg('sagaId')));
+    this.insert = new Prepared(
+      db,
+      q
+        .insertInto('shipments')
+        .values({ saga_id: arg('sagaId'), order_id: arg('orderId'), status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') }),
+    );
+    this.setStatus = new Prepared(
+      db,
+      q
+        .updateTable('shipments')
+        .set({ status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') })
+        .where('saga_id', '=', arg('sagaId')),
+    );
   }
 
   handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
@@ -48,7 +59,12 @@ class FulfillmentHandler implements Handler {
     switch (message.type) {
       case 'fulfillment.schedule': {
         if (existing) {
-          reply(tx, message, existing.status === 'SCHEDULED', existing.status === 'SCHEDULED' ? undefined : `shipment already ${existing.status}`);
+          reply(
+            tx,
+            message,
+            existing.status === 'SCHEDULED',
+            existing.status === 'SCHEDULED' ? undefined : `shipment already ${existing.status}`,
+          );
           return 'duplicate';
         }
         const { orderId } = orderOf(message);
@@ -75,4 +91,8 @@ class FulfillmentHandler implements Handler {
   }
 }
 
-export const FULFILLMENT_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'fulfillment', migrations: FULFILLMENT_MIGRATIONS, createHandler: (db) => new FulfillmentHandler(db) });
+export const FULFILLMENT_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({
+  name: 'fulfillment',
+  migrations: FULFILLMENT_MIGRATIONS,
+  createHandler: (db) => new FulfillmentHandler(db),
+});

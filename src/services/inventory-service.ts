@@ -51,7 +51,10 @@ export const INVENTORY_MIGRATIONS: readonly Migration[] = [
 
 /** Sets the starting stock of each SKU; called once when a run's world is built. */
 export function seedStock(db: Database, stock: ReadonlyArray<{ sku: string; units: number }>): void {
-  const insert = new Prepared(db, q.insertInto('stock').values({ sku: arg('sku'), initial: arg<number>('units'), available: arg<number>('units'), reserved: 0, sold: 0 }));
+  const insert = new Prepared(
+    db,
+    q.insertInto('stock').values({ sku: arg('sku'), initial: arg<number>('units'), available: arg<number>('units'), reserved: 0, sold: 0 }),
+  );
   db.transaction(() => stock.forEach((s) => insert.run(s)))();
 }
 
@@ -69,22 +72,58 @@ class InventoryHandler implements Handler {
   private readonly giveBack;
   private readonly sell;
 
-  constructor(db: Database, private readonly env: HandlerEnv) {
+  constructor(
+    db: Database,
+    private readonly env: HandlerEnv,
+  ) {
     const qty = arg<number>('qty');
-    this.findReservation = new Prepared(db, q.selectFrom('reservations').select(['sku', 'qty', 'status']).where('saga_id', '=', arg('sagaId')));
+    this.findReservation = new Prepared(
+      db,
+      q.selectFrom('reservations').select(['sku', 'qty', 'status']).where('saga_id', '=', arg('sagaId')),
+    );
     this.insertReservation = new Prepared(
       db,
-      q.insertInto('reservations').values({ saga_id: arg('sagaId'), sku: arg('sku'), qty, status: arg<ReservationStatus>('status'), tick: arg<number>('tick') }),
+      q
+        .insertInto('reservations')
+        .values({ saga_id: arg('sagaId'), sku: arg('sku'), qty, status: arg<ReservationStatus>('status'), tick: arg<number>('tick') }),
     );
-    this.setReservation = new Prepared(db, q.updateTable('reservations').set({ status: arg<ReservationStatus>('status'), tick: arg<number>('tick') }).where('saga_id', '=', arg('sagaId')));
+    this.setReservation = new Prepared(
+      db,
+      q
+        .updateTable('reservations')
+        .set({ status: arg<ReservationStatus>('status'), tick: arg<number>('tick') })
+        .where('saga_id', '=', arg('sagaId')),
+    );
     this.take = new Prepared(
       db,
-      q.updateTable('stock').set({ available: sql`available - ${qty}`, reserved: sql`reserved + ${qty}` }).where('sku', '=', arg('sku')).where('available', '>=', qty),
+      q
+        .updateTable('stock')
+        .set({ available: sql`available - ${qty}`, reserved: sql`reserved + ${qty}` })
+        .where('sku', '=', arg('sku'))
+        .where('available', '>=', qty),
     );
     // Without isolation: the same update without its condition, as a read-then-write would behave.
-    this.takeUnchecked = new Prepared(db, q.updateTable('stock').set({ available: sql`available - ${qty}`, reserved: sql`reserved + ${qty}` }).where('sku', '=', arg('sku')));
-    this.giveBack = new Prepared(db, q.updateTable('stock').set({ available: sql`available + ${qty}`, reserved: sql`reserved - ${qty}` }).where('sku', '=', arg('sku')));
-    this.sell = new Prepared(db, q.updateTable('stock').set({ reserved: sql`reserved - ${qty}`, sold: sql`sold + ${qty}` }).where('sku', '=', arg('sku')));
+    this.takeUnchecked = new Prepared(
+      db,
+      q
+        .updateTable('stock')
+        .set({ available: sql`available - ${qty}`, reserved: sql`reserved + ${qty}` })
+        .where('sku', '=', arg('sku')),
+    );
+    this.giveBack = new Prepared(
+      db,
+      q
+        .updateTable('stock')
+        .set({ available: sql`available + ${qty}`, reserved: sql`reserved - ${qty}` })
+        .where('sku', '=', arg('sku')),
+    );
+    this.sell = new Prepared(
+      db,
+      q
+        .updateTable('stock')
+        .set({ reserved: sql`reserved - ${qty}`, sold: sql`sold + ${qty}` })
+        .where('sku', '=', arg('sku')),
+    );
   }
 
   handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
@@ -136,4 +175,8 @@ class InventoryHandler implements Handler {
   }
 }
 
-export const INVENTORY_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'inventory', migrations: INVENTORY_MIGRATIONS, createHandler: (db, env) => new InventoryHandler(db, env) });
+export const INVENTORY_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({
+  name: 'inventory',
+  migrations: INVENTORY_MIGRATIONS,
+  createHandler: (db, env) => new InventoryHandler(db, env),
+});

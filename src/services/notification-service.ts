@@ -52,11 +52,22 @@ class NotificationHandler implements Handler {
   private readonly insert;
   private readonly reject;
 
-  constructor(db: Database, private readonly env: HandlerEnv) {
+  constructor(
+    db: Database,
+    private readonly env: HandlerEnv,
+  ) {
     this.sent = new Prepared(db, q.selectFrom('notifications').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
     this.rejected = new Prepared(db, q.selectFrom('rejections').select('reason').where('saga_id', '=', arg('sagaId')));
-    this.insert = new Prepared(db, q.insertInto('notifications').values({ id: arg('id'), saga_id: arg('sagaId'), channel: arg<Channel>('channel'), tick: arg<number>('tick') }));
-    this.reject = new Prepared(db, q.insertInto('rejections').values({ saga_id: arg('sagaId'), reason: arg('reason'), tick: arg<number>('tick') }));
+    this.insert = new Prepared(
+      db,
+      q
+        .insertInto('notifications')
+        .values({ id: arg('id'), saga_id: arg('sagaId'), channel: arg<Channel>('channel'), tick: arg<number>('tick') }),
+    );
+    this.reject = new Prepared(
+      db,
+      q.insertInto('rejections').values({ saga_id: arg('sagaId'), reason: arg('reason'), tick: arg<number>('tick') }),
+    );
   }
 
   handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
@@ -83,4 +94,8 @@ class NotificationHandler implements Handler {
   }
 }
 
-export const NOTIFICATION_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'notification', migrations: NOTIFICATION_MIGRATIONS, createHandler: (db, env) => new NotificationHandler(db, env) });
+export const NOTIFICATION_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({
+  name: 'notification',
+  migrations: NOTIFICATION_MIGRATIONS,
+  createHandler: (db, env) => new NotificationHandler(db, env),
+});

@@ -49,11 +49,23 @@ class OrderHandler implements Handler {
     this.insert = new Prepared(
       db,
       q.insertInto('orders').values({
-        order_id: arg('orderId'), saga_id: arg('sagaId'), customer: arg('customer'), sku: arg('sku'),
-        qty: arg<number>('qty'), amount_cents: arg<number>('amountCents'), status: arg<OrderStatus>('status'), tick: arg<number>('tick'),
+        order_id: arg('orderId'),
+        saga_id: arg('sagaId'),
+        customer: arg('customer'),
+        sku: arg('sku'),
+        qty: arg<number>('qty'),
+        amount_cents: arg<number>('amountCents'),
+        status: arg<OrderStatus>('status'),
+        tick: arg<number>('tick'),
       }),
     );
-    this.setStatus = new Prepared(db, q.updateTable('orders').set({ status: arg<OrderStatus>('status'), tick: arg<number>('tick') }).where('order_id', '=', arg('orderId')));
+    this.setStatus = new Prepared(
+      db,
+      q
+        .updateTable('orders')
+        .set({ status: arg<OrderStatus>('status'), tick: arg<number>('tick') })
+        .where('order_id', '=', arg('orderId')),
+    );
   }
 
   handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
@@ -99,4 +111,8 @@ class OrderHandler implements Handler {
   }
 }
 
-export const ORDER_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'order', migrations: ORDER_MIGRATIONS, createHandler: (db) => new OrderHandler(db) });
+export const ORDER_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({
+  name: 'order',
+  migrations: ORDER_MIGRATIONS,
+  createHandler: (db) => new OrderHandler(db),
+});

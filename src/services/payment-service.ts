@@ -71,7 +71,12 @@ export const PAYMENT_MIGRATIONS: readonly Migration[] = [
 
 /** Opens the customers' accounts; called once when a run's world is built. */
 export function seedAccounts(db: Database, accounts: ReadonlyArray<{ customer: string; balanceCents: number }>): void {
-  const insert = new Prepared(db, q.insertInto('accounts').values({ customer: arg('customer'), initial_cents: arg<number>('balanceCents'), balance_cents: arg<number>('balanceCents') }));
+  const insert = new Prepared(
+    db,
+    q
+      .insertInto('accounts')
+      .values({ customer: arg('customer'), initial_cents: arg<number>('balanceCents'), balance_cents: arg<number>('balanceCents') }),
+  );
   db.transaction(() => accounts.forEach((a) => insert.run(a)))();
 }
 
@@ -84,25 +89,60 @@ class PaymentHandler implements Handler {
   private readonly debit;
   private readonly credit;
 
-  constructor(db: Database, private readonly env: HandlerEnv) {
+  constructor(
+    db: Database,
+    private readonly env: HandlerEnv,
+  ) {
     const amount = arg<number>('amountCents');
     // The first charge written, were there ever two for one saga (only with idempotency off):
     // insertion order is the same on every run, and the index on saga_id already keeps it.
-    this.findCharge = new Prepared(db, q.selectFrom('charges').select(['id', 'status', 'amount_cents', 'customer', 'reason']).where('saga_id', '=', arg('sagaId')).orderBy(sql`rowid`).limit(1));
+    this.findCharge = new Prepared(
+      db,
+      q
+        .selectFrom('charges')
+        .select(['id', 'status', 'amount_cents', 'customer', 'reason'])
+        .where('saga_id', '=', arg('sagaId'))
+        .orderBy(sql`rowid`)
+        .limit(1),
+    );
     this.findRefund = new Prepared(db, q.selectFrom('refunds').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
     this.insertCharge = new Prepared(
       db,
       q.insertInto('charges').values({
-        id: arg('id'), saga_id: arg('sagaId'), customer: arg('customer'), amount_cents: amount,
-        status: arg<ChargeStatus>('status'), reason: arg<string | null>('reason'), tick: arg<number>('tick'),
+        id: arg('id'),
+        saga_id: arg('sagaId'),
+        customer: arg('customer'),
+        amount_cents: amount,
+        status: arg<ChargeStatus>('status'),
+        reason: arg<string | null>('reason'),
+        tick: arg<number>('tick'),
       }),
     );
     this.insertRefund = new Prepared(
       db,
-      q.insertInto('refunds').values({ id: arg('id'), saga_id: arg('sagaId'), charge_id: arg<string | null>('chargeId'), amount_cents: amount, tick: arg<number>('tick') }),
+      q.insertInto('refunds').values({
+        id: arg('id'),
+        saga_id: arg('sagaId'),
+        charge_id: arg<string | null>('chargeId'),
+        amount_cents: amount,
+        tick: arg<number>('tick'),
+      }),
     );
-    this.debit = new Prepared(db, q.updateTable('accounts').set({ balance_cents: sql`balance_cents - ${amount}` }).where('customer', '=', arg('customer')).where('balance_cents', '>=', amount));
-    this.credit = new Prepared(db, q.updateTable('accounts').set({ balance_cents: sql`balance_cents + ${amount}` }).where('customer', '=', arg('customer')));
+    this.debit = new Prepared(
+      db,
+      q
+        .updateTable('accounts')
+        .set({ balance_cents: sql`balance_cents - ${amount}` })
+        .where('customer', '=', arg('customer'))
+        .where('balance_cents', '>=', amount),
+    );
+    this.credit = new Prepared(
+      db,
+      q
+        .updateTable('accounts')
+        .set({ balance_cents: sql`balance_cents + ${amount}` })
+        .where('customer', '=', arg('customer')),
+    );
   }
 
   handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
@@ -150,4 +190,8 @@ class PaymentHandler implements Handler {
   }
 }
 
-export const PAYMENT_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({ name: 'payment', migrations: PAYMENT_MIGRATIONS, createHandler: (db, env) => new PaymentHandler(db, env) });
+export const PAYMENT_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({
+  name: 'payment',
+  migrations: PAYMENT_MIGRATIONS,
+  createHandler: (db, env) => new PaymentHandler(db, env),
+});

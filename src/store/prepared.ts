@@ -33,7 +33,9 @@ export class Prepared<Row> {
     const compiled = this.query.compile();
     return {
       statement: this.db.prepare(compiled.sql),
-      slots: compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(ARG_MARK) ? { name: p.slice(ARG_MARK.length) } : { value: p })),
+      slots: compiled.parameters.map((p) =>
+        typeof p === 'string' && p.startsWith(ARG_MARK) ? { name: p.slice(ARG_MARK.length) } : { value: p },
+      ),
     };
   }
 

@@ -1,6 +1,13 @@
 import {
-  DummyDriver, Kysely, OperationNodeTransformer, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, ValueNode,
-  type KyselyPlugin, type LimitNode,
+  DummyDriver,
+  Kysely,
+  OperationNodeTransformer,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  ValueNode,
+  type KyselyPlugin,
+  type LimitNode,
 } from 'kysely';
 
 /**
@@ -11,7 +18,9 @@ import {
 class LiteralLimits extends OperationNodeTransformer {
   protected override transformLimit(node: LimitNode): LimitNode {
     const limit = node.limit;
-    return ValueNode.is(limit) && typeof limit.value === 'number' ? { ...node, limit: ValueNode.createImmediate(limit.value) } : super.transformLimit(node);
+    return ValueNode.is(limit) && typeof limit.value === 'number'
+      ? { ...node, limit: ValueNode.createImmediate(limit.value) }
+      : super.transformLimit(node);
   }
 }
 

@@ -51,7 +51,8 @@ export class ComponentHost {
     const fresh = this.db === null;
     this.endpoint = this.build(this.database());
     // Right after the first build the database holds its schema and nothing else.
-    if (fresh && this.location.kind === 'memory' && !emptyMemoryDatabases.has(this.name)) emptyMemoryDatabases.set(this.name, this.database().serialize());
+    if (fresh && this.location.kind === 'memory' && !emptyMemoryDatabases.has(this.name))
+      emptyMemoryDatabases.set(this.name, this.database().serialize());
   }
 
   kill(): void {

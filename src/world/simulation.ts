@@ -1,6 +1,14 @@
 import { rmSync } from 'node:fs';
 import type { BrokerStats } from '../broker/index.js';
-import { checkWorld, readSnapshot, stockProblems, stockQuery, type InvariantResult, type StockRow, type WorldSnapshot } from '../check/index.js';
+import {
+  checkWorld,
+  readSnapshot,
+  stockProblems,
+  stockQuery,
+  type InvariantResult,
+  type StockRow,
+  type WorldSnapshot,
+} from '../check/index.js';
 import type { ScriptedFault } from '../chaos/index.js';
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import type { TraceEvent } from '../kernel/index.js';
@@ -48,7 +56,13 @@ export function simulate(options: SimulationOptions): RunOutcome {
   if (options.storage === 'file') rmSync(options.dataDir, { recursive: true, force: true });
   const world = new World(options);
   try {
-    const phases = [() => world.fireTimers(), () => world.deliver(), () => world.ack(), () => world.relayPublish(), () => world.relayConfirm()];
+    const phases = [
+      () => world.fireTimers(),
+      () => world.deliver(),
+      () => world.ack(),
+      () => world.relayPublish(),
+      () => world.relayConfirm(),
+    ];
     const stock = new StockWatch();
     if (options.onEvent) world.trace.on(options.onEvent);
     // Counted per kind and actor without building a key per event; flattened to `kind:actor` at the end.

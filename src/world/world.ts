@@ -6,7 +6,15 @@ import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import { Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
 import { randomStreams, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
 import { orchestratorComponent } from '../orchestrator/index.js';
-import { FULFILLMENT_SERVICE, INVENTORY_SERVICE, NOTIFICATION_SERVICE, ORDER_SERVICE, PAYMENT_SERVICE, seedAccounts, seedStock } from '../services/index.js';
+import {
+  FULFILLMENT_SERVICE,
+  INVENTORY_SERVICE,
+  NOTIFICATION_SERVICE,
+  ORDER_SERVICE,
+  PAYMENT_SERVICE,
+  seedAccounts,
+  seedStock,
+} from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
 import { ComponentHost } from './component-host.js';
 import { CrashModel } from './crash-model.js';
@@ -62,11 +70,22 @@ export class World {
     const { seed } = options;
     const streams = randomStreams(seed);
     this.trace = new Trace({ keep: options.keepTrace });
-    this.faults = new FaultEngine({ profile: options.profile, script: options.script, streams: streams.faults, clock: this.clock, trace: this.trace });
+    this.faults = new FaultEngine({
+      profile: options.profile,
+      script: options.script,
+      streams: streams.faults,
+      clock: this.clock,
+      trace: this.trace,
+    });
     this.broker = new Broker(this.trace, this.faults, DEFAULT_BROKER_OPTIONS);
     this.clientRng = streams.client;
     const context = (name: ComponentName): EndpointContext => ({
-      clock: this.clock, rng: streams.component(name), trace: this.trace, faults: this.faults, defences: options.defences ?? ALL_DEFENCES, stats: this.stats,
+      clock: this.clock,
+      rng: streams.component(name),
+      trace: this.trace,
+      faults: this.faults,
+      defences: options.defences ?? ALL_DEFENCES,
+      stats: this.stats,
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
@@ -113,7 +132,15 @@ export class World {
       } catch (error) {
         // The transaction rolled back; without an ack the message comes back after the visibility timeout.
         const why = error instanceof Error ? error.message : String(error);
-        this.trace.emit({ kind: 'reject', tick: now, actor: host.name, type: message.type, msgId: message.id, sagaId: message.sagaId, detail: why });
+        this.trace.emit({
+          kind: 'reject',
+          tick: now,
+          actor: host.name,
+          type: message.type,
+          msgId: message.id,
+          sagaId: message.sagaId,
+          detail: why,
+        });
       }
     }
   }
@@ -153,7 +180,11 @@ export class World {
   /** The earliest tick with anything to do, or Infinity when the world is idle. */
   nextEventTick(): number {
     const now = this.clock.now();
-    let next = Math.min(this.scheduler.nextDueTick(), this.broker.nextEventTick(this.isUp), this.arrivals[this.nextArrival]?.atTick ?? Infinity);
+    let next = Math.min(
+      this.scheduler.nextDueTick(),
+      this.broker.nextEventTick(this.isUp),
+      this.arrivals[this.nextArrival]?.atTick ?? Infinity,
+    );
     if (this.clientOutbox.length > 0) next = Math.min(next, now + 1);
     for (const host of this.hosts.values()) if (host.up && host.instance.relayPending) next = Math.min(next, now + 1);
     return next;
@@ -178,8 +209,20 @@ export class World {
   private placeDueOrders(now: number): void {
     const { workload } = this.options;
     for (let order = this.arrivals[this.nextArrival]; order && order.atTick <= now; order = this.arrivals[++this.nextArrival]) {
-      const payload: OrderPayload = { orderId: order.orderId, customer: order.customer, sku: order.sku, qty: order.qty, amountCents: orderAmountCents(workload, order) };
-      this.clientOutbox.push({ id: this.clientRng.id('cl'), queue: 'orchestrator', type: PLACE_ORDER, sagaId: order.orderId, body: JSON.stringify(payload) });
+      const payload: OrderPayload = {
+        orderId: order.orderId,
+        customer: order.customer,
+        sku: order.sku,
+        qty: order.qty,
+        amountCents: orderAmountCents(workload, order),
+      };
+      this.clientOutbox.push({
+        id: this.clientRng.id('cl'),
+        queue: 'orchestrator',
+        type: PLACE_ORDER,
+        sagaId: order.orderId,
+        body: JSON.stringify(payload),
+      });
     }
   }
 }

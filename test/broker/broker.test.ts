@@ -65,7 +65,11 @@ describe('broker', () => {
 
   it('duplicates, delays and reorders as the fault plan says', () => {
     let fault: ReturnType<FaultPlan['onDeliver']> = { kind: 'duplicate', copies: 2 };
-    const broker = new Broker(new Trace({ keep: false }), plan({ onDeliver: () => fault, reorder: (n) => (n > 1 ? [0, n - 1] : null) }), options);
+    const broker = new Broker(
+      new Trace({ keep: false }),
+      plan({ onDeliver: () => fault, reorder: (n) => (n > 1 ? [0, n - 1] : null) }),
+      options,
+    );
     broker.publish(msg('a'), 0, 'test');
     expect(broker.takeReady(1, up)).toHaveLength(1);
     fault = { kind: 'none' };

@@ -67,18 +67,29 @@ describe('fault engine', () => {
   });
 
   it('a kill trigger fires once, at its nth matching moment; a profile kill is recorded with the moment it struck', () => {
-    const trigger: ScriptedFault = { kind: 'kill', component: 'payment', when: { on: 'ack', type: 'payment.charge', nth: 2 }, downTicks: 7 };
+    const trigger: ScriptedFault = {
+      kind: 'kill',
+      component: 'payment',
+      when: { on: 'ack', type: 'payment.charge', nth: 2 },
+      downTicks: 7,
+    };
     const { faults } = engine(calm, [trigger]);
     const at = (on: 'handle' | 'ack') => faults.killsAt({ on, actor: 'payment', type: 'payment.charge' });
     expect([at('handle'), at('ack'), at('ack'), at('ack')]).toEqual([[], [], [{ component: 'payment', downTicks: 7 }], []]);
     const random = engine({ ...calm, name: 'kills', kill: 1, maxDownTicks: 3 }).faults;
     random.killsAt({ on: 'publish', actor: 'orchestrator', type: 'payment.charge' });
     const [recorded] = random.schedule();
-    expect(recorded).toMatchObject({ kind: 'kill', component: 'orchestrator', when: { on: 'publish', actor: 'orchestrator', type: 'payment.charge', nth: 1 } });
+    expect(recorded).toMatchObject({
+      kind: 'kill',
+      component: 'orchestrator',
+      when: { on: 'publish', actor: 'orchestrator', type: 'payment.charge', nth: 1 },
+    });
   });
 
   it('goes quiet in the calm phase, except a service’s scripted refusals', () => {
-    const { faults, trace } = engine({ ...FAULT_PROFILES.lossy!, kill: 1, maxDownTicks: 3 }, [{ kind: 'fail-command', type: 'payment.refund', mode: 'fail', times: Infinity }]);
+    const { faults, trace } = engine({ ...FAULT_PROFILES.lossy!, kill: 1, maxDownTicks: 3 }, [
+      { kind: 'fail-command', type: 'payment.refund', mode: 'fail', times: Infinity },
+    ]);
     faults.enterCalm();
     expect(faults.onPublish(msg('a')).kind).toBe('none');
     expect(faults.onDeliver(msg('b'), 1, fresh).kind).toBe('none');
@@ -90,7 +101,11 @@ describe('fault engine', () => {
   it('a poisoned message stays poison on every redelivery', () => {
     const { faults } = engine(calm, [{ kind: 'poison', type: 'payment.charge' }]);
     const poison = msg('p');
-    expect([faults.commandFault('payment', poison), faults.commandFault('payment', msg('q')), faults.commandFault('payment', poison)]).toEqual(['throw', null, 'throw']);
+    expect([
+      faults.commandFault('payment', poison),
+      faults.commandFault('payment', msg('q')),
+      faults.commandFault('payment', poison),
+    ]).toEqual(['throw', null, 'throw']);
     expect(faults.schedule()).toEqual([{ kind: 'poison', type: 'payment.charge' }]);
   });
 });

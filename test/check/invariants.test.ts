@@ -2,8 +2,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { happyPath } from '../../scenarios/happy-path.js';
 import { paymentDeclined } from '../../scenarios/payment-declined.js';
 import {
-  brokerDrained, checkWorld, INVARIANTS, moneyConserved, noOrphanReservation, notificationOnce, orderMatchesSaga, sagaTerminal, shipmentMatches, singleCharge,
-  stockConserved, type Invariant, type WorldSnapshot,
+  brokerDrained,
+  checkWorld,
+  INVARIANTS,
+  moneyConserved,
+  noOrphanReservation,
+  notificationOnce,
+  orderMatchesSaga,
+  sagaTerminal,
+  shipmentMatches,
+  singleCharge,
+  stockConserved,
+  type Invariant,
+  type WorldSnapshot,
 } from '../../src/check/index.js';
 import { runScenario } from '../../src/scenario/index.js';
 
@@ -36,20 +47,60 @@ describe('each invariant fails on a broken world', () => {
   const set = <T>(o: T, patch: Partial<T>): T => Object.assign(o as object, patch) as T;
 
   it('saga-terminal: a saga left running, a FAILED saga with no dead letter, a run that never settled', () => {
-    catches(sagaTerminal, () => completed, (w) => (set(first(w), { status: 'RUNNING' }), w), /still RUNNING/);
-    catches(sagaTerminal, () => completed, (w) => (set(first(w), { status: 'FAILED' }), w), /without a dead-letter/);
-    catches(sagaTerminal, () => completed, (w) => ({ ...w, settled: false, pending: ['3 timers'] }), /did not settle: 3 timers/);
+    catches(
+      sagaTerminal,
+      () => completed,
+      (w) => (set(first(w), { status: 'RUNNING' }), w),
+      /still RUNNING/,
+    );
+    catches(
+      sagaTerminal,
+      () => completed,
+      (w) => (set(first(w), { status: 'FAILED' }), w),
+      /without a dead-letter/,
+    );
+    catches(
+      sagaTerminal,
+      () => completed,
+      (w) => ({ ...w, settled: false, pending: ['3 timers'] }),
+      /did not settle: 3 timers/,
+    );
   });
 
   it('order-matches-saga: a completed saga whose order is still pending', () => {
-    catches(orderMatchesSaga, () => completed, (w) => (set(w.orders[0]!, { status: 'PENDING' }), w), /COMPLETED but order PENDING/);
-    catches(orderMatchesSaga, () => compensated, (w) => (set(w.orders[0]!, { status: 'CONFIRMED' }), w), /COMPENSATED but order CONFIRMED/);
+    catches(
+      orderMatchesSaga,
+      () => completed,
+      (w) => (set(w.orders[0]!, { status: 'PENDING' }), w),
+      /COMPLETED but order PENDING/,
+    );
+    catches(
+      orderMatchesSaga,
+      () => compensated,
+      (w) => (set(w.orders[0]!, { status: 'CONFIRMED' }), w),
+      /COMPENSATED but order CONFIRMED/,
+    );
   });
 
   it('stock-conserved: a unit appears from nowhere, a count goes negative, an imbalance seen mid-run', () => {
-    catches(stockConserved, () => completed, (w) => (set(w.stock[0]!, { available: w.stock[0]!.available + 1 }), w), /initial .* ≠/);
-    catches(stockConserved, () => completed, (w) => (set(w.stock[0]!, { available: -1, sold: w.stock[0]!.sold + w.stock[0]!.available + 1 }), w), /negative/);
-    catches(stockConserved, () => completed, (w) => ({ ...w, stockViolationDuringRun: 'tick 40: SKU-A: initial 100 ≠ …' }), /during the run: tick 40/);
+    catches(
+      stockConserved,
+      () => completed,
+      (w) => (set(w.stock[0]!, { available: w.stock[0]!.available + 1 }), w),
+      /initial .* ≠/,
+    );
+    catches(
+      stockConserved,
+      () => completed,
+      (w) => (set(w.stock[0]!, { available: -1, sold: w.stock[0]!.sold + w.stock[0]!.available + 1 }), w),
+      /negative/,
+    );
+    catches(
+      stockConserved,
+      () => completed,
+      (w) => ({ ...w, stockViolationDuringRun: 'tick 40: SKU-A: initial 100 ≠ …' }),
+      /during the run: tick 40/,
+    );
   });
 
   it('no-orphan-reservation: stock still held by a compensated saga', () => {
@@ -65,11 +116,21 @@ describe('each invariant fails on a broken world', () => {
       },
       /COMPENSATED still holds 2/,
     );
-    catches(noOrphanReservation, () => completed, (w) => (set(w.reservations[0]!, { status: 'RELEASED' }), w), /COMPLETED but sold nothing/);
+    catches(
+      noOrphanReservation,
+      () => completed,
+      (w) => (set(w.reservations[0]!, { status: 'RELEASED' }), w),
+      /COMPLETED but sold nothing/,
+    );
   });
 
   it('single-charge: a saga charged twice, a compensated saga that kept the money', () => {
-    catches(singleCharge, () => completed, (w) => ({ ...w, charges: [...w.charges, { ...w.charges[0]!, id: 'ch-dup' }] }), /2 charges, 0 refunds/);
+    catches(
+      singleCharge,
+      () => completed,
+      (w) => ({ ...w, charges: [...w.charges, { ...w.charges[0]!, id: 'ch-dup' }] }),
+      /2 charges, 0 refunds/,
+    );
     catches(
       singleCharge,
       () => compensated,
@@ -79,22 +140,62 @@ describe('each invariant fails on a broken world', () => {
   });
 
   it('money-conserved: a balance that does not add up', () => {
-    catches(moneyConserved, () => completed, (w) => (set(w.accounts[0]!, { balanceCents: w.accounts[0]!.balanceCents + 1 }), w), /balance .* ≠/);
+    catches(
+      moneyConserved,
+      () => completed,
+      (w) => (set(w.accounts[0]!, { balanceCents: w.accounts[0]!.balanceCents + 1 }), w),
+      /balance .* ≠/,
+    );
   });
 
   it('shipment-matches: a compensated saga whose shipment still goes out', () => {
-    catches(shipmentMatches, () => compensated, (w) => ({ ...w, shipments: [{ sagaId: first(w).id, status: 'SCHEDULED' }] }), /COMPENSATED but its shipment/);
-    catches(shipmentMatches, () => completed, (w) => ({ ...w, shipments: w.shipments.slice(1) }), /COMPLETED with 0 scheduled/);
+    catches(
+      shipmentMatches,
+      () => compensated,
+      (w) => ({ ...w, shipments: [{ sagaId: first(w).id, status: 'SCHEDULED' }] }),
+      /COMPENSATED but its shipment/,
+    );
+    catches(
+      shipmentMatches,
+      () => completed,
+      (w) => ({ ...w, shipments: w.shipments.slice(1) }),
+      /COMPLETED with 0 scheduled/,
+    );
   });
 
   it('notification-once: a customer told twice, or told about a cancelled order', () => {
-    catches(notificationOnce, () => completed, (w) => ({ ...w, notifications: [...w.notifications, w.notifications[0]!] }), /2 (email|push) notifications/);
-    catches(notificationOnce, () => compensated, (w) => ({ ...w, notifications: [{ sagaId: first(w).id, channel: 'email' }] }), /COMPENSATED but the customer was notified/);
+    catches(
+      notificationOnce,
+      () => completed,
+      (w) => ({ ...w, notifications: [...w.notifications, w.notifications[0]!] }),
+      /2 (email|push) notifications/,
+    );
+    catches(
+      notificationOnce,
+      () => compensated,
+      (w) => ({ ...w, notifications: [{ sagaId: first(w).id, channel: 'email' }] }),
+      /COMPENSATED but the customer was notified/,
+    );
   });
 
   it('broker-drained: a message left in a queue, an unsent outbox row, a dead letter', () => {
-    catches(brokerDrained, () => completed, (w) => ({ ...w, broker: { ...w.broker, depths: { ...w.broker.depths, payment: 2 } } }), /2 messages left in queue payment/);
-    catches(brokerDrained, () => completed, (w) => ({ ...w, broker: { ...w.broker, unsent: { ...w.broker.unsent, orchestrator: 1 } } }), /1 unsent outbox rows in orchestrator/);
-    catches(brokerDrained, () => completed, (w) => ({ ...w, broker: { ...w.broker, deadLetters: [{ type: 'payment.charge', msgId: 'm-1', sagaId: 's' }] } }), /payment.charge m-1 dead-lettered/);
+    catches(
+      brokerDrained,
+      () => completed,
+      (w) => ({ ...w, broker: { ...w.broker, depths: { ...w.broker.depths, payment: 2 } } }),
+      /2 messages left in queue payment/,
+    );
+    catches(
+      brokerDrained,
+      () => completed,
+      (w) => ({ ...w, broker: { ...w.broker, unsent: { ...w.broker.unsent, orchestrator: 1 } } }),
+      /1 unsent outbox rows in orchestrator/,
+    );
+    catches(
+      brokerDrained,
+      () => completed,
+      (w) => ({ ...w, broker: { ...w.broker, deadLetters: [{ type: 'payment.charge', msgId: 'm-1', sagaId: 's' }] } }),
+      /payment.charge m-1 dead-lettered/,
+    );
   });
 });

@@ -7,11 +7,21 @@ import { World } from '../../src/world/index.js';
 describe('the checker reads the real databases', () => {
   it('a charge written behind the orchestrator’s back, and stock that vanished, are caught', () => {
     const world = new World({
-      seed: 1, storage: 'memory', dataDir: '', profile: FAULT_PROFILES.calm!, script: [], keepTrace: false,
+      seed: 1,
+      storage: 'memory',
+      dataDir: '',
+      profile: FAULT_PROFILES.calm!,
+      script: [],
+      keepTrace: false,
       workload: { stock: [{ sku: 'SKU-A', units: 5, priceCents: 100 }], customers: [{ customer: 'c', balanceCents: 1000 }], orders: [] },
     });
     const dbs = Object.fromEntries(COMPONENTS.map((n) => [n, world.host(n).database()])) as Parameters<typeof readSnapshot>[0];
-    const check = () => Object.fromEntries(checkWorld(readSnapshot(dbs, world.broker, { settled: true, pending: [], stockViolationDuringRun: null, toleratedDeadLetters: 0 })).map((r) => [r.name, r.ok]));
+    const check = () =>
+      Object.fromEntries(
+        checkWorld(
+          readSnapshot(dbs, world.broker, { settled: true, pending: [], stockViolationDuringRun: null, toleratedDeadLetters: 0 }),
+        ).map((r) => [r.name, r.ok]),
+      );
     expect(Object.values(check()).every(Boolean)).toBe(true);
     dbs.payment.prepare("insert into charges values ('ch-1', 'saga-x', 'c', 100, 'CHARGED', null, 0)").run();
     dbs.inventory.prepare("update stock set available = 4 where sku = 'SKU-A'").run();

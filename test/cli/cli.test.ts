@@ -27,11 +27,23 @@ describe('saga CLI', async () => {
     const { code, stdout } = await cli('run', '--scenario', 'happy-path', '--seed', '7', '--json', '--storage', 'memory');
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
-    expect(Object.keys(report)).toEqual(expect.arrayContaining(['scenario', 'seed', 'ok', 'invariants', 'sagas', 'services', 'broker', 'digest']));
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining(['scenario', 'seed', 'ok', 'invariants', 'sagas', 'services', 'broker', 'digest']),
+    );
     expect(report).toMatchObject({ scenario: 'happy-path', seed: 7, ok: true });
     expect(Object.keys(report.services)).toEqual(['order', 'inventory', 'payment', 'fulfillment', 'notification']);
     expect(Object.keys(report.broker)).toEqual(
-      expect.arrayContaining(['published', 'delivered', 'dropped', 'duplicated', 'delayed', 'reordered', 'redelivered', 'deadLettered', 'duplicatesSkipped']),
+      expect.arrayContaining([
+        'published',
+        'delivered',
+        'dropped',
+        'duplicated',
+        'delayed',
+        'reordered',
+        'redelivered',
+        'deadLettered',
+        'duplicatesSkipped',
+      ]),
     );
     expect(report.digest).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -45,7 +57,8 @@ describe('saga CLI', async () => {
   it('scenarios lists every scenario', async () => {
     const { code, stdout } = await cli('scenarios');
     expect(code).toBe(0);
-    for (const name of ['happy-path', 'payment-declined', 'duplicate-delivery', 'crash-mid-payment', 'peak-load']) expect(stdout).toContain(name);
+    for (const name of ['happy-path', 'payment-declined', 'duplicate-delivery', 'crash-mid-payment', 'peak-load'])
+      expect(stdout).toContain(name);
   });
 
   it.each([

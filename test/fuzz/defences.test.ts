@@ -6,29 +6,35 @@ const MAX_SEEDS = 2_000;
 const MAX_FAULTS = 5;
 
 describe('with a defence switched off, the fuzzer finds a violation and shrinks it to at most 5 faults', () => {
-  it.each(DEFENCE_NAMES)('%s', (defence) => {
-    const defences = withDisabled([defence]);
-    let tried = 0;
-    let smallest = Infinity;
-    for (let seed = 1; seed <= MAX_SEEDS && tried < 3 && smallest > MAX_FAULTS; seed++) {
-      const c = generateCase(seed);
-      const found = runCase(caseInput(c, defences));
-      if (found.ok) continue;
-      tried++;
-      const invariant = found.violations[0]!.name;
-      const small = shrink(seed, c.workload, found.schedule, invariant, defences);
-      if (small.kind !== 'shrunk') throw new Error(small.detail);
-      smallest = Math.min(smallest, small.schedule.length);
-      if (small.schedule.length <= MAX_FAULTS) {
-        // The shrunk schedule replays exactly, and still breaks the same invariant.
-        const again = runCase({ seed, workload: small.workload, schedule: small.schedule, defences });
-        expect(again.digest).toBe(small.result.digest);
-        expect(again.violations.map((v) => v.name)).toContain(invariant);
-        // And the defence is what stops it: the same story with the defence on holds.
-        expect(runCase({ seed, workload: small.workload, schedule: small.schedule }).violations.map((v) => v.name)).not.toContain(invariant);
+  it.each(DEFENCE_NAMES)(
+    '%s',
+    (defence) => {
+      const defences = withDisabled([defence]);
+      let tried = 0;
+      let smallest = Infinity;
+      for (let seed = 1; seed <= MAX_SEEDS && tried < 3 && smallest > MAX_FAULTS; seed++) {
+        const c = generateCase(seed);
+        const found = runCase(caseInput(c, defences));
+        if (found.ok) continue;
+        tried++;
+        const invariant = found.violations[0]!.name;
+        const small = shrink(seed, c.workload, found.schedule, invariant, defences);
+        if (small.kind !== 'shrunk') throw new Error(small.detail);
+        smallest = Math.min(smallest, small.schedule.length);
+        if (small.schedule.length <= MAX_FAULTS) {
+          // The shrunk schedule replays exactly, and still breaks the same invariant.
+          const again = runCase({ seed, workload: small.workload, schedule: small.schedule, defences });
+          expect(again.digest).toBe(small.result.digest);
+          expect(again.violations.map((v) => v.name)).toContain(invariant);
+          // And the defence is what stops it: the same story with the defence on holds.
+          expect(runCase({ seed, workload: small.workload, schedule: small.schedule }).violations.map((v) => v.name)).not.toContain(
+            invariant,
+          );
+        }
       }
-    }
-    expect(tried, `no violation in ${MAX_SEEDS} seeds without ${defence}`).toBeGreaterThan(0);
-    expect(smallest).toBeLessThanOrEqual(MAX_FAULTS);
-  }, 180_000);
+      expect(tried, `no violation in ${MAX_SEEDS} seeds without ${defence}`).toBeGreaterThan(0);
+      expect(smallest).toBeLessThanOrEqual(MAX_FAULTS);
+    },
+    180_000,
+  );
 });

@@ -16,11 +16,28 @@ describe('recorded schedules', () => {
     const dir = '.saga/test-failures';
     rmSync(dir, { recursive: true, force: true });
     const defences = withDisabled(['idempotency']);
-    const workload = { stock: [{ sku: 'SKU-A', units: 5, priceCents: 100 }], customers: [{ customer: 'c', balanceCents: 10_000 }], orders: [{ orderId: 'order-1', customer: 'c', sku: 'SKU-A', qty: 1, atTick: 0 }] };
+    const workload = {
+      stock: [{ sku: 'SKU-A', units: 5, priceCents: 100 }],
+      customers: [{ customer: 'c', balanceCents: 10_000 }],
+      orders: [{ orderId: 'order-1', customer: 'c', sku: 'SKU-A', qty: 1, atTick: 0 }],
+    };
     const schedule = [{ kind: 'duplicate-delivery', type: 'payment.charge', nth: 1 } as const];
     const run = runCase({ seed: 5, workload, schedule, defences });
     expect(run.violations.map((v) => v.name)).toContain('single-charge');
-    const path = writeReplayFile({ format: 'saga-lab-replay/1', build: 'test', seed: 5, disabled: ['idempotency'], invariant: 'single-charge', detail: '', workload, schedule: run.schedule, digest: run.digest }, dir);
+    const path = writeReplayFile(
+      {
+        format: 'saga-lab-replay/1',
+        build: 'test',
+        seed: 5,
+        disabled: ['idempotency'],
+        invariant: 'single-charge',
+        detail: '',
+        workload,
+        schedule: run.schedule,
+        digest: run.digest,
+      },
+      dir,
+    );
     const back = readReplayFile(path);
     const again = runCase({ seed: back.seed, workload: back.workload, schedule: back.schedule, defences: withDisabled(back.disabled) });
     expect(again.digest).toBe(run.digest);

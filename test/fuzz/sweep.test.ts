@@ -7,7 +7,13 @@ describe('fuzz sweep', () => {
     expect(summary.violations).toEqual([]);
     expect(summary.seedsRun).toBe(150);
     const reached = COVERAGE_PATHS.filter((p) => summary.coverage[p] > 0);
-    for (const path of ['compensate:inventory.release', 'compensate:payment.refund', 'timeout', 'duplicate-skipped', 'crash-recovery'] as const) {
+    for (const path of [
+      'compensate:inventory.release',
+      'compensate:payment.refund',
+      'timeout',
+      'duplicate-skipped',
+      'crash-recovery',
+    ] as const) {
       expect(reached, path).toContain(path);
     }
   });

@@ -35,8 +35,14 @@ describe('transition', () => {
 
   it('on a failure at step N compensates steps N-1..1 in reverse order, not step N itself', () => {
     const { saga, sent } = drive([
-      { kind: 'start' }, done('order.create'), done('inventory.reserve'), done('payment.charge'), failed('fulfillment.schedule'),
-      done('payment.refund'), done('inventory.release'), done('order.cancel'),
+      { kind: 'start' },
+      done('order.create'),
+      done('inventory.reserve'),
+      done('payment.charge'),
+      failed('fulfillment.schedule'),
+      done('payment.refund'),
+      done('inventory.release'),
+      done('order.cancel'),
     ]);
     expect(sent.slice(4)).toEqual(['payment.refund', 'inventory.release', 'order.cancel']);
     expect(saga.status).toBe(SagaStatus.Compensated);
@@ -74,8 +80,16 @@ describe('transition', () => {
 
   it('retries a failing compensation until it succeeds', () => {
     const { saga, sent } = drive([
-      { kind: 'start' }, done('order.create'), done('inventory.reserve'), failed('payment.charge'),
-      failed('inventory.release'), deadline, failed('inventory.release'), deadline, done('inventory.release'), done('order.cancel'),
+      { kind: 'start' },
+      done('order.create'),
+      done('inventory.reserve'),
+      failed('payment.charge'),
+      failed('inventory.release'),
+      deadline,
+      failed('inventory.release'),
+      deadline,
+      done('inventory.release'),
+      done('order.cancel'),
     ]);
     expect(sent.filter((c) => c === 'inventory.release')).toHaveLength(3);
     expect(saga.status).toBe(SagaStatus.Compensated);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { withDisabled } from '../../src/defences/index.js';
-import { FULFILLMENT_SERVICE, INVENTORY_SERVICE, NOTIFICATION_SERVICE, ORDER_SERVICE, PAYMENT_SERVICE, seedAccounts, seedStock } from '../../src/services/index.js';
+import {
+  FULFILLMENT_SERVICE,
+  INVENTORY_SERVICE,
+  NOTIFICATION_SERVICE,
+  ORDER_SERVICE,
+  PAYMENT_SERVICE,
+  seedAccounts,
+  seedStock,
+} from '../../src/services/index.js';
 import { fakeTx, handlerOn, message } from '../helpers.js';
 
 // Handlers driven directly with a fake transaction: no endpoint, no inbox, no outbox. What a
@@ -29,7 +37,10 @@ describe('service handlers, with a fake transaction', () => {
   });
 
   it('inventory: with isolation the reservation is refused past the stock; without it the stock goes negative', () => {
-    for (const [defences, expected] of [[undefined, { available: 1, reserved: 2, refused: 1 }], [withDisabled(['isolation']), { available: -1, reserved: 4, refused: 0 }]] as const) {
+    for (const [defences, expected] of [
+      [undefined, { available: 1, reserved: 2, refused: 1 }],
+      [withDisabled(['isolation']), { available: -1, reserved: 4, refused: 0 }],
+    ] as const) {
       const { db, handler } = handlerOn(INVENTORY_SERVICE, defences);
       seedStock(db, [{ sku: 'SKU-A', units: 3 }]);
       const sent = ['saga-1', 'saga-2'].flatMap((sagaId) => {
@@ -65,7 +76,10 @@ describe('service handlers, with a fake transaction', () => {
   });
 
   it('notification: sends email and push once; without idempotency a resend sends them again', () => {
-    for (const [defences, rows] of [[undefined, 2], [withDisabled(['idempotency']), 4]] as const) {
+    for (const [defences, rows] of [
+      [undefined, 2],
+      [withDisabled(['idempotency']), 4],
+    ] as const) {
       const { db, handler } = handlerOn(NOTIFICATION_SERVICE, defences);
       handler.handle(fakeTx().tx, message('notification', 'notification.send'), false);
       handler.handle(fakeTx().tx, message('notification', 'notification.send'), false);

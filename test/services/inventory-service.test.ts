@@ -8,7 +8,8 @@ function setup(units = 10) {
   const db = new BetterSqlite3(':memory:');
   const service = new Endpoint(INVENTORY_SERVICE, db, testContext());
   seedStock(db, [{ sku: PAYLOAD.sku, units }]);
-  const stock = () => db.prepare('select available, reserved, sold from stock').get() as { available: number; reserved: number; sold: number };
+  const stock = () =>
+    db.prepare('select available, reserved, sold from stock').get() as { available: number; reserved: number; sold: number };
   return { db, service, stock };
 }
 

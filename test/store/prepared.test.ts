@@ -23,7 +23,8 @@ describe('Prepared', () => {
   const rows = () => db.prepare('select id, name, kind, qty, note from items order by id').all();
 
   /** Inserts name, kind and qty; the note is left NULL. */
-  const insertItem = () => new Prepared(db, q.insertInto('items').values({ name: arg('name'), kind: arg('kind'), qty: arg<number>('qty') }));
+  const insertItem = () =>
+    new Prepared(db, q.insertInto('items').values({ name: arg('name'), kind: arg('kind'), qty: arg<number>('qty') }));
 
   /** The query, and how many times it has been compiled. */
   function counting<R>(query: Compilable<R>): { query: Compilable<R>; compiles: () => number } {
@@ -76,7 +77,10 @@ describe('Prepared', () => {
 
   it('can be built before its table exists, since preparing waits for the first call', () => {
     const insert = insertItem();
-    const count = new Prepared(db, q.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n')));
+    const count = new Prepared(
+      db,
+      q.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n')),
+    );
     db.exec(CREATE_ITEMS);
     insert.run({ name: 'a', kind: 'k', qty: 1 });
     expect(count.get()).toEqual({ n: 1 });
@@ -97,26 +101,42 @@ describe('Prepared', () => {
   it('binds two different parameters of one query to the right places, and one name used twice to both', () => {
     db.exec(CREATE_ITEMS);
     db.exec("insert into items (name, kind, qty) values ('a', 'x', 1), ('b', 'y', 5), ('c', 'z', 9), ('x', 'q', 3)");
-    const between = new Prepared(db, q.selectFrom('items').select('name').where('qty', '>=', arg<number>('min')).where('qty', '<=', arg<number>('max')).orderBy('id'));
+    const between = new Prepared(
+      db,
+      q.selectFrom('items').select('name').where('qty', '>=', arg<number>('min')).where('qty', '<=', arg<number>('max')).orderBy('id'),
+    );
     // Listed max first: binding in the object's key order would ask for 6 <= qty <= 2 and find nothing.
     expect(between.all({ max: 6, min: 2 })).toEqual([{ name: 'b' }, { name: 'x' }]);
     expect(between.all({ min: 6, max: 2 })).toEqual([]);
 
-    const either = new Prepared(db, q.selectFrom('items').select('name').where((eb) => eb.or([eb('name', '=', arg('v')), eb('kind', '=', arg('v'))])).orderBy('id'));
+    const either = new Prepared(
+      db,
+      q
+        .selectFrom('items')
+        .select('name')
+        .where((eb) => eb.or([eb('name', '=', arg('v')), eb('kind', '=', arg('v'))]))
+        .orderBy('id'),
+    );
     expect(either.all({ v: 'x' })).toEqual([{ name: 'a' }, { name: 'x' }]);
   });
 
   it('keeps a constant built into the query the same on every call', () => {
     db.exec(CREATE_ITEMS);
     db.exec("insert into items (name, kind, qty) values ('a', 'k', 1), ('b', 'other', 2), ('c', 'k', 3)");
-    const ofKind = new Prepared(db, q.selectFrom('items').select('name').where('kind', '=', 'k').where('qty', '>=', arg<number>('min')).orderBy('id'));
+    const ofKind = new Prepared(
+      db,
+      q.selectFrom('items').select('name').where('kind', '=', 'k').where('qty', '>=', arg<number>('min')).orderBy('id'),
+    );
     expect(ofKind.all({ min: 0 })).toEqual([{ name: 'a' }, { name: 'c' }]);
     expect(ofKind.all({ min: 2 })).toEqual([{ name: 'c' }]);
   });
 
   it('binds null, 0 and the empty string as given, and ignores arguments the query does not name', () => {
     db.exec(CREATE_ITEMS);
-    const insert = new Prepared(db, q.insertInto('items').values({ name: arg('name'), kind: arg('kind'), qty: arg<number>('qty'), note: arg<string | null>('note') }));
+    const insert = new Prepared(
+      db,
+      q.insertInto('items').values({ name: arg('name'), kind: arg('kind'), qty: arg<number>('qty'), note: arg<string | null>('note') }),
+    );
     insert.run({ name: '', kind: 'k', qty: 0, note: null, unused: 'ignored' });
     expect(rows()).toEqual([{ id: 1, name: '', kind: 'k', qty: 0, note: null }]);
   });
@@ -132,7 +152,13 @@ describe('Prepared', () => {
   it('run returns the number of rows changed', () => {
     db.exec(CREATE_ITEMS);
     db.exec("insert into items (name, kind, qty) values ('a', 'k', 1), ('b', 'k', 5), ('c', 'k', 9)");
-    const relabel = new Prepared(db, q.updateTable('items').set({ kind: arg('kind') }).where('qty', '>=', arg<number>('min')));
+    const relabel = new Prepared(
+      db,
+      q
+        .updateTable('items')
+        .set({ kind: arg('kind') })
+        .where('qty', '>=', arg<number>('min')),
+    );
     expect(relabel.run({ kind: 'big', min: 5 })).toBe(2);
     expect(relabel.run({ kind: 'huge', min: 9 })).toBe(1);
     expect(relabel.run({ kind: 'none', min: 100 })).toBe(0);
@@ -161,7 +187,10 @@ describe('Prepared', () => {
     const ofKind = new Prepared(db, q.selectFrom('items').select(['name', 'qty']).where('kind', '=', arg('kind')).orderBy('qty', 'desc'));
     expect(ofKind.get({ kind: 'k' })).toEqual({ name: 'b', qty: 2 });
     expect(ofKind.get({ kind: 'none' })).toBeUndefined();
-    expect(ofKind.all({ kind: 'k' })).toEqual([{ name: 'b', qty: 2 }, { name: 'a', qty: 1 }]);
+    expect(ofKind.all({ kind: 'k' })).toEqual([
+      { name: 'b', qty: 2 },
+      { name: 'a', qty: 1 },
+    ]);
     expect(ofKind.all({ kind: 'none' })).toEqual([]);
     const cursor = ofKind.iterate({ kind: 'k' });
     expect(cursor.next()).toEqual({ done: false, value: { name: 'b', qty: 2 } });

@@ -9,7 +9,17 @@ const shop = (orders: Workload['orders']): Workload => ({
 });
 const order = (orderId: string, atTick: number) => ({ orderId, customer: 'alice', sku: 'SKU-A', qty: 1, atTick });
 const run = (workload: Workload, maxTicks = 10_000) =>
-  simulate({ seed: 1, storage: 'memory', dataDir: '', workload, profile: FAULT_PROFILES.calm!, script: [], keepTrace: false, faultPhaseTicks: 0, maxTicks });
+  simulate({
+    seed: 1,
+    storage: 'memory',
+    dataDir: '',
+    workload,
+    profile: FAULT_PROFILES.calm!,
+    script: [],
+    keepTrace: false,
+    faultPhaseTicks: 0,
+    maxTicks,
+  });
 
 describe('order arrivals', () => {
   it('places orders by tick, and orders of one tick in workload order, whatever order the workload lists them in', () => {

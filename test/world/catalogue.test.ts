@@ -10,10 +10,28 @@ const INVARIANT_NAMES = new Set(INVARIANTS.map((i) => i.name));
 describe('the fault catalogue', () => {
   it('holds every scenario the catalogue promises', () => {
     const promised = [
-      'happy-path', 'insufficient-stock', 'payment-declined', 'fulfillment-fails', 'notification-fails', 'duplicate-delivery', 'duplicate-storm',
-      'lossy-network', 'reorder-and-delay', 'crash-mid-payment', 'crash-before-publish', 'crash-after-commit-before-ack', 'crash-during-compensation',
-      'compensation-retry', 'compensation-exhausted', 'step-timeout', 'transient-outage', 'late-reply-after-timeout', 'concurrent-orders',
-      'poison-message', 'full-restart', 'peak-load',
+      'happy-path',
+      'insufficient-stock',
+      'payment-declined',
+      'fulfillment-fails',
+      'notification-fails',
+      'duplicate-delivery',
+      'duplicate-storm',
+      'lossy-network',
+      'reorder-and-delay',
+      'crash-mid-payment',
+      'crash-before-publish',
+      'crash-after-commit-before-ack',
+      'crash-during-compensation',
+      'compensation-retry',
+      'compensation-exhausted',
+      'step-timeout',
+      'transient-outage',
+      'late-reply-after-timeout',
+      'concurrent-orders',
+      'poison-message',
+      'full-restart',
+      'peak-load',
     ];
     expect(SCENARIOS.map((s) => s.name)).toEqual(expect.arrayContaining(promised));
     for (const s of SCENARIOS) {
@@ -37,7 +55,9 @@ describe('switching a defence off breaks an invariant in at least one scenario',
   it.each(DEFENCE_NAMES)('%s', (defence) => {
     const rows = runDefenceAb(SCENARIOS, [defence], 1);
     expect(rows.every((r) => r.withDefence)).toBe(true);
-    const invariantsBroken = rows.flatMap((r) => r.broken.filter((b) => INVARIANT_NAMES.has(b.name)).map((b) => `${r.scenario}: ${b.name}: ${b.detail}`));
+    const invariantsBroken = rows.flatMap((r) =>
+      r.broken.filter((b) => INVARIANT_NAMES.has(b.name)).map((b) => `${r.scenario}: ${b.name}: ${b.detail}`),
+    );
     expect(invariantsBroken.length, `nothing broke without ${defence}`).toBeGreaterThan(0);
     // A learner can read what went wrong: the detail names a saga, a SKU, an order or a queue.
     expect(invariantsBroken.join('\n')).toMatch(/saga [0-9a-f]{8}|SKU-|order|queue/);

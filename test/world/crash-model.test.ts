@@ -40,10 +40,12 @@ describe('crash model', () => {
     tick(w, 11);
     expect(w.host('orchestrator').up).toBe(true);
     expect(w.scheduler.size).toBe(timersBefore);
-    expect(w.trace.events().filter((e) => e.kind === 'crash' || e.kind === 'restart').map((e) => `${e.tick} ${e.kind} ${e.actor}`)).toEqual([
-      '1 crash orchestrator',
-      '11 restart orchestrator',
-    ]);
+    expect(
+      w.trace
+        .events()
+        .filter((e) => e.kind === 'crash' || e.kind === 'restart')
+        .map((e) => `${e.tick} ${e.kind} ${e.actor}`),
+    ).toEqual(['1 crash orchestrator', '11 restart orchestrator']);
     w.close();
   });
 
@@ -57,14 +59,22 @@ describe('crash model', () => {
     expect(w.broker.depths().orchestrator).toBe(1);
     tick(w, 6);
     tick(w, 7);
-    const redelivered = w.trace.events().filter((e) => e.kind === 'redeliver' || e.kind === 'skip').map((e) => `${e.kind} ${e.detail}`);
+    const redelivered = w.trace
+      .events()
+      .filter((e) => e.kind === 'redeliver' || e.kind === 'skip')
+      .map((e) => `${e.kind} ${e.detail}`);
     expect(redelivered).toEqual(['redeliver consumer crashed', 'skip message id already in inbox']);
     w.close();
   });
 
   it('kills decided at a moment wait for the phase boundary, and killing a component that is down, or restarting one that is up, does nothing', () => {
     const w = new World({
-      seed: 1, storage: 'memory', dataDir: '', workload, profile: FAULT_PROFILES.calm!, keepTrace: true,
+      seed: 1,
+      storage: 'memory',
+      dataDir: '',
+      workload,
+      profile: FAULT_PROFILES.calm!,
+      keepTrace: true,
       script: [{ kind: 'kill', component: 'order', when: { on: 'handle', type: 'order.create' }, downTicks: 50 }],
     });
     w.crashes.at({ on: 'handle', actor: 'order', type: 'order.create' });

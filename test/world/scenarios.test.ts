@@ -36,8 +36,15 @@ describe('determinism', () => {
   it('keeping the trace does not change the digest', () => {
     const run = (keepTrace: boolean) =>
       simulate({
-        seed: 5, storage: 'memory', dataDir: '', workload: shopWorkload(forkRng(5, 'workload'), crash.shop), profile: FAULT_PROFILES.chaotic!, script: crash.faults,
-        keepTrace, faultPhaseTicks: 5_000, maxTicks: 100_000,
+        seed: 5,
+        storage: 'memory',
+        dataDir: '',
+        workload: shopWorkload(forkRng(5, 'workload'), crash.shop),
+        profile: FAULT_PROFILES.chaotic!,
+        script: crash.faults,
+        keepTrace,
+        faultPhaseTicks: 5_000,
+        maxTicks: 100_000,
       });
     const kept = run(true);
     expect(kept.traceEvents.length).toBeGreaterThan(0);
@@ -49,7 +56,10 @@ describe('determinism', () => {
     for (const profile of Object.values(FAULT_PROFILES)) {
       const run = () => runScenario({ scenario: crash, seed: 21, storage: 'memory', profile, overrides: { orders: 8 } }).result;
       const a = run();
-      expect([...a.invariants, ...a.expectations].filter((r) => !r.ok), profile.name).toEqual([]);
+      expect(
+        [...a.invariants, ...a.expectations].filter((r) => !r.ok),
+        profile.name,
+      ).toEqual([]);
       expect(run().digest).toBe(a.digest);
     }
   });

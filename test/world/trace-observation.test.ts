@@ -9,9 +9,27 @@ const workload: Workload = {
   orders: ['a', 'b', 'c', 'd'].map((customer, i) => ({ orderId: `order-${i}`, customer, sku: 'SKU-A', qty: 2, atTick: i * 3 })),
 };
 // Every family of fault, kills included: the run depends on many decisions a listener could disturb if it could.
-const stormy: FaultProfile = { ...FAULT_PROFILES.chaotic!, name: 'stormy', kill: 0.05, maxDownTicks: 80, failCommand: 0.05, throwCommand: 0.02 };
+const stormy: FaultProfile = {
+  ...FAULT_PROFILES.chaotic!,
+  name: 'stormy',
+  kill: 0.05,
+  maxDownTicks: 80,
+  failCommand: 0.05,
+  throwCommand: 0.02,
+};
 const run = (onEvent?: (e: TraceEvent) => void) =>
-  simulate({ seed: 3, storage: 'memory', dataDir: '', workload, profile: stormy, script: [], keepTrace: false, faultPhaseTicks: 2_000, maxTicks: 200_000, ...(onEvent ? { onEvent } : {}) });
+  simulate({
+    seed: 3,
+    storage: 'memory',
+    dataDir: '',
+    workload,
+    profile: stormy,
+    script: [],
+    keepTrace: false,
+    faultPhaseTicks: 2_000,
+    maxTicks: 200_000,
+    ...(onEvent ? { onEvent } : {}),
+  });
 
 describe('the trace is observation only', () => {
   it('a listener that throws, or one that is slow, changes no digest and no outcome', () => {
