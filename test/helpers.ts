@@ -46,10 +46,10 @@ export function fakeTx(now = 0) {
   const tx: HandlerTx = {
     now,
     newId: (prefix) => `${prefix}-${++fakeIds}`,
-    send: (queue, type, sagaId, bodyJson) => sent.push({ queue, type, sagaId, body: JSON.parse(bodyJson) }),
-    note: (detail) => notes.push(detail),
-    emit: (event) => emitted.push(event),
-    afterCommit: (f) => afterCommit.push(f),
+    send: (queue, type, sagaId, bodyJson) => void sent.push({ queue, type, sagaId, body: JSON.parse(bodyJson) }),
+    note: (detail) => void notes.push(detail),
+    emit: (event) => void emitted.push(event),
+    afterCommit: (f) => void afterCommit.push(f),
   };
   return { tx, sent, notes, emitted, afterCommit };
 }

@@ -1,3 +1,4 @@
+import BetterSqlite3 from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +77,15 @@ describe('migrate', () => {
     expect([a.runs(), b.runs(), c.runs()]).toEqual([1, 1, 1]);
     expect(version(db)).toBe(3);
     expect(tables(db)).toEqual(['a', 'c']);
+  });
+
+  it('binds the values of a statement that seeds rows', () => {
+    const db = new BetterSqlite3(':memory:');
+    const t = queryBuilder<{ t: { id: number; name: string } }>();
+    migrate(db, [
+      [t.schema.createTable('t').addColumn('id', 'integer').addColumn('name', 'text'), t.insertInto('t').values({ id: 1, name: 'seed' })],
+    ]);
+    expect(db.prepare('select id, name from t').all()).toEqual([{ id: 1, name: 'seed' }]);
   });
 
   it('leaves a new database at version 0 when there are no migrations', () => {
