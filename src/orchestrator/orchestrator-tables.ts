@@ -47,6 +47,16 @@ export interface OrchestratorTables extends EndpointTables {
 
 const q = queryBuilder<OrchestratorTables>();
 
+/** What the checker reads of this orchestrator: each query ordered, so the snapshot is the same on every run, and named as the snapshot names it. */
+export const ORCHESTRATOR_SNAPSHOT = {
+  sagas: q
+    .selectFrom('sagas')
+    .select(['id', 'order_id as orderId', 'status', 'started_tick as startedTick', 'ended_tick as endedTick'])
+    .orderBy('started_tick')
+    .orderBy('id'),
+  sagaDeadLetters: q.selectFrom('dead_letters').select(['saga_id as sagaId', 'step', 'command']).orderBy('seq'),
+};
+
 export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
   [
     q.schema

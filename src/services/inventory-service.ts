@@ -30,6 +30,13 @@ export interface InventoryTables extends EndpointTables {
 
 const q = queryBuilder<InventoryTables>();
 
+/** What the checker reads of this service: each query ordered, so the snapshot is the same on every run, and named as the snapshot names it. */
+export const INVENTORY_SNAPSHOT = {
+  /** Also read after every tick: stock must balance at every moment, not only at the end. */
+  stock: q.selectFrom('stock').select(['sku', 'initial', 'available', 'reserved', 'sold']).orderBy('sku'),
+  reservations: q.selectFrom('reservations').select(['saga_id as sagaId', 'sku', 'qty', 'status']).orderBy('saga_id'),
+};
+
 export const INVENTORY_MIGRATIONS: readonly Migration[] = [
   [
     q.schema

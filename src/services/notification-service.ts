@@ -28,6 +28,11 @@ export interface NotificationTables extends EndpointTables {
 
 const q = queryBuilder<NotificationTables>();
 
+/** What the checker reads of this service: each query ordered, so the snapshot is the same on every run, and named as the snapshot names it. */
+export const NOTIFICATION_SNAPSHOT = {
+  notifications: q.selectFrom('notifications').select(['saga_id as sagaId', 'channel']).orderBy('saga_id').orderBy('channel').orderBy('id'),
+};
+
 export const NOTIFICATION_MIGRATIONS: readonly Migration[] = [
   [
     q.schema

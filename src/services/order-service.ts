@@ -23,6 +23,11 @@ export interface OrderTables extends EndpointTables {
 
 const q = queryBuilder<OrderTables>();
 
+/** What the checker reads of this service: each query ordered, so the snapshot is the same on every run, and named as the snapshot names it. */
+export const ORDER_SNAPSHOT = {
+  orders: q.selectFrom('orders').select(['order_id as orderId', 'saga_id as sagaId', 'status']).orderBy('order_id'),
+};
+
 export const ORDER_MIGRATIONS: readonly Migration[] = [
   [
     q.schema

@@ -41,6 +41,24 @@ export interface PaymentTables extends EndpointTables {
 
 const q = queryBuilder<PaymentTables>();
 
+/** What the checker reads of this service: each query ordered, so the snapshot is the same on every run, and named as the snapshot names it. */
+export const PAYMENT_SNAPSHOT = {
+  accounts: q
+    .selectFrom('accounts')
+    .select(['customer', 'initial_cents as initialCents', 'balance_cents as balanceCents'])
+    .orderBy('customer'),
+  charges: q
+    .selectFrom('charges')
+    .select(['id', 'saga_id as sagaId', 'customer', 'amount_cents as amountCents', 'status'])
+    .orderBy('tick')
+    .orderBy('id'),
+  refunds: q
+    .selectFrom('refunds')
+    .select(['id', 'saga_id as sagaId', 'charge_id as chargeId', 'amount_cents as amountCents'])
+    .orderBy('tick')
+    .orderBy('id'),
+};
+
 export const PAYMENT_MIGRATIONS: readonly Migration[] = [
   [
     q.schema
