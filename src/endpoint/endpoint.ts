@@ -210,7 +210,7 @@ function toOutboxRow(row: Selectable<OutboxTable>): OutboxRow {
 }
 
 /** The error a handler throws when the chaos layer makes it crash; the message is not acked. */
-export class InjectedHandlerCrash extends Error {
+class InjectedHandlerCrash extends Error {
   constructor(service: string, message: Message) {
     super(`${service} crashed while handling ${message.type} ${message.id} (injected)`);
     this.name = 'InjectedHandlerCrash';

@@ -17,7 +17,7 @@ export interface ShopOptions {
   readonly beyondStock?: boolean;
 }
 
-export const DEFAULT_SHOP: ShopOptions = Object.freeze({
+const DEFAULT_SHOP: ShopOptions = Object.freeze({
   orders: 5,
   skus: 2,
   stockPerSku: 100,

@@ -23,7 +23,7 @@ export const FULFILLMENT_SNAPSHOT = {
   shipments: q.selectFrom('shipments').select(['saga_id as sagaId', 'status']).orderBy('saga_id'),
 };
 
-export const FULFILLMENT_MIGRATIONS: readonly Migration[] = [
+const FULFILLMENT_MIGRATIONS: readonly Migration[] = [
   [
     q.schema
       .createTable('shipments')

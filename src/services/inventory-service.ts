@@ -37,7 +37,7 @@ export const INVENTORY_SNAPSHOT = {
   reservations: q.selectFrom('reservations').select(['saga_id as sagaId', 'sku', 'qty', 'status']).orderBy('saga_id'),
 };
 
-export const INVENTORY_MIGRATIONS: readonly Migration[] = [
+const INVENTORY_MIGRATIONS: readonly Migration[] = [
   [
     q.schema
       .createTable('stock')

@@ -33,7 +33,7 @@ export const NOTIFICATION_SNAPSHOT = {
   notifications: q.selectFrom('notifications').select(['saga_id as sagaId', 'channel']).orderBy('saga_id').orderBy('channel').orderBy('id'),
 };
 
-export const NOTIFICATION_MIGRATIONS: readonly Migration[] = [
+const NOTIFICATION_MIGRATIONS: readonly Migration[] = [
   [
     q.schema
       .createTable('notifications')

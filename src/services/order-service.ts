@@ -28,7 +28,7 @@ export const ORDER_SNAPSHOT = {
   orders: q.selectFrom('orders').select(['order_id as orderId', 'saga_id as sagaId', 'status']).orderBy('order_id'),
 };
 
-export const ORDER_MIGRATIONS: readonly Migration[] = [
+const ORDER_MIGRATIONS: readonly Migration[] = [
   [
     q.schema
       .createTable('orders')

@@ -59,7 +59,7 @@ export const PAYMENT_SNAPSHOT = {
     .orderBy('id'),
 };
 
-export const PAYMENT_MIGRATIONS: readonly Migration[] = [
+const PAYMENT_MIGRATIONS: readonly Migration[] = [
   [
     q.schema
       .createTable('accounts')

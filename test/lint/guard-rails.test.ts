@@ -43,15 +43,20 @@ describe('the guard rails npm test runs', () => {
     const knip = () =>
       spawnSync(join(root, 'node_modules/.bin/knip'), ['--no-config-hints', '--no-progress'], { cwd: copy, encoding: 'utf8' });
 
-    it('passes on the tree as it is, and fails naming an export that nothing imports once one is added', () => {
+    it('passes on the tree as it is, and fails naming an export nothing imports, and a folder index re-exporting what no other folder uses', () => {
       expect(knip().status).toBe(0);
       writeFileSync(
-        join(copy, 'src/kernel/index.ts'),
-        readFileSync(join(copy, 'src/kernel/index.ts'), 'utf8') + "export { MinHeap as UnusedHeap } from './min-heap.js';\n",
+        join(copy, 'src/kernel/clock.ts'),
+        readFileSync(join(copy, 'src/kernel/clock.ts'), 'utf8') + 'export const plantedUnused = 1;\n',
       );
       const planted = knip();
       expect(planted.status).not.toBe(0);
-      expect(planted.stdout).toContain('UnusedHeap');
+      expect(planted.stdout).toContain('plantedUnused');
+      writeFileSync(
+        join(copy, 'src/broker/index.ts'),
+        readFileSync(join(copy, 'src/broker/index.ts'), 'utf8') + "export { emptyBrokerStats } from './message.js';\n",
+      );
+      expect(knip().stdout).toContain('emptyBrokerStats');
     });
   });
 });
