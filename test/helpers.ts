@@ -10,14 +10,24 @@ import {
   type HandlerTx,
 } from '../src/endpoint/index.js';
 import { migrate } from '../src/store/index.js';
-import { forkRng, Trace, VirtualClock, type TraceEvent } from '../src/kernel/index.js';
+import { randomStreams, Scheduler, Trace, VirtualClock, type TraceEvent } from '../src/kernel/index.js';
 
 /** A context for driving one endpoint by hand; `events` collects its trace. */
 export function testContext(faults: CommandFaults = NO_COMMAND_FAULTS): EndpointContext & { clock: VirtualClock; events: TraceEvent[] } {
   const trace = new Trace({ keep: true });
   const events: TraceEvent[] = [];
   trace.on((e) => events.push(e));
-  return { clock: new VirtualClock(), rng: forkRng(1, 'test'), trace, faults, defences: ALL_DEFENCES, stats: { commits: 0 }, events };
+  const rng = randomStreams(1).component('test');
+  return {
+    clock: new VirtualClock(),
+    rng,
+    trace,
+    faults,
+    defences: ALL_DEFENCES,
+    scheduler: new Scheduler(),
+    stats: { commits: 0 },
+    events,
+  };
 }
 
 export const PAYLOAD: OrderPayload = { orderId: 'order-1', customer: 'alice', sku: 'SKU-A', qty: 2, amountCents: 500 };
@@ -37,8 +47,8 @@ export function drainOutbox(endpoint: { relayPublish(p: (m: Message) => boolean)
 }
 
 let fakeIds = 0;
-/** A handler's transaction, faked: it records what the handler sent and noted, and commits nothing. */
-export function fakeTx(now = 0) {
+/** A handler's transaction, faked: it records what the handler sent and noted, and commits nothing; `failure` injects a refusal. */
+export function fakeTx(now = 0, failure = false) {
   const sent: Array<{ queue: string; type: string; sagaId: string; body: unknown }> = [];
   const notes: string[] = [];
   const emitted: TraceEvent[] = [];
@@ -50,6 +60,7 @@ export function fakeTx(now = 0) {
     note: (detail) => void notes.push(detail),
     emit: (event) => void emitted.push(event),
     afterCommit: (f) => void afterCommit.push(f),
+    injectedFailure: () => failure,
   };
   return { tx, sent, notes, emitted, afterCommit };
 }
@@ -58,6 +69,6 @@ export function fakeTx(now = 0) {
 export function handlerOn(definition: ComponentDefinition, defences: Defences = ALL_DEFENCES) {
   const db = new BetterSqlite3(':memory:');
   migrate(db, definition.migrations);
-  const handler = definition.createHandler(db, { defences, transact: (work) => work(fakeTx().tx) });
+  const handler = definition.createHandler(db, { defences, timers: { at: () => {} }, transact: (work) => work(fakeTx().tx) });
   return { db, handler };
 }

@@ -1,7 +1,7 @@
 import type { DeliveryContext, DeliveryFault, FaultPlan, Message, PublishFault } from '../broker/index.js';
-import type { CommandFaults } from '../endpoint/index.js';
+import type { CommandFault, CommandFaults } from '../endpoint/index.js';
 import type { Clock, FaultFamily, Rng, Trace } from '../kernel/index.js';
-import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import type { ComponentName } from '../protocol/index.js';
 import { FAULT_PROFILES, type FaultProfile } from './fault-profile.js';
 import { describeFault, type KillMoment, type ScriptedFault } from './scripted-fault.js';
 
@@ -9,7 +9,6 @@ const NONE = { kind: 'none' } as const;
 type Kind = ScriptedFault['kind'];
 const PUBLISH_FAULTS: readonly Kind[] = ['drop-publish'];
 const COMMAND_FAULTS: readonly Kind[] = ['fail-command', 'poison'];
-const KILLABLE = new Set<string>(COMPONENTS);
 const NO_KILLS: readonly Kill[] = Object.freeze([]);
 
 /** A moment at which a kill can land: right after a component committed a handled message, acked a delivery, or published a message. */
@@ -23,6 +22,14 @@ export interface Moment {
 export interface Kill {
   readonly component: ComponentName;
   readonly downTicks: number;
+}
+
+/** A command fault as decided, waiting for the component to honour it before it is recorded. */
+interface CommandDecision extends CommandFault {
+  /** What the schedule records once it takes effect; null for a poisoned message's later deliveries (recorded once, the first time). */
+  readonly recorded: ScriptedFault | null;
+  /** The scripted fault it uses up, or -1. */
+  readonly scriptIndex: number;
 }
 
 /** What the fault engine needs from the world. */
@@ -39,10 +46,11 @@ export interface FaultEngineOptions {
 /**
  * The one place a fault is decided, for every family: a publish dropped, a delivery dropped,
  * delayed or duplicated, a batch reordered, a command refused or crashed, a component killed.
- * The broker, the endpoints and the crash model ask it and obey; nothing overrides it. So
- * every fault it records happened, and the record (`schedule`) is a list of targeted faults
- * that replays the run without any generator: the `nth` occurrence of a message type, or a
- * kill trigger.
+ * The broker, the endpoints and the crash model ask it and obey, and a fault is recorded only
+ * once it takes effect: a refusal when the handler honours it (a command answered from its
+ * business key feels none), a kill only for a component that is up. So every fault in the
+ * record (`schedule`) happened, and the record is a list of targeted faults that replays the
+ * run without any generator: the `nth` occurrence of a message type, or a kill trigger.
  *
  * Faults come from the scenario's script, and from a seeded profile on top. Within what the
  * network promises: a copy is never duplicated again and a delivery is delayed at most once
@@ -87,7 +95,7 @@ export class FaultEngine implements FaultPlan, CommandFaults {
   onPublish(message: Message): PublishFault {
     if (this.calm || this.idle) return NONE;
     const nth = this.count(`publish:${message.type}`);
-    const scripted = this.take(message.type, nth, PUBLISH_FAULTS);
+    const scripted = this.use(this.find(message.type, nth, PUBLISH_FAULTS));
     if (scripted || this.options.streams.publish.chance(this.options.profile.dropPublish)) {
       this.injected.push({ kind: 'drop-publish', type: message.type, nth });
       return { kind: 'drop' };
@@ -103,7 +111,9 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     const kinds: Kind[] = ['drop-delivery'];
     if (!delivery.delayed) kinds.push('delay-delivery');
     if (!delivery.copy) kinds.push('duplicate-delivery');
-    const f = this.take(type, nth, kinds) ?? this.draw(type, nth, delivery);
+    const scripted = this.use(this.find(type, nth, kinds));
+    // Recorded as it struck (this nth), whatever the script said (`times`), so a replay strikes exactly here.
+    const f = scripted ? struckAt(scripted, nth) : this.draw(type, nth, delivery);
     if (!f) return NONE;
     this.injected.push(f);
     switch (f.kind) {
@@ -134,39 +144,56 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     return swap;
   }
 
-  commandFault(service: ComponentName, message: Message): 'fail' | 'throw' | null {
+  commandFault(_component: ComponentName, message: Message): CommandDecision | null {
     if (this.idle) return null;
-    if (this.poisoned.has(message.id)) return 'throw';
+    if (this.poisoned.has(message.id)) return { mode: 'throw', recorded: null, scriptIndex: -1 };
     const nth = this.count(`command:${message.type}`);
-    let f = this.take(message.type, nth, COMMAND_FAULTS);
-    if (!f && !this.calm) {
-      const { profile } = this.options;
-      const rng = this.options.streams.command;
-      if (rng.chance(profile.throwCommand)) f = { kind: 'fail-command', type: message.type, mode: 'throw', nth };
-      else if (rng.chance(profile.failCommand)) f = { kind: 'fail-command', type: message.type, mode: 'fail', nth };
+    const scriptIndex = this.find(message.type, nth, COMMAND_FAULTS);
+    const scripted = this.options.script[scriptIndex];
+    if (scripted?.kind === 'poison') return { mode: 'throw', recorded: scripted, scriptIndex };
+    if (scripted?.kind === 'fail-command') {
+      const recorded: ScriptedFault = {
+        kind: 'fail-command',
+        type: message.type,
+        mode: scripted.mode,
+        nth,
+        ...(scripted.faultPhaseOnly ? { faultPhaseOnly: true } : {}),
+      };
+      return { mode: scripted.mode, recorded, scriptIndex };
     }
-    if (f?.kind !== 'fail-command' && f?.kind !== 'poison') return null;
-    const recorded: ScriptedFault = f.kind === 'poison' ? f : { kind: 'fail-command', type: message.type, mode: f.mode, nth };
+    if (this.calm) return null;
+    const { profile } = this.options;
+    const rng = this.options.streams.command;
+    const mode = rng.chance(profile.throwCommand) ? 'throw' : rng.chance(profile.failCommand) ? 'fail' : null;
+    // Drawn from the profile, so replayed only while faults are on: shrinking must not move it into the calm phase.
+    return mode ? { mode, recorded: { kind: 'fail-command', type: message.type, mode, nth, faultPhaseOnly: true }, scriptIndex: -1 } : null;
+  }
+
+  applied(fault: CommandFault, component: ComponentName, message: Message): void {
+    const { recorded, scriptIndex } = fault as CommandDecision;
+    this.use(scriptIndex);
+    if (!recorded) return;
     this.injected.push(recorded);
+    if (recorded.kind === 'poison') this.poisoned.add(message.id);
     this.options.trace.emit({
       kind: 'fault',
       tick: this.options.clock.now(),
       actor: 'chaos',
       type: message.type,
       msgId: message.id,
-      detail: `${service}: ${describeFault(recorded)}`,
+      detail: `${component}: ${describeFault(recorded)}`,
     });
-    if (f.kind === 'poison') {
-      this.poisoned.add(message.id);
-      return 'throw';
-    }
-    return f.mode;
   }
 
-  /** The kills due at this moment: scripted triggers that fire here, and the profile's chance of a kill. */
-  killsAt(moment: Moment): readonly Kill[] {
+  /**
+   * The kills due at this moment: scripted triggers that fire here, and the profile's chance
+   * of a kill. Only a component that `canKill` (up, and not already dying) is killed: a
+   * trigger whose target is down waits for its next match, and nothing is recorded for it.
+   */
+  killsAt(moment: Moment, canKill: (component: ComponentName) => boolean): readonly Kill[] {
     if (this.calm || this.idle) return NO_KILLS;
     let kills: Kill[] | null = null;
+    const killable = (c: ComponentName): boolean => canKill(c) && !kills?.some((k) => k.component === c);
     const script = this.options.script;
     for (let i = 0; i < script.length; i++) {
       const f = script[i]!;
@@ -174,13 +201,13 @@ export class FaultEngine implements FaultPlan, CommandFaults {
       const w = f.when;
       if (w.on !== moment.on || (w.type !== undefined && w.type !== moment.type) || (w.actor !== undefined && w.actor !== moment.actor))
         continue;
-      if (++this.seen[i]! < (w.nth ?? 1)) continue;
+      if (++this.seen[i]! < (w.nth ?? 1) || !killable(f.component)) continue;
       this.left[i] = 0;
       this.injected.push(f);
       (kills ??= []).push({ component: f.component, downTicks: f.downTicks });
     }
     const { profile } = this.options;
-    if (profile.kill > 0 && KILLABLE.has(moment.actor)) {
+    if (profile.kill > 0 && killable(moment.actor)) {
       const nth = this.count(`${moment.on}:${moment.actor}:${moment.type}`);
       const rng = this.options.streams.kill;
       if (rng.chance(profile.kill)) {
@@ -215,18 +242,32 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     return n;
   }
 
-  /** The scripted fault of one of `kinds` for the `nth` message of `type`, used up by one, if any. */
-  private take(type: string, nth: number, kinds: readonly Kind[]): ScriptedFault | null {
+  /** The index of a scripted fault of one of `kinds` for the `nth` message of `type` that has uses left, or -1. */
+  private find(type: string, nth: number, kinds: readonly Kind[]): number {
     const script = this.options.script;
     for (let i = 0; i < script.length; i++) {
       const f = script[i]!;
       if (!kinds.includes(f.kind) || !('type' in f) || f.type !== type || this.left[i]! <= 0) continue;
       if ('nth' in f && f.nth !== undefined && f.nth !== nth) continue;
-      this.left[i]!--;
-      return f;
+      if (this.calm && f.kind === 'fail-command' && f.faultPhaseOnly) continue;
+      return i;
     }
-    return null;
+    return -1;
   }
+
+  /** Uses up one application of scripted fault `i` (none for -1) and returns it. */
+  private use(i: number): ScriptedFault | null {
+    if (i < 0) return null;
+    this.left[i]!--;
+    return this.options.script[i]!;
+  }
+}
+
+/** A scripted fault as it struck the `nth` message of its type: what a replay needs, without the script's `times`. */
+function struckAt(f: ScriptedFault, nth: number): ScriptedFault {
+  if (!('type' in f) || f.kind === 'poison') return f;
+  const { times, ...target } = f;
+  return { ...target, nth };
 }
 
 /** The profile named `name`, or null. */

@@ -10,7 +10,7 @@ export interface Trigger {
   /** Its message type, e.g. `payment.charge`. */
   readonly type?: string;
   /** The component it happens in. */
-  readonly actor?: string;
+  readonly actor?: ComponentName;
   /** Fire at the n-th match (1 = the first). */
   readonly nth?: number;
 }
@@ -36,8 +36,12 @@ export type ScriptedFault =
   | ({ readonly kind: 'delay-delivery'; readonly ticks: number } & MessageTarget)
   /** Lose publishes of `type` before the broker has them (the publisher retries). */
   | ({ readonly kind: 'drop-publish' } & MessageTarget)
-  /** Make the service answer commands of `type` with a failure (`fail`) or crash while handling them (`throw`). */
-  | ({ readonly kind: 'fail-command'; readonly mode: 'fail' | 'throw' } & MessageTarget)
+  /**
+   * Make the component answer commands of `type` with a failure (`fail`) or crash while
+   * handling them (`throw`). A scenario's refusals stay on in the calm phase (they are the
+   * service's behaviour); one drawn from a fault profile is marked `faultPhaseOnly`.
+   */
+  | ({ readonly kind: 'fail-command'; readonly mode: 'fail' | 'throw'; readonly faultPhaseOnly?: true } & MessageTarget)
   /** In the `batch`-th batch of ready deliveries with more than one message, deliver position `swap[1]` before `swap[0]`. */
   | { readonly kind: 'reorder'; readonly batch: number; readonly swap: readonly [number, number] }
   /** Make the first message of `type` poison: its handler throws on every delivery, until the broker dead-letters it. */

@@ -1,4 +1,4 @@
-import { COMPONENTS } from '../protocol/index.js';
+import { Command, COMPONENTS } from '../protocol/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { CHANNELS } from '../services/index.js';
 import { groupBy, verdict, type Invariant } from './invariant.js';
@@ -76,7 +76,7 @@ export const noOrphanReservation: Invariant = {
   protects: 'stock held forever by a saga that ended, or sold for a saga that was undone',
   check(w) {
     const sagas = new Map(w.sagas.map((s) => [s.id, s]));
-    const parked = new Set(w.sagaDeadLetters.filter((d) => d.command === 'inventory.release').map((d) => d.sagaId));
+    const parked = new Set(w.sagaDeadLetters.filter((d) => d.command === Command.releaseStock).map((d) => d.sagaId));
     const problems: string[] = [];
     for (const r of w.reservations) {
       const saga = sagas.get(r.sagaId);

@@ -1,10 +1,10 @@
 import type { Broker } from '../broker/index.js';
-import type { EndpointTables } from '../endpoint/index.js';
+import { ENDPOINT_SNAPSHOT } from '../endpoint/index.js';
 import { ORCHESTRATOR_SNAPSHOT } from '../orchestrator/index.js';
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import { FULFILLMENT_SNAPSHOT, INVENTORY_SNAPSHOT, NOTIFICATION_SNAPSHOT, ORDER_SNAPSHOT, PAYMENT_SNAPSHOT } from '../services/index.js';
 import type { Compilable } from 'kysely';
-import { Prepared, queryBuilder, type Database } from '../store/index.js';
+import { Prepared, type Database } from '../store/index.js';
 import type { StockRow, WorldSnapshot } from './world-snapshot.js';
 
 /** The stock table, compiled once; the run reads it after every tick. */
@@ -35,12 +35,7 @@ export function readSnapshot(
     ) as RowsOf<Q>;
   const unsent = Object.fromEntries(
     COMPONENTS.map((name) => {
-      const row = new Prepared(
-        dbs[name],
-        queryBuilder<EndpointTables>()
-          .selectFrom('outbox')
-          .select((eb) => eb.fn.countAll<number>().as('n')),
-      ).get();
+      const row = new Prepared(dbs[name], ENDPOINT_SNAPSHOT.unsent).get();
       return [name, row?.n ?? 0];
     }),
   ) as Record<ComponentName, number>;

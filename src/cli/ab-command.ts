@@ -1,5 +1,5 @@
 import { defenceFlag } from '../defences/index.js';
-import { formatRecipe, runDefenceAb, type Recipe, type Scenario } from '../scenario/index.js';
+import { replayLine, runDefenceAb, type Recipe, type Scenario } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
@@ -40,7 +40,7 @@ export function abCommand(options: AbOptions, catalogue: readonly Scenario[], io
         ? `Without ${names}, ${broken.length} of ${rows.length} scenarios break: ${broken.map((r) => r.scenario).join(', ')}.\n`
         : c.red(`Without ${names}, nothing in the catalogue breaks: no scenario shows what it protects.\n`),
     );
-    io.out(c.dim(`replay: ${formatRecipe(recipe)}\n`));
+    io.out(c.dim(`${replayLine(recipe)}\n`));
   }
   return broken.length > 0 ? EXIT.held : EXIT.violated;
 }

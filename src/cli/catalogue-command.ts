@@ -1,4 +1,4 @@
-import { formatRecipe, runRecipe, runScenario, type RunRequest, type Scenario, type ScenarioResult } from '../scenario/index.js';
+import { replayLine, runRecipe, runScenario, type RunRequest, type Scenario, type ScenarioResult } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './cli-io.js';
 import { makeStyle, makeTable } from './style.js';
@@ -49,7 +49,7 @@ export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRe
     for (const r of results.filter((x) => !x.ok)) {
       for (const f of [...r.invariants, ...r.expectations].filter((x) => !x.ok)) io.out(c.red(`  ${r.scenario}: ${f.name}: ${f.detail}\n`));
     }
-    io.out(c.dim(`replay: ${formatRecipe(runRecipe(request))}\n`));
+    io.out(c.dim(`${replayLine(runRecipe(request))}\n`));
   }
   return results.every((r) => r.ok) ? EXIT.held : EXIT.violated;
 }

@@ -1,5 +1,5 @@
 import { defenceFlag, withDisabled } from '../defences/index.js';
-import { formatRecipe, runCrashMatrix, type Recipe } from '../scenario/index.js';
+import { replayLine, runCrashMatrix, type Recipe } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
@@ -30,7 +30,7 @@ export function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): Exit
     }
     io.out(table.toString() + '\n');
     io.out(`${failed === 0 ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${rows.length - failed} of ${rows.length} crash points passed\n`);
-    io.out(c.dim(`replay: ${formatRecipe(recipe)}\n`));
+    io.out(c.dim(`${replayLine(recipe)}\n`));
   }
   return failed === 0 ? EXIT.held : EXIT.violated;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defenceFlag } from '../defences/index.js';
 import { COVERAGE_PATHS, fuzz, mergeSummaries, type FuzzReport, type SweepSummary } from '../fuzz/index.js';
-import { formatRecipe } from '../scenario/index.js';
+import { formatRecipe, replayLine } from '../scenario/index.js';
 import { wallClockMs } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -125,7 +125,7 @@ function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>): stri
   const lines = report.shrunk.map(
     (f) =>
       `${c.red(f.invariant)}: seed ${f.seed} shrunk from ${f.faultsBefore} faults and ${f.ordersBefore} orders to ${f.faultsAfter} faults and ${f.ordersAfter} orders\n` +
-      `  ${f.detail}\n  replay: ${formatRecipe(f.recipe)} --trace`,
+      `  ${f.detail}\n  ${replayLine({ ...f.recipe, trace: true })}`,
   );
   for (const detail of report.notReproduced)
     lines.push(c.yellow(`not reproduced from its own schedule (a non-determinism to report): ${detail}`));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
-import { DEFAULT_DATA_ROOT, formatRecipe, runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
+import { DEFAULT_DATA_ROOT, runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { withDisabled } from '../defences/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
@@ -60,7 +60,7 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
     const c = makeStyle(io.env);
     if (keepTrace) io.out(renderTimeline(outcome.traceEvents, c) + '\n');
     const dataDir = storage === 'file' ? join(DEFAULT_DATA_ROOT, `${scenario.name}-${seed}`) : null;
-    io.out(renderScenarioReport(scenario, result, { storage, dataDir, replay: formatRecipe(result.recipe) }, c));
+    io.out(renderScenarioReport(scenario, result, { storage, dataDir }, c));
   }
   return result.ok ? EXIT.held : EXIT.violated;
 }

@@ -1,14 +1,13 @@
 import type { ChalkInstance } from 'chalk';
 import { INVARIANTS, type InvariantResult } from '../check/index.js';
 import { formatTraceEvent, type TraceEvent, type TraceKind } from '../kernel/index.js';
-import type { Scenario, ScenarioResult } from '../scenario/index.js';
+import { replayLine, type Scenario, type ScenarioResult } from '../scenario/index.js';
 import { makeTable } from './style.js';
 
 /** How the run was made, for the header and the replay line. */
 export interface RunSettings {
   readonly storage: 'memory' | 'file';
   readonly dataDir: string | null;
-  readonly replay: string;
 }
 
 /** The human report of one run: header, sagas, the end state of each service, the verdicts, and how to replay. */
@@ -62,7 +61,7 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
     `${result.ok ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${result.sagas.length} sagas, ${result.ticks} ticks, ` +
       `latency p50 ${result.latency.p50Ticks} / p99 ${result.latency.p99Ticks} ticks, digest ${result.digest.slice(0, 16)}`,
   );
-  lines.push(c.dim(`replay: ${settings.replay}`));
+  lines.push(c.dim(replayLine(result.recipe)));
   return lines.join('\n') + '\n';
 }
 

@@ -50,3 +50,10 @@ export const ENDPOINT_MIGRATION: Migration = [
     .addColumn('saga_id', 'text', (c) => c.notNull())
     .addColumn('body', 'text', (c) => c.notNull()),
 ];
+
+/** What the checker reads of every endpoint: how many outbox rows were never confirmed by the broker. */
+export const ENDPOINT_SNAPSHOT = {
+  unsent: queryBuilder<EndpointTables>()
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n')),
+};

@@ -1,7 +1,7 @@
 import type { Message } from '../broker/index.js';
 import { MESSAGE_ID_PREFIX, type ComponentName } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
-import type { Clock, Rng, Trace, TraceEvent } from '../kernel/index.js';
+import type { Clock, Rng, Scheduler, Trace, TraceEvent } from '../kernel/index.js';
 import { arg, migrate, Prepared, queryBuilder, type Database } from '../store/index.js';
 import type { Selectable } from 'kysely';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerTx } from './handler.js';
@@ -14,20 +14,38 @@ export interface EndpointContext {
   readonly trace: Trace;
   readonly faults: CommandFaults;
   readonly defences: Defences;
+  /** The run's timers; the endpoint hands its handler the ones owned by its component. */
+  readonly scheduler: Scheduler;
   /** Counters shared by every endpoint of a run (the benchmark reports local commits per saga). */
   readonly stats: { commits: number };
 }
 
 /**
- * Failures the chaos layer injects into a handler: 'fail' makes the service answer with a
- * failure reply (a decline, a rejection), 'throw' makes the handler crash so the message
+ * A fault the fault engine decided for one delivery: 'fail' asks the handler to answer with
+ * a failure reply (a decline, a refusal), 'throw' makes the handler crash so the message
  * stays unacked and comes back.
  */
-export interface CommandFaults {
-  commandFault(service: ComponentName, message: Message): 'fail' | 'throw' | null;
+export interface CommandFault {
+  readonly mode: 'fail' | 'throw';
 }
 
-export const NO_COMMAND_FAULTS: CommandFaults = Object.freeze({ commandFault: () => null });
+/** The fault engine, as an endpoint sees it: asked before each handling, told when a fault took effect. */
+export interface CommandFaults {
+  /** The fault decided for this delivery, if any; nothing is recorded yet. */
+  commandFault(component: ComponentName, message: Message): CommandFault | null;
+  /** The component did what the fault asked (it crashed, or its handler refused): only now it counts as injected. */
+  applied(fault: CommandFault, component: ComponentName, message: Message): void;
+}
+
+export const NO_COMMAND_FAULTS: CommandFaults = Object.freeze({ commandFault: () => null, applied: () => {} });
+
+/** A callback that runs after a commit failed: a bug, never a fault to absorb (the transaction is already committed). */
+export class AfterCommitFailure extends Error {
+  constructor(component: ComponentName, cause: unknown) {
+    super(`${component}: work after a commit failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'AfterCommitFailure';
+  }
+}
 
 /** What the world sees of a running component. */
 export interface Component {
@@ -62,8 +80,12 @@ export class Endpoint implements Component {
   private readonly onCommit: Array<() => void> = [];
   /** The detail the current handler gave for the trace. */
   private detail: string | undefined;
-  /** What a handler may do; one object, reused by every transaction of this endpoint. */
+  /** What a handler may do; one object, reused by every transaction of this endpoint, usable only while one is open. */
   private readonly tx: HandlerTx;
+  private open = false;
+  /** The command fault decided for the message being handled, and whether the handler honoured it. */
+  private failure: CommandFault | null = null;
+  private failureTaken = false;
 
   constructor(
     definition: ComponentDefinition,
@@ -91,17 +113,29 @@ export class Endpoint implements Component {
     // The relay publishes in order, so everything up to the last confirmed seq is sent: a range of the primary key.
     this.outboxDeleteSent = new Prepared(db, e.deleteFrom('outbox').where('seq', '<=', arg<number>('to')));
     const clock = ctx.clock;
+    // A handler that kept `tx` and used it later would write outside any transaction: refused.
+    const inside =
+      <A extends unknown[]>(f: (...args: A) => void) =>
+      (...args: A): void => {
+        if (!this.open) throw new Error(`${this.name}: a handler used its transaction after it ended`);
+        f(...args);
+      };
     this.tx = {
       get now() {
         return clock.now();
       },
       newId: (prefix) => ctx.rng.id(prefix),
-      send: (queue, type, sagaId, bodyJson) => this.send(queue, type, sagaId, bodyJson),
-      note: (detail) => {
+      send: inside((queue, type, sagaId, bodyJson) => this.send(queue, type, sagaId, bodyJson)),
+      note: inside((detail) => {
         this.detail = detail;
+      }),
+      emit: inside((event) => this.onCommit.push(() => ctx.trace.emit(event))),
+      afterCommit: inside((f) => this.onCommit.push(f)),
+      injectedFailure: () => {
+        if (this.failure?.mode !== 'fail') return false;
+        this.failureTaken = true;
+        return true;
       },
-      emit: (event) => this.onCommit.push(() => ctx.trace.emit(event)),
-      afterCommit: (f) => this.onCommit.push(f),
     };
     this.handleInTransaction = this.transaction((message: Message): HandleOutcome => {
       const now = this.ctx.clock.now();
@@ -112,8 +146,12 @@ export class Endpoint implements Component {
         this.detail = 'message id already in inbox';
       } else {
         const fault = this.ctx.faults.commandFault(this.name, message);
-        if (fault === 'throw') throw new InjectedHandlerCrash(this.name, message);
-        outcome = this.handler.handle(this.tx, message, fault === 'fail') === 'duplicate' ? 'duplicate' : 'handled';
+        if (fault?.mode === 'throw') {
+          this.ctx.faults.applied(fault, this.name, message);
+          throw new InjectedHandlerCrash(this.name, message);
+        }
+        this.failure = fault;
+        outcome = this.handler.handle(this.tx, message) === 'duplicate' ? 'duplicate' : 'handled';
       }
       const event: TraceEvent = {
         kind: outcome === 'duplicate' ? 'skip' : 'handle',
@@ -124,12 +162,16 @@ export class Endpoint implements Component {
         sagaId: message.sagaId,
         detail: this.detail,
       };
-      // First in line, so the timeline shows the handling before anything it caused.
+      // First in line, so the timeline shows the handling before anything it caused, and the
+      // fault the handler honoured (if any) before the handling.
       this.onCommit.unshift(() => this.ctx.trace.emit(event));
+      const honoured = this.failureTaken ? this.failure : null;
+      if (honoured) this.onCommit.unshift(() => this.ctx.faults.applied(honoured, this.name, message));
       return outcome;
     });
     const transact = this.transaction(<R>(work: (tx: HandlerTx) => R): R => work(this.tx));
-    this.handler = definition.createHandler(db, { defences: ctx.defences, transact });
+    const timers = { at: (dueTick: number, fire: () => void) => ctx.scheduler.at(dueTick, this.name, fire) };
+    this.handler = definition.createHandler(db, { defences: ctx.defences, timers, transact });
   }
 
   /**
@@ -168,23 +210,43 @@ export class Endpoint implements Component {
 
   /**
    * Wraps `fn` in a local transaction. Outbox rows it writes reach the relay, and the
-   * callbacks it registers run, only if it commits.
+   * callbacks it registers run, only if it commits. One at a time: a transaction opened
+   * inside another would hand the outer one's rows to the relay before it committed.
    */
   private transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
     const tx = this.db.transaction(fn);
     return (...args: A): R => {
+      if (this.open) throw new Error(`${this.name}: a transaction was opened inside another`);
+      let result: R;
       try {
-        const result = tx(...args);
-        this.ctx.stats.commits++;
-        if (this.unsent) for (const row of this.staged) this.unsent.push(row);
-        for (const f of this.onCommit) f();
-        return result;
-      } finally {
-        // Reused, not reallocated: one transaction at a time per endpoint, and callbacks open none.
-        this.staged.length = 0;
-        this.onCommit.length = 0;
+        this.open = true;
+        result = tx(...args);
+      } catch (error) {
+        this.reset();
+        throw error;
       }
+      this.open = false;
+      this.ctx.stats.commits++;
+      if (this.unsent) for (const row of this.staged) this.unsent.push(row);
+      try {
+        // The callbacks open no transaction, so the staging arrays are reused, not reallocated.
+        for (const f of this.onCommit) f();
+      } catch (error) {
+        throw new AfterCommitFailure(this.name, error);
+      } finally {
+        this.reset();
+      }
+      return result;
     };
+  }
+
+  /** Forgets what the last transaction staged. */
+  private reset(): void {
+    this.open = false;
+    this.staged.length = 0;
+    this.onCommit.length = 0;
+    this.failure = null;
+    this.failureTaken = false;
   }
 
   private send(queue: ComponentName, type: string, sagaId: string, bodyJson: string): void {
@@ -209,7 +271,7 @@ function toOutboxRow(row: Selectable<OutboxTable>): OutboxRow {
   return { seq: row.seq, message: { id: row.id, queue: row.queue as ComponentName, type: row.type, sagaId: row.saga_id, body: row.body } };
 }
 
-/** The error a handler throws when the chaos layer makes it crash; the message is not acked. */
+/** The error a handler throws when the fault engine makes it crash; the message is not acked. */
 class InjectedHandlerCrash extends Error {
   constructor(service: string, message: Message) {
     super(`${service} crashed while handling ${message.type} ${message.id} (injected)`);

@@ -25,21 +25,25 @@ export interface HandlerTx {
   emit(event: TraceEvent): void;
   /** Runs `f` once the transaction has committed (timers, caches); a rollback forgets it. */
   afterCommit(f: () => void): void;
+  /**
+   * True when the fault engine asked this command to fail (a decline, a refusal). A handler
+   * asks exactly where it would refuse, and only there: asking is what makes the fault count
+   * as injected, so a command answered from its business key records no fault it never felt.
+   */
+  injectedFailure(): boolean;
 }
 
 /** A component's business logic: the effect of one message, run inside the transaction the endpoint opened. */
 export interface Handler {
-  /**
-   * Applies `message`. Returns 'duplicate' when the business key shows the effect was already
-   * done (the reply is sent again). `failureInjected` asks the handler to answer a command
-   * with a failure (a decline, a refusal), as the fault engine decided.
-   */
-  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void;
+  /** Applies `message`. Returns 'duplicate' when the business key shows the effect was already done (the reply is sent again). */
+  handle(tx: HandlerTx, message: Message): HandleOutcome | void;
 }
 
 /** What a handler is built with, once per start of its component. */
 export interface HandlerEnv {
   readonly defences: Defences;
+  /** Timers on the virtual clock, owned by this component: its crash cancels them. */
+  readonly timers: { at(dueTick: number, fire: () => void): void };
   /** Runs `work` in a local transaction of its own (a timer firing), with the same powers a message handler has. */
   transact<R>(work: (tx: HandlerTx) => R): R;
 }

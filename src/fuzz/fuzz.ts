@@ -34,7 +34,7 @@ export interface ShrunkFailure {
   readonly ordersAfter: number;
   readonly file: string;
   /** Replays the shrunk failure from its file. */
-  readonly recipe: Recipe;
+  readonly recipe: Extract<Recipe, { command: 'replay' }>;
 }
 
 export interface FuzzReport {

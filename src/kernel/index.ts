@@ -1,5 +1,5 @@
 export { VirtualClock, type Clock } from './clock.js';
-export { forkRng, type Rng } from './random.js';
+export type { Rng } from './random.js';
 export { Scheduler } from './scheduler.js';
 export { MinHeap } from './min-heap.js';
 export { Trace, formatTraceEvent, type TraceEvent, type TraceKind } from './trace.js';

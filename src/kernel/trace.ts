@@ -14,7 +14,7 @@ export type TraceKind =
   | 'ack' // the consumer acknowledged a delivery
   | 'redeliver' // an unacked delivery went back to the queue
   | 'dead-letter' // a message or a saga step was parked for manual intervention
-  | 'fault' // the chaos layer did something on purpose
+  | 'fault' // the fault engine did something on purpose
   | 'crash' // a component lost its memory
   | 'restart' // a component came back from its database
   | 'saga' // a saga changed state
@@ -24,7 +24,7 @@ export type TraceKind =
 export interface TraceEvent {
   readonly kind: TraceKind;
   readonly tick: number;
-  /** The component that acted (broker, orchestrator, a service, chaos). */
+  /** Who acted: the broker, the orchestrator, a service, the client, the kernel, or `chaos` (the fault engine). */
   readonly actor: string;
   readonly type?: string;
   readonly msgId?: string;

@@ -1,5 +1,4 @@
 import type { Generated } from 'kysely';
-import type { EndpointTables } from '../endpoint/index.js';
 import { queryBuilder, type Migration } from '../store/index.js';
 import type { SagaStatus, Waiting } from './saga-state.js';
 
@@ -39,7 +38,8 @@ export interface SagaDeadLettersTable {
   tick: number;
 }
 
-export interface OrchestratorTables extends EndpointTables {
+/** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
+export interface OrchestratorTables {
   sagas: SagasTable;
   saga_log: SagaLogTable;
   dead_letters: SagaDeadLettersTable;

@@ -9,11 +9,6 @@ import { PLACE_ORDER_SAGA, type SagaDefinition } from './saga-definition.js';
 import { isTerminal, SagaStatus, type SagaEvent, type SagaState, type Waiting } from './saga-state.js';
 import { newSaga, transition } from './transition.js';
 
-/** Timers bound to the orchestrator: a crash cancels them all. */
-export interface OrchestratorTimers {
-  at(dueTick: number, fire: () => void): void;
-}
-
 /**
  * Drives every order's saga. The decisions come from the pure `transition`; this handler is
  * the glue that runs each one inside the local transaction the endpoint opened (load,
@@ -38,7 +33,6 @@ class OrchestratorHandler implements Handler {
   constructor(
     db: Database,
     private readonly env: HandlerEnv,
-    private readonly timers: OrchestratorTimers,
     private readonly def: SagaDefinition,
   ) {
     const q = queryBuilder<OrchestratorTables>();
@@ -171,7 +165,7 @@ class OrchestratorHandler implements Handler {
 
   private arm(sagaId: string, version: number, dueTick: number): void {
     this.armedVersion.set(sagaId, version);
-    this.timers.at(dueTick, () => {
+    this.env.timers.at(dueTick, () => {
       // A timer armed for an earlier state is stale: the saga has moved on, nothing to do.
       if (this.armedVersion.get(sagaId) === version) this.onDeadlineInTransaction(sagaId, version, dueTick);
     });
@@ -200,12 +194,12 @@ class OrchestratorHandler implements Handler {
   }
 }
 
-/** The orchestrator as a component: its tables, and its handler bound to the run's timers. */
-export function orchestratorComponent(timers: OrchestratorTimers, def: SagaDefinition = PLACE_ORDER_SAGA): ComponentDefinition {
+/** The orchestrator as a component: its tables, and its handler running `def` (the shop's saga unless told otherwise). */
+export function orchestratorComponent(def: SagaDefinition = PLACE_ORDER_SAGA): ComponentDefinition {
   return {
     name: 'orchestrator',
     migrations: ORCHESTRATOR_MIGRATIONS,
-    createHandler: (db, env) => new OrchestratorHandler(db, env, timers, def),
+    createHandler: (db, env) => new OrchestratorHandler(db, env, def),
   };
 }
 

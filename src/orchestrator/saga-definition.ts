@@ -1,4 +1,4 @@
-import { Command, serviceOf, type ComponentName } from '../protocol/index.js';
+import { Command, serviceOf, UNDO, type ComponentName } from '../protocol/index.js';
 
 /** How often an action is tried before the saga gives up on it, and how long it waits between tries. */
 export interface RetryPolicy {
@@ -35,7 +35,9 @@ const compensationRetry: RetryPolicy = { maxAttempts: 8, backoffTicks: 20, backo
 // customer, and nothing could take it back. Only an explicit refusal from the service fails it.
 const untilAnswered: RetryPolicy = { ...forwardRetry, maxAttempts: Number.POSITIVE_INFINITY };
 
-function step(name: string, command: Command, compensation: Command | null): SagaStep {
+/** A step of the saga: its command, and the command the protocol says undoes it (none for an irreversible step). */
+function step(name: string, command: Command): SagaStep {
+  const compensation = UNDO.get(command) ?? null;
   return {
     name,
     service: serviceOf(command),
@@ -54,16 +56,13 @@ function step(name: string, command: Command, compensation: Command | null): Sag
 export const PLACE_ORDER_SAGA: SagaDefinition = Object.freeze({
   name: 'place-order',
   steps: Object.freeze([
-    step('create-order', Command.createOrder, Command.cancelOrder),
-    step('reserve-stock', Command.reserveStock, Command.releaseStock),
-    step('charge-payment', Command.chargePayment, Command.refundPayment),
-    step('schedule-shipment', Command.scheduleShipment, Command.cancelShipment),
-    step('notify-customer', Command.notifyCustomer, null),
+    step('create-order', Command.createOrder),
+    step('reserve-stock', Command.reserveStock),
+    step('charge-payment', Command.chargePayment),
+    step('schedule-shipment', Command.scheduleShipment),
+    step('notify-customer', Command.notifyCustomer),
   ]),
-  onCompleted: Object.freeze([
-    { service: 'inventory', command: Command.commitStock } as const,
-    { service: 'order', command: Command.confirmOrder } as const,
-  ]),
+  onCompleted: Object.freeze([Command.commitStock, Command.confirmOrder].map((command) => ({ service: serviceOf(command), command }))),
 });
 
 /** The wait before try number `attempt + 1`. */

@@ -21,3 +21,6 @@ export const MESSAGE_ID_PREFIX: Readonly<Record<ComponentName, string>> = Object
   fulfillment: 'fu',
   notification: 'no',
 });
+
+/** The prefix of the ids the client mints for the orders it places; no component uses it. */
+export const CLIENT_ID_PREFIX = 'cl';

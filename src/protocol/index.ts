@@ -1,8 +1,9 @@
-export { COMPONENTS, MESSAGE_ID_PREFIX, type ComponentName } from './components.js';
+export { CLIENT_ID_PREFIX, COMPONENTS, MESSAGE_ID_PREFIX, type ComponentName } from './components.js';
 export {
   Command,
   COMPENSATIONS,
   PLACE_ORDER,
+  UNDO,
   parseReplyType,
   replyType,
   serviceOf,

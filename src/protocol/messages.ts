@@ -20,8 +20,16 @@ export const Command = {
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
+/** The command that undoes each reversible command, in the order the saga runs them; notifying the customer cannot be undone. */
+export const UNDO: ReadonlyMap<Command, Command> = new Map([
+  [Command.createOrder, Command.cancelOrder],
+  [Command.reserveStock, Command.releaseStock],
+  [Command.chargePayment, Command.refundPayment],
+  [Command.scheduleShipment, Command.cancelShipment],
+]);
+
 /** The commands that undo a step, in the order of the steps they undo. */
-export const COMPENSATIONS: readonly Command[] = [Command.cancelOrder, Command.releaseStock, Command.refundPayment, Command.cancelShipment];
+export const COMPENSATIONS: readonly Command[] = [...UNDO.values()];
 
 /** The service a command goes to: the part of its name before the dot. */
 export function serviceOf(command: Command): ServiceName {

@@ -1,5 +1,5 @@
 import type { ScriptedFault } from '../chaos/index.js';
-import type { ComponentName } from '../protocol/index.js';
+import { parseReplyType, type ComponentName } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
@@ -59,7 +59,8 @@ const BASELINES: ReadonlyArray<{ scenario: Scenario; compensates: boolean }> = [
 /**
  * Kills each component at each point where it has just committed, acked, or published,
  * in a saga that completes and in one that compensates, restarts it, and checks the world.
- * The points are read off a fault-free run with the same seed, so every one is reached.
+ * The points are the moments the crash model was told of in a fault-free run with the same
+ * seed, so every one is reached.
  */
 export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRow[] {
   const rows: CrashMatrixRow[] = [];
@@ -67,23 +68,16 @@ export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRo
     const baseline = runScenario({ scenario, seed, storage: 'memory' }).outcome;
     const seen = new Map<string, number>();
     let compensating = false;
-    for (const e of baseline.traceEvents) {
+    for (const m of baseline.moments) {
       // The orchestrator's commit of the first failure reply is the first compensating transition.
-      if (e.kind === 'handle' && e.actor === 'orchestrator' && e.type?.endsWith('.failed')) compensating = true;
-      if (e.kind !== 'handle' && e.kind !== 'ack' && e.kind !== 'publish') continue;
-      if (e.actor === 'client' || e.type === undefined) continue;
-      const key = `${e.kind} ${e.actor} ${e.type}`;
+      if (m.on === 'handle' && m.actor === 'orchestrator' && parseReplyType(m.type)?.ok === false) compensating = true;
+      const key = `${m.on} ${m.actor} ${m.type}`;
       const nth = (seen.get(key) ?? 0) + 1;
       seen.set(key, nth);
       // The compensating baseline adds only the points reached while compensating; the rest are the forward baseline's.
       if (compensates && !compensating) continue;
-      const point: CrashPoint = { component: e.actor as ComponentName, moment: MOMENTS[e.kind], type: e.type, nth, compensating };
-      const kill: ScriptedFault = {
-        kind: 'kill',
-        component: point.component,
-        when: { on: e.kind, type: e.type, actor: e.actor, nth },
-        downTicks: DOWN_TICKS,
-      };
+      const point: CrashPoint = { component: m.actor, moment: MOMENTS[m.on], type: m.type, nth, compensating };
+      const kill: ScriptedFault = { kind: 'kill', component: m.actor, when: { ...m, nth }, downTicks: DOWN_TICKS };
       const { result } = runScenario({
         scenario: { ...scenario, faults: [kill] },
         seed,

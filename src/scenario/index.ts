@@ -1,4 +1,4 @@
-// Scenario files import at run time only COMPONENTS, percentile and shopWorkload from here; everything else they take is types.
+// Scenario files import at run time only COMPONENTS and percentile from here; everything else they take is types.
 export { COMPONENTS } from '../protocol/index.js';
 export { DEFAULT_DATA_ROOT, runRecipe, runScenario, type RunRequest, type ScenarioResult } from './run-scenario.js';
 export type { Scenario, WorkloadOverrides } from './scenario.js';
@@ -6,4 +6,4 @@ export { shopWorkload } from './shop-workload.js';
 export { percentile } from './summarize.js';
 export { runCrashMatrix } from './crash-matrix.js';
 export { runDefenceAb } from './defence-ab.js';
-export { formatRecipe, type Recipe } from './recipe.js';
+export { formatRecipe, replayLine, type Recipe } from './recipe.js';

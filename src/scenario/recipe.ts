@@ -26,7 +26,7 @@ export type Recipe =
       readonly shard?: { readonly index: number; readonly count: number };
       readonly disabled: readonly DefenceName[];
     }
-  | { readonly command: 'replay'; readonly file: string };
+  | { readonly command: 'replay'; readonly file: string; readonly trace?: boolean };
 
 /** The defences switched off, in their canonical order. */
 export function disabledOf(defences: Defences): DefenceName[] {
@@ -62,8 +62,13 @@ export function formatRecipe(r: Recipe): string {
       words.push(...disable(r.disabled));
       break;
     case 'replay':
-      words.push('replay', r.file);
+      words.push('replay', r.file, ...(r.trace ? ['--trace'] : []));
       break;
   }
   return words.join(' ');
+}
+
+/** The line every report ends with. */
+export function replayLine(r: Recipe): string {
+  return `replay: ${formatRecipe(r)}`;
 }

@@ -1,5 +1,6 @@
 import type { Message } from '../broker/index.js';
-import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerTx } from '../endpoint/index.js';
+import { Command } from '../protocol/index.js';
+import type { ComponentDefinition, HandleOutcome, Handler, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { orderOf, reply } from './reply.js';
 
@@ -12,7 +13,8 @@ export interface ShipmentsTable {
   tick: number;
 }
 
-export interface FulfillmentTables extends EndpointTables {
+/** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
+export interface FulfillmentTables {
   shipments: ShipmentsTable;
 }
 
@@ -57,12 +59,12 @@ class FulfillmentHandler implements Handler {
     );
   }
 
-  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message): HandleOutcome | void {
     const sagaId = message.sagaId;
     const tick = tx.now;
     const existing = this.find.get({ sagaId });
     switch (message.type) {
-      case 'fulfillment.schedule': {
+      case Command.scheduleShipment: {
         if (existing) {
           reply(
             tx,
@@ -73,13 +75,14 @@ class FulfillmentHandler implements Handler {
           return 'duplicate';
         }
         const { orderId } = orderOf(message);
-        this.insert.run({ sagaId, orderId, status: failureInjected ? 'FAILED' : 'SCHEDULED', tick });
-        if (failureInjected) return reply(tx, message, false, 'no carrier can take the shipment (injected)');
+        const refused = tx.injectedFailure();
+        this.insert.run({ sagaId, orderId, status: refused ? 'FAILED' : 'SCHEDULED', tick });
+        if (refused) return reply(tx, message, false, 'no carrier can take the shipment (injected)');
         tx.note('SCHEDULED');
         return reply(tx, message, true);
       }
-      case 'fulfillment.cancel': {
-        if (failureInjected) return reply(tx, message, false, 'cancel failed (injected)');
+      case Command.cancelShipment: {
+        if (tx.injectedFailure()) return reply(tx, message, false, 'cancel failed (injected)');
         if (existing && existing.status !== 'SCHEDULED') {
           reply(tx, message, true);
           return 'duplicate';

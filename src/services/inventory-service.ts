@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
-import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
+import { Command } from '../protocol/index.js';
+import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { orderOf, reply } from './reply.js';
 
@@ -23,7 +24,8 @@ export interface ReservationsTable {
   tick: number;
 }
 
-export interface InventoryTables extends EndpointTables {
+/** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
+export interface InventoryTables {
   stock: StockTable;
   reservations: ReservationsTable;
 }
@@ -133,12 +135,12 @@ class InventoryHandler implements Handler {
     );
   }
 
-  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message): HandleOutcome | void {
     const sagaId = message.sagaId;
     const tick = tx.now;
     const existing = this.findReservation.get({ sagaId });
     switch (message.type) {
-      case 'inventory.reserve': {
+      case Command.reserveStock: {
         if (existing) {
           const held = existing.status === 'RESERVED' || existing.status === 'COMMITTED';
           reply(tx, message, held, held ? undefined : `reservation already ${existing.status}`);
@@ -146,14 +148,15 @@ class InventoryHandler implements Handler {
         }
         const { sku, qty } = orderOf(message);
         const take = this.env.defences.isolation ? this.take : this.takeUnchecked;
-        const reserved = !failureInjected && take.run({ sku, qty }) === 1;
+        const refused = tx.injectedFailure();
+        const reserved = !refused && take.run({ sku, qty }) === 1;
         this.insertReservation.run({ sagaId, sku, qty, status: reserved ? 'RESERVED' : 'REJECTED', tick });
-        if (!reserved) return reply(tx, message, false, failureInjected ? 'reserve failed (injected)' : `insufficient stock of ${sku}`);
+        if (!reserved) return reply(tx, message, false, refused ? 'reserve failed (injected)' : `insufficient stock of ${sku}`);
         tx.note(`reserved ${qty} ${sku}`);
         return reply(tx, message, true);
       }
-      case 'inventory.release': {
-        if (failureInjected) return reply(tx, message, false, 'release failed (injected)');
+      case Command.releaseStock: {
+        if (tx.injectedFailure()) return reply(tx, message, false, 'release failed (injected)');
         if (existing?.status === 'COMMITTED') return reply(tx, message, false, 'stock already sold');
         if (existing && existing.status !== 'RESERVED') {
           reply(tx, message, true);
@@ -171,7 +174,7 @@ class InventoryHandler implements Handler {
         }
         return reply(tx, message, true);
       }
-      case 'inventory.commit':
+      case Command.commitStock:
         if (existing?.status !== 'RESERVED') return 'duplicate';
         this.sell.run({ sku: existing.sku, qty: existing.qty });
         this.setReservation.run({ sagaId, status: 'COMMITTED', tick });

@@ -1,5 +1,6 @@
 import type { Message } from '../broker/index.js';
-import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
+import { Command } from '../protocol/index.js';
+import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { reply } from './reply.js';
 
@@ -21,7 +22,8 @@ export interface RejectionsTable {
   tick: number;
 }
 
-export interface NotificationTables extends EndpointTables {
+/** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
+export interface NotificationTables {
   notifications: NotificationsTable;
   rejections: RejectionsTable;
 }
@@ -75,8 +77,8 @@ class NotificationHandler implements Handler {
     );
   }
 
-  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
-    if (message.type !== 'notification.send') throw new Error(`notification service cannot handle ${message.type}`);
+  handle(tx: HandlerTx, message: Message): HandleOutcome | void {
+    if (message.type !== Command.notifyCustomer) throw new Error(`notification service cannot handle ${message.type}`);
     const sagaId = message.sagaId;
     const tick = tx.now;
     const rejection = this.rejected.get({ sagaId });
@@ -88,7 +90,7 @@ class NotificationHandler implements Handler {
       reply(tx, message, true);
       return 'duplicate';
     }
-    if (failureInjected) {
+    if (tx.injectedFailure()) {
       const reason = 'mailbox unreachable (injected)';
       this.reject.run({ sagaId, reason, tick });
       return reply(tx, message, false, reason);

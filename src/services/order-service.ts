@@ -1,5 +1,6 @@
 import type { Message } from '../broker/index.js';
-import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerTx } from '../endpoint/index.js';
+import { Command } from '../protocol/index.js';
+import type { ComponentDefinition, HandleOutcome, Handler, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { orderOf, reply } from './reply.js';
 
@@ -17,7 +18,8 @@ export interface OrdersTable {
   tick: number;
 }
 
-export interface OrderTables extends EndpointTables {
+/** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
+export interface OrderTables {
   orders: OrdersTable;
 }
 
@@ -73,20 +75,20 @@ class OrderHandler implements Handler {
     );
   }
 
-  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message): HandleOutcome | void {
     const order = orderOf(message);
     const existing = this.find.get({ orderId: order.orderId });
     const tick = tx.now;
     const row = { ...order, sagaId: message.sagaId, tick };
     switch (message.type) {
-      case 'order.create':
+      case Command.createOrder:
         if (existing) {
           // The business key (the order id) was seen: answer as before.
           const refused = existing.status === 'CANCELLED' || existing.status === 'REJECTED';
           reply(tx, message, !refused, refused ? `order already ${existing.status}` : undefined);
           return 'duplicate';
         }
-        if (failureInjected) {
+        if (tx.injectedFailure()) {
           // A refusal is recorded like any decision: a retried create must get the same answer, not a new order.
           this.insert.run({ ...row, status: 'REJECTED' });
           return reply(tx, message, false, 'order rejected (injected)');
@@ -94,12 +96,12 @@ class OrderHandler implements Handler {
         this.insert.run({ ...row, status: 'PENDING' });
         tx.note('PENDING');
         return reply(tx, message, true);
-      case 'order.confirm':
+      case Command.confirmOrder:
         if (existing?.status !== 'PENDING') return 'duplicate';
         this.setStatus.run({ orderId: order.orderId, status: 'CONFIRMED', tick });
         return tx.note('CONFIRMED');
-      case 'order.cancel':
-        if (failureInjected) return reply(tx, message, false, 'cancel failed (injected)');
+      case Command.cancelOrder:
+        if (tx.injectedFailure()) return reply(tx, message, false, 'cancel failed (injected)');
         if (existing?.status === 'CONFIRMED') return reply(tx, message, false, 'order already confirmed');
         if (existing?.status === 'CANCELLED' || existing?.status === 'REJECTED') {
           reply(tx, message, true);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
-import type { ComponentDefinition, EndpointTables, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
+import { Command } from '../protocol/index.js';
+import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { orderOf, reply } from './reply.js';
 
@@ -33,7 +34,8 @@ export interface RefundsTable {
   tick: number;
 }
 
-export interface PaymentTables extends EndpointTables {
+/** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
+export interface PaymentTables {
   accounts: AccountsTable;
   charges: ChargesTable;
   refunds: RefundsTable;
@@ -163,13 +165,13 @@ class PaymentHandler implements Handler {
     );
   }
 
-  handle(tx: HandlerTx, message: Message, failureInjected: boolean): HandleOutcome | void {
+  handle(tx: HandlerTx, message: Message): HandleOutcome | void {
     const sagaId = message.sagaId;
     const tick = tx.now;
     const charge = this.findCharge.get({ sagaId });
     const refunded = this.findRefund.get({ sagaId }) !== undefined;
     switch (message.type) {
-      case 'payment.charge': {
+      case Command.chargePayment: {
         if (charge && this.env.defences.idempotency) {
           reply(tx, message, charge.status === 'CHARGED' && !refunded, charge.reason ?? (refunded ? 'charge already refunded' : undefined));
           return 'duplicate';
@@ -178,7 +180,7 @@ class PaymentHandler implements Handler {
         if (refunded) return reply(tx, message, false, 'saga already refunded');
         const { customer, amountCents } = orderOf(message);
         let reason: string | null = null;
-        if (failureInjected) reason = 'card declined (injected)';
+        if (tx.injectedFailure()) reason = 'card declined (injected)';
         else if (this.debit.run({ customer, amountCents }) !== 1) reason = 'insufficient funds';
         const status: ChargeStatus = reason === null ? 'CHARGED' : 'DECLINED';
         this.insertCharge.run({ id: tx.newId('ch'), sagaId, customer, amountCents, status, reason, tick });
@@ -186,8 +188,8 @@ class PaymentHandler implements Handler {
         tx.note(`charged ${amountCents}`);
         return reply(tx, message, true);
       }
-      case 'payment.refund': {
-        if (failureInjected) return reply(tx, message, false, 'refund failed (injected)');
+      case Command.refundPayment: {
+        if (tx.injectedFailure()) return reply(tx, message, false, 'refund failed (injected)');
         if (refunded) {
           reply(tx, message, true);
           return 'duplicate';

@@ -6,7 +6,7 @@ import type { ComponentHost } from './component-host.js';
 
 /** Whoever decides kills: the fault engine. */
 export interface KillPlan {
-  killsAt(moment: Moment): readonly Kill[];
+  killsAt(moment: Moment, canKill: (component: ComponentName) => boolean): readonly Kill[];
 }
 
 /**
@@ -20,27 +20,38 @@ export interface KillPlan {
  *   (its own disk) keeps its handle. Nothing committed is lost; nothing uncommitted survives.
  * - **When**: the fault engine decides, asked by the driver at each moment a kill can land
  *   (after a handled message committed, after an ack, after a publish); the kill then takes
- *   effect at the next boundary between two phases of a tick, so it can fall between commit
- *   and publish, and between publish and ack.
+ *   effect at the next boundary between two phases of a tick (deliver, ack, publish,
+ *   confirm): after a commit it lands before the ack and the relay, after an ack before the
+ *   relay publishes, after a publish before the broker's confirmation is recorded.
  * - **Restart**: `downTicks` later, or when the calm phase begins (every component comes
  *   back). The component is rebuilt from its database alone: the orchestrator re-arms its
  *   timers from the persisted deadlines, the relay re-reads its unsent outbox rows.
  */
 export class CrashModel {
   private pending: Kill[] = [];
+  /** Every moment the driver reported, in order, when asked to keep them (the crash matrix enumerates its points from them). */
+  readonly moments: Moment[] | null;
 
   constructor(
     private readonly hosts: ReadonlyMap<ComponentName, ComponentHost>,
     private readonly plan: KillPlan,
     private readonly kernel: { readonly clock: Clock; readonly scheduler: Scheduler; readonly trace: Trace },
     private readonly broker: Broker,
-  ) {}
+    keepMoments = false,
+  ) {
+    this.moments = keepMoments ? [] : null;
+  }
 
   /** The driver reports a moment at which a kill can land; any kill the plan decides waits for the next phase boundary. */
   at(moment: Moment): void {
-    const kills = this.plan.killsAt(moment);
+    this.moments?.push(moment);
+    const kills = this.plan.killsAt(moment, this.canKill);
     for (const kill of kills) this.pending.push(kill);
   }
+
+  /** A component can be killed while it is up and no kill of it is already waiting for the phase boundary. */
+  private readonly canKill = (component: ComponentName): boolean =>
+    this.hosts.get(component)!.up && !this.pending.some((k) => k.component === component);
 
   /** At a phase boundary: carries out the kills decided since the last one. */
   applyPending(): void {
@@ -56,10 +67,11 @@ export class CrashModel {
     if (!host.up) return;
     const { clock, scheduler, trace } = this.kernel;
     const now = clock.now();
+    // The crash first in the timeline, then what it forgot: timers, and deliveries back to the queue.
+    trace.emit({ kind: 'crash', tick: now, actor: component, detail: `down for ${downTicks} ticks` });
     host.kill();
     scheduler.cancelOwner(component);
     this.broker.releaseQueue(component, now);
-    trace.emit({ kind: 'crash', tick: now, actor: component, detail: `down for ${downTicks} ticks` });
     // Owned by the crash model, not by the component: the component's own crash must not cancel its restart.
     scheduler.at(now + downTicks, 'crash-model', () => this.restart(component));
   }

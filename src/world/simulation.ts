@@ -9,7 +9,7 @@ import {
   type StockRow,
   type WorldSnapshot,
 } from '../check/index.js';
-import type { ScriptedFault } from '../chaos/index.js';
+import type { Moment, ScriptedFault } from '../chaos/index.js';
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import type { TraceEvent } from '../kernel/index.js';
 import type { Database, Prepared } from '../store/index.js';
@@ -43,6 +43,8 @@ export interface RunOutcome {
   /** How many trace events of each kind, and of each kind per actor (`crash:orchestrator`), the run emitted. */
   readonly eventCounts: Readonly<Record<string, number>>;
   readonly traceEvents: readonly TraceEvent[];
+  /** Every moment a kill could have landed, in order (kept with the trace). */
+  readonly moments: readonly Moment[];
   /** What trace listeners threw (they cannot change the run; a report built from a failing listener may be incomplete). */
   readonly listenerFailures: readonly string[];
 }
@@ -128,6 +130,7 @@ export function simulate(options: SimulationOptions): RunOutcome {
       schedule: world.faults.schedule(),
       eventCounts,
       traceEvents: world.trace.events(),
+      moments: world.crashes.moments ?? [],
       listenerFailures: world.trace.listenerFailures(),
     };
   } finally {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { Broker, DEFAULT_BROKER_OPTIONS, type Message } from '../broker/index.js';
 import { FaultEngine, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
-import { COMPONENTS, PLACE_ORDER, type ComponentName, type OrderPayload } from '../protocol/index.js';
+import { CLIENT_ID_PREFIX, COMPONENTS, PLACE_ORDER, type ComponentName, type OrderPayload } from '../protocol/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
-import { Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
+import { AfterCommitFailure, Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
 import { randomStreams, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
 import { orchestratorComponent } from '../orchestrator/index.js';
 import {
@@ -85,13 +85,13 @@ export class World {
       trace: this.trace,
       faults: this.faults,
       defences: options.defences ?? ALL_DEFENCES,
+      scheduler: this.scheduler,
       stats: this.stats,
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
-    const timers = { at: (tick: number, fire: () => void) => this.scheduler.at(tick, 'orchestrator', fire) };
     const definitions: Record<ComponentName, ComponentDefinition> = {
-      orchestrator: orchestratorComponent(timers),
+      orchestrator: orchestratorComponent(),
       order: ORDER_SERVICE,
       inventory: INVENTORY_SERVICE,
       payment: PAYMENT_SERVICE,
@@ -100,7 +100,7 @@ export class World {
     };
     const build = (name: ComponentName) => (db: Database) => new Endpoint(definitions[name], db, ctx(name));
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
-    this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker);
+    this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepTrace);
     for (const host of this.hosts.values()) host.start();
     seedStock(this.host('inventory').database(), options.workload.stock);
     seedAccounts(this.host('payment').database(), options.workload.customers);
@@ -130,6 +130,8 @@ export class World {
         else this.crashes.at({ on: 'handle', actor: host.name, type: message.type });
         host.acks.push(delivery.token);
       } catch (error) {
+        // Work after a commit that failed is a bug in the lab, not a handler crash to absorb.
+        if (error instanceof AfterCommitFailure) throw error;
         // The transaction rolled back; without an ack the message comes back after the visibility timeout.
         const why = error instanceof Error ? error.message : String(error);
         this.trace.emit({
@@ -217,7 +219,7 @@ export class World {
         amountCents: orderAmountCents(workload, order),
       };
       this.clientOutbox.push({
-        id: this.clientRng.id('cl'),
+        id: this.clientRng.id(CLIENT_ID_PREFIX),
         queue: 'orchestrator',
         type: PLACE_ORDER,
         sagaId: order.orderId,

@@ -12,6 +12,15 @@ function engine(profile: FaultProfile = calm, script: readonly ScriptedFault[] =
   return { faults: new FaultEngine({ profile, script, streams: randomStreams(seed).faults, clock: new VirtualClock(), trace }), trace };
 }
 
+const always = (): boolean => true;
+
+/** Asks for a command fault and, like a handler that honours it, applies it; returns the mode or null. */
+function command(e: FaultEngine, m: Message): string | null {
+  const decision = e.commandFault('payment', m);
+  if (decision) e.applied(decision, 'payment', m);
+  return decision?.mode ?? null;
+}
+
 /** A fixed sequence of questions, the way a broker, endpoints and the crash model would ask them. */
 function ask(e: FaultEngine, rounds = 40): string[] {
   const answers: string[] = [];
@@ -20,8 +29,8 @@ function ask(e: FaultEngine, rounds = 40): string[] {
     answers.push(`publish ${e.onPublish(msg(`p${i}`, type)).kind}`);
     answers.push(`deliver ${JSON.stringify(e.onDeliver(msg(`d${i}`, type), i, fresh))}`);
     answers.push(`reorder ${JSON.stringify(e.reorder(3))}`);
-    answers.push(`command ${e.commandFault('payment', msg(`c${i}`, type))}`);
-    answers.push(`kill ${JSON.stringify(e.killsAt({ on: 'handle', actor: 'payment', type }))}`);
+    answers.push(`command ${command(e, msg(`c${i}`, type))}`);
+    answers.push(`kill ${JSON.stringify(e.killsAt({ on: 'handle', actor: 'payment', type }, always))}`);
   }
   return answers;
 }
@@ -74,10 +83,10 @@ describe('fault engine', () => {
       downTicks: 7,
     };
     const { faults } = engine(calm, [trigger]);
-    const at = (on: 'handle' | 'ack') => faults.killsAt({ on, actor: 'payment', type: 'payment.charge' });
+    const at = (on: 'handle' | 'ack') => faults.killsAt({ on, actor: 'payment', type: 'payment.charge' }, always);
     expect([at('handle'), at('ack'), at('ack'), at('ack')]).toEqual([[], [], [{ component: 'payment', downTicks: 7 }], []]);
     const random = engine({ ...calm, name: 'kills', kill: 1, maxDownTicks: 3 }).faults;
-    random.killsAt({ on: 'publish', actor: 'orchestrator', type: 'payment.charge' });
+    random.killsAt({ on: 'publish', actor: 'orchestrator', type: 'payment.charge' }, always);
     const [recorded] = random.schedule();
     expect(recorded).toMatchObject({
       kind: 'kill',
@@ -93,19 +102,58 @@ describe('fault engine', () => {
     faults.enterCalm();
     expect(faults.onPublish(msg('a')).kind).toBe('none');
     expect(faults.onDeliver(msg('b'), 1, fresh).kind).toBe('none');
-    expect(faults.killsAt({ on: 'handle', actor: 'payment', type: 'payment.charge' })).toEqual([]);
-    expect(faults.commandFault('payment', msg('r', 'payment.refund'))).toBe('fail');
+    expect(faults.killsAt({ on: 'handle', actor: 'payment', type: 'payment.charge' }, always)).toEqual([]);
+    expect(command(faults, msg('r', 'payment.refund'))).toBe('fail');
     expect(trace.events().map((e) => e.kind)).toEqual(['fault']);
   });
 
-  it('a poisoned message stays poison on every redelivery', () => {
+  it('a poisoned message stays poison on every redelivery, recorded once', () => {
     const { faults } = engine(calm, [{ kind: 'poison', type: 'payment.charge' }]);
     const poison = msg('p');
-    expect([
-      faults.commandFault('payment', poison),
-      faults.commandFault('payment', msg('q')),
-      faults.commandFault('payment', poison),
-    ]).toEqual(['throw', null, 'throw']);
+    expect([command(faults, poison), command(faults, msg('q')), command(faults, poison)]).toEqual(['throw', null, 'throw']);
     expect(faults.schedule()).toEqual([{ kind: 'poison', type: 'payment.charge' }]);
+  });
+
+  it('records a refusal only when the handler honours it; an unhonoured scripted refusal waits for the next command', () => {
+    const { faults, trace } = engine(calm, [{ kind: 'fail-command', type: 'payment.charge', mode: 'fail', times: 1 }]);
+    const ignored = faults.commandFault('payment', msg('a'));
+    expect(ignored?.mode).toBe('fail');
+    expect(faults.schedule()).toEqual([]);
+    expect(trace.events()).toEqual([]);
+    expect(command(faults, msg('b'))).toBe('fail');
+    expect(command(faults, msg('c'))).toBeNull();
+    expect(faults.schedule()).toEqual([{ kind: 'fail-command', type: 'payment.charge', mode: 'fail', nth: 2 }]);
+  });
+
+  it('kills only a component that can be killed: a trigger whose target is down waits for its next match, and nothing is recorded meanwhile', () => {
+    const trigger: ScriptedFault = { kind: 'kill', component: 'payment', when: { on: 'handle', type: 'payment.charge' }, downTicks: 9 };
+    const { faults } = engine({ ...calm, name: 'kills', kill: 1, maxDownTicks: 3 }, [trigger]);
+    const down = (): boolean => false;
+    expect(faults.killsAt({ on: 'handle', actor: 'payment', type: 'payment.charge' }, down)).toEqual([]);
+    expect(faults.schedule()).toEqual([]);
+    // Up again: the trigger fires, and the profile's kill of the same component in the same moment is not doubled.
+    expect(faults.killsAt({ on: 'handle', actor: 'payment', type: 'payment.charge' }, always)).toEqual([
+      { component: 'payment', downTicks: 9 },
+    ]);
+    expect(faults.schedule()).toEqual([trigger]);
+  });
+
+  it('records a scripted delivery fault with the nth it struck, not the script’s times, so a replay strikes the same deliveries', () => {
+    const { faults } = engine(calm, [{ kind: 'drop-delivery', type: 'payment.charge', times: 2 }]);
+    expect([1, 2, 3].map((i) => faults.onDeliver(msg(`m${i}`), i, fresh).kind)).toEqual(['drop', 'drop', 'none']);
+    expect(faults.schedule()).toEqual([
+      { kind: 'drop-delivery', type: 'payment.charge', nth: 1 },
+      { kind: 'drop-delivery', type: 'payment.charge', nth: 2 },
+    ]);
+  });
+
+  it('a refusal drawn from a profile is replayed only while faults are on', () => {
+    const original = engine({ ...calm, name: 'refusing', failCommand: 1 }).faults;
+    command(original, msg('a'));
+    const [recorded] = original.schedule();
+    expect(recorded).toMatchObject({ kind: 'fail-command', nth: 1, faultPhaseOnly: true });
+    const replay = engine(calm, [recorded!]).faults;
+    replay.enterCalm();
+    expect(command(replay, msg('a'))).toBeNull();
   });
 });

@@ -1,9 +1,16 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Endpoint } from '../../src/endpoint/index.js';
+import {
+  AfterCommitFailure,
+  Endpoint,
+  type ComponentDefinition,
+  type Handler,
+  type HandlerEnv,
+  type HandlerTx,
+} from '../../src/endpoint/index.js';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/broker/index.js';
 import { ORDER_SERVICE } from '../../src/services/index.js';
-import { message, testContext } from '../helpers.js';
+import { drainOutbox, message, testContext } from '../helpers.js';
 
 describe('outbox relay', () => {
   it('keeps a row the broker did not confirm and publishes it again next time', () => {
@@ -50,3 +57,57 @@ describe('outbox relay', () => {
 function outboxRows(db: BetterSqlite3.Database): number {
   return (db.prepare('select count(*) n from outbox').get() as { n: number }).n;
 }
+
+describe('the endpoint’s transaction', () => {
+  const definition = (handle: Handler['handle'], onStart?: (env: HandlerEnv) => void): ComponentDefinition => ({
+    name: 'order',
+    migrations: [],
+    createHandler: (_db, env) => {
+      onStart?.(env);
+      return { handle };
+    },
+  });
+
+  it('refuses a handler that keeps its tx and uses it after the transaction ended', () => {
+    let kept: HandlerTx | null = null;
+    const endpoint = new Endpoint(
+      definition((tx) => void (kept = tx)),
+      new BetterSqlite3(':memory:'),
+      testContext(),
+    );
+    endpoint.handle(message('order', 'order.create'));
+    expect(() => kept!.send('orchestrator', 'x', 's', '{}')).toThrow(/after it ended/);
+  });
+
+  it('refuses a transaction opened inside another', () => {
+    let env: HandlerEnv | null = null;
+    const endpoint = new Endpoint(
+      definition(
+        () => env!.transact(() => undefined),
+        (e) => (env = e),
+      ),
+      new BetterSqlite3(':memory:'),
+      testContext(),
+    );
+    expect(() => endpoint.handle(message('order', 'order.create'))).toThrow(/inside another/);
+  });
+
+  it('a failure after the commit is reported as such, and the next transaction starts clean', () => {
+    let fail = true;
+    const endpoint = new Endpoint(
+      definition((tx) => {
+        tx.send('orchestrator', 'order.create.done', 'saga-1', '{}');
+        tx.afterCommit(() => {
+          if (fail) throw new Error('cache update failed');
+        });
+      }),
+      new BetterSqlite3(':memory:'),
+      testContext(),
+    );
+    expect(() => endpoint.handle(message('order', 'order.create'))).toThrow(AfterCommitFailure);
+    fail = false;
+    endpoint.handle(message('order', 'order.create'));
+    // Both commits stand; the relay holds both replies, nothing from the failed callback leaked.
+    expect(drainOutbox(endpoint).map((m) => m.type)).toEqual(['order.create.done', 'order.create.done']);
+  });
+});

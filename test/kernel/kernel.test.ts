@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { forkRng, Scheduler, Trace } from '../../src/kernel/index.js';
+import { Scheduler, Trace } from '../../src/kernel/index.js';
+import { forkRng } from '../../src/kernel/random.js';
 
 describe('kernel', () => {
   it('a forked generator repeats for the same seed and name, and differs across names', () => {

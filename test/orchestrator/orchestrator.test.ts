@@ -19,15 +19,19 @@ function orchestrator(db: BetterSqlite3.Database, defences: Defences = ALL_DEFEN
     t.afterCommit.forEach((f) => f());
     return result;
   };
-  const definition = orchestratorComponent({ at: (dueTick, fire) => timers.push({ dueTick, fire }) });
+  const definition = orchestratorComponent();
   migrate(db, definition.migrations);
-  const handler: Handler = definition.createHandler(db, { defences, transact: commit });
+  const handler: Handler = definition.createHandler(db, {
+    defences,
+    timers: { at: (dueTick, fire) => void timers.push({ dueTick, fire }) },
+    transact: commit,
+  });
   return {
     timers,
     sent,
     at: (tick: number) => (now = tick),
     handle: (type: string, sagaId = 'saga-1', body: unknown = PAYLOAD) =>
-      commit((tx) => handler.handle(tx, message('orchestrator', type, sagaId, body), false)),
+      commit((tx) => handler.handle(tx, message('orchestrator', type, sagaId, body))),
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PLACE_ORDER_SAGA } from '../../src/orchestrator/index.js';
 import {
   Command,
   COMPENSATIONS,
@@ -55,5 +56,13 @@ describe('protocol', () => {
     expect(new Set(lines).size).toBe(events.length);
     expect(lines[3]).toBe('charge-payment failed: insufficient funds');
     expect(lines[10]).toBe('payment.charge timed out (attempt 2)');
+  });
+});
+
+describe('the saga and the protocol', () => {
+  it('the saga compensates with exactly the protocol’s compensations, in the order of its steps', () => {
+    const compensations = PLACE_ORDER_SAGA.steps.map((s) => s.compensation).filter((c) => c !== null);
+    expect(compensations).toEqual(COMPENSATIONS);
+    expect(PLACE_ORDER_SAGA.steps.every((s) => s.service === serviceOf(s.command as Command))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES } from '../../src/chaos/index.js';
-import { forkRng } from '../../src/kernel/index.js';
+import { randomStreams } from '../../src/kernel/index.js';
 import { runScenario, shopWorkload } from '../../src/scenario/index.js';
 import { simulate } from '../../src/world/index.js';
 
@@ -39,7 +39,7 @@ describe('determinism', () => {
         seed: 5,
         storage: 'memory',
         dataDir: '',
-        workload: shopWorkload(forkRng(5, 'workload'), crash.shop),
+        workload: shopWorkload(randomStreams(5).workload, crash.shop),
         profile: FAULT_PROFILES.chaotic!,
         script: crash.faults,
         keepTrace,

@@ -17,22 +17,22 @@ describe('service handlers, with a fake transaction', () => {
   it('order: a create answers done and notes PENDING; a second create of the same order is a duplicate that answers the same', () => {
     const { db, handler } = handlerOn(ORDER_SERVICE);
     const first = fakeTx(5);
-    expect(handler.handle(first.tx, message('order', 'order.create'), false)).toBeUndefined();
+    expect(handler.handle(first.tx, message('order', 'order.create'))).toBeUndefined();
     expect(first.sent).toEqual([{ queue: 'orchestrator', type: 'order.create.done', sagaId: 'saga-1', body: { ok: true } }]);
     expect(first.notes).toEqual(['PENDING']);
     const again = fakeTx(6);
-    expect(handler.handle(again.tx, message('order', 'order.create'), false)).toBe('duplicate');
+    expect(handler.handle(again.tx, message('order', 'order.create'))).toBe('duplicate');
     expect(again.sent.map((m) => m.type)).toEqual(['order.create.done']);
     expect(db.prepare('select status, tick from orders').all()).toEqual([{ status: 'PENDING', tick: 5 }]);
   });
 
   it('order: an injected failure records the refusal, so a retried create is refused too', () => {
     const { handler } = handlerOn(ORDER_SERVICE);
-    const refused = fakeTx();
-    handler.handle(refused.tx, message('order', 'order.create'), true);
+    const refused = fakeTx(0, true);
+    handler.handle(refused.tx, message('order', 'order.create'));
     expect(refused.sent[0]).toMatchObject({ type: 'order.create.failed', body: { ok: false, reason: 'order rejected (injected)' } });
     const retried = fakeTx();
-    handler.handle(retried.tx, message('order', 'order.create'), false);
+    handler.handle(retried.tx, message('order', 'order.create'));
     expect(retried.sent[0]).toMatchObject({ type: 'order.create.failed', body: { ok: false, reason: 'order already REJECTED' } });
   });
 
@@ -45,7 +45,7 @@ describe('service handlers, with a fake transaction', () => {
       seedStock(db, [{ sku: 'SKU-A', units: 3 }]);
       const sent = ['saga-1', 'saga-2'].flatMap((sagaId) => {
         const t = fakeTx();
-        handler.handle(t.tx, message('inventory', 'inventory.reserve', sagaId), false);
+        handler.handle(t.tx, message('inventory', 'inventory.reserve', sagaId));
         return t.sent;
       });
       const stock = db.prepare('select available, reserved from stock').get() as { available: number; reserved: number };
@@ -57,11 +57,11 @@ describe('service handlers, with a fake transaction', () => {
     const { db, handler } = handlerOn(PAYMENT_SERVICE);
     seedAccounts(db, [{ customer: 'alice', balanceCents: 10_000 }]);
     const a = fakeTx();
-    handler.handle(a.tx, message('payment', 'payment.charge', 'saga-1'), false);
-    expect(handler.handle(a.tx, message('payment', 'payment.charge', 'saga-1'), false)).toBe('duplicate');
+    handler.handle(a.tx, message('payment', 'payment.charge', 'saga-1'));
+    expect(handler.handle(a.tx, message('payment', 'payment.charge', 'saga-1'))).toBe('duplicate');
     const b = fakeTx();
-    handler.handle(b.tx, message('payment', 'payment.refund', 'saga-2'), false);
-    handler.handle(b.tx, message('payment', 'payment.charge', 'saga-2'), false);
+    handler.handle(b.tx, message('payment', 'payment.refund', 'saga-2'));
+    handler.handle(b.tx, message('payment', 'payment.charge', 'saga-2'));
     expect(b.sent.map((m) => m.type)).toEqual(['payment.refund.done', 'payment.charge.failed']);
     expect(db.prepare('select balance_cents from accounts').get()).toEqual({ balance_cents: 9_500 });
   });
@@ -69,8 +69,8 @@ describe('service handlers, with a fake transaction', () => {
   it('fulfillment: a cancel that arrives before its schedule leaves a record, and the late schedule is refused', () => {
     const { db, handler } = handlerOn(FULFILLMENT_SERVICE);
     const t = fakeTx();
-    handler.handle(t.tx, message('fulfillment', 'fulfillment.cancel'), false);
-    handler.handle(t.tx, message('fulfillment', 'fulfillment.schedule'), false);
+    handler.handle(t.tx, message('fulfillment', 'fulfillment.cancel'));
+    handler.handle(t.tx, message('fulfillment', 'fulfillment.schedule'));
     expect(t.sent.map((m) => m.type)).toEqual(['fulfillment.cancel.done', 'fulfillment.schedule.failed']);
     expect(db.prepare('select status from shipments').all()).toEqual([{ status: 'CANCELLED' }]);
   });
@@ -81,8 +81,8 @@ describe('service handlers, with a fake transaction', () => {
       [withDisabled(['idempotency']), 4],
     ] as const) {
       const { db, handler } = handlerOn(NOTIFICATION_SERVICE, defences);
-      handler.handle(fakeTx().tx, message('notification', 'notification.send'), false);
-      handler.handle(fakeTx().tx, message('notification', 'notification.send'), false);
+      handler.handle(fakeTx().tx, message('notification', 'notification.send'));
+      handler.handle(fakeTx().tx, message('notification', 'notification.send'));
       expect(db.prepare('select count(*) as n from notifications').get()).toEqual({ n: rows });
     }
   });

@@ -56,7 +56,11 @@ describe('notification service', () => {
   it('a permanent refusal is kept, so a retry gets the same answer and sends nothing', () => {
     const db = new BetterSqlite3(':memory:');
     let fail = true;
-    const service = new Endpoint(NOTIFICATION_SERVICE, db, testContext({ commandFault: () => (fail ? 'fail' : null) }));
+    const service = new Endpoint(
+      NOTIFICATION_SERVICE,
+      db,
+      testContext({ commandFault: () => (fail ? { mode: 'fail' } : null), applied: () => {} }),
+    );
     service.handle(message('notification', 'notification.send'));
     fail = false;
     service.handle(message('notification', 'notification.send'));

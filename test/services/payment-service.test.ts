@@ -72,7 +72,7 @@ describe('payment service', () => {
 
   it('a handler that throws leaves nothing behind', () => {
     const { db, ctx } = setup();
-    const service = new Endpoint(PAYMENT_SERVICE, db, { ...ctx, faults: { commandFault: () => 'throw' } });
+    const service = new Endpoint(PAYMENT_SERVICE, db, { ...ctx, faults: { commandFault: () => ({ mode: 'throw' }), applied: () => {} } });
     expect(() => service.handle(message('payment', 'payment.charge', 'saga-1', PAYLOAD, 'm-x'))).toThrow(/injected/);
     expect((db.prepare('select count(*) n from inbox').get() as { n: number }).n).toBe(0);
     expect((db.prepare('select count(*) n from outbox').get() as { n: number }).n).toBe(0);
