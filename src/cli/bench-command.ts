@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { runSagaBench, type BenchResult } from '../bench/index.js';
 import { fuzz } from '../fuzz/index.js';
 import { wallClockMs } from '../kernel/index.js';
+import { plural } from './user-text.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseStorage } from './parse-options.js';
@@ -73,8 +74,8 @@ async function benchFuzz(seeds: number, json: boolean, io: CliIo): Promise<ExitC
     io.out(JSON.stringify(result, null, 2) + '\n');
   } else {
     const table = makeTable(['fuzz, default workload, in memory', 'seeds/s']);
-    table.push(['1 worker', single.seedsPerSec.toFixed(0)], [`${workers} workers`, all.seedsPerSec.toFixed(0)]);
-    io.out(`${table.toString()}\n${seeds} seeds each, ${all.violations} violations\n`);
+    table.push(['1 worker', single.seedsPerSec.toFixed(0)], [plural(workers, 'worker'), all.seedsPerSec.toFixed(0)]);
+    io.out(`${table.toString()}\n${plural(seeds, 'seed')} each, ${plural(all.violations, 'violation')}\n`);
   }
   return all.violations === 0 ? EXIT.held : EXIT.violated;
 }

@@ -5,6 +5,14 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** Whether stderr is a terminal (progress bars only there). */
   readonly isTTY?: boolean;
+  /** The width of the terminal stdout writes to, when it is one. */
+  readonly columns?: number;
+}
+
+/** How wide output may be: the terminal's width, or COLUMNS when set (e.g. when piped); unlimited when neither says. */
+export function outputWidth(io: CliIo): number {
+  const fromEnv = Number(io.env.COLUMNS);
+  return io.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity);
 }
 
 export const PROCESS_IO: CliIo = {
@@ -12,4 +20,5 @@ export const PROCESS_IO: CliIo = {
   err: (text) => process.stderr.write(text),
   env: process.env,
   isTTY: process.stderr.isTTY,
+  ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
 };

@@ -4,9 +4,10 @@ import { defenceFlag } from '../defences/index.js';
 import { COVERAGE_PATHS, fuzz, mergeSummaries, type FuzzReport, type SweepSummary } from '../fuzz/index.js';
 import { formatRecipe, replayLine } from '../scenario/index.js';
 import { wallClockMs } from '../kernel/index.js';
+import { plural, quote } from './user-text.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { parseDisabled } from './parse-options.js';
+import { MAX_SEED, parseDisabled } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 
@@ -23,9 +24,13 @@ export interface FuzzCommandOptions {
 /** `saga fuzz`: random workloads and fault schedules, one per seed; exit 1 if any seed broke an invariant. */
 export async function fuzzCommand(words: readonly string[], options: FuzzCommandOptions, io: CliIo): Promise<ExitCode> {
   if (words[0] === 'merge') return mergeCommand(words.slice(1), options.json === true, io);
-  if (words.length > 0) throw new UsageError(`saga fuzz takes no argument '${words[0]}' (did you mean 'saga fuzz merge <files...>'?).`);
+  if (words.length > 0) throw new UsageError(`saga fuzz takes no argument ${quote(words[0]!)}; did you mean 'saga fuzz merge <files...>'?`);
   const seeds = parseWholeNumber('--seeds', options.seeds, 1, 100_000_000);
-  const from = parseWholeNumber('--from', options.from, 0, 2 ** 32 - 1);
+  const from = parseWholeNumber('--from', options.from, 0, MAX_SEED);
+  if (from + seeds - 1 > MAX_SEED)
+    throw new UsageError(
+      `--from ${from} with --seeds ${seeds} runs past the last seed, ${MAX_SEED}; give at most ${MAX_SEED - from + 1} seeds from there.`,
+    );
   const workers = options.workers === undefined ? availableParallelism() : parseWholeNumber('--workers', options.workers, 1, 256);
   const disabled = parseDisabled(options.disable);
   let shard: { index: number; count: number } | undefined;
@@ -33,7 +38,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
     const m = /^(\d+)\/(\d+)$/.exec(options.shard);
     const [index, count] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
     if (!m || count < 1 || index < 1 || index > count)
-      throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. 3/8, not '${options.shard}'.`);
+      throw new UsageError(`--shard takes i/n with 1 ≤ i ≤ n, e.g. 3/8, not ${quote(options.shard)}.`);
     shard = { index, count };
   }
 
@@ -68,7 +73,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   } else {
     io.out(renderSummary(report.summary, c));
     io.out(
-      `${report.summary.seedsRun} seeds in ${seconds.toFixed(1)} s: ${(report.summary.seedsRun / seconds).toFixed(0)} seeds/s on ${workers} worker${workers > 1 ? 's' : ''}\n`,
+      `${plural(report.summary.seedsRun, 'seed')} in ${seconds.toFixed(1)} s: ${(report.summary.seedsRun / seconds).toFixed(0)} seeds/s on ${plural(workers, 'worker')}\n`,
     );
     io.out(renderShrunk(report, c));
   }
@@ -97,7 +102,11 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>): string
   const lines: string[] = [];
   const shard = s.range.shard ? ` (shard ${s.range.shard.index}/${s.range.shard.count})` : '';
   const without = s.disabled.length ? `, without ${s.disabled.map(defenceFlag).join(', ')}` : '';
-  lines.push(c.bold(`saga fuzz: ${s.seedsRun} seeds from ${s.range.from}${shard}${without}, ${s.faultsInjected} faults injected`));
+  lines.push(
+    c.bold(
+      `saga fuzz: ${plural(s.seedsRun, 'seed')} from ${s.range.from}${shard}${without}, ${plural(s.faultsInjected, 'fault')} injected`,
+    ),
+  );
   const coverage = makeTable(['path', 'seeds that reached it', 'share']);
   for (const p of COVERAGE_PATHS) {
     const n = s.coverage[p] ?? 0;
@@ -108,7 +117,7 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>): string
   if (never.length) lines.push(c.yellow(`never reached: ${never.join(', ')} — this sweep proves nothing about them`));
   const names = Object.keys(s.byInvariant).sort();
   if (names.length === 0) {
-    lines.push(c.green.bold(`PASS  no invariant violated in ${s.seedsRun} seeds`));
+    lines.push(c.green.bold(`PASS  no invariant violated in ${plural(s.seedsRun, 'seed')}`));
   } else {
     const table = makeTable(['invariant', 'failing seeds', 'first seed', 'detail'], [24, 15, 12, 70]);
     for (const name of names) {
@@ -124,7 +133,7 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>): string
 function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>): string {
   const lines = report.shrunk.map(
     (f) =>
-      `${c.red(f.invariant)}: seed ${f.seed} shrunk from ${f.faultsBefore} faults and ${f.ordersBefore} orders to ${f.faultsAfter} faults and ${f.ordersAfter} orders\n` +
+      `${c.red(f.invariant)}: seed ${f.seed} shrunk from ${plural(f.faultsBefore, 'fault')} and ${plural(f.ordersBefore, 'order')} to ${plural(f.faultsAfter, 'fault')} and ${plural(f.ordersAfter, 'order')}\n` +
       `  ${f.detail}\n  ${replayLine({ ...f.recipe, trace: true })}`,
   );
   for (const detail of report.notReproduced)

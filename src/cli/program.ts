@@ -7,10 +7,11 @@ import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
 import { crashMatrixCommand, type CrashMatrixOptions } from './crash-matrix-command.js';
 import { fuzzCommand, type FuzzCommandOptions } from './fuzz-command.js';
-import { collect } from './parse-options.js';
+import { collect, once } from './parse-options.js';
 import { replayCommand, type ReplayOptions } from './replay-command.js';
 import { runCommand, type RunOptions } from './run-command.js';
-import { makeTable } from './style.js';
+import { scenariosCommand, type ScenariosOptions } from './scenarios-command.js';
+import { buildVersion } from '../version.js';
 import { UsageError } from './usage-error.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
@@ -21,6 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
   let code: ExitCode = EXIT.held;
   const program = new Command('saga')
     .description('saga-lab: a deterministic lab for the saga pattern — break a small shop on purpose and check it stays consistent.')
+    .version(buildVersion(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
     .showSuggestionAfterError(true);
@@ -30,17 +32,19 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .description(
       'run one scenario with one seed; prints the scenario table (exit 0 when every invariant and expectation holds, 1 otherwise)',
     )
-    .option('-s, --scenario <name>', 'the scenario to run (see `saga scenarios`)')
+    .option('-s, --scenario <name>', 'the scenario to run (see `saga scenarios`)', once('--scenario'))
     .option('--all', 'run the whole catalogue and print one table (exit 0 only if every scenario passes)')
-    .option('--seed <n>', 'the seed every random decision derives from', '1')
+    .option('--seed <n>', 'the seed every random decision derives from', once('--seed'), '1')
     .addOption(
-      new Option('--storage <kind>', 'where the six databases live: files under .saga/runs/<scenario>-<seed>/, or memory').default('file'),
+      new Option('--storage <kind>', 'where the six databases live: files under .saga/runs/<scenario>-<seed>/, or memory')
+        .default('file')
+        .argParser(once('--storage')),
     )
     .option('--json', 'print exactly one JSON object instead of the table')
     .option('--trace', 'also print the message timeline of the run')
-    .option('--orders <n>', "override the scenario's number of orders")
-    .option('--stock <n>', "override the scenario's starting stock per SKU")
-    .option('--faults <profile>', `add a seeded network fault profile: ${Object.keys(FAULT_PROFILES).join(', ')}`)
+    .option('--orders <n>', "override the scenario's number of orders", once('--orders'))
+    .option('--stock <n>', "override the scenario's starting stock per SKU", once('--stock'))
+    .option('--faults <profile>', `add a seeded network fault profile: ${Object.keys(FAULT_PROFILES).join(', ')}`, once('--faults'))
     .option('--disable <defence>', `switch a defence off to see what breaks (repeatable, or comma-separated): ${DEFENCES}`, collect, [])
     .action((options: RunOptions) => {
       code = runCommand(options, catalogue, io);
@@ -51,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .description(
       'kill each component at every crash point of a saga (after commit, after ack, after publish, while compensating), restart it, and check the world',
     )
-    .option('--seed <n>', 'the seed', '1')
+    .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
     .action((options: CrashMatrixOptions) => {
@@ -61,10 +65,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
   program
     .command('bench')
     .description('run happy-path sagas as fast as the engine goes and compare with the SQLite ceiling measured in the same process')
-    .option('--orders <n>', 'how many sagas', '10000')
-    .option('--storage <kind>', 'memory, or WAL files with the same pragmas as the engine', 'memory')
+    .option('--orders <n>', 'how many sagas', once('--orders'), '10000')
+    .option('--storage <kind>', 'memory, or WAL files with the same pragmas as the engine', once('--storage'), 'memory')
     .option('--fuzz', 'measure fuzz seeds/s instead, on one worker and on every core')
-    .option('--seeds <n>', 'with --fuzz: how many seeds', '500')
+    .option('--seeds <n>', 'with --fuzz: how many seeds', once('--seeds'), '500')
     .option('--json', 'print one JSON object')
     .action(async (options: BenchOptions) => {
       code = await benchCommand(options, io);
@@ -76,10 +80,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       'random workloads and fault schedules, one per seed; shrinks each failure to a minimal schedule and writes a replay file. `saga fuzz merge a.json b.json ...` merges shard outputs',
     )
     .argument('[merge...]', "'merge' followed by the JSON files of the shards")
-    .option('--seeds <n>', 'how many seeds', '1000')
-    .option('--from <seed>', 'the first seed', '1')
-    .option('--shard <i/n>', 'run only shard i of n (seed from+k belongs to shard k mod n + 1)')
-    .option('--workers <n>', 'worker threads (default: the number of cores)')
+    .option('--seeds <n>', 'how many seeds', once('--seeds'), '1000')
+    .option('--from <seed>', 'the first seed', once('--from'), '1')
+    .option('--shard <i/n>', 'run only shard i of n (seed from+k belongs to shard k mod n + 1)', once('--shard'))
+    .option('--workers <n>', 'worker threads (default: the number of cores)', once('--workers'))
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
     .option('--no-shrink', 'report failing seeds without shrinking them')
     .option('--json', 'print one JSON object (no progress bar)')
@@ -101,7 +105,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .command('ab')
     .description('run the catalogue with and without a defence and show which invariants break, in which scenarios')
     .option('--disable <defence>', `the defence to switch off: ${DEFENCES}`, collect, [])
-    .option('--seed <n>', 'the seed', '1')
+    .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
     .action((options: AbOptions) => {
       code = abCommand(options, catalogue, io);
@@ -109,11 +113,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
 
   program
     .command('scenarios')
-    .description('list the scenarios, one line each')
-    .action(() => {
-      const table = makeTable(['scenario', 'fault', 'what it shows'], [22, 34, 70]);
-      for (const s of catalogue) table.push([s.name, s.fault, s.description]);
-      io.out(table.toString() + '\n');
+    .description('list the scenarios, one line each: the name, then what it shows')
+    .option('--json', 'print one JSON array: name, fault, description, expected statuses')
+    .action((options: ScenariosOptions) => {
+      code = scenariosCommand(options, catalogue, io);
     });
 
   try {

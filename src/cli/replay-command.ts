@@ -2,6 +2,7 @@ import { defenceFlag, withDisabled } from '../defences/index.js';
 import { readReplayFile, runCase } from '../fuzz/index.js';
 import { describeFault } from '../chaos/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
+import { plural } from './user-text.js';
 import type { CliIo } from './cli-io.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { renderTimeline } from './scenario-report.js';
@@ -51,11 +52,11 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     const without = replay.disabled.length ? ` without ${replay.disabled.map(defenceFlag).join(', ')}` : '';
     io.out(
       c.bold(`saga replay ${path}`) +
-        c.dim(` — seed ${replay.seed}${without}, ${replay.workload.orders.length} orders, found by build ${replay.build}`) +
+        c.dim(` — seed ${replay.seed}${without}, ${plural(replay.workload.orders.length, 'order')}, found by build ${replay.build}`) +
         '\n',
     );
     io.out(
-      `schedule (${replay.schedule.length} faults):\n${replay.schedule.map((f, i) => `  ${i + 1}. ${describeFault(f)}`).join('\n') || '  (none: the workload alone breaks it)'}\n`,
+      `schedule (${plural(replay.schedule.length, 'fault')}):\n${replay.schedule.map((f, i) => `  ${i + 1}. ${describeFault(f)}`).join('\n') || '  (none: the workload alone breaks it)'}\n`,
     );
     const table = makeTable(['check', 'result', 'detail'], [24, 8, 70]);
     for (const r of result.outcome.invariants) table.push([r.name, r.ok ? c.green('pass') : c.red.bold('FAIL'), r.detail]);

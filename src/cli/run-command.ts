@@ -8,7 +8,7 @@ import type { CliIo } from './cli-io.js';
 import { renderScenarioReport, renderTimeline } from './scenario-report.js';
 import { makeStyle } from './style.js';
 import { runCatalogue } from './catalogue-command.js';
-import { parseDisabled, parseSeed, parseStorage } from './parse-options.js';
+import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 
 /** The options of `saga run`, as commander hands them over (strings until checked here). */
@@ -27,12 +27,17 @@ export interface RunOptions {
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
 export function runCommand(options: RunOptions, catalogue: readonly Scenario[], io: CliIo): ExitCode {
-  const names = catalogue.map((s) => s.name).join(', ');
   if (options.all && options.scenario) throw new UsageError('Give either --scenario <name> or --all, not both.');
-  if (!options.all && !options.scenario) throw new UsageError(`saga run needs --scenario <name> or --all; known scenarios: ${names}.`);
+  if (!options.all && !options.scenario)
+    throw new UsageError(`saga run needs --scenario <name> or --all; run 'saga scenarios' for the names.`);
   const scenario = options.scenario === undefined ? undefined : catalogue.find((s) => s.name === options.scenario);
   if (options.scenario !== undefined && !scenario)
-    throw new UsageError(`Unknown scenario '${options.scenario}'. Known scenarios: ${names}.`);
+    throw unknownName(
+      'scenario',
+      options.scenario,
+      catalogue.map((s) => s.name),
+      'saga scenarios',
+    );
   const seed = parseSeed(options.seed);
   const storage = parseStorage(options.storage);
   const disabled = parseDisabled(options.disable);
@@ -43,8 +48,7 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
   let profile: FaultProfile | undefined;
   if (options.faults !== undefined) {
     profile = findProfile(options.faults) ?? undefined;
-    if (!profile)
-      throw new UsageError(`Unknown fault profile '${options.faults}'. Known profiles: ${Object.keys(FAULT_PROFILES).join(', ')}.`);
+    if (!profile) throw unknownName('fault profile', options.faults, Object.keys(FAULT_PROFILES));
   }
 
   const request = { seed, storage, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };

@@ -1,7 +1,10 @@
 import type { ChalkInstance } from 'chalk';
+import { FAULT_PROFILES } from '../chaos/index.js';
 import { INVARIANTS, type InvariantResult } from '../check/index.js';
+import { defenceFlag } from '../defences/index.js';
 import { formatTraceEvent, type TraceEvent, type TraceKind } from '../kernel/index.js';
 import { replayLine, type Scenario, type ScenarioResult } from '../scenario/index.js';
+import { plural } from './user-text.js';
 import { makeTable } from './style.js';
 
 /** How the run was made, for the header and the replay line. */
@@ -19,6 +22,21 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   );
   lines.push(scenario.description);
   lines.push(`${c.bold('fault:')} ${scenario.fault}`);
+  // What this run changed from the scenario as described: the description above assumes none of it.
+  const r = result.recipe;
+  if (r.command === 'run') {
+    if (r.faults !== undefined)
+      lines.push(
+        `${c.bold('network:')} ${r.faults} (${FAULT_PROFILES[r.faults]?.description ?? 'a fault profile'}), on top of the scenario's own faults`,
+      );
+    if (r.disabled.length > 0)
+      lines.push(`${c.bold('defences off:')} ${r.disabled.map(defenceFlag).join(', ')} — expect what they protect against to break`);
+    if (r.orders !== undefined || r.stock !== undefined) {
+      const stock = result.services.inventory.stock[0]?.initial ?? 0;
+      const how = r.stock !== undefined ? 'as given' : 'scaled with the orders';
+      lines.push(`${c.bold('workload:')} ${plural(result.sagas.length, 'order')}, ${plural(stock, 'unit')} per SKU (${how})`);
+    }
+  }
   lines.push('');
 
   const sagas = makeTable(['order', 'saga', 'status', 'latency (ticks)']);
@@ -58,7 +76,7 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   lines.push(verdicts.toString());
 
   lines.push(
-    `${result.ok ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${result.sagas.length} sagas, ${result.ticks} ticks, ` +
+    `${result.ok ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${plural(result.sagas.length, 'saga')}, ${plural(result.ticks, 'tick')}, ` +
       `latency p50 ${result.latency.p50Ticks} / p99 ${result.latency.p99Ticks} ticks, digest ${result.digest.slice(0, 16)}`,
   );
   lines.push(c.dim(replayLine(result.recipe)));

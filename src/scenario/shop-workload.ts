@@ -28,13 +28,22 @@ const DEFAULT_SHOP: ShopOptions = Object.freeze({
   maxQty: 3,
 });
 
-/** A small shop: a few SKUs, one customer per order, orders arriving at seeded random ticks. `overrides` (from the command line) win over `options`. */
+/**
+ * A small shop: a few SKUs, one customer per order, orders arriving at seeded random ticks.
+ * `overrides` (from the command line) win over `options`. More or fewer orders without a
+ * stock override scale the stock with them, so the scenario keeps its shape (ample stays
+ * ample, scarce stays scarce) instead of running out at scale.
+ */
 export function shopWorkload(rng: Rng, options: Partial<ShopOptions> = {}, overrides: WorkloadOverrides = {}): Workload {
+  const declared = { ...DEFAULT_SHOP, ...options };
+  const scaled =
+    overrides.orders !== undefined && overrides.stock === undefined
+      ? Math.ceil((declared.stockPerSku * overrides.orders) / Math.max(1, declared.orders))
+      : declared.stockPerSku;
   const o = {
-    ...DEFAULT_SHOP,
-    ...options,
-    ...(overrides.orders !== undefined ? { orders: overrides.orders } : {}),
-    ...(overrides.stock !== undefined ? { stockPerSku: overrides.stock } : {}),
+    ...declared,
+    orders: overrides.orders ?? declared.orders,
+    stockPerSku: overrides.stock ?? scaled,
   };
   const above = o.beyondStock ? o.stockPerSku : 0;
   const skus = Array.from({ length: o.skus }, (_, i) => `SKU-${String.fromCharCode(65 + (i % 26))}${i >= 26 ? i : ''}`);

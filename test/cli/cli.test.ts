@@ -62,7 +62,7 @@ describe('saga CLI', async () => {
   });
 
   it.each([
-    [['run', '--scenario', 'nope'], /Unknown scenario 'nope'. Known scenarios: happy-path/],
+    [['run', '--scenario', 'nope'], /Unknown scenario 'nope'. Run 'saga scenarios' for the list./],
     [['run'], /needs --scenario/],
     [['run', '--scenario', 'happy-path', '--seed', '-3'], /--seed takes a whole number/],
     [['run', '--scenario', 'happy-path', '--seed', '1.5'], /--seed takes a whole number/],
@@ -70,7 +70,7 @@ describe('saga CLI', async () => {
     [['run', '--scenario', 'happy-path', '--faults', 'gentle'], /Unknown fault profile 'gentle'/],
     [['run', '--scenario', 'happy-path', '--bogus'], /unknown option '--bogus'/],
     [['fly'], /unknown command 'fly'/],
-    [['run', '--all', '--disable', 'nope'], /Unknown defence 'nope'. Known defences: idempotency/],
+    [['run', '--all', '--disable', 'nope'], /Unknown defence 'nope'. Known: idempotency/],
     [['run', '--all', '--scenario', 'happy-path'], /either --scenario <name> or --all/],
     [['ab'], /needs --disable/],
     [['fuzz', '--shard', '9/8'], /--shard takes i\/n/],

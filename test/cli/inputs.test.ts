@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../scenarios/index.js';
+import { runCli } from '../../src/cli/program.js';
+import { buildVersion } from '../../src/version.js';
+
+async function cli(args: readonly string[], env: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(
+    args,
+    { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1', ...env } },
+    SCENARIOS,
+  );
+  return { code, stdout, stderr };
+}
+
+/** Bad input: exit 2, nothing on stdout, one sentence on stderr, no stack trace. */
+async function refused(args: readonly string[]): Promise<string> {
+  const { code, stdout, stderr } = await cli(args);
+  expect(code).toBe(2);
+  expect(stdout).toBe('');
+  expect(stderr.trim().split('\n')).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return stderr.trim();
+}
+
+describe('inputs are checked, and refused in one sentence with exit 2', () => {
+  it('a near-miss scenario name gets a suggestion; an unknown fault profile or defence too', async () => {
+    expect(await refused(['run', '--scenario', 'crash-mid-paymnt'])).toBe(
+      "Unknown scenario 'crash-mid-paymnt'. Did you mean 'crash-mid-payment'? Run 'saga scenarios' for the list.",
+    );
+    expect(await refused(['run', '--scenario', 'happy-path', '--faults', 'lossey'])).toContain("Did you mean 'lossy'?");
+    expect(await refused(['run', '--scenario', 'happy-path', '--disable', 'idempotence'])).toContain("Did you mean 'idempotency'?");
+  });
+
+  it('a name echoed back is cut to a readable length, with its control characters escaped', async () => {
+    const message = await refused(['run', '--scenario', `evil\u001b[31m\nname${'x'.repeat(100_000)}`]);
+    // eslint-disable-next-line no-control-regex -- the point: no control character reaches the terminal
+    expect(message).not.toMatch(/[\u0000-\u001f]/);
+    expect(message).toContain('evil\\u001b[31m\\nname');
+    expect(message.length).toBeLessThan(160);
+  });
+
+  it('an option that takes one value is refused when given twice, on every command', async () => {
+    expect(await refused(['run', '--scenario', 'happy-path', '--seed', '1', '--seed', '2'])).toBe(
+      '--seed was given more than once; give it once.',
+    );
+    expect(await refused(['run', '--scenario', 'happy-path', '--scenario', 'crash-mid-payment'])).toContain(
+      '--scenario was given more than once',
+    );
+    expect(await refused(['fuzz', '--seeds', '5', '--seeds', '6'])).toContain('--seeds was given more than once');
+    expect(await refused(['crash-matrix', '--seed', '1', '--seed', '1'])).toContain('--seed was given more than once');
+  });
+
+  it('defences are a set: no empty entry, none twice', async () => {
+    expect(await refused(['run', '--scenario', 'happy-path', '--disable', ','])).toContain('--disable has an empty entry');
+    expect(await refused(['run', '--scenario', 'happy-path', '--disable', 'outbox,outbox'])).toBe(
+      '--disable names outbox twice; name each defence once.',
+    );
+    expect(await refused(['ab', '--disable', 'outbox', '--disable', 'timeouts,'])).toContain('empty entry');
+  });
+
+  it('a seed range is checked end to end', async () => {
+    expect(await refused(['fuzz', '--from', '4294967294', '--seeds', '5'])).toBe(
+      '--from 4294967294 with --seeds 5 runs past the last seed, 4294967295; give at most 2 seeds from there.',
+    );
+    expect(await refused(['run', '--scenario', 'happy-path', '--seed', '4294967296'])).toContain('from 0 to 4294967295');
+  });
+});
+
+describe('output that fits and says what happened', () => {
+  it('--version prints the version', async () => {
+    const { code, stdout } = await cli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(buildVersion());
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('scenarios prints one line each, names whole, cut to the width of the output; --json gives them as data', async () => {
+    const { stdout } = await cli(['scenarios'], { COLUMNS: '50' });
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(SCENARIOS.length);
+    for (const [i, s] of SCENARIOS.entries()) expect(lines[i]!.startsWith(`${s.name} `)).toBe(true);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(50);
+    const json = JSON.parse((await cli(['scenarios', '--json'])).stdout) as Array<{ name: string; description: string }>;
+    expect(json.map((s) => s.name)).toEqual(SCENARIOS.map((s) => s.name));
+  });
+
+  it('the report header says which faults, defences and workload the run had, and counts in words that agree', async () => {
+    const { stdout } = await cli([
+      'run',
+      '--scenario',
+      'duplicate-delivery',
+      '--faults',
+      'lossy',
+      '--disable',
+      'idempotency',
+      '--orders',
+      '1',
+      '--storage',
+      'memory',
+    ]);
+    expect(stdout).toContain('network: lossy (30% of publishes and deliveries dropped)');
+    expect(stdout).toContain('defences off: idempotency');
+    expect(stdout).toContain('workload: 1 order, 100 units per SKU (scaled with the orders)');
+    expect(stdout).toMatch(/ {2}1 saga, /);
+  });
+
+  it('--orders scales the stock with the orders unless --stock is given, so the scenario keeps its shape', async () => {
+    const scaled = await cli(['run', '--scenario', 'happy-path', '--orders', '200', '--storage', 'memory', '--json']);
+    expect(scaled.code).toBe(0);
+    expect(JSON.parse(scaled.stdout).services.inventory.stock[0].initial).toBe(4_000);
+    const pinned = await cli(['run', '--scenario', 'happy-path', '--orders', '200', '--stock', '100', '--storage', 'memory', '--json']);
+    expect(pinned.code).toBe(1);
+  });
+});
