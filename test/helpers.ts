@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { Message } from '../src/broker/index.js';
 import type { ComponentName, OrderPayload } from '../src/protocol/index.js';
 import BetterSqlite3 from 'better-sqlite3';
@@ -72,3 +76,14 @@ export function handlerOn(definition: ComponentDefinition, defences: Defences = 
   const handler = definition.createHandler(db, { defences, timers: { at: () => {} }, transact: (work) => work(fakeTx().tx) });
   return { db, handler };
 }
+
+const scratch: string[] = [];
+/** A new empty folder under the system's temporary directory; every one is removed when the test file ends. */
+export function scratchDir(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `saga-${name}-`));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});

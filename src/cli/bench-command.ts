@@ -4,6 +4,7 @@ import { fuzz } from '../fuzz/index.js';
 import { wallClockMs } from '../kernel/index.js';
 import { plural } from './user-text.js';
 import type { CliIo } from './cli-io.js';
+import { sagaDir } from './saga-home.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseStorage } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
@@ -22,7 +23,7 @@ export async function benchCommand(options: BenchOptions, io: CliIo): Promise<Ex
   if (options.fuzz) return benchFuzz(parseWholeNumber('--seeds', options.seeds, 1, 1_000_000), options.json === true, io);
   const orders = parseWholeNumber('--orders', options.orders, 1, 10_000_000);
   const storage = parseStorage(options.storage);
-  const r = runSagaBench(orders, storage);
+  const r = runSagaBench(orders, storage, sagaDir(io.env, 'bench'));
   if (options.json) {
     io.out(JSON.stringify(r, null, 2) + '\n');
   } else {

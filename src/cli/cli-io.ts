@@ -7,7 +7,11 @@ export interface CliIo {
   readonly isTTY?: boolean;
   /** The width of the terminal stdout writes to, when it is one. */
   readonly columns?: number;
+  /** Calls `handler` on Ctrl-C (SIGINT) or SIGTERM instead of dying at once; returns the function that stops listening. */
+  onInterrupt?(handler: (signal: Interrupt) => void): () => void;
 }
+
+export type Interrupt = 'SIGINT' | 'SIGTERM';
 
 /** How wide output may be: the terminal's width, or COLUMNS when set (e.g. when piped); unlimited when neither says. */
 export function outputWidth(io: CliIo): number {
@@ -15,10 +19,26 @@ export function outputWidth(io: CliIo): number {
   return io.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity);
 }
 
-export const PROCESS_IO: CliIo = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  env: process.env,
-  isTTY: process.stderr.isTTY,
-  ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
-};
+/**
+ * The process's own streams and signals. A reader that goes away (`saga run --trace | head`)
+ * ends the output quietly: the rest is not written, and no EPIPE error surfaces.
+ */
+export function processIo(): CliIo {
+  let readerGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
+  return {
+    out: (text) => void (readerGone || process.stdout.write(text)),
+    err: (text) => void process.stderr.write(text),
+    env: process.env,
+    isTTY: process.stderr.isTTY,
+    ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
+    onInterrupt: (handler) => {
+      const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => handler(signal)] as const);
+      for (const [signal, f] of listeners) process.on(signal, f);
+      return () => listeners.forEach(([signal, f]) => process.off(signal, f));
+    },
+  };
+}

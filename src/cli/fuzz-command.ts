@@ -3,10 +3,10 @@ import { availableParallelism } from 'node:os';
 import { defenceFlag } from '../defences/index.js';
 import { COVERAGE_PATHS, fuzz, mergeSummaries, type FuzzReport, type SweepSummary } from '../fuzz/index.js';
 import { formatRecipe, replayLine } from '../scenario/index.js';
-import { wallClockMs } from '../kernel/index.js';
 import { plural, quote } from './user-text.js';
-import type { CliIo } from './cli-io.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import type { CliIo, Interrupt } from './cli-io.js';
+import { sagaDir } from './saga-home.js';
+import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { MAX_SEED, parseDisabled } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
@@ -44,18 +44,51 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
 
   const c = makeStyle(io.env);
   const showProgress = io.isTTY === true && !options.json;
-  const start = wallClockMs();
-  const report = await fuzz({
-    range: { from, seeds, ...(shard ? { shard } : {}) },
-    disabled,
-    workers,
-    shrink: options.shrink,
-    onProgress: showProgress
-      ? (done, total, bad) => io.err(`\r${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`)
-      : undefined,
+  // Ctrl-C stops the sweep (and any shrinking) at the next seed or probe; what was done is reported, not lost.
+  let interrupted: Interrupt | null = null;
+  let progressShown = false;
+  const stopListening = io.onInterrupt?.((signal) => {
+    if (!interrupted)
+      io.err(`${progressShown ? '\n' : ''}${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the seeds in progress…\n`);
+    progressShown = false;
+    interrupted ??= signal;
   });
-  const seconds = (wallClockMs() - start) / 1000;
-  if (showProgress) io.err('\n');
+  if (!options.json) {
+    const without = disabled.length ? `, without ${disabled.map(defenceFlag).join(', ')}` : '';
+    io.out(
+      `saga fuzz: ${plural(seeds, 'seed')} from ${from}${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${plural(workers, 'worker')}${without}\n`,
+    );
+  }
+  const progress = (line: string): void => {
+    if (!showProgress) return;
+    io.err(`\r${line}\u001b[K`);
+    progressShown = true;
+  };
+  let report: FuzzReport;
+  try {
+    report = await fuzz({
+      range: { from, seeds, ...(shard ? { shard } : {}) },
+      disabled,
+      workers,
+      shrink: options.shrink,
+      failuresDir: sagaDir(io.env, 'failures'),
+      shouldStop: () => interrupted !== null,
+      onProgress: (done, total, bad) => progress(`${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`),
+      onShrinkProgress: (invariant, probes, max) => progress(`shrinking ${invariant}: ${probes} of at most ${max} runs`),
+      onFileWritten: (file) => {
+        // Announced as soon as it exists, so nothing on disk is a surprise, whatever happens next.
+        if (options.json) return;
+        if (progressShown) io.err('\n');
+        progressShown = false;
+        io.out(`wrote ${file}\n`);
+      },
+    });
+  } finally {
+    stopListening?.();
+  }
+  if (progressShown) io.err('\n');
+  const { sweepSeconds, shrinkSeconds } = report.timing;
+  const seedsPerSec = report.summary.seedsRun / Math.max(sweepSeconds, 1e-9);
   if (options.json) {
     io.out(
       JSON.stringify(
@@ -64,7 +97,8 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
           shrunk: report.shrunk,
           notReproduced: report.notReproduced,
           recipe: report.recipe,
-          timing: { seconds, seedsPerSec: report.summary.seedsRun / seconds, workers },
+          stopped: report.stopped && { ...report.stopped, by: interrupted },
+          timing: { seconds: sweepSeconds, seedsPerSec, shrinkSeconds, workers },
         },
         null,
         2,
@@ -72,11 +106,20 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
     );
   } else {
     io.out(renderSummary(report.summary, c));
+    const shrinking = shrinkSeconds >= 0.05 ? `; shrinking took ${shrinkSeconds.toFixed(1)} s more` : '';
     io.out(
-      `${plural(report.summary.seedsRun, 'seed')} in ${seconds.toFixed(1)} s: ${(report.summary.seedsRun / seconds).toFixed(0)} seeds/s on ${plural(workers, 'worker')}\n`,
+      `${plural(report.summary.seedsRun, 'seed')} in ${sweepSeconds.toFixed(1)} s: ${seedsPerSec.toFixed(0)} seeds/s on ${plural(workers, 'worker')}${shrinking}\n`,
     );
     io.out(renderShrunk(report, c));
+    if (report.stopped) {
+      io.out(
+        c.yellow(
+          `stopped by ${interrupted ?? 'request'} with ${plural(report.stopped.seedsLeft, 'seed')} not run; continue with:\n  ${formatRecipe(report.stopped.continueWith)}\n`,
+        ),
+      );
+    }
   }
+  if (interrupted) return interruptExit(interrupted);
   return report.summary.violations.length > 0 ? EXIT.violated : EXIT.held;
 }
 
@@ -134,7 +177,7 @@ function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>): stri
   const lines = report.shrunk.map(
     (f) =>
       `${c.red(f.invariant)}: seed ${f.seed} shrunk from ${plural(f.faultsBefore, 'fault')} and ${plural(f.ordersBefore, 'order')} to ${plural(f.faultsAfter, 'fault')} and ${plural(f.ordersAfter, 'order')}\n` +
-      `  ${f.detail}\n  ${replayLine({ ...f.recipe, trace: true })}`,
+      `  ${f.detail}\n  ${f.recipe ? replayLine({ ...f.recipe, trace: true }) : c.red(`the replay file could not be written: ${f.writeError}`)}`,
   );
   for (const detail of report.notReproduced)
     lines.push(c.yellow(`not reproduced from its own schedule (a non-determinism to report): ${detail}`));

@@ -1,6 +1,6 @@
 import { SCENARIOS } from '../../scenarios/index.js';
-import { PROCESS_IO } from './cli-io.js';
+import { processIo } from './cli-io.js';
 import { runCli } from './program.js';
 
 // The one place src meets the catalogue: the scenarios are data the CLI is handed.
-process.exitCode = await runCli(process.argv.slice(2), PROCESS_IO, SCENARIOS);
+process.exitCode = await runCli(process.argv.slice(2), processIo(), SCENARIOS);

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
-import { DEFAULT_DATA_ROOT, runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
+import { runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { withDisabled } from '../defences/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
 import type { CliIo } from './cli-io.js';
+import { sagaDir } from './saga-home.js';
 import { renderScenarioReport, renderTimeline } from './scenario-report.js';
 import { makeStyle } from './style.js';
 import { runCatalogue } from './catalogue-command.js';
@@ -51,7 +52,8 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
     if (!profile) throw unknownName('fault profile', options.faults, Object.keys(FAULT_PROFILES));
   }
 
-  const request = { seed, storage, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
+  const dataRoot = sagaDir(io.env, 'runs');
+  const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
   if (!scenario) return runCatalogue(catalogue, request, options.json === true, io);
 
   const keepTrace = options.trace === true;
@@ -63,7 +65,7 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
   } else {
     const c = makeStyle(io.env);
     if (keepTrace) io.out(renderTimeline(outcome.traceEvents, c) + '\n');
-    const dataDir = storage === 'file' ? join(DEFAULT_DATA_ROOT, `${scenario.name}-${seed}`) : null;
+    const dataDir = storage === 'file' ? join(dataRoot, `${scenario.name}-${seed}`) : null;
     io.out(renderScenarioReport(scenario, result, { storage, dataDir }, c));
   }
   return result.ok ? EXIT.held : EXIT.violated;

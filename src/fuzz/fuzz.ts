@@ -1,6 +1,7 @@
 import type { DefenceName } from '../defences/index.js';
 import { withDisabled } from '../defences/index.js';
 import type { Recipe } from '../scenario/index.js';
+import { wallClockMs } from '../kernel/index.js';
 import { buildVersion } from '../version.js';
 import { generateCase } from './fuzz-case.js';
 import { FAILURES_DIR, REPLAY_FORMAT, writeReplayFile } from './replay-file.js';
@@ -21,6 +22,12 @@ export interface FuzzOptions {
   readonly shrink: boolean;
   readonly failuresDir?: string;
   readonly onProgress?: (done: number, total: number, violations: number) => void;
+  /** While shrinking: which invariant, and how many probes of at most `max`. */
+  readonly onShrinkProgress?: (invariant: string, probes: number, max: number) => void;
+  /** Each replay file as soon as it is written. */
+  readonly onFileWritten?: (file: string) => void;
+  /** Checked between seeds and between shrink probes: once true, the sweep stops and reports what it has. */
+  readonly shouldStop?: () => boolean;
 }
 
 /** A violation found, shrunk, and written down for replay. */
@@ -32,9 +39,11 @@ export interface ShrunkFailure {
   readonly faultsAfter: number;
   readonly ordersBefore: number;
   readonly ordersAfter: number;
-  readonly file: string;
+  /** Where the replay file is, or null when it could not be written (`writeError` says why). */
+  readonly file: string | null;
+  readonly writeError?: string;
   /** Replays the shrunk failure from its file. */
-  readonly recipe: Extract<Recipe, { command: 'replay' }>;
+  readonly recipe: Extract<Recipe, { command: 'replay' }> | null;
 }
 
 export interface FuzzReport {
@@ -44,21 +53,35 @@ export interface FuzzReport {
   readonly notReproduced: readonly string[];
   /** Runs this sweep again. */
   readonly recipe: Recipe;
+  /** Set when the sweep was stopped before its last seed: where, and the command that continues it. */
+  readonly stopped: { readonly seedsLeft: number; readonly continueWith: Recipe } | null;
+  /** Wall time of the sweep and of the shrinking apart, so seeds/s counts the sweep alone. */
+  readonly timing: { readonly sweepSeconds: number; readonly shrinkSeconds: number };
 }
 
 /** Sweeps the seeds, then shrinks the first failure of each invariant to a minimal replayable schedule. */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const seeds = seedsOf(options.range);
+  const shouldStop = options.shouldStop ?? ((): boolean => false);
   const outcomes: SeedOutcome[] = [];
   let violations = 0;
-  await runSeeds(seeds, options.disabled, options.workers, (o) => {
-    outcomes.push(o);
-    if (o.violations.length > 0) violations++;
-    options.onProgress?.(outcomes.length, seeds.length, violations);
-  });
+  const sweepStart = wallClockMs();
+  await runSeeds(
+    seeds,
+    options.disabled,
+    options.workers,
+    (o) => {
+      outcomes.push(o);
+      if (o.violations.length > 0) violations++;
+      options.onProgress?.(outcomes.length, seeds.length, violations);
+    },
+    shouldStop,
+  );
+  const sweepSeconds = (wallClockMs() - sweepStart) / 1000;
   const summary = summarize(outcomes, options.range, options.disabled);
   const shrunk: ShrunkFailure[] = [];
   const notReproduced: string[] = [];
+  const shrinkStart = wallClockMs();
   if (options.shrink) {
     const defences = withDisabled(options.disabled);
     const candidates = new Map<string, number[]>();
@@ -71,9 +94,13 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       // Shrinking works on the schedule one seed happened to draw; another failing seed may tell a shorter story.
       let best: { seed: number; found: ReturnType<typeof runCase>; small: Shrunk; orders: number } | null = null;
       for (const seed of seeds) {
+        if (best && shouldStop()) break;
         const c = generateCase(seed);
         const found = runCase(caseInput(c, defences));
-        const small = shrink(seed, c.workload, found.schedule, invariant, defences);
+        const small = await shrink(seed, c.workload, found.schedule, invariant, defences, {
+          shouldStop,
+          onProbe: (probes, max) => options.onShrinkProgress?.(invariant, probes, max),
+        });
         if (small.kind === 'not-reproduced') {
           notReproduced.push(small.detail);
           continue;
@@ -84,20 +111,26 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       if (!best) continue;
       const { seed, found, small } = best;
       const violation = small.result.violations.find((v) => v.name === invariant)!;
-      const file = writeReplayFile(
-        {
-          format: REPLAY_FORMAT,
-          build: buildVersion(),
-          seed,
-          disabled: options.disabled,
-          invariant,
-          detail: violation.detail,
-          workload: small.workload,
-          schedule: small.schedule,
-          digest: small.result.digest,
-        },
-        options.failuresDir ?? FAILURES_DIR,
-      );
+      const replay = {
+        format: REPLAY_FORMAT,
+        build: buildVersion(),
+        seed,
+        disabled: options.disabled,
+        invariant,
+        detail: violation.detail,
+        workload: small.workload,
+        schedule: small.schedule,
+        digest: small.result.digest,
+      } as const;
+      // One file that cannot be written is reported with its failure; the others, and the report, go on.
+      let file: string | null = null;
+      let writeError: string | undefined;
+      try {
+        file = writeReplayFile(replay, options.failuresDir ?? FAILURES_DIR);
+        options.onFileWritten?.(file);
+      } catch (error) {
+        writeError = error instanceof Error ? error.message : String(error);
+      }
       shrunk.push({
         invariant,
         seed,
@@ -107,15 +140,35 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         ordersBefore: best.orders,
         ordersAfter: small.workload.orders.length,
         file,
-        recipe: { command: 'replay', file },
+        ...(writeError !== undefined ? { writeError } : {}),
+        recipe: file ? { command: 'replay', file } : null,
       });
     }
   }
+  const shrinkSeconds = (wallClockMs() - shrinkStart) / 1000;
   const { from, seeds: count, shard } = options.range;
   return {
     summary,
     shrunk,
     notReproduced,
     recipe: { command: 'fuzz', from, seeds: count, ...(shard ? { shard } : {}), disabled: options.disabled },
+    stopped: outcomes.length < seeds.length ? continuation(options.range, outcomes, options.disabled) : null,
+    timing: { sweepSeconds, shrinkSeconds },
   };
+}
+
+/**
+ * Where a stopped sweep picks up: from its first seed not run, with the same shard. Seeds
+ * after it that did run are run again (a handful, when workers finish out of order), so the
+ * continued sweep and this one together cover every seed.
+ */
+function continuation(range: SeedRange, done: readonly SeedOutcome[], disabled: readonly DefenceName[]): FuzzReport['stopped'] {
+  const ran = new Set(done.map((o) => o.seed));
+  const firstLeft = seedsOf(range).find((seed) => !ran.has(seed))!;
+  // A shard's seeds sit `count` apart from `from + index - 1`: start the continuation on that grid.
+  const offset = range.shard ? range.shard.index - 1 : 0;
+  const from = firstLeft - offset;
+  const seeds = range.from + range.seeds - from;
+  const continueWith: Recipe = { command: 'fuzz', from, seeds, ...(range.shard ? { shard: range.shard } : {}), disabled };
+  return { seedsLeft: seedsOf({ ...range, from, seeds }).length, continueWith };
 }

@@ -1,3 +1,4 @@
+import { nextTurn } from '../kernel/index.js';
 import type { ScriptedFault } from '../chaos/index.js';
 import type { Defences } from '../defences/index.js';
 import type { Workload } from '../world/index.js';
@@ -20,45 +21,57 @@ export interface NotReproduced {
 
 const MAX_PROBES = 400;
 
+/** How a shrink is watched and stopped from outside. */
+export interface ShrinkControl {
+  /** Checked before each probe: once true, the shrink stops as if its budget ran out and returns the smallest story so far. */
+  readonly shouldStop?: () => boolean;
+  /** After each probe: how many so far, of at most `max`. */
+  readonly onProbe?: (probes: number, max: number) => void;
+}
+
 /**
  * Shrinks a failing run: delta debugging over its fault schedule (drop halves, then
  * quarters, ... then single faults), then the workload (fewer orders, quantity 1), keeping
  * each step only if the same invariant still fails. The schedule it returns is the one the
  * last run actually injected, so replaying it reproduces that run exactly. It never throws:
- * a failure that does not reproduce from its own schedule comes back as data.
+ * a failure that does not reproduce from its own schedule comes back as data. Between probes
+ * it gives the event loop a turn, so a Ctrl-C is heard and ends it early with what it has.
  */
-export function shrink(
+export async function shrink(
   seed: number,
   workload: Workload,
   schedule: readonly ScriptedFault[],
   invariant: string,
   defences: Defences,
-): Shrunk | NotReproduced {
+  control: ShrinkControl = {},
+): Promise<Shrunk | NotReproduced> {
   let probes = 0;
-  const fails = (w: Workload, s: readonly ScriptedFault[]): boolean => {
-    if (probes >= MAX_PROBES) return false;
+  const fails = async (w: Workload, s: readonly ScriptedFault[]): Promise<boolean> => {
+    if (probes >= MAX_PROBES || control.shouldStop?.()) return false;
     probes++;
     const r = runCase({ seed, workload: w, schedule: s, defences });
+    control.onProbe?.(probes, MAX_PROBES);
+    await nextTurn();
     return r.violations.some((v) => v.name === invariant);
   };
 
   let faults = [...schedule];
-  if (!fails(workload, faults))
+  if (!(await fails(workload, faults)))
     return { kind: 'not-reproduced', detail: `seed ${seed}: the recorded schedule no longer breaks ${invariant}` };
-  faults = ddmin(faults, (candidate) => fails(workload, candidate));
+  faults = await ddmin(faults, (candidate) => fails(workload, candidate));
 
   let current = workload;
   for (let i = current.orders.length - 1; i >= 0 && current.orders.length > 1; i--) {
     const fewer = { ...current, orders: current.orders.filter((_, j) => j !== i) };
-    if (fails(fewer, faults)) current = fewer;
+    if (await fails(fewer, faults)) current = fewer;
   }
   for (let i = 0; i < current.orders.length; i++) {
     if (current.orders[i]!.qty === 1) continue;
     const smaller = { ...current, orders: current.orders.map((o, j) => (j === i ? { ...o, qty: 1 } : o)) };
-    if (fails(smaller, faults)) current = smaller;
+    if (await fails(smaller, faults)) current = smaller;
   }
   // A smaller workload can leave some faults with nothing to strike: one more pass over the schedule.
-  faults = ddmin(faults, (candidate) => fails(current, candidate));
+  faults = await ddmin(faults, (candidate) => fails(current, candidate));
 
   // The final run, outside the probe budget: its own recorded schedule is what the replay file keeps.
   const result = runCase({ seed, workload: current, schedule: faults, defences });
@@ -68,16 +81,16 @@ export function shrink(
 }
 
 /** Zeller's ddmin: the smallest subset found (1-minimal when the budget allows) for which `fails` holds. */
-export function ddmin<T>(items: readonly T[], fails: (subset: readonly T[]) => boolean): T[] {
+export async function ddmin<T>(items: readonly T[], fails: (subset: readonly T[]) => boolean | Promise<boolean>): Promise<T[]> {
   let current = [...items];
-  if (current.length > 0 && fails([])) return [];
+  if (current.length > 0 && (await fails([]))) return [];
   let n = 2;
   while (current.length >= 2) {
     const size = Math.ceil(current.length / n);
     let reduced = false;
     for (let start = 0; start < current.length; start += size) {
       const complement = [...current.slice(0, start), ...current.slice(start + size)];
-      if (fails(complement)) {
+      if (await fails(complement)) {
         current = complement;
         n = Math.max(n - 1, 2);
         reduced = true;

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { nextTurn } from '../kernel/index.js';
 import type { DefenceName } from '../defences/index.js';
 import { runSeed, type SeedOutcome } from './sweep.js';
 
@@ -12,7 +13,7 @@ export interface WorkerJob {
 
 /**
  * Runs seeds on `workers` worker threads (in this thread when 1), handing out small chunks
- * as workers free up. Each seed's outcome depends on the seed alone, so the results are the
+ * as workers free up, until `shouldStop` says so (what is running finishes; nothing new starts). Each seed's outcome depends on the seed alone, so the results are the
  * same whatever the worker count; the caller orders them by seed.
  */
 export async function runSeeds(
@@ -20,9 +21,15 @@ export async function runSeeds(
   disabled: readonly DefenceName[],
   workers: number,
   onDone: (outcome: SeedOutcome) => void,
+  shouldStop: () => boolean = () => false,
 ): Promise<void> {
   if (workers <= 1 || seeds.length <= CHUNK) {
-    for (const seed of seeds) onDone(runSeed(seed, disabled));
+    for (const seed of seeds) {
+      if (shouldStop()) return;
+      onDone(runSeed(seed, disabled));
+      // A turn for the event loop between seeds, so a Ctrl-C is heard.
+      await nextTurn();
+    }
     return;
   }
   const chunks: number[][] = [];
@@ -35,7 +42,7 @@ export async function runSeeds(
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(entry.code, { eval: entry.eval });
           const next = (): void => {
-            const chunk = chunks.shift();
+            const chunk = shouldStop() ? undefined : chunks.shift();
             if (!chunk) {
               void worker.terminate().then(() => resolve());
               return;

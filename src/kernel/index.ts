@@ -5,3 +5,4 @@ export { MinHeap } from './min-heap.js';
 export { Trace, formatTraceEvent, type TraceEvent, type TraceKind } from './trace.js';
 export { wallClockMs } from './wall-clock.js';
 export { fuzzCaseStreams, randomStreams, type FaultFamily } from './streams.js';
+export { nextTurn } from './event-loop.js';

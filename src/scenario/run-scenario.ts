@@ -47,7 +47,7 @@ export interface ScenarioResult {
   readonly recipe: Recipe;
 }
 
-export const DEFAULT_DATA_ROOT = join('.saga', 'runs');
+const DEFAULT_DATA_ROOT = join('.saga', 'runs');
 const FAULT_PHASE_TICKS = 20_000;
 const MAX_TICKS = 600_000;
 

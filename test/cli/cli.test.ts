@@ -4,11 +4,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runCli } from '../../src/cli/program.js';
+import { scratchDir } from '../helpers.js';
+
+const home = scratchDir('home');
 
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1' } }, SCENARIOS);
+  const code = await runCli(
+    args,
+    { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1', SAGA_HOME: home } },
+    SCENARIOS,
+  );
   return { code, stdout, stderr };
 }
 

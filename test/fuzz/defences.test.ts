@@ -8,7 +8,7 @@ const MAX_FAULTS = 5;
 describe('with a defence switched off, the fuzzer finds a violation and shrinks it to at most 5 faults', () => {
   it.each(DEFENCE_NAMES)(
     '%s',
-    (defence) => {
+    async (defence) => {
       const defences = withDisabled([defence]);
       let tried = 0;
       let smallest = Infinity;
@@ -18,7 +18,7 @@ describe('with a defence switched off, the fuzzer finds a violation and shrinks 
         if (found.ok) continue;
         tried++;
         const invariant = found.violations[0]!.name;
-        const small = shrink(seed, c.workload, found.schedule, invariant, defences);
+        const small = await shrink(seed, c.workload, found.schedule, invariant, defences);
         if (small.kind !== 'shrunk') throw new Error(small.detail);
         smallest = Math.min(smallest, small.schedule.length);
         if (small.schedule.length <= MAX_FAULTS) {

@@ -1,7 +1,7 @@
-import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withDisabled } from '../../src/defences/index.js';
 import { caseInput, generateCase, readReplayFile, runCase, writeReplayFile } from '../../src/fuzz/index.js';
+import { scratchDir } from '../helpers.js';
 
 describe('recorded schedules', () => {
   it.each([2, 9, 23, 57])('seed %i: replaying the recorded schedule alone gives the same run (same digest)', (seed) => {
@@ -13,8 +13,7 @@ describe('recorded schedules', () => {
   });
 
   it('a replay file round-trips: written, read back, rerun, same violation and digest', () => {
-    const dir = '.saga/test-failures';
-    rmSync(dir, { recursive: true, force: true });
+    const dir = scratchDir('failures');
     const defences = withDisabled(['idempotency']);
     const workload = {
       stock: [{ sku: 'SKU-A', units: 5, priceCents: 100 }],

@@ -4,6 +4,7 @@ import { FAULT_PROFILES } from '../../src/chaos/index.js';
 import { randomStreams } from '../../src/kernel/index.js';
 import { runScenario, shopWorkload } from '../../src/scenario/index.js';
 import { simulate } from '../../src/world/index.js';
+import { scratchDir } from '../helpers.js';
 
 // Twenty seeds per scenario, spread over the whole seed range.
 const SEEDS = [...Array.from({ length: 18 }, (_, i) => 1 + i * 7919), 99_999, 4_294_967_295];
@@ -21,8 +22,8 @@ describe('determinism', () => {
   const crash = SCENARIOS.find((s) => s.name === 'crash-mid-payment')!;
 
   it('the same seed gives the same digest and byte-identical JSON, run after run and with either storage', () => {
-    const json = (storage: 'memory' | 'file') =>
-      JSON.stringify(runScenario({ scenario: crash, seed: 11, storage, dataRoot: '.saga/test-runs' }).result);
+    const dataRoot = scratchDir('runs');
+    const json = (storage: 'memory' | 'file') => JSON.stringify(runScenario({ scenario: crash, seed: 11, storage, dataRoot }).result);
     const first = json('memory');
     expect(json('memory')).toBe(first);
     expect(json('file')).toBe(first);

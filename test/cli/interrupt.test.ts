@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../scenarios/index.js';
+import type { CliIo, Interrupt } from '../../src/cli/cli-io.js';
+import { runCli } from '../../src/cli/program.js';
+import { scratchDir } from '../helpers.js';
+
+/** Runs the CLI in this process on a pretend terminal, and sends `signal` once `when` matches what it wrote to stderr. */
+async function interrupted(args: readonly string[], signal: Interrupt, when: (stderr: string) => boolean) {
+  let stdout = '';
+  let stderr = '';
+  let handler: ((s: Interrupt) => void) | null = null;
+  let sent = false;
+  const io: CliIo = {
+    out: (t) => void (stdout += t),
+    err: (t) => {
+      stderr += t;
+      if (!sent && handler && when(stderr)) {
+        sent = true;
+        handler(signal);
+      }
+    },
+    env: { NO_COLOR: '1', SAGA_HOME: scratchDir('home') },
+    isTTY: true,
+    onInterrupt: (h) => {
+      handler = h;
+      return () => (handler = null);
+    },
+  };
+  const code = await runCli(args, io, SCENARIOS);
+  return { code, stdout, stderr, sent };
+}
+
+describe('Ctrl-C and SIGTERM lose nothing', () => {
+  it('a sweep stopped by Ctrl-C reports the seeds it ran and the command that continues it; the two together cover every seed', async () => {
+    const stopped = await interrupted(
+      ['fuzz', '--seeds', '300', '--workers', '1'],
+      'SIGINT',
+      (err) => (err.match(/\d+\/300 seeds/g) ?? []).length >= 5,
+    );
+    expect(stopped.sent).toBe(true);
+    expect(stopped.code).toBe(130);
+    const ran = Number(/PASS {2}no invariant violated in (\d+) seeds/.exec(stopped.stdout)?.[1]);
+    expect(ran).toBeGreaterThanOrEqual(5);
+    expect(ran).toBeLessThan(300);
+    const next = /continue with:\n {2}npx saga (fuzz .*)/.exec(stopped.stdout)?.[1];
+    expect(next).toBe(`fuzz --from ${ran + 1} --seeds ${300 - ran}`);
+    expect(stopped.stdout).toContain(`stopped by SIGINT with ${300 - ran} seeds not run`);
+  });
+
+  it('SIGTERM while shrinking ends the shrink early with the smallest story so far, writes and announces its replay file, and exits 143', async () => {
+    const home = scratchDir('home');
+    let stdout = '';
+    let handler: ((s: Interrupt) => void) | null = null;
+    const io: CliIo = {
+      out: (t) => void (stdout += t),
+      err: (t) => {
+        if (t.includes('shrinking') && handler) handler('SIGTERM');
+      },
+      env: { NO_COLOR: '1', SAGA_HOME: home },
+      isTTY: true,
+      onInterrupt: (h) => {
+        handler = h;
+        return () => (handler = null);
+      },
+    };
+    const code = await runCli(['fuzz', '--seeds', '10', '--workers', '1', '--disable', 'idempotency'], io, SCENARIOS);
+    expect(code).toBe(143);
+    const written = [...stdout.matchAll(/^wrote (\S+)$/gm)].map((m) => m[1]!);
+    expect(written.length).toBeGreaterThan(0);
+    for (const file of written) expect(existsSync(file)).toBe(true);
+    expect(stdout).not.toContain('continue with');
+  });
+});
+
+describe('as a real process', () => {
+  const cli = (args: readonly string[]) =>
+    spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...args], {
+      env: { ...process.env, NO_COLOR: '1', SAGA_HOME: scratchDir('home') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  const collect = (child: ReturnType<typeof cli>) =>
+    new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((done) => {
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
+    });
+
+  it('Ctrl-C during fuzz exits 130 after printing the partial summary', async () => {
+    const child = cli(['fuzz', '--seeds', '1000000', '--workers', '1']);
+    const result = collect(child);
+    // The first line is printed once the sweep has started listening for Ctrl-C.
+    await new Promise<void>((ready) => child.stdout!.on('data', (d: Buffer) => d.toString().startsWith('saga fuzz:') && ready()));
+    child.kill('SIGINT');
+    const { code, stdout, stderr } = await result;
+    expect(code).toBe(130);
+    expect(stderr).toContain('Ctrl-C: stopping');
+    expect(stdout).toMatch(/continue with:\n {2}npx saga fuzz --from \d+ --seeds \d+/);
+  });
+
+  it('a reader that goes away ends the output quietly: no EPIPE, no stack trace', async () => {
+    const child = cli(['run', '--scenario', 'peak-load', '--storage', 'memory', '--trace']);
+    const result = collect(child);
+    await new Promise<void>((ready) => child.stdout!.once('data', () => ready()));
+    child.stdout!.destroy();
+    const { code, stderr } = await result;
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
