@@ -1,7 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defenceFlag } from '../defences/index.js';
-import { COVERAGE_PATHS, fuzz, mergeSummaries, type FuzzReport, type SweepSummary } from '../fuzz/index.js';
+import {
+  COVERAGE_PATHS,
+  fuzz,
+  mergeShards,
+  readJsonFile,
+  SWEEP_SUMMARY_SCHEMA,
+  type FuzzReport,
+  type SweepSummary,
+} from '../fuzz/index.js';
 import { formatRecipe, replayLine } from '../scenario/index.js';
 import { plural, quote } from './user-text.js';
 import type { CliIo, Interrupt } from './cli-io.js';
@@ -124,19 +131,11 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
 }
 
 function mergeCommand(files: readonly string[], json: boolean, io: CliIo): ExitCode {
-  if (files.length === 0) throw new UsageError('saga fuzz merge needs the JSON files of the shards: saga fuzz merge a.json b.json ...');
-  const parts = files.map((file) => {
-    let data: SweepSummary;
-    try {
-      data = JSON.parse(readFileSync(file, 'utf8')) as SweepSummary;
-    } catch {
-      throw new UsageError(`Cannot read ${file}: give the output of 'saga fuzz --json'.`);
-    }
-    if (typeof data.seedsRun !== 'number' || !Array.isArray(data.violations) || !data.coverage)
-      throw new UsageError(`${file} is not the output of 'saga fuzz --json'.`);
-    return data;
-  });
-  const merged = mergeSummaries(parts);
+  const shards = files.map((file) => ({
+    file,
+    summary: readJsonFile(file, SWEEP_SUMMARY_SCHEMA, "output of 'saga fuzz --json'") as SweepSummary,
+  }));
+  const merged = mergeShards(shards);
   io.out(json ? JSON.stringify(merged, null, 2) + '\n' : renderSummary(merged, makeStyle(io.env)));
   return merged.violations.length > 0 ? EXIT.violated : EXIT.held;
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
 import type { Scenario } from '../scenario/index.js';
+import { BadFileError } from '../fuzz/index.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
@@ -129,7 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       io.err(`${error.message.replace(/^error: /, '')}\nRun 'saga --help' for usage.\n`);
       return EXIT.usage;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof BadFileError) {
       io.err(`${error.message}\n`);
       return EXIT.usage;
     }

@@ -4,10 +4,10 @@ import { describeFault } from '../chaos/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
 import { plural } from './user-text.js';
 import type { CliIo } from './cli-io.js';
+import { buildVersion } from '../version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { renderTimeline } from './scenario-report.js';
 import { makeStyle, makeTable } from './style.js';
-import { UsageError } from './usage-error.js';
 
 export interface ReplayOptions {
   readonly trace?: boolean;
@@ -16,12 +16,8 @@ export interface ReplayOptions {
 
 /** `saga replay <file>`: reruns exactly the recorded schedule; exit 1 while the violation still reproduces. */
 export function replayCommand(path: string, options: ReplayOptions, io: CliIo): ExitCode {
-  let replay;
-  try {
-    replay = readReplayFile(path);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const replay = readReplayFile(path);
+  const build = buildVersion();
   const result = runCase(
     { seed: replay.seed, workload: replay.workload, schedule: replay.schedule, defences: withDisabled(replay.disabled) },
     options.trace === true,
@@ -38,6 +34,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
           invariant: replay.invariant,
           reproduced,
           sameDigest,
+          build: { file: replay.build, this: build },
           digest: result.digest,
           invariants: result.outcome.invariants,
           ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent) } : {}),
@@ -53,6 +50,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     io.out(
       c.bold(`saga replay ${path}`) +
         c.dim(` — seed ${replay.seed}${without}, ${plural(replay.workload.orders.length, 'order')}, found by build ${replay.build}`) +
+        (replay.build === build ? '' : c.yellow(` (this is build ${build}: its runs may differ)`)) +
         '\n',
     );
     io.out(
@@ -64,7 +62,13 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     io.out(
       reproduced
         ? c.red.bold(`reproduced: ${replay.invariant} violated again`) +
-            (sameDigest ? ', same digest' : c.yellow(', but the digest differs: the code changed since this file was written')) +
+            (sameDigest
+              ? ', same digest'
+              : c.yellow(
+                  replay.build === build
+                    ? ', but the digest differs: the file was edited, or the code changed within this build'
+                    : `, but the digest differs: the file was written by build ${replay.build}`,
+                )) +
             '\n'
         : c.green.bold(`not reproduced: ${replay.invariant} holds now`) + '\n',
     );

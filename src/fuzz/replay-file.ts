@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScriptedFault } from '../chaos/index.js';
-import { DEFENCE_NAMES, type DefenceName } from '../defences/index.js';
+import type { DefenceName } from '../defences/index.js';
 import type { Workload } from '../world/index.js';
+import { readJsonFile, REPLAY_FILE_SCHEMA } from './file-schemas.js';
 
 export const REPLAY_FORMAT = 'saga-lab-replay/1';
 export const FAILURES_DIR = join('.saga', 'failures');
@@ -31,28 +32,7 @@ export function writeReplayFile(replay: ReplayFile, dir = FAILURES_DIR): string 
   return path;
 }
 
-/** Reads and checks a replay file; throws an Error with a sentence a user can act on. */
+/** Reads and checks a replay file; throws a BadFileError with a sentence a user can act on, naming the field at fault. */
 export function readReplayFile(path: string): ReplayFile {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'not valid JSON';
-    throw new Error(`Cannot read replay file ${path}: ${why}.`);
-  }
-  const r = data as Partial<ReplayFile>;
-  if (r.format !== REPLAY_FORMAT)
-    throw new Error(`${path} is not a saga-lab replay file (format '${String(r.format)}', expected '${REPLAY_FORMAT}').`);
-  if (
-    !Number.isSafeInteger(r.seed) ||
-    !Array.isArray(r.schedule) ||
-    !r.workload ||
-    !Array.isArray(r.workload.orders) ||
-    typeof r.invariant !== 'string'
-  ) {
-    throw new Error(`${path} is missing its seed, workload, schedule or invariant.`);
-  }
-  if (!Array.isArray(r.disabled) || r.disabled.some((d) => !DEFENCE_NAMES.includes(d)))
-    throw new Error(`${path} names an unknown defence.`);
-  return r as ReplayFile;
+  return readJsonFile(path, REPLAY_FILE_SCHEMA, 'saga-lab replay file') as ReplayFile;
 }

@@ -44,7 +44,7 @@ describe('recorded schedules', () => {
   });
 
   it('a file that is not a replay file is refused with a sentence', () => {
-    expect(() => readReplayFile('package.json')).toThrow(/not a saga-lab replay file/);
+    expect(() => readReplayFile('package.json')).toThrow(/package.json is not a valid saga-lab replay file: at format, /);
     expect(() => readReplayFile('.saga/nope.json')).toThrow(/no such file/);
   });
 });

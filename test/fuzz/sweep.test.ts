@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COVERAGE_PATHS, fuzz, mergeSummaries, seedsOf } from '../../src/fuzz/index.js';
+import { COVERAGE_PATHS, fuzz, mergeShards, seedsOf } from '../../src/fuzz/index.js';
 
 describe('fuzz sweep', () => {
   it('with every defence on, a sweep finds no violation and reaches the paths that matter', async () => {
@@ -31,7 +31,7 @@ describe('fuzz sweep', () => {
     expect(shards.flatMap(seedsOf).sort((a, b) => a - b)).toEqual(seedsOf(range));
     const parts = await Promise.all(shards.map((r) => fuzz({ range: r, disabled: ['idempotency'], workers: 1, shrink: false })));
     const whole = await fuzz({ range, disabled: ['idempotency'], workers: 1, shrink: false });
-    const merged = mergeSummaries(parts.map((p) => p.summary));
+    const merged = mergeShards(parts.map((p, i) => ({ file: `shard${i + 1}.json`, summary: p.summary })));
     expect(merged.seedsRun).toBe(whole.summary.seedsRun);
     expect(merged.violations).toEqual(whole.summary.violations);
     expect(merged.byInvariant).toEqual(whole.summary.byInvariant);

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFENCE_NAMES } from '../defences/index.js';
+import { COMPONENTS } from '../protocol/index.js';
+import { COVERAGE_PATHS } from './coverage.js';
+
+// The files a user hands back to the lab (replay files, shard outputs) are input like any
+// other: each is read against one schema, and a problem is reported with the field it is in.
+
+const MAX_SEED = 2 ** 32 - 1;
+const seed = z.number().int().min(0).max(MAX_SEED);
+const count = z.number().int().min(0);
+const name = z.string().min(1).max(200);
+const defences = z
+  .array(z.enum(DEFENCE_NAMES as [string, ...string[]]))
+  .refine((d) => new Set(d).size === d.length, 'a defence named twice');
+
+const target = { type: name, times: z.number().int().min(1).optional(), nth: z.number().int().min(1).optional() };
+const trigger = z.strictObject({
+  on: z.enum(['handle', 'ack', 'publish']),
+  type: name.optional(),
+  actor: z.enum(COMPONENTS).optional(),
+  nth: z.number().int().min(1).optional(),
+});
+/** Every kind of targeted fault a schedule can hold (see ScriptedFault). */
+const fault = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('duplicate-delivery'), copies: z.number().int().min(1).max(100).optional(), ...target }),
+  z.strictObject({ kind: z.literal('drop-delivery'), ...target }),
+  z.strictObject({ kind: z.literal('delay-delivery'), ticks: z.number().int().min(1), ...target }),
+  z.strictObject({ kind: z.literal('drop-publish'), ...target }),
+  z.strictObject({
+    kind: z.literal('fail-command'),
+    mode: z.enum(['fail', 'throw']),
+    faultPhaseOnly: z.literal(true).optional(),
+    ...target,
+  }),
+  z.strictObject({ kind: z.literal('reorder'), batch: z.number().int().min(1), swap: z.tuple([count, count]) }),
+  z.strictObject({ kind: z.literal('poison'), type: name }),
+  z.strictObject({ kind: z.literal('kill'), component: z.enum(COMPONENTS), when: trigger, downTicks: z.number().int().min(1) }),
+]);
+
+const workload = z
+  .strictObject({
+    stock: z.array(z.strictObject({ sku: name, units: count, priceCents: count })),
+    customers: z.array(z.strictObject({ customer: name, balanceCents: count })),
+    orders: z.array(z.strictObject({ orderId: name, customer: name, sku: name, qty: z.number().int().min(1), atTick: count })).min(1),
+  })
+  .superRefine((w, ctx) => {
+    const skus = new Set(w.stock.map((s) => s.sku));
+    const customers = new Set(w.customers.map((c) => c.customer));
+    w.orders.forEach((o, i) => {
+      if (!skus.has(o.sku)) ctx.addIssue({ code: 'custom', path: ['orders', i, 'sku'], message: `no SKU '${o.sku}' in the stock` });
+      if (!customers.has(o.customer))
+        ctx.addIssue({ code: 'custom', path: ['orders', i, 'customer'], message: `no customer '${o.customer}'` });
+    });
+  });
+
+export const REPLAY_FILE_SCHEMA = z.strictObject({
+  format: z.literal('saga-lab-replay/1'),
+  build: name,
+  seed,
+  disabled: defences,
+  invariant: name,
+  detail: z.string(),
+  workload,
+  schedule: z.array(fault),
+  digest: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 digest in hex'),
+});
+
+const coverage = z.strictObject(
+  Object.fromEntries(COVERAGE_PATHS.map((p) => [p, count])) as Record<(typeof COVERAGE_PATHS)[number], typeof count>,
+);
+
+export const SWEEP_SUMMARY_SCHEMA = z.object({
+  seedsRun: count,
+  range: z.strictObject({
+    from: seed,
+    seeds: z.number().int().min(1),
+    shard: z
+      .strictObject({ index: z.number().int().min(1), count: z.number().int().min(1) })
+      .refine((s) => s.index <= s.count, 'index above count')
+      .optional(),
+  }),
+  disabled: defences,
+  faultsInjected: count,
+  violations: z.array(z.strictObject({ seed, invariant: name, detail: z.string() })),
+  byInvariant: z.record(z.string(), count),
+  coverage,
+});
+
+/** The error a user's file gets: one sentence naming the file and what is wrong where. */
+export class BadFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadFileError';
+  }
+}
+
+/** Reads a JSON file and checks it against `schema`; throws a BadFileError naming the file and the field. */
+export function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String(code ?? error);
+    throw new BadFileError(`Cannot read ${what} ${path}: ${why}.`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new BadFileError(`${path} is not a ${what}: it is not valid JSON.`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.length ? issue.path.join('.') : 'the top level';
+    throw new BadFileError(
+      `${path} is not a valid ${what}: at ${where}, ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}.`,
+    );
+  }
+  return parsed.data;
+}
