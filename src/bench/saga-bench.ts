@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { wallClockMs } from '../kernel/index.js';
@@ -58,6 +59,8 @@ export function runSagaBench(orders: number, storage: 'memory' | 'file', dataRoo
   let events = 0;
   let lastCompletedAt = 0;
   const start = wallClockMs();
+  // The benchmark's own scratch databases, made anew each time (nobody opens these).
+  if (storage === 'file') rmSync(join(dataRoot, 'world'), { recursive: true, force: true });
   const outcome = simulate({
     seed: 1,
     storage,

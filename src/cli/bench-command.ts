@@ -23,7 +23,7 @@ export async function benchCommand(options: BenchOptions, io: CliIo): Promise<Ex
   if (options.fuzz) return benchFuzz(parseWholeNumber('--seeds', options.seeds, 1, 1_000_000), options.json === true, io);
   const orders = parseWholeNumber('--orders', options.orders, 1, 10_000_000);
   const storage = parseStorage(options.storage);
-  const r = runSagaBench(orders, storage, sagaDir(io.env, 'bench'));
+  const r = runSagaBench(orders, storage, sagaDir(io, 'bench'));
   if (options.json) {
     io.out(JSON.stringify(r, null, 2) + '\n');
   } else {

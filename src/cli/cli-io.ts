@@ -5,6 +5,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** Whether stderr is a terminal (progress bars only there). */
   readonly isTTY?: boolean;
+  /** The folder the command runs in (the process's own when absent). */
+  readonly cwd?: string;
   /** The width of the terminal stdout writes to, when it is one. */
   readonly columns?: number;
   /** Calls `handler` on Ctrl-C (SIGINT) or SIGTERM instead of dying at once; returns the function that stops listening. */

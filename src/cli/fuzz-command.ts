@@ -78,7 +78,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
       disabled,
       workers,
       shrink: options.shrink,
-      failuresDir: sagaDir(io.env, 'failures'),
+      failuresDir: sagaDir(io, 'failures'),
       shouldStop: () => interrupted !== null,
       onProgress: (done, total, bad) => progress(`${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`),
       onShrinkProgress: (invariant, probes, max) => progress(`shrinking ${invariant}: ${probes} of at most ${max} runs`),

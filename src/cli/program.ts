@@ -11,6 +11,7 @@ import { fuzzCommand, type FuzzCommandOptions } from './fuzz-command.js';
 import { collect, once } from './parse-options.js';
 import { replayCommand, type ReplayOptions } from './replay-command.js';
 import { runCommand, type RunOptions } from './run-command.js';
+import { runsCommand, type RunsOptions } from './runs-command.js';
 import { scenariosCommand, type ScenariosOptions } from './scenarios-command.js';
 import { buildVersion } from '../version.js';
 import { UsageError } from './usage-error.js';
@@ -37,7 +38,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--all', 'run the whole catalogue and print one table (exit 0 only if every scenario passes)')
     .option('--seed <n>', 'the seed every random decision derives from', once('--seed'), '1')
     .addOption(
-      new Option('--storage <kind>', 'where the six databases live: files under .saga/runs/<scenario>-<seed>/, or memory')
+      new Option(
+        '--storage <kind>',
+        'where the six databases live: files in a new directory under .saga/runs/ (see `saga runs`), or memory',
+      )
         .default('file')
         .argParser(once('--storage')),
     )
@@ -110,6 +114,15 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--json', 'print one JSON object')
     .action((options: AbOptions) => {
       code = abCommand(options, catalogue, io);
+    });
+
+  program
+    .command('runs')
+    .description('list the run directories that file runs left under .saga/runs (list), or remove the finished ones (clean)')
+    .argument('[action]', "'list' (the default) or 'clean'")
+    .option('--json', 'print one JSON object')
+    .action((action: string | undefined, options: RunsOptions) => {
+      code = runsCommand(action, options, io);
     });
 
   program

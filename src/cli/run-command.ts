@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
 import { runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -52,12 +51,12 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
     if (!profile) throw unknownName('fault profile', options.faults, Object.keys(FAULT_PROFILES));
   }
 
-  const dataRoot = sagaDir(io.env, 'runs');
+  const dataRoot = sagaDir(io, 'runs');
   const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
   if (!scenario) return runCatalogue(catalogue, request, options.json === true, io);
 
   const keepTrace = options.trace === true;
-  const { result, outcome } = runScenario({ ...request, scenario });
+  const { result, outcome, dataDir } = runScenario({ ...request, scenario });
 
   if (options.json) {
     const json = keepTrace ? { ...result, trace: outcome.traceEvents.map(formatTraceEvent) } : result;
@@ -65,7 +64,6 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
   } else {
     const c = makeStyle(io.env);
     if (keepTrace) io.out(renderTimeline(outcome.traceEvents, c) + '\n');
-    const dataDir = storage === 'file' ? join(dataRoot, `${scenario.name}-${seed}`) : null;
     io.out(renderScenarioReport(scenario, result, { storage, dataDir }, c));
   }
   return result.ok ? EXIT.held : EXIT.violated;

@@ -7,3 +7,4 @@ export { percentile } from './summarize.js';
 export { runCrashMatrix } from './crash-matrix.js';
 export { runDefenceAb } from './defence-ab.js';
 export { formatRecipe, replayLine, type Recipe } from './recipe.js';
+export { cleanRunDirs, listRunDirs } from './run-dir.js';

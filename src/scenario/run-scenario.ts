@@ -7,6 +7,8 @@ import { randomStreams } from '../kernel/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { simulate, type RunOutcome } from '../world/index.js';
 import { disabledOf, type Recipe } from './recipe.js';
+import { createRunDir, finishRunDir } from './run-dir.js';
+import { buildVersion } from '../version.js';
 import type { Scenario, WorkloadOverrides } from './scenario.js';
 import { shopWorkload } from './shop-workload.js';
 import { percentile, summarizeServices, type ServicesSummary } from './summarize.js';
@@ -16,7 +18,7 @@ export interface RunRequest {
   readonly scenario: Scenario;
   readonly seed: number;
   readonly storage: 'memory' | 'file';
-  /** File storage goes to `<dataRoot>/<scenario>-<seed>/`. */
+  /** File storage goes to a new directory under `dataRoot` (see run-dir.ts), named after what shaped the run. */
   readonly dataRoot?: string;
   readonly overrides?: WorkloadOverrides;
   /** A seeded network fault profile on top of the scenario's own faults (combined with the scenario's own profile). */
@@ -51,8 +53,22 @@ const DEFAULT_DATA_ROOT = join('.saga', 'runs');
 const FAULT_PHASE_TICKS = 20_000;
 const MAX_TICKS = 600_000;
 
-/** Runs one scenario with one seed and judges it. */
-export function runScenario(request: RunRequest): { result: ScenarioResult; outcome: RunOutcome } {
+/** Runs one scenario with one seed and judges it; with file storage, also says where its databases are. */
+export function runScenario(request: RunRequest): { result: ScenarioResult; outcome: RunOutcome; dataDir: string | null } {
+  const recipe = runRecipe(request, request.scenario.name);
+  const dataDir = request.storage === 'file' ? createRunDir(request.dataRoot ?? DEFAULT_DATA_ROOT, recipe, buildVersion()) : null;
+  try {
+    const judged = judge(request, dataDir ?? '', recipe);
+    if (dataDir)
+      finishRunDir(dataDir, { recipe, build: buildVersion(), status: 'finished', ok: judged.result.ok, digest: judged.result.digest });
+    return { ...judged, dataDir };
+  } catch (error) {
+    if (dataDir) finishRunDir(dataDir, { recipe, build: buildVersion(), status: 'finished' });
+    throw error;
+  }
+}
+
+function judge(request: RunRequest, dataDir: string, recipe: Recipe): { result: ScenarioResult; outcome: RunOutcome } {
   const { scenario, seed } = request;
   const workload = shopWorkload(randomStreams(seed).workload, scenario.shop, request.overrides ?? {});
   const own = findProfile(scenario.profile ?? 'calm');
@@ -61,7 +77,7 @@ export function runScenario(request: RunRequest): { result: ScenarioResult; outc
   const outcome = simulate({
     seed,
     storage: request.storage,
-    dataDir: join(request.dataRoot ?? DEFAULT_DATA_ROOT, `${scenario.name}-${seed}`),
+    dataDir,
     workload,
     profile,
     script: scenario.faults,
@@ -99,7 +115,7 @@ export function runScenario(request: RunRequest): { result: ScenarioResult; outc
     latency: { p50Ticks: percentile(latencies, 50), p99Ticks: percentile(latencies, 99) },
     ticks: outcome.ticks,
     digest: outcome.digest,
-    recipe: runRecipe(request, scenario.name),
+    recipe,
   };
   return { result, outcome };
 }

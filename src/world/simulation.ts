@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import type { BrokerStats } from '../broker/index.js';
 import {
   checkWorld,
@@ -55,7 +54,6 @@ export interface RunOutcome {
  * publish, relay confirm); a kill takes effect between two phases.
  */
 export function simulate(options: SimulationOptions): RunOutcome {
-  if (options.storage === 'file') rmSync(options.dataDir, { recursive: true, force: true });
   const world = new World(options);
   try {
     const phases = [

@@ -1,0 +1,58 @@
+import { cleanRunDirs, formatRecipe, listRunDirs } from '../scenario/index.js';
+import type { CliIo } from './cli-io.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { sagaDir } from './saga-home.js';
+import { makeStyle, makeTable } from './style.js';
+import { UsageError } from './usage-error.js';
+import { plural, quote } from './user-text.js';
+
+export interface RunsOptions {
+  readonly json?: boolean;
+}
+
+/** `saga runs list` and `saga runs clean`: the run directories `saga run --storage file` left, and their removal. */
+export function runsCommand(action: string | undefined, options: RunsOptions, io: CliIo): ExitCode {
+  const root = sagaDir(io, 'runs');
+  if (action === undefined || action === 'list') {
+    const runs = listRunDirs(root);
+    if (options.json) {
+      io.out(
+        JSON.stringify(
+          runs.map((r) => ({
+            name: r.name,
+            path: r.path,
+            state: r.state,
+            ok: r.info?.ok ?? null,
+            digest: r.info?.digest ?? null,
+            recipe: r.info?.recipe ?? null,
+          })),
+          null,
+          2,
+        ) + '\n',
+      );
+      return EXIT.held;
+    }
+    if (runs.length === 0) {
+      io.out(`No runs under ${root}. 'saga run --scenario <name>' makes one.\n`);
+      return EXIT.held;
+    }
+    const c = makeStyle(io.env);
+    const table = makeTable(['run', 'state', 'result', 'replay']);
+    for (const r of runs) {
+      const result = r.info?.ok === undefined ? '-' : r.info.ok ? c.green('PASS') : c.red('FAIL');
+      table.push([r.name, r.state, result, r.info ? formatRecipe(r.info.recipe) : '-']);
+    }
+    io.out(`${table.toString()}\n${plural(runs.length, 'run')} under ${root}\n`);
+    return EXIT.held;
+  }
+  if (action === 'clean') {
+    const { removed, kept } = cleanRunDirs(root);
+    if (options.json) io.out(JSON.stringify({ removed, kept }, null, 2) + '\n');
+    else {
+      io.out(`Removed ${plural(removed.length, 'run')} from ${root}.\n`);
+      if (kept.length > 0) io.out(`Kept ${plural(kept.length, 'run')} still running: ${kept.join(', ')}.\n`);
+    }
+    return EXIT.held;
+  }
+  throw new UsageError(`saga runs takes 'list' or 'clean', not ${quote(action)}.`);
+}

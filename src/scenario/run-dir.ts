@@ -1,0 +1,121 @@
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatRecipe, type Recipe } from './recipe.js';
+
+/**
+ * A run's directory: one SQLite file per component, `run.json` (what the run was and how it
+ * ended) and, while a process is running it, `run.lock` with that process's id.
+ *
+ * Directories are never reused or wiped: each run makes a new one, named after everything
+ * that shaped it (scenario, seed, and any overrides), with `-2`, `-3`... when that name is
+ * taken. So two runs never write into each other, and a database someone has open in
+ * sqlite3 is never deleted under them; `saga runs clean` removes finished runs.
+ */
+export interface RunInfo {
+  readonly recipe: Recipe;
+  readonly build: string;
+  readonly status: 'running' | 'finished';
+  readonly ok?: boolean;
+  readonly digest?: string;
+}
+
+const RUN_FILE = 'run.json';
+const LOCK_FILE = 'run.lock';
+
+/** The directory name for a run: what shaped it, readable, safe on every file system. */
+function runDirName(recipe: Recipe): string {
+  if (recipe.command !== 'run') return recipe.command;
+  const parts = [recipe.scenario, `seed${recipe.seed}`];
+  if (recipe.orders !== undefined) parts.push(`orders${recipe.orders}`);
+  if (recipe.stock !== undefined) parts.push(`stock${recipe.stock}`);
+  if (recipe.faults !== undefined) parts.push(recipe.faults);
+  if (recipe.disabled.length > 0) parts.push(`without-${recipe.disabled.join('-')}`);
+  return parts.join('-').replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** Makes a new, empty directory for a run under `root`, locked by this process, and records what the run is. */
+export function createRunDir(root: string, recipe: Recipe, build: string): string {
+  mkdirSync(root, { recursive: true });
+  const base = runDirName(recipe);
+  for (let n = 1; ; n++) {
+    const dir = join(root, n === 1 ? base : `${base}-${n}`);
+    try {
+      // Not recursive: creating it is how a run claims the name, so two runs cannot share it.
+      mkdirSync(dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`);
+    writeRunInfo(dir, { recipe, build, status: 'running' });
+    return dir;
+  }
+}
+
+/** Records how the run ended and releases the directory. */
+export function finishRunDir(dir: string, info: RunInfo): void {
+  writeRunInfo(dir, info);
+  rmSync(join(dir, LOCK_FILE), { force: true });
+}
+
+function writeRunInfo(dir: string, info: RunInfo): void {
+  writeFileSync(join(dir, RUN_FILE), JSON.stringify({ ...info, replay: formatRecipe(info.recipe) }, null, 2) + '\n');
+}
+
+/** A run directory as `saga runs` sees it. */
+export interface RunDirEntry {
+  readonly name: string;
+  readonly path: string;
+  /** finished, running (its process is alive), or abandoned (its process died before it finished). */
+  readonly state: 'finished' | 'running' | 'abandoned';
+  readonly info: RunInfo | null;
+}
+
+/** The run directories under `root`, by name; anything else there (a file, a link) is left out. */
+export function listRunDirs(root: string): RunDirEntry[] {
+  if (!existsSync(root)) return [];
+  const entries: RunDirEntry[] = [];
+  for (const name of readdirSync(root).sort()) {
+    const path = join(root, name);
+    if (!lstatSync(path).isDirectory() || !existsSync(join(path, RUN_FILE))) continue;
+    let info: RunInfo | null = null;
+    try {
+      info = JSON.parse(readFileSync(join(path, RUN_FILE), 'utf8')) as RunInfo;
+    } catch {
+      info = null;
+    }
+    entries.push({ name, path, state: lockState(path), info });
+  }
+  return entries;
+}
+
+/** Removes the finished and abandoned run directories under `root` (never one a live process holds, never through a link). */
+export function cleanRunDirs(root: string): { removed: string[]; kept: string[] } {
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const entry of listRunDirs(root)) {
+    if (entry.state === 'running') {
+      kept.push(entry.name);
+      continue;
+    }
+    rmSync(entry.path, { recursive: true, force: true });
+    removed.push(entry.name);
+  }
+  return { removed, kept };
+}
+
+function lockState(dir: string): RunDirEntry['state'] {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dir, LOCK_FILE), 'utf8').trim());
+  } catch {
+    return 'finished';
+  }
+  try {
+    // Signal 0 asks only whether the process exists.
+    process.kill(pid, 0);
+    return 'running';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? 'running' : 'abandoned';
+  }
+}
