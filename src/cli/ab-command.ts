@@ -1,7 +1,7 @@
 import { defenceFlag } from '../defences/index.js';
 import { replayLine, runDefenceAb, type Recipe, type Scenario } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import type { CliIo } from './cli-io.js';
+import { outputWidth, type CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
 import { UsageError } from './usage-error.js';
@@ -29,7 +29,7 @@ export function abCommand(options: AbOptions, catalogue: readonly Scenario[], io
     io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), scenarios: rows, recipe }, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
-    const table = makeTable(['scenario', 'with', 'without', 'what breaks without it'], [30, 6, 9, 80]);
+    const table = makeTable(['scenario', 'with', 'without', 'what breaks without it'], [30, 6, 9, 80], outputWidth(io));
     for (const r of rows) {
       const what = r.broken.map((b) => `${b.name}: ${b.detail}`).join('\n');
       table.push([r.scenario, r.withDefence ? c.green('pass') : c.red('FAIL'), r.without ? c.green('pass') : c.red.bold('FAIL'), what]);

@@ -1,7 +1,7 @@
 import { defenceFlag, withDisabled } from '../defences/index.js';
 import { replayLine, runCrashMatrix, type Recipe } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import type { CliIo } from './cli-io.js';
+import { outputWidth, type CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
 import { makeStyle, makeTable } from './style.js';
 
@@ -22,7 +22,7 @@ export function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): Exit
     io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), rows: rows.length, failed, points: rows, recipe }, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
-    const table = makeTable(['component', 'crash', 'after', 'saga ended', 'result'], [14, 15, 48, 13, 60]);
+    const table = makeTable(['component', 'crash', 'after', 'saga ended', 'result'], [14, 15, 48, 13, 60], outputWidth(io));
     for (const r of rows) {
       const after = `${r.point.type}${r.point.nth > 1 ? ` #${r.point.nth}` : ''}${r.point.compensating ? ' (compensating)' : ''}`;
       const verdict = r.ok ? c.green('pass') : c.red.bold('FAIL ') + r.failed.map((f) => `${f.name}: ${f.detail}`).join('; ');

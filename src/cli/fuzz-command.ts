@@ -11,7 +11,7 @@ import {
 } from '../fuzz/index.js';
 import { formatRecipe, replayLine } from '../scenario/index.js';
 import { plural, quote } from './user-text.js';
-import type { CliIo, Interrupt } from './cli-io.js';
+import { outputWidth, type CliIo, type Interrupt } from './cli-io.js';
 import { sagaDir } from './saga-home.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { MAX_SEED, parseDisabled } from './parse-options.js';
@@ -112,7 +112,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
       ) + '\n',
     );
   } else {
-    io.out(renderSummary(report.summary, c));
+    io.out(renderSummary(report.summary, c, outputWidth(io)));
     const shrinking = shrinkSeconds >= 0.05 ? `; shrinking took ${shrinkSeconds.toFixed(1)} s more` : '';
     io.out(
       `${plural(report.summary.seedsRun, 'seed')} in ${sweepSeconds.toFixed(1)} s: ${seedsPerSec.toFixed(0)} seeds/s on ${plural(workers, 'worker')}${shrinking}\n`,
@@ -136,11 +136,11 @@ function mergeCommand(files: readonly string[], json: boolean, io: CliIo): ExitC
     summary: readJsonFile(file, SWEEP_SUMMARY_SCHEMA, "output of 'saga fuzz --json'") as SweepSummary,
   }));
   const merged = mergeShards(shards);
-  io.out(json ? JSON.stringify(merged, null, 2) + '\n' : renderSummary(merged, makeStyle(io.env)));
+  io.out(json ? JSON.stringify(merged, null, 2) + '\n' : renderSummary(merged, makeStyle(io.env), outputWidth(io)));
   return merged.violations.length > 0 ? EXIT.violated : EXIT.held;
 }
 
-function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>): string {
+function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>, width = Infinity): string {
   const lines: string[] = [];
   const shard = s.range.shard ? ` (shard ${s.range.shard.index}/${s.range.shard.count})` : '';
   const without = s.disabled.length ? `, without ${s.disabled.map(defenceFlag).join(', ')}` : '';
@@ -161,7 +161,7 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>): string
   if (names.length === 0) {
     lines.push(c.green.bold(`PASS  no invariant violated in ${plural(s.seedsRun, 'seed')}`));
   } else {
-    const table = makeTable(['invariant', 'failing seeds', 'first seed', 'detail'], [24, 15, 12, 70]);
+    const table = makeTable(['invariant', 'failing seeds', 'first seed', 'detail'], [24, 15, 12, 70], width);
     for (const name of names) {
       const first = s.violations.find((v) => v.invariant === name)!;
       table.push([name, String(s.byInvariant[name]), String(first.seed), first.detail]);

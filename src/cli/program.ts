@@ -47,6 +47,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     )
     .option('--json', 'print exactly one JSON object instead of the table')
     .option('--trace', 'also print the message timeline of the run')
+    .option(
+      '--all-sagas',
+      'list every saga in the report (by default a run with more than 20 shows a count by status and the sagas that matter)',
+    )
     .option('--orders <n>', "override the scenario's number of orders", once('--orders'))
     .option('--stock <n>', "override the scenario's starting stock per SKU", once('--stock'))
     .option('--faults <profile>', `add a seeded network fault profile: ${Object.keys(FAULT_PROFILES).join(', ')}`, once('--faults'))

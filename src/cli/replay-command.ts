@@ -3,7 +3,7 @@ import { readReplayFile, runCase } from '../fuzz/index.js';
 import { describeFault } from '../chaos/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
 import { plural } from './user-text.js';
-import type { CliIo } from './cli-io.js';
+import { outputWidth, type CliIo } from './cli-io.js';
 import { buildVersion } from '../version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { renderTimeline } from './scenario-report.js';
@@ -56,7 +56,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     io.out(
       `schedule (${plural(replay.schedule.length, 'fault')}):\n${replay.schedule.map((f, i) => `  ${i + 1}. ${describeFault(f)}`).join('\n') || '  (none: the workload alone breaks it)'}\n`,
     );
-    const table = makeTable(['check', 'result', 'detail'], [24, 8, 70]);
+    const table = makeTable(['check', 'result', 'detail'], [24, 8, 70], outputWidth(io));
     for (const r of result.outcome.invariants) table.push([r.name, r.ok ? c.green('pass') : c.red.bold('FAIL'), r.detail]);
     io.out(table.toString() + '\n');
     io.out(

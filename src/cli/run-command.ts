@@ -3,7 +3,7 @@ import { runScenario, type Scenario, type WorkloadOverrides } from '../scenario/
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { withDisabled } from '../defences/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
-import type { CliIo } from './cli-io.js';
+import { outputWidth, type CliIo } from './cli-io.js';
 import { sagaDir } from './saga-home.js';
 import { renderScenarioReport, renderTimeline } from './scenario-report.js';
 import { makeStyle } from './style.js';
@@ -23,6 +23,7 @@ export interface RunOptions {
   readonly faults?: string;
   readonly disable?: string[];
   readonly all?: boolean;
+  readonly allSagas?: boolean;
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
@@ -64,7 +65,7 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
   } else {
     const c = makeStyle(io.env);
     if (keepTrace) io.out(renderTimeline(outcome.traceEvents, c) + '\n');
-    io.out(renderScenarioReport(scenario, result, { storage, dataDir }, c));
+    io.out(renderScenarioReport(scenario, result, { storage, dataDir, allSagas: options.allSagas === true, width: outputWidth(io) }, c));
   }
   return result.ok ? EXIT.held : EXIT.violated;
 }

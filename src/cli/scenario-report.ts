@@ -5,12 +5,28 @@ import { defenceFlag } from '../defences/index.js';
 import { formatTraceEvent, type TraceEvent, type TraceKind } from '../kernel/index.js';
 import { replayLine, type Scenario, type ScenarioResult } from '../scenario/index.js';
 import { plural } from './user-text.js';
-import { makeTable } from './style.js';
+import { makeTable, wrap } from './style.js';
 
 /** How the run was made, for the header and the replay line. */
 export interface RunSettings {
   readonly storage: 'memory' | 'file';
   readonly dataDir: string | null;
+  /** List every saga, however many. */
+  readonly allSagas?: boolean;
+  /** The width of the output (see outputWidth). */
+  readonly width?: number;
+}
+
+/** Up to this many sagas, the report lists each. */
+const SAGAS_SHOWN = 20;
+
+/** The sagas a reader of a large run wants first: those that did not complete, then the slowest. */
+function sagasThatMatter(sagas: ScenarioResult['sagas']): ScenarioResult['sagas'] {
+  const notCompleted = sagas.filter((s) => s.status !== 'COMPLETED');
+  const slowest = sagas
+    .filter((s) => s.status === 'COMPLETED')
+    .sort((a, b) => (b.latencyTicks ?? 0) - (a.latencyTicks ?? 0) || (a.orderId < b.orderId ? -1 : 1));
+  return [...notCompleted, ...slowest].slice(0, SAGAS_SHOWN);
 }
 
 /** The human report of one run: header, sagas, the end state of each service, the verdicts, and how to replay. */
@@ -20,7 +36,7 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
     c.bold(`saga run ${scenario.name}`) +
       c.dim(` — seed ${result.seed}, storage ${settings.storage}${settings.dataDir ? ` (${settings.dataDir})` : ''}`),
   );
-  lines.push(scenario.description);
+  lines.push(wrap(scenario.description, settings.width ?? Infinity));
   lines.push(`${c.bold('fault:')} ${scenario.fault}`);
   // What this run changed from the scenario as described: the description above assumes none of it.
   const r = result.recipe;
@@ -39,12 +55,23 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   }
   lines.push('');
 
+  // Every saga when there are few (or when asked); with many, a count by status and the ones that did not complete first.
+  const shown = settings.allSagas || result.sagas.length <= SAGAS_SHOWN ? result.sagas : sagasThatMatter(result.sagas);
+  if (shown.length < result.sagas.length) {
+    const byStatus = new Map<string, number>();
+    for (const s of result.sagas) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
+    lines.push(
+      `${plural(result.sagas.length, 'saga')}: ${[...byStatus].map(([status, n]) => `${n.toLocaleString('en-US')} ${colorStatus(status, c)}`).join(', ')}`,
+    );
+  }
   const sagas = makeTable(['order', 'saga', 'status', 'latency (ticks)']);
-  for (const s of result.sagas) sagas.push([s.orderId, s.id, colorStatus(s.status, c), s.latencyTicks ?? '-']);
+  for (const s of shown) sagas.push([s.orderId, s.id, colorStatus(s.status, c), s.latencyTicks ?? '-']);
   lines.push(sagas.toString());
+  if (shown.length < result.sagas.length)
+    lines.push(c.dim(`${plural(result.sagas.length - shown.length, 'more saga')} not shown (--all-sagas lists every one)`));
 
   const sv = result.services;
-  const services = makeTable(['service', 'end state']);
+  const services = makeTable(['service', 'end state'], [14, 110], settings.width);
   services.push(['order', counts(sv.order)]);
   services.push([
     'inventory',
@@ -67,7 +94,7 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   ]);
   lines.push(services.toString());
 
-  const verdicts = makeTable(['check', 'result', 'detail'], [24, 8, 70]);
+  const verdicts = makeTable(['check', 'result', 'detail'], [24, 8, 70], settings.width);
   for (const r of [...result.invariants, ...result.expectations]) {
     // A broken invariant says what it is there to prevent, so a learner sees why the failure matters.
     const protects = r.ok ? undefined : INVARIANTS.find((i) => i.name === r.name)?.protects;

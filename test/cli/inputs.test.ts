@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runCli } from '../../src/cli/program.js';
@@ -115,5 +117,49 @@ describe('output that fits and says what happened', () => {
     expect(JSON.parse(scaled.stdout).services.inventory.stock[0].initial).toBe(4_000);
     const pinned = await cli(['run', '--scenario', 'happy-path', '--orders', '200', '--stock', '100', '--storage', 'memory', '--json']);
     expect(pinned.code).toBe(1);
+  });
+});
+
+describe('output fits the terminal', () => {
+  const widest = (text: string): number =>
+    Math.max(
+      ...text
+        .split('\n')
+        .filter((l) => !l.startsWith('replay: '))
+        .map((l) => l.length),
+    );
+
+  it('run, crash-matrix and ab keep every table and paragraph within COLUMNS, wrapping the prose', async () => {
+    for (const args of [
+      ['run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory'],
+      ['ab', '--disable', 'outbox'],
+    ]) {
+      const { stdout } = await cli(args, { COLUMNS: '80' });
+      expect(widest(stdout)).toBeLessThanOrEqual(80);
+    }
+    const wide = await cli(['run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory'], {
+      COLUMNS: '200',
+    });
+    expect(widest(wide.stdout)).toBeGreaterThan(80);
+  });
+
+  it('a run with many sagas shows a count by status and the sagas that matter; --all-sagas lists every one', async () => {
+    const compact = await cli(['run', '--scenario', 'concurrent-orders', '--storage', 'memory']);
+    expect(compact.stdout).toContain('50 sagas: 10 COMPLETED, 40 COMPENSATED');
+    expect(compact.stdout).toContain('30 more sagas not shown (--all-sagas lists every one)');
+    expect(compact.stdout.match(/│ order-\d+/g)).toHaveLength(20);
+    const all = await cli(['run', '--scenario', 'concurrent-orders', '--storage', 'memory', '--all-sagas']);
+    expect(all.stdout.match(/│ order-\d+/g)).toHaveLength(50);
+  });
+});
+
+describe('a failure of the machine is the tool failing, not the saga', () => {
+  it('a run directory that cannot be made exits 3 with one line and no stack trace', async () => {
+    const file = join(scratchDir('not-a-folder'), 'file');
+    writeFileSync(file, 'a file where a folder should be');
+    const { code, stdout, stderr } = await cli(['run', '--scenario', 'happy-path'], { SAGA_HOME: join(file, 'home') });
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^saga failed: ENOTDIR: not a directory, mkdir '.*'\nSet SAGA_DEBUG=1 to see where\.\n$/);
   });
 });
