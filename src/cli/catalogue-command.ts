@@ -1,11 +1,17 @@
 import { replayLine, runRecipe, runScenario, type RunRequest, type Scenario, type ScenarioResult } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { CliIo } from './cli-io.js';
+import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 
 /** `saga run --all`: the whole catalogue with one seed, one row per scenario; exit 0 only if every row passes. */
 export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRequest, 'scenario'>, json: boolean, io: CliIo): ExitCode {
-  const results: ScenarioResult[] = catalogue.map((scenario) => runScenario({ ...request, scenario }).result);
+  const progress = makeProgress(io, json);
+  const results: ScenarioResult[] = catalogue.map((scenario, i) => {
+    progress.show(`run --all: ${i + 1}/${catalogue.length} ${scenario.name}`);
+    return runScenario({ ...request, scenario }).result;
+  });
+  progress.end();
   if (json) {
     io.out(JSON.stringify(results, null, 2) + '\n');
   } else {

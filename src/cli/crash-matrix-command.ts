@@ -3,6 +3,7 @@ import { replayLine, runCrashMatrix, type Recipe } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
+import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 
 export interface CrashMatrixOptions {
@@ -15,7 +16,9 @@ export interface CrashMatrixOptions {
 export function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): ExitCode {
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
-  const rows = runCrashMatrix(seed, withDisabled(disabled));
+  const progress = makeProgress(io, options.json === true);
+  const rows = runCrashMatrix(seed, withDisabled(disabled), (n) => progress.show(`crash-matrix: ${n} crash points run`));
+  progress.end();
   const failed = rows.filter((r) => !r.ok).length;
   const recipe: Recipe = { command: 'crash-matrix', seed, disabled };
   if (options.json) {

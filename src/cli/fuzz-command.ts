@@ -15,6 +15,7 @@ import { outputWidth, type CliIo, type Interrupt } from './cli-io.js';
 import { sagaDir } from './saga-home.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { MAX_SEED, parseDisabled } from './parse-options.js';
+import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 
@@ -50,14 +51,12 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   }
 
   const c = makeStyle(io.env);
-  const showProgress = io.isTTY === true && !options.json;
+  const progress = makeProgress(io, options.json === true);
   // Ctrl-C stops the sweep (and any shrinking) at the next seed or probe; what was done is reported, not lost.
   let interrupted: Interrupt | null = null;
-  let progressShown = false;
   const stopListening = io.onInterrupt?.((signal) => {
-    if (!interrupted)
-      io.err(`${progressShown ? '\n' : ''}${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the seeds in progress…\n`);
-    progressShown = false;
+    progress.end();
+    if (!interrupted) io.err(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the seeds in progress…\n`);
     interrupted ??= signal;
   });
   if (!options.json) {
@@ -66,11 +65,6 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
       `saga fuzz: ${plural(seeds, 'seed')} from ${from}${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${plural(workers, 'worker')}${without}\n`,
     );
   }
-  const progress = (line: string): void => {
-    if (!showProgress) return;
-    io.err(`\r${line}\u001b[K`);
-    progressShown = true;
-  };
   let report: FuzzReport;
   try {
     report = await fuzz({
@@ -80,20 +74,19 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
       shrink: options.shrink,
       failuresDir: sagaDir(io, 'failures'),
       shouldStop: () => interrupted !== null,
-      onProgress: (done, total, bad) => progress(`${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`),
-      onShrinkProgress: (invariant, probes, max) => progress(`shrinking ${invariant}: ${probes} of at most ${max} runs`),
+      onProgress: (done, total, bad) => progress.show(`${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`),
+      onShrinkProgress: (invariant, probes, max) => progress.show(`shrinking ${invariant}: ${probes} of at most ${max} runs`),
       onFileWritten: (file) => {
         // Announced as soon as it exists, so nothing on disk is a surprise, whatever happens next.
         if (options.json) return;
-        if (progressShown) io.err('\n');
-        progressShown = false;
+        progress.end();
         io.out(`wrote ${file}\n`);
       },
     });
   } finally {
     stopListening?.();
   }
-  if (progressShown) io.err('\n');
+  progress.end();
   const { sweepSeconds, shrinkSeconds } = report.timing;
   const seedsPerSec = report.summary.seedsRun / Math.max(sweepSeconds, 1e-9);
   if (options.json) {

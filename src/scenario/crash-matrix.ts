@@ -62,7 +62,7 @@ const BASELINES: ReadonlyArray<{ scenario: Scenario; compensates: boolean }> = [
  * The points are the moments the crash model was told of in a fault-free run with the same
  * seed, so every one is reached.
  */
-export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRow[] {
+export function runCrashMatrix(seed: number, defences?: Defences, onRow?: (rows: number) => void): CrashMatrixRow[] {
   const rows: CrashMatrixRow[] = [];
   for (const { scenario, compensates } of BASELINES) {
     const baseline = runScenario({ scenario, seed, storage: 'memory' }).outcome;
@@ -91,6 +91,7 @@ export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRo
         failed: [...result.invariants, ...result.expectations].filter((r) => !r.ok),
         statuses: result.sagas.map((s) => s.status),
       });
+      onRow?.(rows.length);
     }
   }
   return rows;

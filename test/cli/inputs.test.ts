@@ -163,3 +163,25 @@ describe('a failure of the machine is the tool failing, not the saga', () => {
     expect(stderr).toMatch(/^saga failed: ENOTDIR: not a directory, mkdir '.*'\nSet SAGA_DEBUG=1 to see where\.\n$/);
   });
 });
+
+describe('progress', () => {
+  async function onTerminal(args: readonly string[]) {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(
+      args,
+      { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1' }, isTTY: true },
+      SCENARIOS,
+    );
+    return { code, stdout, stderr };
+  }
+
+  it('crash-matrix and run --all show progress on a terminal, on stderr only, and none with --json', async () => {
+    const matrix = await onTerminal(['crash-matrix']);
+    expect(matrix.stderr).toContain('\rcrash-matrix: 52 crash points run');
+    expect(matrix.stdout).not.toContain('crash points run\u001b');
+    const all = await onTerminal(['run', '--all', '--storage', 'memory']);
+    expect(all.stderr).toContain(`run --all: ${SCENARIOS.length}/${SCENARIOS.length} peak-load`);
+    expect((await onTerminal(['crash-matrix', '--json'])).stderr).toBe('');
+  });
+});
