@@ -25,6 +25,20 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
   const program = new Command('saga')
     .description('saga-lab: a deterministic lab for the saga pattern — break a small shop on purpose and check it stays consistent.')
     .version(buildVersion(), '-V, --version', 'print the version and exit')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Exit codes, the same for every command:',
+        '  0    every invariant held',
+        '  1    something was violated (replay: it still reproduces; ab: nothing broke without the defence)',
+        '  2    bad usage or input; the message says what to fix',
+        '  3    the tool itself failed (SAGA_DEBUG=1 shows where)',
+        '  130  stopped by Ctrl-C, 143 by SIGTERM (fuzz first reports what it did and how to continue)',
+        '',
+        'Files go under .saga/ at the project root, or under SAGA_HOME when set.',
+      ].join('\n'),
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => {} })
     .showSuggestionAfterError(true);

@@ -185,3 +185,17 @@ describe('progress', () => {
     expect((await onTerminal(['crash-matrix', '--json'])).stderr).toBe('');
   });
 });
+
+describe('help', () => {
+  it('--help documents the exit codes', async () => {
+    const { code, stdout } = await cli(['--help']);
+    expect(code).toBe(0);
+    for (const line of [
+      '  0    every invariant held',
+      '  2    bad usage or input',
+      '  3    the tool itself failed',
+      '  130  stopped by Ctrl-C, 143 by SIGTERM',
+    ])
+      expect(stdout).toContain(line);
+  });
+});
