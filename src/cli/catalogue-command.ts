@@ -1,16 +1,31 @@
 import { replayLine, runRecipe, runScenario, type RunRequest, type Scenario, type ScenarioResult } from '../scenario/index.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { nextTurn } from '../kernel/index.js';
+import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
+import { listenForInterrupts } from './interrupts.js';
 import type { CliIo } from './cli-io.js';
 import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 
-/** `saga run --all`: the whole catalogue with one seed, one row per scenario; exit 0 only if every row passes. */
-export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRequest, 'scenario'>, json: boolean, io: CliIo): ExitCode {
+/** `saga run --all`: the whole catalogue with one seed, one row per scenario; exit 0 only if every row passes. Ctrl-C reports the scenarios run so far. */
+export async function runCatalogue(
+  catalogue: readonly Scenario[],
+  request: Omit<RunRequest, 'scenario'>,
+  json: boolean,
+  io: CliIo,
+): Promise<ExitCode> {
   const progress = makeProgress(io, json);
-  const results: ScenarioResult[] = catalogue.map((scenario, i) => {
-    progress.show(`run --all: ${i + 1}/${catalogue.length} ${scenario.name}`);
-    return runScenario({ ...request, scenario }).result;
-  });
+  const interrupts = listenForInterrupts(io, progress, 'scenario');
+  const results: ScenarioResult[] = [];
+  try {
+    for (const [i, scenario] of catalogue.entries()) {
+      if (interrupts.heard) break;
+      progress.show(`run --all: ${i + 1}/${catalogue.length} ${scenario.name}`);
+      results.push(runScenario({ ...request, scenario }).result);
+      await nextTurn();
+    }
+  } finally {
+    interrupts.stop();
+  }
   progress.end();
   if (json) {
     io.out(JSON.stringify(results, null, 2) + '\n');
@@ -28,7 +43,7 @@ export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRe
       'p50/p99 ms',
       'result',
     ]);
-    catalogue.forEach((scenario, i) => {
+    catalogue.slice(0, results.length).forEach((scenario, i) => {
       const r = results[i]!;
       const s = r.services;
       const failed = [...r.invariants, ...r.expectations].filter((x) => !x.ok);
@@ -56,6 +71,10 @@ export function runCatalogue(catalogue: readonly Scenario[], request: Omit<RunRe
       for (const f of [...r.invariants, ...r.expectations].filter((x) => !x.ok)) io.out(c.red(`  ${r.scenario}: ${f.name}: ${f.detail}\n`));
     }
     io.out(c.dim(`${replayLine(runRecipe(request))}\n`));
+  }
+  if (interrupts.heard) {
+    if (!json) io.out(`stopped by ${interrupts.heard} after ${results.length} of ${catalogue.length} scenarios\n`);
+    return interruptExit(interrupts.heard);
   }
   return results.every((r) => r.ok) ? EXIT.held : EXIT.violated;
 }

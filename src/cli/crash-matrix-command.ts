@@ -1,6 +1,8 @@
 import { defenceFlag, withDisabled } from '../defences/index.js';
-import { replayLine, runCrashMatrix, type Recipe } from '../scenario/index.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { nextTurn } from '../kernel/index.js';
+import { planCrashMatrix, replayLine, runCrashPoint, type CrashMatrixRow, type Recipe } from '../scenario/index.js';
+import { listenForInterrupts } from './interrupts.js';
+import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { parseDisabled, parseSeed } from './parse-options.js';
 import { makeProgress } from './progress.js';
@@ -12,17 +14,33 @@ export interface CrashMatrixOptions {
   readonly disable?: string[];
 }
 
-/** `saga crash-matrix`: one row per crash point; exit 0 only if every row passes. */
-export function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): ExitCode {
+/** `saga crash-matrix`: one row per crash point; exit 0 only if every row passes. Ctrl-C reports the rows run so far. */
+export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): Promise<ExitCode> {
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
   const progress = makeProgress(io, options.json === true);
-  const rows = runCrashMatrix(seed, withDisabled(disabled), (n) => progress.show(`crash-matrix: ${n} crash points run`));
+  const interrupts = listenForInterrupts(io, progress, 'crash point');
+  const planned = planCrashMatrix(seed);
+  const rows: CrashMatrixRow[] = [];
+  try {
+    for (const point of planned) {
+      if (interrupts.heard) break;
+      rows.push(runCrashPoint(point, seed, withDisabled(disabled)));
+      progress.show(`crash-matrix: ${rows.length}/${planned.length} crash points run`);
+      await nextTurn();
+    }
+  } finally {
+    interrupts.stop();
+  }
   progress.end();
   const failed = rows.filter((r) => !r.ok).length;
   const recipe: Recipe = { command: 'crash-matrix', seed, disabled };
   if (options.json) {
-    io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), rows: rows.length, failed, points: rows, recipe }, null, 2) + '\n');
+    const stopped = rows.length < planned.length ? { by: interrupts.heard, planned: planned.length } : null;
+    io.out(
+      JSON.stringify({ seed, disabled: disabled.map(defenceFlag), rows: rows.length, failed, points: rows, recipe, stopped }, null, 2) +
+        '\n',
+    );
   } else {
     const c = makeStyle(io.env);
     const table = makeTable(['component', 'crash', 'after', 'saga ended', 'result'], [14, 15, 48, 13, 60], outputWidth(io));
@@ -33,7 +51,10 @@ export function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): Exit
     }
     io.out(table.toString() + '\n');
     io.out(`${failed === 0 ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${rows.length - failed} of ${rows.length} crash points passed\n`);
+    if (rows.length < planned.length)
+      io.out(c.yellow(`stopped by ${interrupts.heard} after ${rows.length} of ${planned.length} crash points\n`));
     io.out(c.dim(`${replayLine(recipe)}\n`));
   }
+  if (interrupts.heard) return interruptExit(interrupts.heard);
   return failed === 0 ? EXIT.held : EXIT.violated;
 }

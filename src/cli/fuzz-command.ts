@@ -11,10 +11,11 @@ import {
 } from '../fuzz/index.js';
 import { formatRecipe, replayLine } from '../scenario/index.js';
 import { plural, quote } from './user-text.js';
-import { outputWidth, type CliIo, type Interrupt } from './cli-io.js';
+import { outputWidth, type CliIo } from './cli-io.js';
 import { sagaDir } from './saga-home.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { MAX_SEED, parseDisabled } from './parse-options.js';
+import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
@@ -53,12 +54,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   const c = makeStyle(io.env);
   const progress = makeProgress(io, options.json === true);
   // Ctrl-C stops the sweep (and any shrinking) at the next seed or probe; what was done is reported, not lost.
-  let interrupted: Interrupt | null = null;
-  const stopListening = io.onInterrupt?.((signal) => {
-    progress.end();
-    if (!interrupted) io.err(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after the seeds in progress…\n`);
-    interrupted ??= signal;
-  });
+  const interrupts = listenForInterrupts(io, progress, 'seeds');
   if (!options.json) {
     const without = disabled.length ? `, without ${disabled.map(defenceFlag).join(', ')}` : '';
     io.out(
@@ -73,7 +69,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
       workers,
       shrink: options.shrink,
       failuresDir: sagaDir(io, 'failures'),
-      shouldStop: () => interrupted !== null,
+      shouldStop: () => interrupts.heard !== null,
       onProgress: (done, total, bad) => progress.show(`${progressBar(done, total)} ${done}/${total} seeds, ${bad} failing`),
       onShrinkProgress: (invariant, probes, max) => progress.show(`shrinking ${invariant}: ${probes} of at most ${max} runs`),
       onFileWritten: (file) => {
@@ -84,7 +80,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
       },
     });
   } finally {
-    stopListening?.();
+    interrupts.stop();
   }
   progress.end();
   const { sweepSeconds, shrinkSeconds } = report.timing;
@@ -97,7 +93,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
           shrunk: report.shrunk,
           notReproduced: report.notReproduced,
           recipe: report.recipe,
-          stopped: report.stopped && { ...report.stopped, by: interrupted },
+          stopped: report.stopped && { ...report.stopped, by: interrupts.heard },
           timing: { seconds: sweepSeconds, seedsPerSec, shrinkSeconds, workers },
         },
         null,
@@ -114,12 +110,12 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
     if (report.stopped) {
       io.out(
         c.yellow(
-          `stopped by ${interrupted ?? 'request'} with ${plural(report.stopped.seedsLeft, 'seed')} not run; continue with:\n  ${formatRecipe(report.stopped.continueWith)}\n`,
+          `stopped by ${interrupts.heard ?? 'request'} with ${plural(report.stopped.seedsLeft, 'seed')} not run; continue with:\n  ${formatRecipe(report.stopped.continueWith)}\n`,
         ),
       );
     }
   }
-  if (interrupted) return interruptExit(interrupted);
+  if (interrupts.heard) return interruptExit(interrupts.heard);
   return report.summary.violations.length > 0 ? EXIT.violated : EXIT.held;
 }
 

@@ -69,8 +69,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--stock <n>', "override the scenario's starting stock per SKU", once('--stock'))
     .option('--faults <profile>', `add a seeded network fault profile: ${Object.keys(FAULT_PROFILES).join(', ')}`, once('--faults'))
     .option('--disable <defence>', `switch a defence off to see what breaks (repeatable, or comma-separated): ${DEFENCES}`, collect, [])
-    .action((options: RunOptions) => {
-      code = runCommand(options, catalogue, io);
+    .action(async (options: RunOptions) => {
+      code = await runCommand(options, catalogue, io);
     });
 
   program
@@ -81,8 +81,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
-    .action((options: CrashMatrixOptions) => {
-      code = crashMatrixCommand(options, io);
+    .action(async (options: CrashMatrixOptions) => {
+      code = await crashMatrixCommand(options, io);
     });
 
   program

@@ -27,7 +27,7 @@ export interface RunOptions {
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
-export function runCommand(options: RunOptions, catalogue: readonly Scenario[], io: CliIo): ExitCode {
+export async function runCommand(options: RunOptions, catalogue: readonly Scenario[], io: CliIo): Promise<ExitCode> {
   if (options.all && options.scenario) throw new UsageError('Give either --scenario <name> or --all, not both.');
   if (!options.all && !options.scenario)
     throw new UsageError(`saga run needs --scenario <name> or --all; run 'saga scenarios' for the names.`);
@@ -54,7 +54,7 @@ export function runCommand(options: RunOptions, catalogue: readonly Scenario[], 
 
   const dataRoot = sagaDir(io, 'runs');
   const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
-  if (!scenario) return runCatalogue(catalogue, request, options.json === true, io);
+  if (!scenario) return await runCatalogue(catalogue, request, options.json === true, io);
 
   const keepTrace = options.trace === true;
   const { result, outcome, dataDir } = runScenario({ ...request, scenario });

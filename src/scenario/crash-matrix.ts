@@ -56,14 +56,26 @@ const BASELINES: ReadonlyArray<{ scenario: Scenario; compensates: boolean }> = [
   },
 ];
 
+/** A crash point and the run that tests it. */
+export interface PlannedCrash {
+  readonly point: CrashPoint;
+  readonly scenario: Scenario;
+  readonly kill: ScriptedFault;
+}
+
 /**
  * Kills each component at each point where it has just committed, acked, or published,
  * in a saga that completes and in one that compensates, restarts it, and checks the world.
  * The points are the moments the crash model was told of in a fault-free run with the same
  * seed, so every one is reached.
  */
-export function runCrashMatrix(seed: number, defences?: Defences, onRow?: (rows: number) => void): CrashMatrixRow[] {
-  const rows: CrashMatrixRow[] = [];
+export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRow[] {
+  return planCrashMatrix(seed).map((planned) => runCrashPoint(planned, seed, defences));
+}
+
+/** The crash points of the matrix, in order, each with the run that tests it. */
+export function planCrashMatrix(seed: number): PlannedCrash[] {
+  const planned: PlannedCrash[] = [];
   for (const { scenario, compensates } of BASELINES) {
     const baseline = runScenario({ scenario, seed, storage: 'memory' }).outcome;
     const seen = new Map<string, number>();
@@ -77,22 +89,20 @@ export function runCrashMatrix(seed: number, defences?: Defences, onRow?: (rows:
       // The compensating baseline adds only the points reached while compensating; the rest are the forward baseline's.
       if (compensates && !compensating) continue;
       const point: CrashPoint = { component: m.actor, moment: MOMENTS[m.on], type: m.type, nth, compensating };
-      const kill: ScriptedFault = { kind: 'kill', component: m.actor, when: { ...m, nth }, downTicks: DOWN_TICKS };
-      const { result } = runScenario({
-        scenario: { ...scenario, faults: [kill] },
-        seed,
-        storage: 'memory',
-        ...(defences ? { defences } : {}),
-      });
-      rows.push({
-        point,
-        label: `${point.component} ${point.moment} ${point.type}${nth > 1 ? ` #${nth}` : ''}${compensating ? ' (compensating)' : ''}`,
-        ok: result.ok,
-        failed: [...result.invariants, ...result.expectations].filter((r) => !r.ok),
-        statuses: result.sagas.map((s) => s.status),
-      });
-      onRow?.(rows.length);
+      planned.push({ point, scenario, kill: { kind: 'kill', component: m.actor, when: { ...m, nth }, downTicks: DOWN_TICKS } });
     }
   }
-  return rows;
+  return planned;
+}
+
+/** Runs one crash point and says what the checker found after the crash and restart. */
+export function runCrashPoint({ point, scenario, kill }: PlannedCrash, seed: number, defences?: Defences): CrashMatrixRow {
+  const { result } = runScenario({ scenario: { ...scenario, faults: [kill] }, seed, storage: 'memory', ...(defences ? { defences } : {}) });
+  return {
+    point,
+    label: `${point.component} ${point.moment} ${point.type}${point.nth > 1 ? ` #${point.nth}` : ''}${point.compensating ? ' (compensating)' : ''}`,
+    ok: result.ok,
+    failed: [...result.invariants, ...result.expectations].filter((r) => !r.ok),
+    statuses: result.sagas.map((s) => s.status),
+  };
 }

@@ -4,7 +4,7 @@ export { runRecipe, runScenario, type RunRequest, type ScenarioResult } from './
 export type { Scenario, WorkloadOverrides } from './scenario.js';
 export { shopWorkload } from './shop-workload.js';
 export { percentile } from './summarize.js';
-export { runCrashMatrix } from './crash-matrix.js';
+export { planCrashMatrix, runCrashMatrix, runCrashPoint, type CrashMatrixRow } from './crash-matrix.js';
 export { runDefenceAb } from './defence-ab.js';
 export { formatRecipe, replayLine, type Recipe } from './recipe.js';
 export { cleanRunDirs, listRunDirs } from './run-dir.js';

@@ -178,7 +178,7 @@ describe('progress', () => {
 
   it('crash-matrix and run --all show progress on a terminal, on stderr only, and none with --json', async () => {
     const matrix = await onTerminal(['crash-matrix']);
-    expect(matrix.stderr).toContain('\rcrash-matrix: 52 crash points run');
+    expect(matrix.stderr).toContain('\rcrash-matrix: 52/52 crash points run');
     expect(matrix.stdout).not.toContain('crash points run\u001b');
     const all = await onTerminal(['run', '--all', '--storage', 'memory']);
     expect(all.stderr).toContain(`run --all: ${SCENARIOS.length}/${SCENARIOS.length} peak-load`);

@@ -75,6 +75,23 @@ describe('Ctrl-C and SIGTERM lose nothing', () => {
   });
 });
 
+describe('Ctrl-C during the long catalogue commands', () => {
+  it('crash-matrix reports the crash points it ran, and exits 130', async () => {
+    const stopped = await interrupted(['crash-matrix'], 'SIGINT', (err) => err.includes('3/52 crash points'));
+    expect(stopped.code).toBe(130);
+    const ran = Number(/PASS {2}(\d+) of \1 crash points passed/.exec(stopped.stdout)?.[1]);
+    expect(ran).toBeGreaterThanOrEqual(3);
+    expect(ran).toBeLessThan(52);
+    expect(stopped.stdout).toContain(`stopped by SIGINT after ${ran} of 52 crash points`);
+  });
+
+  it('run --all reports the scenarios it ran, and exits 143 on SIGTERM', async () => {
+    const stopped = await interrupted(['run', '--all', '--storage', 'memory'], 'SIGTERM', (err) => err.includes('run --all: 2/'));
+    expect(stopped.code).toBe(143);
+    expect(stopped.stdout).toMatch(/stopped by SIGTERM after 2 of \d+ scenarios/);
+  });
+});
+
 describe('as a real process', () => {
   const cli = (args: readonly string[]) =>
     spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...args], {
