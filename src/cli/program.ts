@@ -34,7 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
         '  1    something was violated (replay: it still reproduces; ab: nothing broke without the defence)',
         '  2    bad usage or input; the message says what to fix',
         '  3    the tool itself failed (SAGA_DEBUG=1 shows where)',
-        '  130  stopped by Ctrl-C, 143 by SIGTERM (fuzz first reports what it did and how to continue)',
+        '  130  stopped by Ctrl-C, 143 by SIGTERM, after saying what was done',
         '',
         'Files go under .saga/ at the project root, or under SAGA_HOME when set.',
       ].join('\n'),

@@ -1,15 +1,20 @@
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
-import { runScenario, type Scenario, type WorkloadOverrides } from '../scenario/index.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { scenarioRun, type Scenario, type ScenarioRun, type WorkloadOverrides } from '../scenario/index.js';
+import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { withDisabled } from '../defences/index.js';
-import { formatTraceEvent } from '../kernel/index.js';
+import { formatTraceEvent, nextTurn } from '../kernel/index.js';
 import { outputWidth, type CliIo } from './cli-io.js';
+import { listenForInterrupts } from './interrupts.js';
+import { makeProgress } from './progress.js';
 import { sagaDir } from './saga-home.js';
 import { renderScenarioReport, renderTimeline } from './scenario-report.js';
 import { makeStyle } from './style.js';
 import { runCatalogue } from './catalogue-command.js';
 import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
+
+/** How many ticks a run takes between two turns of the event loop (when a Ctrl-C is heard): often enough, cheaply. */
+const TICKS_BETWEEN_TURNS = 256;
 
 /** The options of `saga run`, as commander hands them over (strings until checked here). */
 export interface RunOptions {
@@ -57,7 +62,40 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   if (!scenario) return await runCatalogue(catalogue, request, options.json === true, io);
 
   const keepTrace = options.trace === true;
-  const { result, outcome, dataDir } = runScenario({ ...request, scenario });
+  // Ctrl-C stops the run between two ticks: its databases stay as they were, and nothing is judged.
+  const progress = makeProgress(io, options.json === true);
+  const interrupts = listenForInterrupts(io, progress, 'tick');
+  const steps = scenarioRun({ ...request, scenario });
+  let run: ScenarioRun | null = null;
+  let tick = 0;
+  try {
+    for (let n = 1; ; n++) {
+      if (interrupts.heard) {
+        // Closing the generator runs its finally blocks: the world's databases close, the run directory says it stopped.
+        steps.return(undefined as never);
+        break;
+      }
+      const step = steps.next();
+      if (step.done) {
+        run = step.value;
+        break;
+      }
+      tick = step.value;
+      if (n % TICKS_BETWEEN_TURNS === 0) {
+        progress.show(`run ${scenario.name}: tick ${tick.toLocaleString('en-US')}`);
+        await nextTurn();
+      }
+    }
+  } finally {
+    interrupts.stop();
+    progress.end();
+  }
+  if (!run) {
+    const where = storage === 'file' ? `; its databases are in ${sagaDir(io, 'runs')} (see 'saga runs')` : '';
+    io.err(`Stopped by ${interrupts.heard} at tick ${tick}, before the run settled: nothing was checked${where}.\n`);
+    return interruptExit(interrupts.heard!);
+  }
+  const { result, outcome, dataDir } = run;
 
   if (options.json) {
     const json = keepTrace ? { ...result, trace: outcome.traceEvents.map(formatTraceEvent) } : result;

@@ -14,7 +14,8 @@ import { formatRecipe, type Recipe } from './recipe.js';
 export interface RunInfo {
   readonly recipe: Recipe;
   readonly build: string;
-  readonly status: 'running' | 'finished';
+  /** finished: it ran to its end; stopped: it was stopped between two ticks (its databases hold the world as it was then). */
+  readonly status: 'running' | 'finished' | 'stopped';
   readonly ok?: boolean;
   readonly digest?: string;
 }

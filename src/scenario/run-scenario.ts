@@ -5,7 +5,7 @@ import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { randomStreams } from '../kernel/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
-import { simulate, type RunOutcome } from '../world/index.js';
+import { runToEnd, simulation, type RunOutcome } from '../world/index.js';
 import { disabledOf, type Recipe } from './recipe.js';
 import { createRunDir, finishRunDir } from './run-dir.js';
 import { buildVersion } from '../version.js';
@@ -53,28 +53,44 @@ const DEFAULT_DATA_ROOT = join('.saga', 'runs');
 const FAULT_PHASE_TICKS = 20_000;
 const MAX_TICKS = 600_000;
 
+/** What running a scenario gives: the judged result, the raw outcome, and where its databases are (file storage). */
+export interface ScenarioRun {
+  readonly result: ScenarioResult;
+  readonly outcome: RunOutcome;
+  readonly dataDir: string | null;
+}
+
 /** Runs one scenario with one seed and judges it; with file storage, also says where its databases are. */
-export function runScenario(request: RunRequest): { result: ScenarioResult; outcome: RunOutcome; dataDir: string | null } {
+export function runScenario(request: RunRequest): ScenarioRun {
+  return runToEnd(scenarioRun(request));
+}
+
+/**
+ * The same run, a tick per step (it yields the tick just run), for a caller that may stop it
+ * between two ticks: the run directory then records that it stopped, and keeps the databases.
+ */
+export function* scenarioRun(request: RunRequest): Generator<number, ScenarioRun> {
   const recipe = runRecipe(request, request.scenario.name);
   const dataDir = request.storage === 'file' ? createRunDir(request.dataRoot ?? DEFAULT_DATA_ROOT, recipe, buildVersion()) : null;
+  let finished = false;
   try {
-    const judged = judge(request, dataDir ?? '', recipe);
+    const judged = yield* judge(request, dataDir ?? '', recipe);
+    finished = true;
     if (dataDir)
       finishRunDir(dataDir, { recipe, build: buildVersion(), status: 'finished', ok: judged.result.ok, digest: judged.result.digest });
     return { ...judged, dataDir };
-  } catch (error) {
-    if (dataDir) finishRunDir(dataDir, { recipe, build: buildVersion(), status: 'finished' });
-    throw error;
+  } finally {
+    if (dataDir && !finished) finishRunDir(dataDir, { recipe, build: buildVersion(), status: 'stopped' });
   }
 }
 
-function judge(request: RunRequest, dataDir: string, recipe: Recipe): { result: ScenarioResult; outcome: RunOutcome } {
+function* judge(request: RunRequest, dataDir: string, recipe: Recipe): Generator<number, { result: ScenarioResult; outcome: RunOutcome }> {
   const { scenario, seed } = request;
   const workload = shopWorkload(randomStreams(seed).workload, scenario.shop, request.overrides ?? {});
   const own = findProfile(scenario.profile ?? 'calm');
   if (!own) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);
   const profile = request.profile ? combineProfiles(own, request.profile) : own;
-  const outcome = simulate({
+  const outcome = yield* simulation({
     seed,
     storage: request.storage,
     dataDir,

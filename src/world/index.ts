@@ -1,3 +1,3 @@
-export { simulate, type RunOutcome } from './simulation.js';
+export { runToEnd, simulate, simulation, type RunOutcome } from './simulation.js';
 export { World } from './world.js';
 export { type Workload } from './workload.js';

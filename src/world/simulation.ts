@@ -48,12 +48,27 @@ export interface RunOutcome {
   readonly listenerFailures: readonly string[];
 }
 
-/**
- * Runs one world to the end: a fault phase, then a calm phase with every fault off and every
- * component up, which must settle. Each tick runs five phases (timers, deliver, ack, relay
- * publish, relay confirm); a kill takes effect between two phases.
- */
+/** Runs one world to the end and returns what it produced. */
 export function simulate(options: SimulationOptions): RunOutcome {
+  return runToEnd(simulation(options));
+}
+
+/** Steps a generator to its end and returns its result. */
+export function runToEnd<T>(steps: Generator<unknown, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * One world's run, a tick per step: a fault phase, then a calm phase with the network
+ * faults, kills and profile off and every component that is down restarted, which must
+ * settle. Each tick runs five phases (timers, deliver, ack, relay publish, relay confirm); a
+ * kill takes effect between two phases. It yields the tick just run, so a caller can stop
+ * between two ticks (`return()` closes the world's databases as they stand).
+ */
+export function* simulation(options: SimulationOptions): Generator<number, RunOutcome> {
   const world = new World(options);
   try {
     const phases = [
@@ -100,6 +115,7 @@ export function simulate(options: SimulationOptions): RunOutcome {
         world.crashes.applyPending();
       }
       stock.check(world);
+      yield world.clock.now();
     }
 
     const eventCounts: Record<string, number> = {};

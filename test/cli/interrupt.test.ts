@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import type { CliIo, Interrupt } from '../../src/cli/cli-io.js';
@@ -13,6 +13,7 @@ async function interrupted(args: readonly string[], signal: Interrupt, when: (st
   let stderr = '';
   let handler: ((s: Interrupt) => void) | null = null;
   let sent = false;
+  const home = scratchDir('home');
   const io: CliIo = {
     out: (t) => void (stdout += t),
     err: (t) => {
@@ -22,7 +23,7 @@ async function interrupted(args: readonly string[], signal: Interrupt, when: (st
         handler(signal);
       }
     },
-    env: { NO_COLOR: '1', SAGA_HOME: scratchDir('home') },
+    env: { NO_COLOR: '1', SAGA_HOME: home },
     isTTY: true,
     onInterrupt: (h) => {
       handler = h;
@@ -30,7 +31,7 @@ async function interrupted(args: readonly string[], signal: Interrupt, when: (st
     },
   };
   const code = await runCli(args, io, SCENARIOS);
-  return { code, stdout, stderr, sent };
+  return { code, stdout, stderr, sent, home };
 }
 
 describe('Ctrl-C and SIGTERM lose nothing', () => {
@@ -89,6 +90,23 @@ describe('Ctrl-C during the long catalogue commands', () => {
     const stopped = await interrupted(['run', '--all', '--storage', 'memory'], 'SIGTERM', (err) => err.includes('run --all: 2/'));
     expect(stopped.code).toBe(143);
     expect(stopped.stdout).toMatch(/stopped by SIGTERM after 2 of \d+ scenarios/);
+  });
+});
+
+describe('Ctrl-C during a run', () => {
+  it('stops between two ticks, says where the databases are, judges nothing, and marks the run directory stopped', async () => {
+    const stopped = await interrupted(['run', '--scenario', 'peak-load', '--orders', '400'], 'SIGINT', (err) =>
+      err.includes('run peak-load: tick'),
+    );
+    expect(stopped.code).toBe(130);
+    expect(stopped.stdout).toBe('');
+    expect(stopped.stderr).toMatch(
+      /Stopped by SIGINT at tick \d+, before the run settled: nothing was checked; its databases are in .*runs/,
+    );
+    const dir = join(stopped.home, 'runs', 'peak-load-seed1-orders400');
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('stopped');
+    expect(existsSync(join(dir, 'run.lock'))).toBe(false);
+    expect(existsSync(join(dir, 'payment.db'))).toBe(true);
   });
 });
 
