@@ -106,3 +106,21 @@ describe('a replay file is checked before it is run', () => {
     expect(older.stdout).toContain('the digest differs: the file was written by build 0.0.1');
   });
 });
+
+describe('a replay file that cannot be written', () => {
+  it('is reported with its failure, and the sweep’s report goes on', async () => {
+    const blocked = scratchDir('blocked');
+    // A file where the failures folder should be: nothing can be written under it.
+    writeFileSync(join(blocked, 'failures'), 'in the way');
+    let stdout = '';
+    const code = await runCli(
+      ['fuzz', '--seeds', '10', '--workers', '1', '--disable', 'idempotency'],
+      { out: (t) => void (stdout += t), err: () => {}, env: { NO_COLOR: '1', SAGA_HOME: blocked } },
+      SCENARIOS,
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain('FAIL  ');
+    expect(stdout.match(/the replay file could not be written: EEXIST: file already exists, mkdir/g)).toHaveLength(2);
+    expect(stdout).not.toContain('wrote ');
+  });
+});
