@@ -46,8 +46,16 @@ export function benchWorkload(orders: number): Workload {
   };
 }
 
+/** How many completed sagas between two progress reports. */
+const PROGRESS_EVERY = 1000;
+
 /** Runs `orders` happy-path sagas through the real world (broker, relays, inboxes, orchestrator), faults off, as fast as it goes. */
-export function runSagaBench(orders: number, storage: 'memory' | 'file', dataRoot = join('.saga', 'bench')): BenchResult {
+export function runSagaBench(
+  orders: number,
+  storage: 'memory' | 'file',
+  dataRoot = join('.saga', 'bench'),
+  onProgress?: (completed: number) => void,
+): BenchResult {
   const ceilingTxPerSec = measureSqliteCeiling(storage, orders * MIN_COMMITS_PER_SAGA, join(dataRoot, 'ceiling'));
   const ceilingSagasPerSec = ceilingTxPerSec / MIN_COMMITS_PER_SAGA;
 
@@ -80,6 +88,7 @@ export function runSagaBench(orders: number, storage: 'memory' | 'file', dataRoo
         wallMs.push(now - startedAt.get(e.sagaId)!);
         startedAt.delete(e.sagaId);
         lastCompletedAt = now;
+        if (wallMs.length % PROGRESS_EVERY === 0) onProgress?.(wallMs.length);
       }
     },
   });

@@ -7,6 +7,7 @@ import type { CliIo } from './cli-io.js';
 import { sagaDir } from './saga-home.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { parseStorage } from './parse-options.js';
+import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 import { parseWholeNumber } from './usage-error.js';
 
@@ -23,7 +24,11 @@ export async function benchCommand(options: BenchOptions, io: CliIo): Promise<Ex
   if (options.fuzz) return benchFuzz(parseWholeNumber('--seeds', options.seeds, 1, 1_000_000), options.json === true, io);
   const orders = parseWholeNumber('--orders', options.orders, 1, 10_000_000);
   const storage = parseStorage(options.storage);
-  const r = runSagaBench(orders, storage, sagaDir(io, 'bench'));
+  const progress = makeProgress(io, options.json === true);
+  const r = runSagaBench(orders, storage, sagaDir(io, 'bench'), (done) =>
+    progress.show(`bench: ${done.toLocaleString('en-US')} of ${orders.toLocaleString('en-US')} sagas`),
+  );
+  progress.end();
   if (options.json) {
     io.out(JSON.stringify(r, null, 2) + '\n');
   } else {

@@ -2,7 +2,7 @@ import { replayLine, runRecipe, runScenario, type RunRequest, type Scenario, typ
 import { nextTurn } from '../kernel/index.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { listenForInterrupts } from './interrupts.js';
-import type { CliIo } from './cli-io.js';
+import { outputWidth, type CliIo } from './cli-io.js';
 import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 
@@ -31,18 +31,12 @@ export async function runCatalogue(
     io.out(JSON.stringify(results, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
-    const table = makeTable([
-      'scenario',
-      'fault',
-      'order',
-      'inventory',
-      'payment',
-      'fulfillment',
-      'notification',
-      'invariants',
-      'p50/p99 ms',
-      'result',
-    ]);
+    const table = makeTable(
+      ['scenario', 'fault', 'order', 'inventory', 'payment', 'fulfillment', 'notification', 'invariants', 'p50/p99 ms', 'result'],
+      [32, 30, 14, 12, 12, 13, 14, 24, 12, 8],
+      outputWidth(io),
+      [1, 7],
+    );
     catalogue.slice(0, results.length).forEach((scenario, i) => {
       const r = results[i]!;
       const s = r.services;

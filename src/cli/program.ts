@@ -61,6 +61,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     )
     .option('--json', 'print exactly one JSON object instead of the table')
     .option('--trace', 'also print the message timeline of the run')
+    .option('--dir <path>', 'make the run directory under this folder instead of .saga/runs', once('--dir'))
     .option(
       '--all-sagas',
       'list every saga in the report (by default a run with more than 20 shows a count by status and the sagas that matter)',

@@ -29,6 +29,7 @@ export interface RunOptions {
   readonly disable?: string[];
   readonly all?: boolean;
   readonly allSagas?: boolean;
+  readonly dir?: string;
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
@@ -57,7 +58,7 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     if (!profile) throw unknownName('fault profile', options.faults, Object.keys(FAULT_PROFILES));
   }
 
-  const dataRoot = sagaDir(io, 'runs');
+  const dataRoot = options.dir ?? sagaDir(io, 'runs');
   const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
   if (!scenario) return await runCatalogue(catalogue, request, options.json === true, io);
 

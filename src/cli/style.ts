@@ -8,16 +8,26 @@ export function makeStyle(env: NodeJS.ProcessEnv = process.env): ChalkInstance {
 
 /**
  * A table without cli-table3's own colours, so NO_COLOR output is plain text. With column
- * widths and the width of the output, the widest column (the prose: a detail, a
- * description) gives way until the table fits, and its text wraps; names keep their width.
+ * widths and the width of the output, the prose columns (`flexible`: by default the widest,
+ * a detail or a description) give way until the table fits, and their text wraps; the other
+ * columns (names a reader copies) keep their width.
  */
-export function makeTable(head: string[], colWidths?: number[], width = Infinity): Table.Table {
-  return new Table({
-    head,
-    style: { head: [], border: [] },
-    wordWrap: true,
-    ...(colWidths ? { colWidths: fitColumns(colWidths, width) } : {}),
-  });
+export function makeTable(head: string[], colWidths?: number[], width = Infinity, flexible?: readonly number[]): Table.Table {
+  const widths = colWidths ? fitColumns(colWidths, width, flexible ?? [colWidths.indexOf(Math.max(...colWidths))]) : undefined;
+  return new Table({ head, style: { head: [], border: [] }, wordWrap: true, ...(widths ? { colWidths: widths } : {}) });
+}
+
+/** Column widths that fit `width` (borders included): the widest flexible column gives way a character at a time, none below 12. */
+function fitColumns(widths: readonly number[], width: number, flexible: readonly number[]): number[] {
+  const fitted = [...widths];
+  let total = fitted.reduce((n, w) => n + w, 0) + fitted.length + 1;
+  while (total > width) {
+    const widest = flexible.reduce((best, i) => (fitted[i]! > fitted[best]! ? i : best), flexible[0]!);
+    if (fitted[widest]! <= 12) break;
+    fitted[widest]!--;
+    total--;
+  }
+  return fitted;
 }
 
 /** Prose broken at spaces into lines of at most `width` characters (a word longer than that keeps its own line). */
@@ -32,17 +42,4 @@ export function wrap(text: string, width: number): string {
     } else line = line ? `${line} ${word}` : word;
   }
   return [...lines, line].join('\n');
-}
-
-/** Column widths that fit `width` (borders included): the widest column gives way a character at a time, none below 12. */
-function fitColumns(widths: readonly number[], width: number): number[] {
-  const fitted = [...widths];
-  let total = fitted.reduce((n, w) => n + w, 0) + fitted.length + 1;
-  while (total > width) {
-    const widest = fitted.indexOf(Math.max(...fitted));
-    if (fitted[widest]! <= 12) break;
-    fitted[widest]!--;
-    total--;
-  }
-  return fitted;
 }

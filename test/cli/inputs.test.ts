@@ -199,3 +199,29 @@ describe('help', () => {
       expect(stdout).toContain(line);
   });
 });
+
+describe('more of what fits', () => {
+  it('run --all fits COLUMNS by wrapping its prose columns, never the scenario names', async () => {
+    const { stdout } = await cli(['run', '--all', '--storage', 'memory'], { COLUMNS: '160' });
+    const lines = stdout.split('\n').filter((l) => !l.startsWith('replay: '));
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(160);
+    for (const s of SCENARIOS) expect(stdout).toContain(`│ ${s.name} `);
+  });
+
+  it('bench shows its progress on a terminal', async () => {
+    let stderr = '';
+    const code = await runCli(
+      ['bench', '--orders', '2000'],
+      { out: () => {}, err: (t) => void (stderr += t), env: { NO_COLOR: '1', SAGA_HOME: scratchDir('home') }, isTTY: true },
+      SCENARIOS,
+    );
+    expect(code).toBe(0);
+    expect(stderr).toContain('\rbench: 2,000 of 2,000 sagas');
+  });
+
+  it('--dir puts the run directory where it says', async () => {
+    const dir = scratchDir('runs');
+    const { stdout } = await cli(['run', '--scenario', 'happy-path', '--dir', dir]);
+    expect(stdout).toContain(`storage file (${join(dir, 'happy-path-seed1')})`);
+  });
+});
