@@ -2,6 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { SCENARIOS } from '../scenarios/index.js';
+import type { CliIo } from '../src/cli/cli-io.js';
+import { runCli } from '../src/cli/program.js';
+import type { Scenario } from '../src/scenario/index.js';
 import type { Message } from '../src/broker/index.js';
 import type { ComponentName, OrderPayload } from '../src/protocol/index.js';
 import BetterSqlite3 from 'better-sqlite3';
@@ -87,3 +91,16 @@ export function scratchDir(name: string): string {
 afterAll(() => {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Runs the saga command line in this process, as a user would type it, and keeps what it printed; NO_COLOR unless `io.env` says otherwise. */
+export async function sagaCli(
+  args: readonly string[],
+  io: Partial<Omit<CliIo, 'out' | 'err'>> = {},
+  catalogue: readonly Scenario[] = SCENARIOS,
+) {
+  let stdout = '';
+  let stderr = '';
+  const env = { NO_COLOR: '1', ...io.env };
+  const code = await runCli(args, { ...io, env, out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, catalogue);
+  return { code, stdout, stderr };
+}

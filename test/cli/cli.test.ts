@@ -2,22 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../scenarios/index.js';
-import { runCli } from '../../src/cli/program.js';
-import { scratchDir } from '../helpers.js';
+import { sagaCli, scratchDir } from '../helpers.js';
 
 const home = scratchDir('home');
 
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1', SAGA_HOME: home } },
-    SCENARIOS,
-  );
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => sagaCli(args, { env: { SAGA_HOME: home } });
 
 describe('saga CLI', async () => {
   it('run prints the scenario table and exits 0 when every invariant holds', async () => {

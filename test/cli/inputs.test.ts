@@ -3,21 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runCli } from '../../src/cli/program.js';
-import { scratchDir } from '../helpers.js';
+import { sagaCli, scratchDir } from '../helpers.js';
 import { buildVersion } from '../../src/version.js';
 
 const home = scratchDir('home');
 
-async function cli(args: readonly string[], env: Record<string, string> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1', SAGA_HOME: home, ...env } },
-    SCENARIOS,
-  );
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[], env: Record<string, string> = {}) => sagaCli(args, { env: { SAGA_HOME: home, ...env } });
 
 /** Bad input: exit 2, nothing on stdout, one sentence on stderr, no stack trace. */
 async function refused(args: readonly string[]): Promise<string> {

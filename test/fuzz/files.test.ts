@@ -3,19 +3,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runCli } from '../../src/cli/program.js';
-import { scratchDir } from '../helpers.js';
+import { sagaCli, scratchDir } from '../helpers.js';
 
 const home = scratchDir('home');
-async function cli(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1', SAGA_HOME: home } },
-    SCENARIOS,
-  );
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => sagaCli(args, { env: { SAGA_HOME: home } });
 
 /** Bad input: exit 2 and one sentence, which is returned. */
 async function refused(...args: string[]): Promise<string> {

@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runCli } from '../../src/cli/program.js';
-import { scratchDir } from '../helpers.js';
+import { sagaCli, scratchDir } from '../helpers.js';
 import { formatRecipe, type Recipe } from '../../src/scenario/index.js';
 
 const home = scratchDir('home');
 
-async function cli(args: readonly string[], catalogue = SCENARIOS) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(
-    args,
-    { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: { NO_COLOR: '1', SAGA_HOME: home } },
-    catalogue,
-  );
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[], catalogue = SCENARIOS) => sagaCli(args, { env: { SAGA_HOME: home } }, catalogue);
 
 /** The words of a formatted recipe after `npx saga`, as the shell would split them. */
 const argsOf = (r: Recipe): string[] => formatRecipe(r).split(' ').slice(2);

@@ -1,21 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../scenarios/index.js';
-import { runCli } from '../../src/cli/program.js';
-import { scratchDir } from '../helpers.js';
+import { sagaCli, scratchDir } from '../helpers.js';
 
-async function cli(args: readonly string[], where: { cwd?: string; home?: string }) {
-  let stdout = '';
-  let stderr = '';
-  const env: Record<string, string> = { NO_COLOR: '1', ...(where.home ? { SAGA_HOME: where.home } : {}) };
-  const code = await runCli(
-    args,
-    { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env, ...(where.cwd ? { cwd: where.cwd } : {}) },
-    SCENARIOS,
-  );
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[], where: { cwd?: string; home?: string }) =>
+  sagaCli(args, { env: where.home ? { SAGA_HOME: where.home } : {}, ...(where.cwd ? { cwd: where.cwd } : {}) });
 
 describe('run directories never collide', () => {
   it('each file run gets a directory of its own, named after what shaped it; an earlier run’s databases are left untouched', async () => {
