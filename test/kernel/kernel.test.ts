@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Scheduler, Trace } from '../../src/kernel/index.js';
 import { forkRng } from '../../src/kernel/random.js';
@@ -33,7 +34,9 @@ describe('kernel', () => {
       t.emit({ kind: 'ack', tick: 1, actor: 'payment', detail });
       return t.digest();
     };
-    expect(digest('x')).toBe(digest('x'));
+    // The digest is the sha256 of exactly the printed timeline lines, so the timeline is what it proves.
+    const lines = '1 handle payment charged 100\n1 ack payment x\n';
+    expect(digest('x')).toBe(createHash('sha256').update(lines).digest('hex'));
     expect(digest('x')).not.toBe(digest('y'));
   });
 });

@@ -133,8 +133,22 @@ describe('transition', () => {
     expect(saga.step).toBe(steps.length - 1);
   });
 
-  it('is pure: the same state and event give the same result', () => {
-    const saga = drive([{ kind: 'start' }, done('order.create')]).saga;
-    expect(transition(def, saga, done('inventory.reserve'), 7)).toEqual(transition(def, saga, done('inventory.reserve'), 7));
+  it('is pure: it never changes the state it is given, and what happened in between does not change its answer', () => {
+    const saga = deepFreeze(drive([{ kind: 'start' }, done('order.create')]).saga);
+    // A frozen input: any write to it throws.
+    const first = transition(def, saga, done('inventory.reserve'), 7);
+    // Other sagas moving in between leave no trace in this one's answer.
+    drive([{ kind: 'start' }, failed('order.create'), deadline]);
+    expect(transition(def, saga, done('inventory.reserve'), 7)).toEqual(first);
+    expect(first.saga).not.toBe(saga);
+    expect(first.commands).toEqual([{ service: 'payment', type: 'payment.charge' }]);
   });
 });
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
