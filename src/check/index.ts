@@ -4,6 +4,7 @@ export {
   brokerDrained,
   INVARIANTS,
   moneyConserved,
+  refundsWithinCharges,
   noOrphanReservation,
   notificationOnce,
   orderMatchesSaga,

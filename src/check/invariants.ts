@@ -162,6 +162,37 @@ export const moneyConserved: Invariant = {
   },
 };
 
+export const refundsWithinCharges: Invariant = {
+  name: 'refunds-within-charges',
+  protects: 'money given back twice: no saga and no account is refunded more than it was charged',
+  check(w) {
+    const problems: string[] = [];
+    const byCharge = new Map(w.charges.map((c) => [c.id, c]));
+    const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+    const charged = { saga: new Map<string, number>(), customer: new Map<string, number>() };
+    const refunded = { saga: new Map<string, number>(), customer: new Map<string, number>() };
+    for (const c of w.charges) {
+      if (c.status !== 'CHARGED') continue;
+      add(charged.saga, c.sagaId, c.amountCents);
+      add(charged.customer, c.customer, c.amountCents);
+    }
+    for (const r of w.refunds) {
+      const charge = r.chargeId === null ? undefined : byCharge.get(r.chargeId);
+      add(refunded.saga, r.sagaId, r.amountCents);
+      if (charge) add(refunded.customer, charge.customer, r.amountCents);
+    }
+    for (const [id, back] of refunded.saga) {
+      const paid = charged.saga.get(id) ?? 0;
+      if (back > paid) problems.push(`saga ${short(id)}: refunded ${back} cents of ${paid} charged`);
+    }
+    for (const [customer, back] of refunded.customer) {
+      const paid = charged.customer.get(customer) ?? 0;
+      if (back > paid) problems.push(`${customer}: refunded ${back} cents of ${paid} charged`);
+    }
+    return verdict(this.name, problems, `${w.refunds.length} refunds, none beyond its charge`);
+  },
+};
+
 export const shipmentMatches: Invariant = {
   name: 'shipment-matches',
   protects: 'a parcel sent for an undone order, or a paid order never shipped',
@@ -236,6 +267,7 @@ export const INVARIANTS: readonly Invariant[] = [
   noOrphanReservation,
   singleCharge,
   moneyConserved,
+  refundsWithinCharges,
   shipmentMatches,
   notificationOnce,
   brokerDrained,

@@ -5,6 +5,7 @@ import {
   brokerDrained,
   checkWorld,
   moneyConserved,
+  refundsWithinCharges,
   noOrphanReservation,
   notificationOnce,
   orderMatchesSaga,
@@ -37,7 +38,7 @@ describe('every invariant holds on a consistent world', () => {
   it('after a completed and a compensated run', () => {
     expect(checkWorld(completed).filter((r) => !r.ok)).toEqual([]);
     expect(checkWorld(compensated).filter((r) => !r.ok)).toEqual([]);
-    // The nine the README documents, in its order: none dropped or renamed unnoticed.
+    // The ten the README documents, in its order: none dropped or renamed unnoticed.
     expect(checkWorld(completed).map((r) => r.name)).toEqual([
       'saga-terminal',
       'order-matches-saga',
@@ -45,6 +46,7 @@ describe('every invariant holds on a consistent world', () => {
       'no-orphan-reservation',
       'single-charge',
       'money-conserved',
+      'refunds-within-charges',
       'shipment-matches',
       'notification-once',
       'broker-drained',
@@ -155,6 +157,20 @@ describe('each invariant fails on a broken world', () => {
       () => completed,
       (w) => (set(w.accounts[0]!, { balanceCents: w.accounts[0]!.balanceCents + 1 }), w),
       /balance .* ≠/,
+    );
+  });
+
+  it('refunds-within-charges: a charge refunded twice, for the saga and for the account', () => {
+    catches(
+      refundsWithinCharges,
+      () => completed,
+      (w) => {
+        // The charge refunded, and then refunded again: each refund alone would look like a compensation.
+        const charge = w.charges.find((c) => c.status === 'CHARGED')!;
+        const refund = { sagaId: charge.sagaId, chargeId: charge.id, amountCents: charge.amountCents };
+        return { ...w, refunds: [...w.refunds, { ...refund, id: 'rf-1' }, { ...refund, id: 'rf-2' }] };
+      },
+      /refunded \d+ cents of \d+ charged/,
     );
   });
 
