@@ -217,6 +217,11 @@ export class Broker {
     return depths;
   }
 
+  /** The hand-overs a message gets before it is dead-lettered. */
+  get maxDeliveries(): number {
+    return this.options.maxDeliveries;
+  }
+
   /** The dead-letter queue, oldest first. */
   deadLetters(): readonly DeadLetter[] {
     return this.dead;

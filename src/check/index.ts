@@ -2,6 +2,7 @@ export { checkWorld } from './check-world.js';
 export { type Invariant, type InvariantResult } from './invariant.js';
 export {
   brokerDrained,
+  deadLettersEarned,
   INVARIANTS,
   moneyConserved,
   refundsWithinCharges,

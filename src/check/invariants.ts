@@ -259,6 +259,16 @@ export const brokerDrained: Invariant = {
   },
 };
 
+export const deadLettersEarned: Invariant = {
+  name: 'dead-letters-earned',
+  protects: 'a message given up on too soon: nothing is dead-lettered before the broker handed it over its maximum number of times',
+  check(w) {
+    const early = w.broker.deadLetters.filter((d) => d.attempts < w.broker.maxDeliveries);
+    const problems = early.map((d) => `${d.type} ${d.msgId} dead-lettered after ${d.attempts} of ${w.broker.maxDeliveries} deliveries`);
+    return verdict(this.name, problems, `${w.broker.deadLetters.length} dead letters, each after ${w.broker.maxDeliveries} deliveries`);
+  },
+};
+
 /** Every invariant, in the order they are reported. */
 export const INVARIANTS: readonly Invariant[] = [
   sagaTerminal,
@@ -271,4 +281,5 @@ export const INVARIANTS: readonly Invariant[] = [
   shipmentMatches,
   notificationOnce,
   brokerDrained,
+  deadLettersEarned,
 ];

@@ -48,7 +48,10 @@ export function readSnapshot(
     ...read(dbs.notification, NOTIFICATION_SNAPSHOT),
     broker: {
       depths: broker.depths(),
-      deadLetters: broker.deadLetters().map((d) => ({ type: d.message.type, msgId: d.message.id, sagaId: d.message.sagaId })),
+      deadLetters: broker
+        .deadLetters()
+        .map((d) => ({ type: d.message.type, msgId: d.message.id, sagaId: d.message.sagaId, attempts: d.attempts })),
+      maxDeliveries: broker.maxDeliveries,
       unsent,
     },
     ...run,

@@ -50,7 +50,15 @@ export interface WorldSnapshot {
   readonly broker: {
     /** Messages not yet acked, per queue. */
     readonly depths: Readonly<Record<ComponentName, number>>;
-    readonly deadLetters: ReadonlyArray<{ readonly type: string; readonly msgId: string; readonly sagaId: string }>;
+    /** What was parked, and after how many hand-overs to its consumer. */
+    readonly deadLetters: ReadonlyArray<{
+      readonly type: string;
+      readonly msgId: string;
+      readonly sagaId: string;
+      readonly attempts: number;
+    }>;
+    /** The hand-overs the broker allows before it parks a message. */
+    readonly maxDeliveries: number;
     /** Outbox rows never confirmed by the broker, per component. */
     readonly unsent: Readonly<Record<ComponentName, number>>;
   };

@@ -3,6 +3,7 @@ import { happyPath } from '../../scenarios/happy-path.js';
 import { paymentDeclined } from '../../scenarios/payment-declined.js';
 import {
   brokerDrained,
+  deadLettersEarned,
   checkWorld,
   moneyConserved,
   refundsWithinCharges,
@@ -38,7 +39,7 @@ describe('every invariant holds on a consistent world', () => {
   it('after a completed and a compensated run', () => {
     expect(checkWorld(completed).filter((r) => !r.ok)).toEqual([]);
     expect(checkWorld(compensated).filter((r) => !r.ok)).toEqual([]);
-    // The ten the README documents, in its order: none dropped or renamed unnoticed.
+    // The eleven the README documents, in its order: none dropped or renamed unnoticed.
     expect(checkWorld(completed).map((r) => r.name)).toEqual([
       'saga-terminal',
       'order-matches-saga',
@@ -50,6 +51,7 @@ describe('every invariant holds on a consistent world', () => {
       'shipment-matches',
       'notification-once',
       'broker-drained',
+      'dead-letters-earned',
     ]);
   });
 });
@@ -160,6 +162,15 @@ describe('each invariant fails on a broken world', () => {
     );
   });
 
+  it('dead-letters-earned: a message parked before its deliveries ran out', () => {
+    catches(
+      deadLettersEarned,
+      () => completed,
+      (w) => ({ ...w, broker: { ...w.broker, deadLetters: [{ type: 'payment.charge', msgId: 'm-1', sagaId: 's', attempts: 3 }] } }),
+      /payment.charge m-1 dead-lettered after 3 of 8 deliveries/,
+    );
+  });
+
   it('refunds-within-charges: a charge refunded twice, for the saga and for the account', () => {
     catches(
       refundsWithinCharges,
@@ -220,7 +231,7 @@ describe('each invariant fails on a broken world', () => {
     catches(
       brokerDrained,
       () => completed,
-      (w) => ({ ...w, broker: { ...w.broker, deadLetters: [{ type: 'payment.charge', msgId: 'm-1', sagaId: 's' }] } }),
+      (w) => ({ ...w, broker: { ...w.broker, deadLetters: [{ type: 'payment.charge', msgId: 'm-1', sagaId: 's', attempts: 8 }] } }),
       /payment.charge m-1 dead-lettered/,
     );
   });
