@@ -7,7 +7,7 @@ import type { CliIo } from '../src/cli/cli-io.js';
 import { runCli } from '../src/cli/program.js';
 import type { Scenario } from '../src/scenario/index.js';
 import type { Message } from '../src/broker/index.js';
-import type { ComponentName, OrderPayload } from '../src/protocol/index.js';
+import type { ComponentName, OrderPayload, ServiceFact } from '../src/protocol/index.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { ALL_DEFENCES, type Defences } from '../src/defences/index.js';
 import {
@@ -59,6 +59,7 @@ let fakeIds = 0;
 export function fakeTx(now = 0, failure = false) {
   const sent: Array<{ queue: string; type: string; sagaId: string; body: unknown }> = [];
   const notes: string[] = [];
+  const facts: ServiceFact[] = [];
   const emitted: TraceEvent[] = [];
   const afterCommit: Array<() => void> = [];
   const tx: HandlerTx = {
@@ -66,11 +67,12 @@ export function fakeTx(now = 0, failure = false) {
     newId: (prefix) => `${prefix}-${++fakeIds}`,
     send: (queue, type, sagaId, bodyJson) => void sent.push({ queue, type, sagaId, body: JSON.parse(bodyJson) }),
     note: (detail) => void notes.push(detail),
+    fact: (fact) => void facts.push(fact),
     emit: (event) => void emitted.push(event),
     afterCommit: (f) => void afterCommit.push(f),
     injectedFailure: () => failure,
   };
-  return { tx, sent, notes, emitted, afterCommit };
+  return { tx, sent, notes, facts, emitted, afterCommit };
 }
 
 /** A component's handler on a fresh in-memory database with its tables, every defence on unless told otherwise. */

@@ -1,5 +1,5 @@
 import type { Message } from '../broker/index.js';
-import { MESSAGE_ID_PREFIX, type ComponentName } from '../protocol/index.js';
+import { MESSAGE_ID_PREFIX, type ComponentName, type ServiceFact } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { Clock, Rng, Scheduler, Trace, TraceEvent } from '../kernel/index.js';
 import { arg, migrate, Prepared, queryBuilder, type Database } from '../store/index.js';
@@ -80,6 +80,8 @@ export class Endpoint implements Component {
   private readonly onCommit: Array<() => void> = [];
   /** The detail the current handler gave for the trace. */
   private detail: string | undefined;
+  /** The facts the current handler reported, for its trace event; null when none (most handlings). */
+  private facts: ServiceFact[] | null = null;
   /** What a handler may do; one object, reused by every transaction of this endpoint, usable only while one is open. */
   private readonly tx: HandlerTx;
   private open = false;
@@ -129,6 +131,7 @@ export class Endpoint implements Component {
       note: inside((detail) => {
         this.detail = detail;
       }),
+      fact: inside((fact) => void (this.facts ??= []).push(fact)),
       emit: inside((event) => this.onCommit.push(() => ctx.trace.emit(event))),
       afterCommit: inside((f) => this.onCommit.push(f)),
       injectedFailure: () => {
@@ -140,6 +143,7 @@ export class Endpoint implements Component {
     this.handleInTransaction = this.transaction((message: Message): HandleOutcome => {
       const now = this.ctx.clock.now();
       this.detail = undefined;
+      this.facts = null;
       let outcome: HandleOutcome = 'duplicate';
       const seen = this.inboxAdd.run({ id: message.id, type: message.type, tick: now }) === 0;
       if (seen && this.ctx.defences.idempotency) {
@@ -161,6 +165,7 @@ export class Endpoint implements Component {
         msgId: message.id,
         sagaId: message.sagaId,
         detail: this.detail,
+        facts: this.facts ?? undefined,
       };
       // First in line, so the timeline shows the handling before anything it caused, and the
       // fault the handler honoured (if any) before the handling.

@@ -1,7 +1,7 @@
 import type { Message } from '../broker/index.js';
 import type { Defences } from '../defences/index.js';
 import type { TraceEvent } from '../kernel/index.js';
-import type { ComponentName } from '../protocol/index.js';
+import type { ComponentName, ServiceFact } from '../protocol/index.js';
 import type { Database, Migration } from '../store/index.js';
 
 /** What handling one message did: 'duplicate' when its id or business key showed it was done before. */
@@ -21,6 +21,8 @@ export interface HandlerTx {
   send(queue: ComponentName, type: string, sagaId: string, bodyJson: string): void;
   /** A few words for the timeline about what the effect did. */
   note(detail: string): void;
+  /** A typed fact about this handling for observers (coverage, reports); its trace event carries it. */
+  fact(fact: ServiceFact): void;
   /** A trace event to emit once the transaction has committed, after the handling itself. */
   emit(event: TraceEvent): void;
   /** Runs `f` once the transaction has committed (timers, caches); a rollback forgets it. */

@@ -1,9 +1,11 @@
 import type { TraceEvent } from '../kernel/index.js';
-import { COMPENSATIONS, sagaEventsOf } from '../protocol/index.js';
+import { COMPENSATIONS, sagaEventsOf, serviceFactsOf } from '../protocol/index.js';
 
 /** The paths a sweep must reach to prove anything: a fuzzer that never compensates has tested nothing. */
 export const COVERAGE_PATHS = [
   ...COMPENSATIONS.map((c) => `compensate:${c}` as const),
+  // A compensation that overtook the step it undoes, at each service: the race the early-compensation records exist for.
+  ...COMPENSATIONS.map((c) => `compensation-first:${c}` as const),
   'timeout',
   'compensation-retry',
   'dead-letter',
@@ -26,6 +28,7 @@ export class CoverageTracker {
     switch (e.kind) {
       case 'handle':
         if (e.type !== undefined && COMPENSATION_SET.has(e.type)) this.reached.add(`compensate:${e.type}` as CoveragePath);
+        for (const fact of serviceFactsOf(e)) this.reached.add(`compensation-first:${fact.compensation}` as CoveragePath);
         break;
       case 'skip':
         this.reached.add('duplicate-skipped');

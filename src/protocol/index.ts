@@ -10,4 +10,4 @@ export {
   type OrderPayload,
   type ReplyBody,
 } from './messages.js';
-export { describeSagaEvent, sagaEventsOf, type SagaStepEvent } from './saga-events.js';
+export { describeSagaEvent, sagaEventsOf, serviceFactsOf, type SagaStepEvent, type ServiceFact } from './saga-events.js';

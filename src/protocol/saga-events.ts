@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../kernel/index.js';
+import type { Command } from './messages.js';
 
 /**
  * What a saga's transition did, as typed facts. The step log and the trace show them as
@@ -25,6 +26,16 @@ export type SagaStepEvent =
   | { readonly kind: 'completed' }
   | { readonly kind: 'compensated' }
   | { readonly kind: 'failed' };
+
+/** What a service's handler did that is worth knowing beyond its note, carried by its trace event as a typed fact. */
+export type ServiceFact =
+  /** A compensation that arrived before the step it undoes: it left a record that makes the late step refuse. */
+  { readonly kind: 'compensation-first'; readonly compensation: Command };
+
+/** The service facts a trace event carries (none for any other event). */
+export function serviceFactsOf(e: TraceEvent): readonly ServiceFact[] {
+  return e.kind === 'handle' ? ((e.facts ?? []) as readonly ServiceFact[]) : [];
+}
 
 /** The saga step events a trace event carries (none for any other event). */
 export function sagaEventsOf(e: TraceEvent): readonly SagaStepEvent[] {

@@ -88,8 +88,11 @@ class FulfillmentHandler implements Handler {
           return 'duplicate';
         }
         if (existing) this.setStatus.run({ sagaId, status: 'CANCELLED', tick });
-        // Cancelled before it was scheduled: the record makes a late schedule fail.
-        else this.insert.run({ sagaId, orderId: orderOf(message).orderId, status: 'CANCELLED', tick });
+        else {
+          // Cancelled before it was scheduled: the record makes a late schedule fail.
+          this.insert.run({ sagaId, orderId: orderOf(message).orderId, status: 'CANCELLED', tick });
+          tx.fact({ kind: 'compensation-first', compensation: Command.cancelShipment });
+        }
         tx.note('CANCELLED');
         return reply(tx, message, true);
       }

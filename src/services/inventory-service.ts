@@ -171,6 +171,7 @@ class InventoryHandler implements Handler {
           const { sku } = orderOf(message);
           this.insertReservation.run({ sagaId, sku, qty: 0, status: 'RELEASED', tick });
           tx.note('nothing reserved yet; release recorded');
+          tx.fact({ kind: 'compensation-first', compensation: Command.releaseStock });
         }
         return reply(tx, message, true);
       }

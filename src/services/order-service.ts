@@ -109,7 +109,10 @@ class OrderHandler implements Handler {
         }
         // A cancel that arrives before its create leaves a CANCELLED record, so a late create is refused.
         if (existing) this.setStatus.run({ orderId: order.orderId, status: 'CANCELLED', tick });
-        else this.insert.run({ ...row, status: 'CANCELLED' });
+        else {
+          this.insert.run({ ...row, status: 'CANCELLED' });
+          tx.fact({ kind: 'compensation-first', compensation: Command.cancelOrder });
+        }
         tx.note('CANCELLED');
         return reply(tx, message, true);
       default:

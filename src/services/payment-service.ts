@@ -201,6 +201,8 @@ class PaymentHandler implements Handler {
         } else {
           this.insertRefund.run({ id: tx.newId('rf'), sagaId, chargeId: null, amountCents: 0, tick });
           tx.note('nothing charged; refund recorded');
+          // Only a refund with no charge at all came first; after a declined charge there was simply nothing to give back.
+          if (!charge) tx.fact({ kind: 'compensation-first', compensation: Command.refundPayment });
         }
         return reply(tx, message, true);
       }

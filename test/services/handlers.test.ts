@@ -87,3 +87,26 @@ describe('service handlers, with a fake transaction', () => {
     }
   });
 });
+
+describe('a compensation that arrives before its step', () => {
+  it('is reported as a typed fact by each service, so coverage can count it; a refund after a declined charge is not', () => {
+    const cases = [
+      [ORDER_SERVICE, 'order', 'order.cancel'],
+      [INVENTORY_SERVICE, 'inventory', 'inventory.release'],
+      [PAYMENT_SERVICE, 'payment', 'payment.refund'],
+      [FULFILLMENT_SERVICE, 'fulfillment', 'fulfillment.cancel'],
+    ] as const;
+    for (const [definition, queue, compensation] of cases) {
+      const { handler } = handlerOn(definition);
+      const t = fakeTx();
+      handler.handle(t.tx, message(queue, compensation));
+      expect(t.facts).toEqual([{ kind: 'compensation-first', compensation }]);
+    }
+    const { db, handler } = handlerOn(PAYMENT_SERVICE);
+    seedAccounts(db, [{ customer: 'alice', balanceCents: 0 }]);
+    handler.handle(fakeTx().tx, message('payment', 'payment.charge'));
+    const afterDecline = fakeTx();
+    handler.handle(afterDecline.tx, message('payment', 'payment.refund'));
+    expect(afterDecline.facts).toEqual([]);
+  });
+});
