@@ -19,6 +19,9 @@ export function stockProblems(stock: readonly StockRow[]): string[] {
   return problems;
 }
 
+/** `1 saga`, `2 sagas`: details are read by people. */
+const count = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+
 // The random part of a saga id (`saga-00002a-3f2a9c01` → `3f2a9c01`): short enough to read, distinct enough to tell apart.
 const short = (id: string): string => id.slice(id.lastIndexOf('-') + 1);
 
@@ -33,7 +36,7 @@ export const sagaTerminal: Invariant = {
       if (s.status !== Completed && s.status !== Compensated && s.status !== Failed) problems.push(`saga ${short(s.id)} still ${s.status}`);
       if (s.status === Failed && !parked.has(s.id)) problems.push(`saga ${short(s.id)} FAILED without a dead-letter entry`);
     }
-    return verdict(this.name, problems, `${w.sagas.length} sagas terminal`);
+    return verdict(this.name, problems, `${count(w.sagas.length, 'saga')} terminal`);
   },
 };
 
@@ -131,7 +134,7 @@ export const singleCharge: Invariant = {
     return verdict(
       this.name,
       problems,
-      `${w.charges.filter((c) => c.status === 'CHARGED').length} charges, ${w.refunds.filter((r) => r.chargeId !== null).length} refunds, all as their sagas say`,
+      `${count(w.charges.filter((c) => c.status === 'CHARGED').length, 'charge')}, ${count(w.refunds.filter((r) => r.chargeId !== null).length, 'refund')}, all as their sagas say`,
     );
   },
 };
@@ -189,7 +192,7 @@ export const refundsWithinCharges: Invariant = {
       const paid = charged.customer.get(customer) ?? 0;
       if (back > paid) problems.push(`${customer}: refunded ${back} cents of ${paid} charged`);
     }
-    return verdict(this.name, problems, `${w.refunds.length} refunds, none beyond its charge`);
+    return verdict(this.name, problems, `${count(w.refunds.length, 'refund')}, none beyond its charge`);
   },
 };
 

@@ -122,7 +122,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
 function mergeCommand(files: readonly string[], json: boolean, io: CliIo): ExitCode {
   const shards = files.map((file) => ({
     file,
-    summary: readJsonFile(file, SWEEP_SUMMARY_SCHEMA, "output of 'saga fuzz --json'") as SweepSummary,
+    summary: readJsonFile(file, SWEEP_SUMMARY_SCHEMA, "'saga fuzz --json' output") as SweepSummary,
   }));
   const merged = mergeShards(shards);
   io.out(json ? JSON.stringify(merged, null, 2) + '\n' : renderSummary(merged, makeStyle(io.env), outputWidth(io)));

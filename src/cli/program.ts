@@ -137,7 +137,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
 
   program
     .command('runs')
-    .description('list the run directories that file runs left under .saga/runs (list), or remove the finished ones (clean)')
+    .description('list the run directories that file runs left under .saga/runs (list), or remove all but the running ones (clean)')
     .argument('[action]', "'list' (the default) or 'clean'")
     .option('--json', 'print one JSON object')
     .action((action: string | undefined, options: RunsOptions) => {
@@ -168,8 +168,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     }
     // Not the user's doing: one line, the stack only when asked for.
     const message = error instanceof Error ? error.message : String(error);
-    io.err(`saga failed: ${message}\nSet SAGA_DEBUG=1 to see where.\n`);
-    if (io.env.SAGA_DEBUG && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+    if (io.env.SAGA_DEBUG && error instanceof Error && error.stack) io.err(`saga failed: ${message}\n${error.stack}\n`);
+    else io.err(`saga failed: ${message}\nSet SAGA_DEBUG=1 to see where.\n`);
     return EXIT.failed;
   }
 }

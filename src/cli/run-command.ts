@@ -1,8 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
 import { scenarioRun, type Scenario, type ScenarioRun, type WorkloadOverrides } from '../scenario/index.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { withDisabled } from '../defences/index.js';
-import { formatTraceEvent, nextTurn } from '../kernel/index.js';
+import { formatTraceEvent, nextTurn, wallClockMs } from '../kernel/index.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
@@ -12,9 +13,10 @@ import { makeStyle } from './style.js';
 import { runCatalogue } from './catalogue-command.js';
 import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
+import { quote } from './user-text.js';
 
-/** How many ticks a run takes between two turns of the event loop (when a Ctrl-C is heard): often enough, cheaply. */
-const TICKS_BETWEEN_TURNS = 256;
+/** How long a run goes between two turns of the event loop (when a Ctrl-C is heard): often enough to feel immediate, rarely enough to cost nothing. */
+const MS_BETWEEN_TURNS = 50;
 
 /** The options of `saga run`, as commander hands them over (strings until checked here). */
 export interface RunOptions {
@@ -59,6 +61,14 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   }
 
   const dataRoot = options.dir ?? sagaDir(io, 'runs');
+  if (storage === 'file') {
+    try {
+      mkdirSync(dataRoot, { recursive: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new UsageError(`Cannot make run directories under ${quote(dataRoot)} (${code}); give a folder with --dir or SAGA_HOME.`);
+    }
+  }
   const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
   if (!scenario) return await runCatalogue(catalogue, request, options.json === true, io);
 
@@ -66,11 +76,13 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   // Ctrl-C stops the run between two ticks: its databases stay as they were, and nothing is judged.
   const progress = makeProgress(io, options.json === true);
   const interrupts = listenForInterrupts(io, progress, 'tick');
-  const steps = scenarioRun({ ...request, scenario });
+  let runDir: string | null = null;
+  const steps = scenarioRun({ ...request, scenario, onRunDir: (dir) => (runDir = dir) });
   let run: ScenarioRun | null = null;
   let tick = 0;
+  let lastTurn = wallClockMs();
   try {
-    for (let n = 1; ; n++) {
+    for (;;) {
       if (interrupts.heard) {
         // Closing the generator runs its finally blocks: the world's databases close, the run directory says it stopped.
         steps.return(undefined as never);
@@ -82,9 +94,11 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
         break;
       }
       tick = step.value;
-      if (n % TICKS_BETWEEN_TURNS === 0) {
+      // A turn for the event loop (a Ctrl-C) every few tens of milliseconds, however long or short the ticks.
+      if (wallClockMs() - lastTurn >= MS_BETWEEN_TURNS) {
         progress.show(`run ${scenario.name}: tick ${tick.toLocaleString('en-US')}`);
         await nextTurn();
+        lastTurn = wallClockMs();
       }
     }
   } finally {
@@ -92,7 +106,7 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     progress.end();
   }
   if (!run) {
-    const where = storage === 'file' ? `; its databases are in ${sagaDir(io, 'runs')} (see 'saga runs')` : '';
+    const where = runDir ? `; its databases are in ${runDir}` : '';
     io.err(`Stopped by ${interrupts.heard} at tick ${tick}, before the run settled: nothing was checked${where}.\n`);
     return interruptExit(interrupts.heard!);
   }

@@ -90,7 +90,7 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   services.push([
     'broker',
     `${b.published} published, ${b.delivered} delivered, ${b.acked} acked, ${b.redelivered} redelivered\n` +
-      `${b.dropped} dropped, ${b.duplicated} duplicated, ${b.delayed} delayed, ${b.reordered} reordered, ${b.deadLettered} dead-lettered, ${b.duplicatesSkipped} duplicates skipped`,
+      `${b.dropped} dropped, ${b.duplicated} duplicated, ${b.delayed} delayed, ${b.reordered} reordered, ${b.deadLettered} dead-lettered, ${plural(b.duplicatesSkipped, 'duplicate')} skipped`,
   ]);
   lines.push(services.toString());
 

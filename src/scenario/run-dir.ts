@@ -67,8 +67,8 @@ function writeRunInfo(dir: string, info: RunInfo): void {
 export interface RunDirEntry {
   readonly name: string;
   readonly path: string;
-  /** finished, running (its process is alive), or abandoned (its process died before it finished). */
-  readonly state: 'finished' | 'running' | 'abandoned';
+  /** finished, stopped (by Ctrl-C, between two ticks), running (its process is alive), or abandoned (its process died before it finished). */
+  readonly state: 'finished' | 'stopped' | 'running' | 'abandoned';
   readonly info: RunInfo | null;
 }
 
@@ -85,7 +85,8 @@ export function listRunDirs(root: string): RunDirEntry[] {
     } catch {
       info = null;
     }
-    entries.push({ name, path, state: lockState(path), info });
+    const state = lockState(path);
+    entries.push({ name, path, state: state === 'finished' && info?.status === 'stopped' ? 'stopped' : state, info });
   }
   return entries;
 }

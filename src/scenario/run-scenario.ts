@@ -25,6 +25,8 @@ export interface RunRequest {
   readonly profile?: FaultProfile;
   /** Defences left on; all unless some are switched off to see what breaks. */
   readonly defences?: Defences;
+  /** Told the run's directory as soon as it exists (file storage), before the first tick. */
+  readonly onRunDir?: (dir: string) => void;
 }
 
 /** The report of one run; it holds nothing that depends on the machine, the storage or the wall clock. */
@@ -72,6 +74,7 @@ export function runScenario(request: RunRequest): ScenarioRun {
 export function* scenarioRun(request: RunRequest): Generator<number, ScenarioRun> {
   const recipe = runRecipe(request, request.scenario.name);
   const dataDir = request.storage === 'file' ? createRunDir(request.dataRoot ?? DEFAULT_DATA_ROOT, recipe, buildVersion()) : null;
+  if (dataDir) request.onRunDir?.(dataDir);
   let finished = false;
   try {
     const judged = yield* judge(request, dataDir ?? '', recipe);

@@ -144,14 +144,17 @@ describe('output fits the terminal', () => {
   });
 });
 
-describe('a failure of the machine is the tool failing, not the saga', () => {
-  it('a run directory that cannot be made exits 3 with one line and no stack trace', async () => {
+describe('a place for run directories that is not a folder', () => {
+  it('is bad input: exit 2, one sentence naming it, nothing on stdout', async () => {
     const file = join(scratchDir('not-a-folder'), 'file');
     writeFileSync(file, 'a file where a folder should be');
-    const { code, stdout, stderr } = await cli(['run', '--scenario', 'happy-path'], { SAGA_HOME: join(file, 'home') });
-    expect(code).toBe(3);
-    expect(stdout).toBe('');
-    expect(stderr).toMatch(/^saga failed: ENOTDIR: not a directory, mkdir '.*'\nSet SAGA_DEBUG=1 to see where\.\n$/);
+    for (const where of [{ SAGA_HOME: join(file, 'home') }, {}] as Array<Record<string, string>>) {
+      const args = Object.keys(where).length ? ['run', '--scenario', 'happy-path'] : ['run', '--scenario', 'happy-path', '--dir', file];
+      const { code, stdout, stderr } = await cli(args, where);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^Cannot make run directories under '.*' \((ENOTDIR|EEXIST)\); give a folder with --dir or SAGA_HOME\.\n$/);
+    }
   });
 });
 

@@ -107,6 +107,7 @@ describe('Ctrl-C during a run', () => {
     expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('stopped');
     expect(existsSync(join(dir, 'run.lock'))).toBe(false);
     expect(existsSync(join(dir, 'payment.db'))).toBe(true);
+    expect(stopped.stderr).toContain(`its databases are in ${dir}`);
   });
 });
 

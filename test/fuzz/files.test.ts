@@ -53,7 +53,7 @@ describe('fuzz merge takes the shards of one sweep, each once, all there, each f
   it('refuses a file that is not a shard output, naming the field', async () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, JSON.stringify({ seedsRun: 'six' }));
-    expect(await refused('fuzz', 'merge', broken)).toMatch(/broken\.json is not a valid output of 'saga fuzz --json': at seedsRun, /);
+    expect(await refused('fuzz', 'merge', broken)).toMatch(/broken\.json is not a valid 'saga fuzz --json' output: at seedsRun, /);
     expect(await refused('fuzz', 'merge', dir)).toContain('it is a directory');
   });
 });
