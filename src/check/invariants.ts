@@ -2,7 +2,7 @@ import { Command, COMPONENTS } from '../protocol/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { CHANNELS } from '../services/index.js';
 import { groupBy, verdict, type Invariant } from './invariant.js';
-import type { StockRow } from './world-snapshot.js';
+import type { StockRow, WorldSnapshot } from './world-snapshot.js';
 
 const { Completed, Compensated, Failed } = SagaStatus;
 
@@ -144,18 +144,10 @@ export const moneyConserved: Invariant = {
   protects: 'money created or lost: every balance equals its opening balance less charges plus refunds',
   check(w) {
     const problems: string[] = [];
-    const byCharge = new Map(w.charges.map((c) => [c.id, c]));
-    const charged = new Map<string, number>();
-    const refunded = new Map<string, number>();
-    const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-    for (const c of w.charges) if (c.status === 'CHARGED') add(charged, c.customer, c.amountCents);
-    for (const r of w.refunds) {
-      const customer = r.chargeId === null ? undefined : byCharge.get(r.chargeId)?.customer;
-      if (customer !== undefined) add(refunded, customer, r.amountCents);
-    }
+    const { charged, refunded } = moneyMoved(w);
     for (const a of w.accounts) {
-      const out = charged.get(a.customer) ?? 0;
-      const back = refunded.get(a.customer) ?? 0;
+      const out = charged.customer.get(a.customer) ?? 0;
+      const back = refunded.customer.get(a.customer) ?? 0;
       if (a.balanceCents !== a.initialCents - out + back) {
         problems.push(`${a.customer}: balance ${a.balanceCents} ≠ ${a.initialCents} − ${out} + ${back}`);
       }
@@ -170,20 +162,7 @@ export const refundsWithinCharges: Invariant = {
   protects: 'money given back twice: no saga and no account is refunded more than it was charged',
   check(w) {
     const problems: string[] = [];
-    const byCharge = new Map(w.charges.map((c) => [c.id, c]));
-    const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
-    const charged = { saga: new Map<string, number>(), customer: new Map<string, number>() };
-    const refunded = { saga: new Map<string, number>(), customer: new Map<string, number>() };
-    for (const c of w.charges) {
-      if (c.status !== 'CHARGED') continue;
-      add(charged.saga, c.sagaId, c.amountCents);
-      add(charged.customer, c.customer, c.amountCents);
-    }
-    for (const r of w.refunds) {
-      const charge = r.chargeId === null ? undefined : byCharge.get(r.chargeId);
-      add(refunded.saga, r.sagaId, r.amountCents);
-      if (charge) add(refunded.customer, charge.customer, r.amountCents);
-    }
+    const { charged, refunded } = moneyMoved(w);
     for (const [id, back] of refunded.saga) {
       const paid = charged.saga.get(id) ?? 0;
       if (back > paid) problems.push(`saga ${short(id)}: refunded ${back} cents of ${paid} charged`);
@@ -195,6 +174,25 @@ export const refundsWithinCharges: Invariant = {
     return verdict(this.name, problems, `${count(w.refunds.length, 'refund')}, none beyond its charge`);
   },
 };
+
+/** Cents charged and refunded, per saga and per customer (a refund reaches a customer through the charge it undoes). */
+function moneyMoved(w: WorldSnapshot) {
+  const byCharge = new Map(w.charges.map((c) => [c.id, c]));
+  const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  const charged = { saga: new Map<string, number>(), customer: new Map<string, number>() };
+  const refunded = { saga: new Map<string, number>(), customer: new Map<string, number>() };
+  for (const c of w.charges) {
+    if (c.status !== 'CHARGED') continue;
+    add(charged.saga, c.sagaId, c.amountCents);
+    add(charged.customer, c.customer, c.amountCents);
+  }
+  for (const r of w.refunds) {
+    add(refunded.saga, r.sagaId, r.amountCents);
+    const charge = r.chargeId === null ? undefined : byCharge.get(r.chargeId);
+    if (charge) add(refunded.customer, charge.customer, r.amountCents);
+  }
+  return { charged, refunded };
+}
 
 export const shipmentMatches: Invariant = {
   name: 'shipment-matches',
