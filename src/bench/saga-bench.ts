@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_PROFILES } from '../chaos/index.js';
-import { wallClockMs } from '../kernel/index.js';
+import { nextTurn, wallClockMs } from '../kernel/index.js';
 import { sagaEventsOf } from '../protocol/index.js';
 import { percentile } from '../scenario/index.js';
-import { simulate, type Workload } from '../world/index.js';
+import { simulation, type RunOutcome, type Workload } from '../world/index.js';
 import { measureSqliteCeiling, MIN_COMMITS_PER_SAGA } from './sqlite-ceiling.js';
 
 /** What `saga bench` measured; every rate comes from one run, the ceiling from the same process right before. */
@@ -49,13 +49,32 @@ export function benchWorkload(orders: number): Workload {
 /** How many completed sagas between two progress reports. */
 const PROGRESS_EVERY = 1000;
 
+/** How long the bench runs between two turns of the event loop (when a Ctrl-C is heard). */
+const MS_BETWEEN_TURNS = 50;
+
+/** What the caller hears while the bench runs, and how it stops it early. */
+export interface BenchHooks {
+  readonly onProgress?: (completed: number) => void;
+  /** Asked between two ticks: true ends the run there, and the bench reports only what completed. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** A bench stopped before its last saga completed: how far it got, and the rate so far. */
+export interface StoppedBench {
+  readonly stopped: true;
+  readonly orders: number;
+  readonly completed: number;
+  readonly seconds: number;
+  readonly sagasPerSec: number;
+}
+
 /** Runs `orders` happy-path sagas through the real world (broker, relays, inboxes, orchestrator), faults off, as fast as it goes. */
-export function runSagaBench(
+export async function runSagaBench(
   orders: number,
   storage: 'memory' | 'file',
   dataRoot = join('.saga', 'bench'),
-  onProgress?: (completed: number) => void,
-): BenchResult {
+  hooks: BenchHooks = {},
+): Promise<BenchResult | StoppedBench> {
   const ceilingTxPerSec = measureSqliteCeiling(storage, orders * MIN_COMMITS_PER_SAGA, join(dataRoot, 'ceiling'));
   const ceilingSagasPerSec = ceilingTxPerSec / MIN_COMMITS_PER_SAGA;
 
@@ -69,7 +88,7 @@ export function runSagaBench(
   const start = wallClockMs();
   // The benchmark's own scratch databases, made anew each time (nobody opens these).
   if (storage === 'file') rmSync(join(dataRoot, 'world'), { recursive: true, force: true });
-  const outcome = simulate({
+  const steps = simulation({
     seed: 1,
     storage,
     dataDir: join(dataRoot, 'world'),
@@ -88,10 +107,26 @@ export function runSagaBench(
         wallMs.push(now - startedAt.get(e.sagaId)!);
         startedAt.delete(e.sagaId);
         lastCompletedAt = now;
-        if (wallMs.length % PROGRESS_EVERY === 0) onProgress?.(wallMs.length);
+        if (wallMs.length % PROGRESS_EVERY === 0) hooks.onProgress?.(wallMs.length);
       }
     },
   });
+  let outcome: RunOutcome | undefined;
+  let lastTurn = wallClockMs();
+  while (!outcome) {
+    if (hooks.shouldStop?.()) {
+      // Closing the generator closes the world's databases; the sagas still in flight are not counted.
+      steps.return(undefined as never);
+      const seconds = ((lastCompletedAt || wallClockMs()) - start) / 1000;
+      return { stopped: true, orders, completed: wallMs.length, seconds, sagasPerSec: seconds > 0 ? wallMs.length / seconds : 0 };
+    }
+    const step = steps.next();
+    if (step.done) outcome = step.value;
+    else if (wallClockMs() - lastTurn >= MS_BETWEEN_TURNS) {
+      await nextTurn();
+      lastTurn = wallClockMs();
+    }
+  }
   const end = wallClockMs();
   const seconds = ((lastCompletedAt || end) - start) / 1000;
   const checkSeconds = (end - (lastCompletedAt || end)) / 1000;

@@ -17,7 +17,7 @@ import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { MAX_SEED, parseDisabled } from './parse-options.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
-import { makeStyle, makeTable } from './style.js';
+import { makeStyle, makeTable, wrap } from './style.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 
 export interface FuzzCommandOptions {
@@ -145,7 +145,7 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>, width =
   }
   lines.push(coverage.toString());
   const never = COVERAGE_PATHS.filter((p) => (s.coverage[p] ?? 0) === 0);
-  if (never.length) lines.push(c.yellow(`never reached: ${never.join(', ')} — this sweep proves nothing about them`));
+  if (never.length) lines.push(c.yellow(wrap(`never reached: ${never.join(', ')} — this sweep proves nothing about them`, width)));
   const names = Object.keys(s.byInvariant).sort();
   if (names.length === 0) {
     lines.push(c.green.bold(`PASS  no invariant violated in ${plural(s.seedsRun, 'seed')}`));
@@ -172,7 +172,7 @@ function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>): stri
   if (report.shrunk.length === 0 && report.summary.violations.length > 0) {
     const first = report.summary.violations[0]!;
     lines.push(
-      `rerun the first failing seed: ${formatRecipe({ command: 'fuzz', from: first.seed, seeds: 1, disabled: report.summary.disabled })}`,
+      `rerun the first failing seed:\n  ${formatRecipe({ command: 'fuzz', from: first.seed, seeds: 1, disabled: report.summary.disabled })}`,
     );
   }
   return lines.length ? lines.join('\n') + '\n' : '';

@@ -45,7 +45,6 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     );
   } else {
     const c = makeStyle(io.env);
-    if (options.trace) io.out(renderTimeline(result.outcome.traceEvents, c) + '\n');
     const without = replay.disabled.length ? ` without ${replay.disabled.map(defenceFlag).join(', ')}` : '';
     io.out(
       c.bold(`saga replay ${path}`) +
@@ -56,6 +55,8 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     io.out(
       `schedule (${plural(replay.schedule.length, 'fault')}):\n${replay.schedule.map((f, i) => `  ${i + 1}. ${describeFault(f)}`).join('\n') || '  (none: the workload alone breaks it)'}\n`,
     );
+    // The timeline after what the run was, before what it came to.
+    if (options.trace) io.out(renderTimeline(result.outcome.traceEvents, c) + '\n');
     const table = makeTable(['check', 'result', 'detail'], [24, 8, 70], outputWidth(io));
     for (const r of result.outcome.invariants) table.push([r.name, r.ok ? c.green('pass') : c.red.bold('FAIL'), r.detail]);
     io.out(table.toString() + '\n');

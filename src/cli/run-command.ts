@@ -8,7 +8,7 @@ import { outputWidth, type CliIo } from './cli-io.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
 import { sagaDir } from './saga-home.js';
-import { renderScenarioReport, renderTimeline } from './scenario-report.js';
+import { renderScenarioReport } from './scenario-report.js';
 import { makeStyle } from './style.js';
 import { runCatalogue } from './catalogue-command.js';
 import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
@@ -113,12 +113,13 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   const { result, outcome, dataDir } = run;
 
   if (options.json) {
-    const json = keepTrace ? { ...result, trace: outcome.traceEvents.map(formatTraceEvent) } : result;
+    // Where the databases are (null in memory), so a script can open them.
+    const json = { ...result, runDir: dataDir, ...(keepTrace ? { trace: outcome.traceEvents.map(formatTraceEvent) } : {}) };
     io.out(JSON.stringify(json, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
-    if (keepTrace) io.out(renderTimeline(outcome.traceEvents, c) + '\n');
-    io.out(renderScenarioReport(scenario, result, { storage, dataDir, allSagas: options.allSagas === true, width: outputWidth(io) }, c));
+    const settings = { storage, dataDir, allSagas: options.allSagas === true, width: outputWidth(io) };
+    io.out(renderScenarioReport(scenario, result, keepTrace ? { ...settings, timeline: outcome.traceEvents } : settings, c));
   }
   return result.ok ? EXIT.held : EXIT.violated;
 }

@@ -1,5 +1,5 @@
 import { cleanRunDirs, formatRecipe, listRunDirs } from '../scenario/index.js';
-import type { CliIo } from './cli-io.js';
+import { outputWidth, type CliIo } from './cli-io.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { sagaDir } from './saga-home.js';
 import { makeStyle, makeTable } from './style.js';
@@ -37,12 +37,22 @@ export function runsCommand(action: string | undefined, options: RunsOptions, io
       return EXIT.held;
     }
     const c = makeStyle(io.env);
-    const table = makeTable(['run', 'state', 'result', 'replay']);
-    for (const r of runs) {
+    const rows = runs.map((r) => {
       const result = r.info?.ok === undefined ? '-' : r.info.ok ? c.green('PASS') : c.red('FAIL');
-      table.push([r.name, r.state, result, r.info ? formatRecipe(r.info.recipe) : '-']);
-    }
-    io.out(`${table.toString()}\n${plural(runs.length, 'run')} under ${root}\n`);
+      return [r.name, r.state, result, r.info ? formatRecipe(r.info.recipe) : '-'];
+    });
+    // Names and replay commands are copied whole, never wrapped: what does not fit the width is left to run.json and --json.
+    const width = outputWidth(io);
+    const widest = (i: number): number => Math.max(...rows.map((row) => row[i]!.length)) + 2;
+    const tableWidth = (columns: number): number => [widest(0), 11, 8, widest(3)].slice(0, columns).reduce((n, w) => n + w + 1, 1);
+    const columns = tableWidth(4) <= width ? 4 : tableWidth(3) <= width ? 3 : 0;
+    if (columns > 0) {
+      const table = makeTable(['run', 'state', 'result', 'replay'].slice(0, columns));
+      table.push(...rows.map((row) => row.slice(0, columns)));
+      io.out(`${table.toString()}\n`);
+    } else for (const [name, state, result] of rows) io.out(`${name}\n  ${state}, ${result}\n`);
+    io.out(`${plural(runs.length, 'run')} under ${root}\n`);
+    if (columns < 4) io.out(c.dim(`Each run's replay command is in its run.json and in --json.\n`));
     return EXIT.held;
   }
   if (action === 'clean') {

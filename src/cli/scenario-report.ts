@@ -15,6 +15,8 @@ export interface RunSettings {
   readonly allSagas?: boolean;
   /** The width of the output (see outputWidth). */
   readonly width?: number;
+  /** The trace, shown after the header (what the run was) and before the sagas (what it came to). */
+  readonly timeline?: readonly TraceEvent[];
 }
 
 /** Up to this many sagas, the report lists each. */
@@ -32,10 +34,8 @@ function sagasThatMatter(sagas: ScenarioResult['sagas']): ScenarioResult['sagas'
 /** The human report of one run: header, sagas, the end state of each service, the verdicts, and how to replay. */
 export function renderScenarioReport(scenario: Scenario, result: ScenarioResult, settings: RunSettings, c: ChalkInstance): string {
   const lines: string[] = [];
-  lines.push(
-    c.bold(`saga run ${scenario.name}`) +
-      c.dim(` — seed ${result.seed}, storage ${settings.storage}${settings.dataDir ? ` (${settings.dataDir})` : ''}`),
-  );
+  lines.push(c.bold(`saga run ${scenario.name}`) + c.dim(` — seed ${result.seed}, storage ${settings.storage}`));
+  if (settings.dataDir) lines.push(c.dim(`databases: ${settings.dataDir}`));
   lines.push(wrap(scenario.description, settings.width ?? Infinity));
   lines.push(`${c.bold('fault:')} ${scenario.fault}`);
   // What this run changed from the scenario as described: the description above assumes none of it.
@@ -54,6 +54,7 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
     }
   }
   lines.push('');
+  if (settings.timeline) lines.push(renderTimeline(settings.timeline, c));
 
   // Every saga when there are few (or when asked); with many, a count by status and the ones that did not complete first.
   const shown = settings.allSagas || result.sagas.length <= SAGAS_SHOWN ? result.sagas : sagasThatMatter(result.sagas);
@@ -102,10 +103,12 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   }
   lines.push(verdicts.toString());
 
-  lines.push(
-    `${result.ok ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${plural(result.sagas.length, 'saga')}, ${plural(result.ticks, 'tick')}, ` +
+  const summary = wrap(
+    `${plural(result.sagas.length, 'saga')}, ${plural(result.ticks, 'tick')}, ` +
       `latency p50 ${result.latency.p50Ticks} / p99 ${result.latency.p99Ticks} ticks, digest ${result.digest.slice(0, 16)}`,
+    (settings.width ?? Infinity) - 6,
   );
+  lines.push(`${result.ok ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${summary.replace(/\n/g, '\n      ')}`);
   lines.push(c.dim(replayLine(result.recipe)));
   return lines.join('\n') + '\n';
 }

@@ -26,7 +26,9 @@ export type Recipe =
       readonly shard?: { readonly index: number; readonly count: number };
       readonly disabled: readonly DefenceName[];
     }
-  | { readonly command: 'replay'; readonly file: string; readonly trace?: boolean };
+  | { readonly command: 'replay'; readonly file: string; readonly trace?: boolean }
+  | { readonly command: 'bench'; readonly orders: number; readonly storage: 'memory' | 'file' }
+  | { readonly command: 'bench-fuzz'; readonly seeds: number };
 
 /** The defences switched off, in their canonical order. */
 export function disabledOf(defences: Defences): DefenceName[] {
@@ -63,6 +65,12 @@ export function formatRecipe(r: Recipe): string {
       break;
     case 'replay':
       words.push('replay', r.file, ...(r.trace ? ['--trace'] : []));
+      break;
+    case 'bench':
+      words.push('bench', '--orders', String(r.orders), '--storage', r.storage);
+      break;
+    case 'bench-fuzz':
+      words.push('bench', '--fuzz', '--seeds', String(r.seeds));
       break;
   }
   return words.join(' ');

@@ -5,8 +5,9 @@ import { scratchDir } from '../helpers.js';
 
 // Speed targets live in `npm run bench`; these only check that the benchmark measures what it says.
 describe('saga bench', () => {
-  it('runs happy-path sagas to completion and reports every measure', () => {
-    const r = runSagaBench(60, 'memory', scratchDir('bench'));
+  it('runs happy-path sagas to completion and reports every measure', async () => {
+    const r = await runSagaBench(60, 'memory', scratchDir('bench'));
+    if ('stopped' in r) throw new Error('the bench stopped although nobody asked it to');
     expect(r.ok).toBe(true);
     expect(r.orders).toBe(60);
     // Counted, not derived: 6 orchestrator commits (the order and 5 replies) and 7 service commits (5 steps,
@@ -16,6 +17,18 @@ describe('saga bench', () => {
     expect(MIN_COMMITS_PER_SAGA).toBe(11);
     // Five steps, each a command and its reply a tick apart: a happy saga takes 10 virtual ticks.
     expect(r.virtualTicksPerSaga).toEqual({ median: 10, p99: 10 });
+  });
+
+  it('stopped early, it reports the sagas completed so far and judges nothing', async () => {
+    let asked = 0;
+    const r = await runSagaBench(2000, 'memory', scratchDir('bench'), { shouldStop: () => ++asked > 15 });
+    expect(r).toMatchObject({ stopped: true, orders: 2000 });
+    if (!('stopped' in r)) throw new Error('the bench ran to its end');
+    // 100 orders start per tick and each takes the same number of ticks: it stops with whole ticks' worth completed.
+    expect(r.completed).toBeGreaterThan(0);
+    expect(r.completed).toBeLessThan(2000);
+    expect(r.completed % 100).toBe(0);
+    expect(r.sagasPerSec).toBeGreaterThan(0);
   });
 
   it('the ceiling runs on files too', () => {

@@ -112,21 +112,30 @@ describe('output that fits and says what happened', () => {
 });
 
 describe('output fits the terminal', () => {
+  // Commands a reader copies (replay lines, continuations) stay whole on their line, whatever the width.
   const widest = (text: string): number =>
     Math.max(
       ...text
         .split('\n')
-        .filter((l) => !l.startsWith('replay: '))
-        .map((l) => l.length),
+        .filter((l) => !/^\s*(replay: |npx saga )/.test(l))
+        .map((l) => [...l].length),
     );
 
-  it('run, crash-matrix and ab keep every table and paragraph within COLUMNS, wrapping the prose', async () => {
+  it('every command keeps its tables and paragraphs within COLUMNS, wrapping the prose', async () => {
+    await cli(['run', '--scenario', 'crash-after-commit-before-ack', '--orders', '3', '--faults', 'chaotic', '--disable', 'isolation']);
     for (const args of [
-      ['run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory'],
+      ['run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory', '--faults', 'chaotic'],
       ['ab', '--disable', 'outbox'],
+      ['run', '--all', '--storage', 'memory'],
+      ['crash-matrix', '--disable', 'isolation'],
+      ['runs', 'list'],
+      ['bench', '--orders', '100'],
+      ['fuzz', '--seeds', '20', '--disable', 'idempotency', '--no-shrink'],
+      ['scenarios'],
     ]) {
       const { stdout } = await cli(args, { COLUMNS: '80' });
-      expect(widest(stdout)).toBeLessThanOrEqual(80);
+      expect(widest(stdout), args.join(' ')).toBeLessThanOrEqual(80);
+      expect(widest(stdout), args.join(' ')).toBeGreaterThan(40);
     }
     const wide = await cli(['run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory'], {
       COLUMNS: '200',
@@ -216,6 +225,6 @@ describe('more of what fits', () => {
   it('--dir puts the run directory where it says', async () => {
     const dir = scratchDir('runs');
     const { stdout } = await cli(['run', '--scenario', 'happy-path', '--dir', dir]);
-    expect(stdout).toContain(`storage file (${join(dir, 'happy-path-seed1')})`);
+    expect(stdout).toContain(`databases: ${join(dir, 'happy-path-seed1')}`);
   });
 });

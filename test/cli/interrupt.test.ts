@@ -86,6 +86,19 @@ describe('Ctrl-C during the long catalogue commands', () => {
     expect(stopped.stdout).toContain(`stopped by SIGINT after ${ran} of 52 crash points`);
   });
 
+  it('bench reports how many sagas completed and the rate so far, judges nothing, and exits 130', async () => {
+    const stopped = await interrupted(['bench', '--orders', '20000', '--storage', 'memory'], 'SIGINT', (err) =>
+      err.includes('bench: 1,000 of 20,000 sagas'),
+    );
+    expect(stopped.code).toBe(130);
+    const done = /stopped by SIGINT after ([\d,]+) of 20,000 sagas completed \(([\d,]+) sagas\/s so far\); nothing was checked/.exec(
+      stopped.stdout,
+    );
+    expect(Number(done?.[1]?.replace(/,/g, ''))).toBeGreaterThanOrEqual(1000);
+    expect(Number(done?.[1]?.replace(/,/g, ''))).toBeLessThan(20000);
+    expect(stopped.stdout).not.toContain('PASS');
+  });
+
   it('run --all reports the scenarios it ran, and exits 143 on SIGTERM', async () => {
     const stopped = await interrupted(['run', '--all', '--storage', 'memory'], 'SIGTERM', (err) => err.includes('run --all: 2/'));
     expect(stopped.code).toBe(143);
