@@ -40,7 +40,7 @@ const LAYERS = [
   /*  6 */ ['check'],
   /*  7 */ ['world'],
   /*  8 */ ['scenario'],
-  /*  9 */ ['fuzz'],
+  /*  9 */ ['fuzz', 'operate'], // operate: reads and acts on a run directory
   /* 10 */ ['bench'],
   /* 11 */ ['cli'],
 ];

@@ -22,7 +22,7 @@ export function measureSqliteCeiling(storage: 'memory' | 'file', transactions: n
     // secondary index on either.
     migrate(db, [ENDPOINT_MIGRATION]);
     const lookup = db.prepare('select message_id from inbox where message_id = ?');
-    const remember = db.prepare('insert into inbox (message_id, type, tick) values (?, ?, ?)');
+    const remember = db.prepare("insert into inbox (message_id, type, saga_id, tick) values (?, ?, 'saga-1', ?)");
     const send = db.prepare(
       "insert into outbox (id, queue, type, saga_id, body) values (?, 'orchestrator', 'payment.charge.done', 'saga-1', ?)",
     );

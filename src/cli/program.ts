@@ -3,6 +3,8 @@ import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { BadFileError } from '../fuzz/index.js';
+import { BadRunError } from '../operate/index.js';
+import { sagasCommand, showCommand, type SagasOptions, type ShowOptions } from './inspect-command.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
@@ -145,6 +147,32 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     });
 
   program
+    .command('sagas')
+    .description("list a run's sagas: id, order, status, step, attempt, and the tick of its last change (file runs; see `saga runs`)")
+    .argument('<run-dir>', 'a run directory, or its name as `saga runs` lists it')
+    .option(
+      '--status <status>',
+      `only sagas in this status: ${['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'].join(', ')}`,
+      once('--status'),
+    )
+    .option('--json', 'print one JSON array')
+    .action((dir: string, options: SagasOptions) => {
+      code = sagasCommand(dir, options, io);
+    });
+
+  program
+    .command('show')
+    .description(
+      'show one saga of a run: its state, its story, the messages its components handled or still hold, and its rows in each service',
+    )
+    .argument('<run-dir>', 'a run directory, or its name as `saga runs` lists it')
+    .argument('<saga>', 'a saga id or an order id')
+    .option('--json', 'print one JSON object')
+    .action((dir: string, key: string, options: ShowOptions) => {
+      code = showCommand(dir, key, options, io);
+    });
+
+  program
     .command('scenarios')
     .description('list the scenarios, one line each: the name, then what it shows')
     .option('--json', 'print one JSON array: name, fault, description, expected statuses')
@@ -162,7 +190,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       io.err(`${error.message.replace(/^error: /, '')}\nRun 'saga --help' for usage.\n`);
       return EXIT.usage;
     }
-    if (error instanceof UsageError || error instanceof BadFileError) {
+    if (error instanceof UsageError || error instanceof BadFileError || error instanceof BadRunError) {
       io.err(`${error.message}\n`);
       return EXIT.usage;
     }

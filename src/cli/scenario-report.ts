@@ -5,7 +5,7 @@ import { defenceFlag } from '../defences/index.js';
 import { formatTraceEvent, type TraceEvent, type TraceKind } from '../kernel/index.js';
 import { replayLine, type Scenario, type ScenarioResult } from '../scenario/index.js';
 import { plural } from './user-text.js';
-import { makeTable, wrap } from './style.js';
+import { colorStatus, makeTable, wrap } from './style.js';
 
 /** How the run was made, for the header and the replay line. */
 export interface RunSettings {
@@ -131,10 +131,6 @@ export function renderTimeline(events: readonly TraceEvent[], c: ChalkInstance):
 
 function passFail(r: InvariantResult, c: ChalkInstance): string {
   return r.ok ? c.green('pass') : c.red.bold('FAIL');
-}
-
-function colorStatus(status: string, c: ChalkInstance): string {
-  return status === 'COMPLETED' ? c.green(status) : status === 'COMPENSATED' ? c.yellow(status) : c.red(status);
 }
 
 function counts(record: Readonly<Record<string, number>>): string {

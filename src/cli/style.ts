@@ -10,11 +10,19 @@ export function makeStyle(env: NodeJS.ProcessEnv = process.env): ChalkInstance {
  * A table without cli-table3's own colours, so NO_COLOR output is plain text. With column
  * widths and the width of the output, the prose columns (`flexible`: by default the widest,
  * a detail or a description) give way until the table fits, and their text wraps; the other
- * columns (names a reader copies) keep their width.
+ * columns (names a reader copies) keep their width. A `list` has no line between its rows:
+ * for long runs of one-line rows, such as a saga's log.
  */
-export function makeTable(head: string[], colWidths?: number[], width = Infinity, flexible?: readonly number[]): Table.Table {
+export function makeTable(
+  head: string[],
+  colWidths?: number[],
+  width = Infinity,
+  flexible?: readonly number[],
+  kind: 'table' | 'list' = 'table',
+): Table.Table {
   const widths = colWidths ? fitColumns(colWidths, width, flexible ?? [colWidths.indexOf(Math.max(...colWidths))]) : undefined;
-  return new Table({ head, style: { head: [], border: [] }, wordWrap: true, ...(widths ? { colWidths: widths } : {}) });
+  const chars = kind === 'list' ? { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } } : {};
+  return new Table({ head, style: { head: [], border: [] }, wordWrap: true, ...chars, ...(widths ? { colWidths: widths } : {}) });
 }
 
 /** Column widths that fit `width` (borders included): the widest flexible column gives way a character at a time, none below 12. */
@@ -42,4 +50,9 @@ export function wrap(text: string, width: number): string {
     } else line = line ? `${line} ${word}` : word;
   }
   return [...lines, line].join('\n');
+}
+
+/** A saga status in the colour of how it ended: completed green, compensated yellow, anything else red. */
+export function colorStatus(status: string, c: ChalkInstance): string {
+  return status === 'COMPLETED' ? c.green(status) : status === 'COMPENSATED' ? c.yellow(status) : c.red(status);
 }

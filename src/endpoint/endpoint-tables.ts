@@ -2,10 +2,14 @@ import { sql, type Generated } from 'kysely';
 import type { Migration } from '../store/index.js';
 import { queryBuilder } from '../store/index.js';
 
-/** Message ids this endpoint has handled: a redelivered message finds its id here and is skipped. */
+/**
+ * Message ids this endpoint has handled: a redelivered message finds its id here and is
+ * skipped. The saga id lets an operator see every message a saga's components handled.
+ */
 export interface InboxTable {
   message_id: string;
   type: string;
+  saga_id: string;
   tick: number;
 }
 
@@ -37,6 +41,7 @@ export const ENDPOINT_MIGRATION: Migration = [
     .createTable('inbox')
     .addColumn('message_id', 'text', (c) => c.primaryKey())
     .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('saga_id', 'text', (c) => c.notNull())
     .addColumn('tick', 'integer', (c) => c.notNull())
     .modifyEnd(sql`without rowid`),
   // AUTOINCREMENT: seq never goes back, not even once every row has been deleted, so the

@@ -104,7 +104,7 @@ export class Endpoint implements Component {
       db,
       e
         .insertInto('inbox')
-        .values({ message_id: arg('id'), type: arg('type'), tick: arg<number>('tick') })
+        .values({ message_id: arg('id'), type: arg('type'), saga_id: arg('sagaId'), tick: arg<number>('tick') })
         .onConflict((oc) => oc.doNothing()),
     );
     this.outboxAdd = new Prepared(
@@ -145,7 +145,7 @@ export class Endpoint implements Component {
       this.detail = undefined;
       this.facts = null;
       let outcome: HandleOutcome = 'duplicate';
-      const seen = this.inboxAdd.run({ id: message.id, type: message.type, tick: now }) === 0;
+      const seen = this.inboxAdd.run({ id: message.id, type: message.type, sagaId: message.sagaId, tick: now }) === 0;
       if (seen && this.ctx.defences.idempotency) {
         this.detail = 'message id already in inbox';
       } else {

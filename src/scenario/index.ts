@@ -7,4 +7,4 @@ export { percentile } from './summarize.js';
 export { planCrashMatrix, runCrashMatrix, runCrashPoint, type CrashMatrixRow } from './crash-matrix.js';
 export { runDefenceAb } from './defence-ab.js';
 export { formatRecipe, replayLine, type Recipe } from './recipe.js';
-export { cleanRunDirs, listRunDirs } from './run-dir.js';
+export { cleanRunDirs, heldBy, listRunDirs, readRunInfo, type RunInfo } from './run-dir.js';

@@ -72,6 +72,25 @@ export interface RunDirEntry {
   readonly info: RunInfo | null;
 }
 
+/** What `run.json` says, or null when the directory has none or it cannot be read as one. */
+export function readRunInfo(dir: string): RunInfo | null {
+  try {
+    const info = JSON.parse(readFileSync(join(dir, RUN_FILE), 'utf8')) as Partial<RunInfo> | null;
+    const known = ['running', 'finished', 'stopped'];
+    if (!info || typeof info.recipe?.command !== 'string' || !known.includes(info.status ?? '') || typeof info.build !== 'string')
+      return null;
+    return info as RunInfo;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a live process holds the run directory (its `run.lock` names a process that exists). */
+export function heldBy(dir: string): number | null {
+  const pid = lockPid(dir);
+  return pid !== null && alive(pid) ? pid : null;
+}
+
 /** The run directories under `root`, by name; anything else there (a file, a link) is left out. */
 export function listRunDirs(root: string): RunDirEntry[] {
   if (!existsSync(root)) return [];
@@ -79,12 +98,7 @@ export function listRunDirs(root: string): RunDirEntry[] {
   for (const name of readdirSync(root).sort()) {
     const path = join(root, name);
     if (!lstatSync(path).isDirectory() || !existsSync(join(path, RUN_FILE))) continue;
-    let info: RunInfo | null = null;
-    try {
-      info = JSON.parse(readFileSync(join(path, RUN_FILE), 'utf8')) as RunInfo;
-    } catch {
-      info = null;
-    }
+    const info = readRunInfo(path);
     const state = lockState(path);
     entries.push({ name, path, state: state === 'finished' && info?.status === 'stopped' ? 'stopped' : state, info });
   }
@@ -107,17 +121,26 @@ export function cleanRunDirs(root: string): { removed: string[]; kept: string[] 
 }
 
 function lockState(dir: string): RunDirEntry['state'] {
-  let pid: number;
+  const pid = lockPid(dir);
+  if (pid === null) return 'finished';
+  return alive(pid) ? 'running' : 'abandoned';
+}
+
+/** The process id in `run.lock`, or null when there is no lock. */
+function lockPid(dir: string): number | null {
   try {
-    pid = Number(readFileSync(join(dir, LOCK_FILE), 'utf8').trim());
+    return Number(readFileSync(join(dir, LOCK_FILE), 'utf8').trim());
   } catch {
-    return 'finished';
+    return null;
   }
+}
+
+function alive(pid: number): boolean {
   try {
     // Signal 0 asks only whether the process exists.
     process.kill(pid, 0);
-    return 'running';
+    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? 'running' : 'abandoned';
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

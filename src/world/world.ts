@@ -20,6 +20,18 @@ import { ComponentHost } from './component-host.js';
 import { CrashModel } from './crash-model.js';
 import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
 
+/** What each component of the shop is: its tables and its handler. */
+export function componentDefinitions(): Record<ComponentName, ComponentDefinition> {
+  return {
+    orchestrator: orchestratorComponent(),
+    order: ORDER_SERVICE,
+    inventory: INVENTORY_SERVICE,
+    payment: PAYMENT_SERVICE,
+    fulfillment: FULFILLMENT_SERVICE,
+    notification: NOTIFICATION_SERVICE,
+  };
+}
+
 /** How a world is built. */
 export interface WorldOptions {
   readonly seed: number;
@@ -90,14 +102,7 @@ export class World {
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
-    const definitions: Record<ComponentName, ComponentDefinition> = {
-      orchestrator: orchestratorComponent(),
-      order: ORDER_SERVICE,
-      inventory: INVENTORY_SERVICE,
-      payment: PAYMENT_SERVICE,
-      fulfillment: FULFILLMENT_SERVICE,
-      notification: NOTIFICATION_SERVICE,
-    };
+    const definitions = componentDefinitions();
     const build = (name: ComponentName) => (db: Database) => new Endpoint(definitions[name], db, ctx(name));
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
     this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepTrace);

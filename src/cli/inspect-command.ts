@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import { listSagas, openRun, SAGA_STATUSES, showSaga, type OpenRun, type SagaDetail } from '../operate/index.js';
+import type { SagaStatus } from '../orchestrator/index.js';
+import { outputWidth, type CliIo } from './cli-io.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { unknownName } from './parse-options.js';
+import { sagaDir } from './saga-home.js';
+import { colorStatus, makeStyle, makeTable } from './style.js';
+import { UsageError } from './usage-error.js';
+import { plural, quote } from './user-text.js';
+
+export interface SagasOptions {
+  readonly status?: string;
+  readonly json?: boolean;
+}
+
+export interface ShowOptions {
+  readonly json?: boolean;
+}
+
+/** A run directory as the user named it: a path, or the bare name `saga runs` lists. */
+function runDirOf(arg: string, io: CliIo): string {
+  const path = resolve(io.cwd ?? process.cwd(), arg);
+  const named = resolve(sagaDir(io, 'runs'), arg);
+  return !existsSync(path) && !/[/\\]/.test(arg) && existsSync(named) ? named : path;
+}
+
+function withRun<T>(arg: string, io: CliIo, read: (run: OpenRun) => T): T {
+  const run = openRun(runDirOf(arg, io));
+  try {
+    return read(run);
+  } finally {
+    run.close();
+  }
+}
+
+/** `saga sagas <run-dir>`: the run's sagas, one line each (exit 0; 2 for a directory that is not a readable run). */
+export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): ExitCode {
+  let status: SagaStatus | undefined;
+  if (options.status !== undefined) {
+    status = SAGA_STATUSES.find((s) => s === options.status?.toUpperCase());
+    if (!status) throw unknownName('saga status', options.status, SAGA_STATUSES);
+  }
+  const { sagas, run } = withRun(dir, io, (run) => ({ sagas: listSagas(run, status), run: { dir: run.dir, status: run.info.status } }));
+  if (options.json) {
+    io.out(JSON.stringify(sagas, null, 2) + '\n');
+    return EXIT.held;
+  }
+  const c = makeStyle(io.env);
+  const table = makeTable(['saga', 'order', 'status', 'step', 'attempt', 'last change'], undefined, Infinity, undefined, 'list');
+  for (const s of sagas) table.push([s.id, s.orderId, colorStatus(s.status, c), s.step, s.attempt, `tick ${s.lastChangeTick}`]);
+  if (sagas.length > 0) io.out(table.toString() + '\n');
+  io.out(`${plural(sagas.length, status ? `${status} saga` : 'saga')} in ${run.dir} (a ${run.status} run)\n`);
+  if (sagas.length > 0) io.out(c.dim(`'saga show ${dir} <saga or order>' shows one.\n`));
+  return EXIT.held;
+}
+
+/** `saga show <run-dir> <saga|order>`: one saga as an operator needs it. */
+export function showCommand(dir: string, key: string, options: ShowOptions, io: CliIo): ExitCode {
+  const detail = withRun(dir, io, (run) => {
+    const found = showSaga(run, key);
+    if (!found) throw new UsageError(`No saga or order ${quote(key)} in ${run.dir}; 'saga sagas ${dir}' lists them.`);
+    return found;
+  });
+  io.out(options.json ? JSON.stringify(detail, null, 2) + '\n' : renderSaga(detail, makeStyle(io.env), outputWidth(io)));
+  return EXIT.held;
+}
+
+function renderSaga(d: SagaDetail, c: ChalkInstance, width: number): string {
+  const s = d.saga;
+  const lines: string[] = [];
+  lines.push(`${c.bold(`saga ${s.id}`)} for ${s.orderId}: ${colorStatus(s.status, c)}`);
+  const where =
+    s.status === 'RUNNING' || s.status === 'COMPENSATING'
+      ? `at ${s.step}, attempt ${s.attempt}, waiting for ${s.waiting}${s.deadlineTick !== null ? ` until tick ${s.deadlineTick}` : ''}`
+      : `ended at tick ${s.endedTick ?? '-'}`;
+  lines.push(`started at tick ${s.startedTick}, ${where}${s.deadLetters ? `, ${plural(s.deadLetters, 'dead letter')}` : ''}`);
+  lines.push(`order: ${JSON.stringify(s.payload)}`, '');
+
+  lines.push(c.bold('its story (saga_log)'));
+  const log = makeTable(['tick', 'status', 'step', 'note'], [8, 14, 19, 60], width, undefined, 'list');
+  for (const l of d.log) log.push([l.tick, l.status, l.step, l.note]);
+  lines.push(log.toString());
+  if (d.deadLetters.length > 0) {
+    lines.push(c.red.bold('dead letters: left for a person'));
+    const dead = makeTable(['tick', 'step', 'command', 'reason'], [8, 19, 22, 50], width, undefined, 'list');
+    for (const l of d.deadLetters) dead.push([l.tick, l.step, l.command, l.reason]);
+    lines.push(dead.toString());
+  }
+
+  lines.push(c.bold(`messages its components handled (${d.handled.length}, from their inboxes)`));
+  const handled = makeTable(['tick', 'component', 'message', 'id'], [8, 14, 30, 30], width, undefined, 'list');
+  for (const m of d.handled) handled.push([m.tick, m.component, m.type, m.messageId]);
+  lines.push(handled.toString());
+  if (d.unsent.length > 0) {
+    lines.push(c.yellow(`${plural(d.unsent.length, 'message')} still in an outbox, never confirmed by the broker:`));
+    for (const m of d.unsent) lines.push(`  ${m.component} → ${m.queue}: ${m.type} ${m.messageId}`);
+  }
+
+  lines.push(c.bold('its rows in each service'));
+  const rows = makeTable(['component', 'table', 'row'], [14, 16, 60], width);
+  for (const [component, tables] of Object.entries(d.rows))
+    for (const [table, found] of Object.entries(tables))
+      for (const row of found)
+        rows.push([
+          component,
+          table,
+          Object.entries(row)
+            .filter(([k]) => k !== 'saga_id')
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+        ]);
+  lines.push(rows.toString());
+  return lines.join('\n') + '\n';
+}

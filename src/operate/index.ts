@@ -1,0 +1,2 @@
+export { BadRunError, openRun, type OpenRun } from './open-run.js';
+export { listSagas, SAGA_STATUSES, showSaga, type SagaDetail, type SagaSummary } from './saga-view.js';

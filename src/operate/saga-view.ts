@@ -1,0 +1,137 @@
+import { PLACE_ORDER_SAGA, SagaStatus, type SagasTable } from '../orchestrator/index.js';
+import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import type { OpenRun } from './open-run.js';
+
+/** One saga as `saga sagas` lists it. */
+export interface SagaSummary {
+  readonly id: string;
+  readonly orderId: string;
+  readonly status: SagaStatus;
+  /** The step it runs or undoes; for an ended saga, where it ended. */
+  readonly step: string;
+  readonly attempt: number;
+  readonly startedTick: number;
+  /** The tick of its last transition. */
+  readonly lastChangeTick: number;
+}
+
+export const SAGA_STATUSES: readonly SagaStatus[] = Object.values(SagaStatus);
+
+type SagaRow = SagasTable;
+
+/** The saga's step as its name, or `done` past the last one. */
+function stepName(step: number): string {
+  return PLACE_ORDER_SAGA.steps[step]?.name ?? 'done';
+}
+
+/** The sagas of a run, oldest first, optionally only those in one status. */
+export function listSagas(run: OpenRun, status?: SagaStatus): SagaSummary[] {
+  const db = run.dbs.orchestrator;
+  const lastChange = new Map(
+    db
+      .prepare('select saga_id, max(tick) as tick from saga_log group by saga_id')
+      .all()
+      .map((r) => [(r as { saga_id: string }).saga_id, (r as { tick: number }).tick]),
+  );
+  const rows = db
+    .prepare(`select * from sagas ${status ? 'where status = ?' : ''} order by started_tick, id`)
+    .all(...(status ? [status] : [])) as SagaRow[];
+  return rows.map((r) => ({
+    id: r.id,
+    orderId: r.order_id,
+    status: r.status,
+    step: stepName(r.step),
+    attempt: r.attempt,
+    startedTick: r.started_tick,
+    lastChangeTick: lastChange.get(r.id) ?? r.started_tick,
+  }));
+}
+
+/** One saga as an operator needs it: its state, its own story, the messages its components handled or still hold, and every row that belongs to it. */
+export interface SagaDetail {
+  readonly saga: SagaSummary & {
+    readonly waiting: string;
+    readonly deadlineTick: number | null;
+    readonly compensateFrom: string | null;
+    readonly deadLetters: number;
+    readonly endedTick: number | null;
+    readonly payload: unknown;
+  };
+  readonly log: ReadonlyArray<{ tick: number; status: string; step: string; note: string }>;
+  readonly deadLetters: ReadonlyArray<{ tick: number; step: string; command: string; reason: string }>;
+  /** Every message a component handled for this saga (from its inbox), in tick order. */
+  readonly handled: ReadonlyArray<{ tick: number; component: ComponentName; type: string; messageId: string }>;
+  /** Messages written but not yet confirmed by the broker (still in an outbox). */
+  readonly unsent: ReadonlyArray<{ component: ComponentName; type: string; messageId: string; queue: string }>;
+  /** Each component's own rows for this saga, by table. */
+  readonly rows: Readonly<Partial<Record<ComponentName, Record<string, Array<Record<string, unknown>>>>>>;
+}
+
+/** Tables shown in their own sections, not again as rows. */
+const OWN_SECTIONS = new Set(['inbox', 'outbox', 'saga_log', 'dead_letters']);
+
+/** Finds a saga by its id or its order's id, and gathers everything the run's databases hold about it; null when there is none. */
+export function showSaga(run: OpenRun, key: string): SagaDetail | null {
+  const orchestrator = run.dbs.orchestrator;
+  const row = orchestrator.prepare('select * from sagas where id = ? or order_id = ?').get(key, key) as SagaRow | undefined;
+  if (!row) return null;
+  const summary = listSagas(run).find((s) => s.id === row.id)!;
+  const log = orchestrator.prepare('select tick, status, step, note from saga_log where saga_id = ? order by seq').all(row.id) as Array<{
+    tick: number;
+    status: string;
+    step: number;
+    note: string;
+  }>;
+  const deadLetters = orchestrator
+    .prepare('select tick, step, command, reason from dead_letters where saga_id = ? order by seq')
+    .all(row.id) as Array<{ tick: number; step: number; command: string; reason: string }>;
+  const handled: Array<SagaDetail['handled'][number]> = [];
+  const unsent: Array<SagaDetail['unsent'][number]> = [];
+  const rows: Partial<Record<ComponentName, Record<string, Array<Record<string, unknown>>>>> = {};
+  for (const component of COMPONENTS) {
+    const db = run.dbs[component];
+    for (const m of db.prepare('select message_id, type, tick from inbox where saga_id = ?').all(row.id) as Array<{
+      message_id: string;
+      type: string;
+      tick: number;
+    }>)
+      handled.push({ tick: m.tick, component, type: m.type, messageId: m.message_id });
+    for (const m of db.prepare('select id, queue, type from outbox where saga_id = ? order by seq').all(row.id) as Array<{
+      id: string;
+      queue: string;
+      type: string;
+    }>)
+      unsent.push({ component, type: m.type, messageId: m.id, queue: m.queue });
+    // Every other table with a saga_id column holds rows of this saga: the schema was checked against this build's when the run was opened.
+    for (const table of tablesWithSagaId(run, component)) {
+      const found = db.prepare(`select * from "${table}" where saga_id = ?`).all(row.id) as Array<Record<string, unknown>>;
+      if (found.length > 0) (rows[component] ??= {})[table] = found;
+    }
+  }
+  handled.sort((a, b) => a.tick - b.tick || COMPONENTS.indexOf(a.component) - COMPONENTS.indexOf(b.component));
+  return {
+    saga: {
+      ...summary,
+      waiting: row.waiting,
+      deadlineTick: row.deadline_tick,
+      compensateFrom: row.compensate_from === null ? null : stepName(row.compensate_from),
+      deadLetters: row.dead_letters,
+      endedTick: row.ended_tick,
+      payload: JSON.parse(row.payload) as unknown,
+    },
+    log: log.map((l) => ({ ...l, step: stepName(l.step) })),
+    deadLetters: deadLetters.map((d) => ({ ...d, step: stepName(d.step) })),
+    handled,
+    unsent,
+    rows,
+  };
+}
+
+function tablesWithSagaId(run: OpenRun, component: ComponentName): string[] {
+  const db = run.dbs[component];
+  const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>;
+  return tables
+    .map((t) => t.name)
+    .filter((name) => !OWN_SECTIONS.has(name))
+    .filter((name) => (db.prepare(`pragma table_info("${name}")`).all() as Array<{ name: string }>).some((c) => c.name === 'saga_id'));
+}
