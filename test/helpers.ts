@@ -12,7 +12,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { ALL_DEFENCES, type Defences } from '../src/defences/index.js';
 import {
   NO_COMMAND_FAULTS,
+  NO_TRANSACTION_CRASHES,
   type CommandFaults,
+  type TransactionCrashes,
   type ComponentDefinition,
   type EndpointContext,
   type HandlerTx,
@@ -21,7 +23,10 @@ import { migrate } from '../src/store/index.js';
 import { randomStreams, Scheduler, Trace, VirtualClock, type TraceEvent } from '../src/kernel/index.js';
 
 /** A context for driving one endpoint by hand; `events` collects its trace. */
-export function testContext(faults: CommandFaults = NO_COMMAND_FAULTS): EndpointContext & { clock: VirtualClock; events: TraceEvent[] } {
+export function testContext(
+  faults: CommandFaults = NO_COMMAND_FAULTS,
+  crashes: TransactionCrashes = NO_TRANSACTION_CRASHES,
+): EndpointContext & { clock: VirtualClock; events: TraceEvent[] } {
   const trace = new Trace({ keep: true });
   const events: TraceEvent[] = [];
   trace.on((e) => events.push(e));
@@ -34,6 +39,7 @@ export function testContext(faults: CommandFaults = NO_COMMAND_FAULTS): Endpoint
     defences: ALL_DEFENCES,
     scheduler: new Scheduler(),
     stats: { commits: 0 },
+    crashes,
     events,
   };
 }

@@ -196,7 +196,18 @@ export class Broker {
     for (const [token, entry] of this.inFlight) {
       if (entry.ready.message.queue !== queue) continue;
       this.inFlight.delete(token);
-      this.returnToQueue(entry, now, 'consumer crashed');
+      if (entry.lost) {
+        this.returnToQueue(entry, now, 'consumer crashed');
+        continue;
+      }
+      // A crash is not the message's fault: the hand-over is given back uncounted, as RabbitMQ's
+      // quorum queues do since 4.3. Otherwise a consumer that keeps crashing would dead-letter
+      // every message in its batch, poison or not. A handler that fails on a message still
+      // uses up its tries (its delivery is never acked and expires).
+      const { message, attempts } = entry.ready;
+      this.stats.redelivered++;
+      this.enqueue(message, now + 1, attempts - 1, entry.ready.copy);
+      this.trace.emit({ kind: 'redeliver', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: 'consumer crashed' });
     }
   }
 

@@ -1,7 +1,13 @@
 import type { ComponentName } from '../protocol/index.js';
 
-/** Where a kill can land: right after a component committed a handled message, acked a delivery, or published a message. */
-export type KillMoment = 'handle' | 'ack' | 'publish';
+/**
+ * Where a kill can land. Inside a local transaction (a handled message, or `timer` work):
+ * `before-commit` (its writes are made but not committed: they roll back) and `after-commit`
+ * (committed, and nothing after it done: no relay hand-off, no callback, no ack). Between the
+ * phases of a tick: `handle` (a handled message committed with all that follows it, not yet
+ * acked), `ack` (acked, not yet relayed), `publish` (relayed, not yet confirmed).
+ */
+export type KillMoment = 'before-commit' | 'after-commit' | 'handle' | 'ack' | 'publish';
 
 /** A moment in the run, named by what happens rather than by tick, so a scenario survives changes to timing. */
 export interface Trigger {

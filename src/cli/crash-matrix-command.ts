@@ -43,7 +43,7 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
     );
   } else {
     const c = makeStyle(io.env);
-    const table = makeTable(['component', 'crash', 'after', 'saga ended', 'result'], [14, 15, 48, 13, 60], outputWidth(io), [2, 4]);
+    const table = makeTable(['component', 'crash', 'after', 'saga ended', 'result'], [14, 16, 48, 13, 60], outputWidth(io), [2, 4]);
     for (const r of rows) {
       const after = `${r.point.type}${r.point.nth > 1 ? ` #${r.point.nth}` : ''}${r.point.compensating ? ' (compensating)' : ''}`;
       const verdict = r.ok ? c.green('pass') : c.red.bold('FAIL ') + r.failed.map((f) => `${f.name}: ${f.detail}`).join('; ');

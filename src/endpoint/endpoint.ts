@@ -18,6 +18,28 @@ export interface EndpointContext {
   readonly scheduler: Scheduler;
   /** Counters shared by every endpoint of a run (the benchmark reports local commits per saga). */
   readonly stats: { commits: number };
+  /** Asked at the two moments of each transaction a crash can land on. */
+  readonly crashes: TransactionCrashes;
+}
+
+/**
+ * The crash model, as an endpoint sees it: at `before-commit` (writes made, not committed)
+ * and `after-commit` (committed, nothing after it done) of each local transaction, it says
+ * whether the component dies right there. `what` is the message type handled, or `timer`.
+ * When it does, it returns the death to carry out once the transaction has unwound.
+ */
+export interface TransactionCrashes {
+  reached(moment: 'before-commit' | 'after-commit', component: ComponentName, what: string): (() => void) | null;
+}
+
+export const NO_TRANSACTION_CRASHES: TransactionCrashes = Object.freeze({ reached: () => null });
+
+/** Thrown out of `handle` when the component died while handling: nothing after the death happens, not even the ack. */
+export class ComponentDied extends Error {
+  constructor(component: ComponentName, moment: string, what: string) {
+    super(`${component} died ${moment.replace('-', ' ')} of ${what}`);
+    this.name = 'ComponentDied';
+  }
 }
 
 /**
@@ -77,6 +99,9 @@ export class Endpoint implements Component {
   private recordedUpTo = 0;
   /** What the transaction in progress wrote to the outbox, and what it wants done once it commits. */
   private readonly staged: OutboxRow[] = [];
+  /** What the world records once the transaction commits (trace events, faults that took effect): it happened, even if the component dies right after. */
+  private readonly observed: Array<() => void> = [];
+  /** The component's own work after the commit (caches, timers): lost if it dies right after the commit. */
   private readonly onCommit: Array<() => void> = [];
   /** The detail the current handler gave for the trace. */
   private detail: string | undefined;
@@ -132,7 +157,7 @@ export class Endpoint implements Component {
         this.detail = detail;
       }),
       fact: inside((fact) => void (this.facts ??= []).push(fact)),
-      emit: inside((event) => this.onCommit.push(() => ctx.trace.emit(event))),
+      emit: inside((event) => this.observed.push(() => ctx.trace.emit(event))),
       afterCommit: inside((f) => this.onCommit.push(f)),
       injectedFailure: () => {
         if (this.failure?.mode !== 'fail') return false;
@@ -140,42 +165,55 @@ export class Endpoint implements Component {
         return true;
       },
     };
-    this.handleInTransaction = this.transaction((message: Message): HandleOutcome => {
-      const now = this.ctx.clock.now();
-      this.detail = undefined;
-      this.facts = null;
-      let outcome: HandleOutcome = 'duplicate';
-      const seen = this.inboxAdd.run({ id: message.id, type: message.type, sagaId: message.sagaId, tick: now }) === 0;
-      if (seen && this.ctx.defences.idempotency) {
-        this.detail = 'message id already in inbox';
-      } else {
-        const fault = this.ctx.faults.commandFault(this.name, message);
-        if (fault?.mode === 'throw') {
-          this.ctx.faults.applied(fault, this.name, message);
-          throw new InjectedHandlerCrash(this.name, message);
+    this.handleInTransaction = this.transaction(
+      (message: Message): HandleOutcome => {
+        const now = this.ctx.clock.now();
+        this.detail = undefined;
+        this.facts = null;
+        let outcome: HandleOutcome = 'duplicate';
+        const seen = this.inboxAdd.run({ id: message.id, type: message.type, sagaId: message.sagaId, tick: now }) === 0;
+        if (seen && this.ctx.defences.idempotency) {
+          this.detail = 'message id already in inbox';
+        } else {
+          const fault = this.ctx.faults.commandFault(this.name, message);
+          if (fault?.mode === 'throw') {
+            this.ctx.faults.applied(fault, this.name, message);
+            throw new InjectedHandlerCrash(this.name, message);
+          }
+          this.failure = fault;
+          outcome = this.handler.handle(this.tx, message) === 'duplicate' ? 'duplicate' : 'handled';
         }
-        this.failure = fault;
-        outcome = this.handler.handle(this.tx, message) === 'duplicate' ? 'duplicate' : 'handled';
-      }
-      const event: TraceEvent = {
-        kind: outcome === 'duplicate' ? 'skip' : 'handle',
-        tick: now,
-        actor: this.name,
-        type: message.type,
-        msgId: message.id,
-        sagaId: message.sagaId,
-        detail: this.detail,
-        facts: this.facts ?? undefined,
-      };
-      // First in line, so the timeline shows the handling before anything it caused, and the
-      // fault the handler honoured (if any) before the handling.
-      this.onCommit.unshift(() => this.ctx.trace.emit(event));
-      const honoured = this.failureTaken ? this.failure : null;
-      if (honoured) this.onCommit.unshift(() => this.ctx.faults.applied(honoured, this.name, message));
-      return outcome;
-    });
-    const transact = this.transaction(<R>(work: (tx: HandlerTx) => R): R => work(this.tx));
-    const timers = { at: (dueTick: number, fire: () => void) => ctx.scheduler.at(dueTick, this.name, fire) };
+        const event: TraceEvent = {
+          kind: outcome === 'duplicate' ? 'skip' : 'handle',
+          tick: now,
+          actor: this.name,
+          type: message.type,
+          msgId: message.id,
+          sagaId: message.sagaId,
+          detail: this.detail,
+          facts: this.facts ?? undefined,
+        };
+        // First in line, so the timeline shows the handling before anything it caused, and the
+        // fault the handler honoured (if any) before the handling.
+        this.observed.unshift(() => this.ctx.trace.emit(event));
+        const honoured = this.failureTaken ? this.failure : null;
+        if (honoured) this.observed.unshift(() => this.ctx.faults.applied(honoured, this.name, message));
+        return outcome;
+      },
+      (message) => message.type,
+    );
+    const transact = this.transaction(<R>(work: (tx: HandlerTx) => R): R => work(this.tx), 'timer');
+    // A timer whose work died with its component ends there: the crash model has already carried out the death.
+    const timers = {
+      at: (dueTick: number, fire: () => void) =>
+        ctx.scheduler.at(dueTick, this.name, () => {
+          try {
+            fire();
+          } catch (error) {
+            if (!(error instanceof ComponentDied)) throw error;
+          }
+        }),
+    };
     this.handler = definition.createHandler(db, { defences: ctx.defences, timers, transact });
   }
 
@@ -217,9 +255,17 @@ export class Endpoint implements Component {
    * Wraps `fn` in a local transaction. Outbox rows it writes reach the relay, and the
    * callbacks it registers run, only if it commits. One at a time: a transaction opened
    * inside another would hand the outer one's rows to the relay before it committed.
+   * `what` names the work for the crash model, which may kill the component just before
+   * or just after the commit.
    */
-  private transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-    const tx = this.db.transaction(fn);
+  private transaction<A extends unknown[], R>(fn: (...args: A) => R, name: string | ((...args: A) => string)): (...args: A) => R {
+    const what = (...args: A): string => (typeof name === 'string' ? name : name(...args));
+    const tx = this.db.transaction((...args: A): R => {
+      const result = fn(...args);
+      const die = this.ctx.crashes.reached('before-commit', this.name, what(...args));
+      if (die) throw new DiedBeforeCommit(die, what(...args));
+      return result;
+    });
     return (...args: A): R => {
       if (this.open) throw new Error(`${this.name}: a transaction was opened inside another`);
       let result: R;
@@ -228,15 +274,21 @@ export class Endpoint implements Component {
         result = tx(...args);
       } catch (error) {
         this.reset();
+        // Rolled back: the component dies with nothing of this transaction written.
+        if (error instanceof DiedBeforeCommit) this.dieNow(error.die, 'before-commit', error.what);
         throw error;
       }
       this.open = false;
       this.ctx.stats.commits++;
-      if (this.unsent) for (const row of this.staged) this.unsent.push(row);
       try {
         // The callbacks open no transaction, so the staging arrays are reused, not reallocated.
+        for (const f of this.observed) f();
+        const die = this.ctx.crashes.reached('after-commit', this.name, what(...args));
+        if (die) this.dieNow(die, 'after-commit', what(...args));
+        if (this.unsent) for (const row of this.staged) this.unsent.push(row);
         for (const f of this.onCommit) f();
       } catch (error) {
+        if (error instanceof ComponentDied) throw error;
         throw new AfterCommitFailure(this.name, error);
       } finally {
         this.reset();
@@ -245,10 +297,18 @@ export class Endpoint implements Component {
     };
   }
 
+  /** The component dies here: the crash model carries it out (this object is dropped), and nothing after this line runs. */
+  private dieNow(die: () => void, moment: 'before-commit' | 'after-commit', what: string): never {
+    this.reset();
+    die();
+    throw new ComponentDied(this.name, moment, what);
+  }
+
   /** Forgets what the last transaction staged. */
   private reset(): void {
     this.open = false;
     this.staged.length = 0;
+    this.observed.length = 0;
     this.onCommit.length = 0;
     this.failure = null;
     this.failureTaken = false;
@@ -274,6 +334,16 @@ interface OutboxRow {
 
 function toOutboxRow(row: Selectable<OutboxTable>): OutboxRow {
   return { seq: row.seq, message: { id: row.id, queue: row.queue as ComponentName, type: row.type, sagaId: row.saga_id, body: row.body } };
+}
+
+/** Thrown inside the transaction to roll it back when the component dies before its commit. */
+class DiedBeforeCommit extends Error {
+  constructor(
+    readonly die: () => void,
+    readonly what: string,
+  ) {
+    super('died before the commit');
+  }
 }
 
 /** The error a handler throws when the fault engine makes it crash; the message is not acked. */

@@ -1,7 +1,10 @@
 export {
   AfterCommitFailure,
+  ComponentDied,
   Endpoint,
   NO_COMMAND_FAULTS,
+  NO_TRANSACTION_CRASHES,
+  type TransactionCrashes,
   type CommandFault,
   type CommandFaults,
   type Component,

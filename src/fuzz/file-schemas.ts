@@ -17,7 +17,7 @@ const defences = z
 
 const target = { type: name, times: z.number().int().min(1).optional(), nth: z.number().int().min(1).optional() };
 const trigger = z.strictObject({
-  on: z.enum(['handle', 'ack', 'publish']),
+  on: z.enum(['before-commit', 'after-commit', 'handle', 'ack', 'publish']),
   type: name.optional(),
   actor: z.enum(COMPONENTS).optional(),
   nth: z.number().int().min(1).optional(),

@@ -9,8 +9,12 @@ import type { Scenario } from './scenario.js';
 /** One place a crash can land: which component dies, and right after which of its events. */
 export interface CrashPoint {
   readonly component: ComponentName;
-  /** `after-commit` (handled, not yet acked or relayed), `after-ack` (acked, not yet relayed), `after-publish` (relayed, not yet confirmed). */
-  readonly moment: 'after-commit' | 'after-ack' | 'after-publish';
+  /**
+   * Inside a transaction: `before-commit` (rolled back), `after-commit` (committed, nothing after it done).
+   * Between phases: `after-handling` (handled, not yet acked or relayed), `after-ack` (acked, not yet relayed),
+   * `after-publish` (relayed, not yet confirmed).
+   */
+  readonly moment: (typeof MOMENTS)[keyof typeof MOMENTS];
   readonly type: string;
   /** Which occurrence of that event (1 = the first). */
   readonly nth: number;
@@ -27,7 +31,13 @@ export interface CrashMatrixRow {
   readonly statuses: readonly SagaStatus[];
 }
 
-const MOMENTS = { handle: 'after-commit', ack: 'after-ack', publish: 'after-publish' } as const;
+const MOMENTS = {
+  'before-commit': 'before-commit',
+  'after-commit': 'after-commit',
+  handle: 'after-handling',
+  ack: 'after-ack',
+  publish: 'after-publish',
+} as const;
 const DOWN_TICKS = 150;
 
 /** The two sagas the matrix breaks: one that completes, one that compensates (the charge is declined). */
@@ -81,8 +91,8 @@ export function planCrashMatrix(seed: number): PlannedCrash[] {
     const seen = new Map<string, number>();
     let compensating = false;
     for (const m of baseline.moments) {
-      // The orchestrator's commit of the first failure reply is the first compensating transition.
-      if (m.on === 'handle' && m.actor === 'orchestrator' && parseReplyType(m.type)?.ok === false) compensating = true;
+      // The orchestrator's handling of the first failure reply is the first compensating transition.
+      if (m.actor === 'orchestrator' && parseReplyType(m.type)?.ok === false) compensating = true;
       const key = `${m.on} ${m.actor} ${m.type}`;
       const nth = (seen.get(key) ?? 0) + 1;
       seen.set(key, nth);

@@ -18,11 +18,14 @@ export interface KillPlan {
  *   set. Its unacked deliveries go back to its queue at once.
  * - **A crash keeps** its database: a file is closed and reopened, an in-memory database
  *   (its own disk) keeps its handle. Nothing committed is lost; nothing uncommitted survives.
- * - **When**: the fault engine decides, asked by the driver at each moment a kill can land
- *   (after a handled message committed, after an ack, after a publish); the kill then takes
- *   effect at the next boundary between two phases of a tick (deliver, ack, publish,
- *   confirm): after a commit it lands before the ack and the relay, after an ack before the
- *   relay publishes, after a publish before the broker's confirmation is recorded.
+ * - **When**: the fault engine decides, asked at each moment a kill can land. Inside each
+ *   local transaction (a handled message, or timer work), the endpoint asks just before the
+ *   commit (the transaction rolls back) and just after it (the commit stands; nothing that
+ *   follows it runs: no relay hand-off, no callback, no ack): those kills land on the spot.
+ *   Between phases, the driver reports a handled message (committed with all that follows),
+ *   an ack and a publish; those kills take effect at the next boundary between two phases of
+ *   a tick (deliver, ack, publish, confirm): after a handling before the ack and the relay,
+ *   after an ack before the relay publishes, after a publish before the confirmation.
  * - **Restart**: `downTicks` later, or when the calm phase begins (every component comes
  *   back). The component is rebuilt from its database alone: the orchestrator re-arms its
  *   timers from the persisted deadlines, the relay re-reads its unsent outbox rows.
@@ -49,6 +52,23 @@ export class CrashModel {
     for (const kill of kills) this.pending.push(kill);
   }
 
+  /**
+   * A moment inside a component's transaction. A kill of that component decided here lands on
+   * the spot: the returned death is carried out by the endpoint once the transaction has
+   * unwound. Kills of other components wait for the phase boundary, as usual.
+   */
+  readonly reached = (moment: Moment): (() => void) | null => {
+    this.moments?.push(moment);
+    let own: Kill | null = null;
+    for (const kill of this.plan.killsAt(moment, this.canKill)) {
+      if (!own && kill.component === moment.actor) own = kill;
+      else this.pending.push(kill);
+    }
+    if (!own) return null;
+    const { component, downTicks } = own;
+    return () => this.kill(component, downTicks, `died ${moment.on.replace('-', ' ')} of ${moment.type}`);
+  };
+
   /** A component can be killed while it is up and no kill of it is already waiting for the phase boundary. */
   private readonly canKill = (component: ComponentName): boolean =>
     this.hosts.get(component)!.up && !this.pending.some((k) => k.component === component);
@@ -61,14 +81,14 @@ export class CrashModel {
     for (const { component, downTicks } of kills) this.kill(component, downTicks);
   }
 
-  /** Kills a component now, if it is up, and schedules its restart `downTicks` later. */
-  kill(component: ComponentName, downTicks: number): void {
+  /** Kills a component now, if it is up, and schedules its restart `downTicks` later; `how` says where it died, when inside its work. */
+  kill(component: ComponentName, downTicks: number, how?: string): void {
     const host = this.hosts.get(component)!;
     if (!host.up) return;
     const { clock, scheduler, trace } = this.kernel;
     const now = clock.now();
     // The crash first in the timeline, then what it forgot: timers, and deliveries back to the queue.
-    trace.emit({ kind: 'crash', tick: now, actor: component, detail: `down for ${downTicks} ticks` });
+    trace.emit({ kind: 'crash', tick: now, actor: component, detail: `${how ? `${how}, ` : ''}down for ${downTicks} ticks` });
     host.kill();
     scheduler.cancelOwner(component);
     this.broker.releaseQueue(component, now);

@@ -3,7 +3,7 @@ import { Broker, DEFAULT_BROKER_OPTIONS, type Message } from '../broker/index.js
 import { FaultEngine, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
 import { CLIENT_ID_PREFIX, COMPONENTS, PLACE_ORDER, type ComponentName, type OrderPayload } from '../protocol/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
-import { AfterCommitFailure, Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
+import { AfterCommitFailure, ComponentDied, Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
 import { randomStreams, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
 import { orchestratorComponent } from '../orchestrator/index.js';
 import {
@@ -99,6 +99,7 @@ export class World {
       defences: options.defences ?? ALL_DEFENCES,
       scheduler: this.scheduler,
       stats: this.stats,
+      crashes: { reached: (on, actor, type) => this.crashes.reached({ on, actor, type }) },
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
@@ -129,6 +130,8 @@ export class World {
     const now = this.clock.now();
     for (const delivery of this.broker.takeReady(now, this.isUp)) {
       const host = this.host(delivery.message.queue);
+      // It died earlier in this batch: the crash gave its deliveries back to the queue.
+      if (!host.up) continue;
       const { message } = delivery;
       try {
         if (host.instance.handle(message) === 'duplicate') this.duplicatesSkipped++;
@@ -137,6 +140,8 @@ export class World {
       } catch (error) {
         // Work after a commit that failed is a bug in the lab, not a handler crash to absorb.
         if (error instanceof AfterCommitFailure) throw error;
+        // It died while handling: the crash model has carried out the death; no ack.
+        if (error instanceof ComponentDied) continue;
         // The transaction rolled back; without an ack the message comes back after the visibility timeout.
         const why = error instanceof Error ? error.message : String(error);
         this.trace.emit({

@@ -37,13 +37,26 @@ describe('broker', () => {
     expect(broker.stats).toMatchObject({ redelivered: 2, deadLettered: 1 });
   });
 
-  it('keeps messages for a consumer that is down, and returns a crashed consumer’s deliveries at once', () => {
+  it('keeps messages for a consumer that is down, and returns a crashed consumer’s deliveries at once, without using up a try', () => {
     const broker = new Broker(new Trace({ keep: false }), NO_FAULTS, options);
     broker.publish(msg('a'), 0, 'test');
     expect(broker.takeReady(1, () => false)).toEqual([]);
     expect(broker.takeReady(1, up)).toHaveLength(1);
     broker.releaseQueue('payment', 1);
-    expect(broker.takeReady(2, up).map((d) => d.attempt)).toEqual([2]);
+    // The crash was not the message's fault; a hand-over that expires unacked (its handler failed) does count.
+    expect(broker.takeReady(2, up).map((d) => d.attempt)).toEqual([1]);
+    broker.expireUnacked(2 + options.visibilityTimeoutTicks);
+    expect(broker.takeReady(3 + options.visibilityTimeoutTicks, up).map((d) => d.attempt)).toEqual([2]);
+  });
+
+  it('a consumer that keeps crashing never dead-letters its batch', () => {
+    const broker = new Broker(new Trace({ keep: false }), NO_FAULTS, options);
+    for (const id of ['a', 'b', 'c']) broker.publish(msg(id), 0, 'test');
+    for (let tick = 1; tick <= 3 * options.maxDeliveries; tick++) {
+      expect(broker.takeReady(tick, up)).toHaveLength(3);
+      broker.releaseQueue('payment', tick);
+    }
+    expect(broker.deadLetters()).toEqual([]);
   });
 
   it('a dropped publish is not confirmed and not queued', () => {
