@@ -1,6 +1,6 @@
 import { defenceFlag, withDisabled } from '../defences/index.js';
 import { nextTurn } from '../kernel/index.js';
-import { planCrashMatrix, replayLine, runCrashPoint, type CrashMatrixRow, type Recipe } from '../scenario/index.js';
+import { describeCrashPoint, planCrashMatrix, replayLine, runCrashPoint, type CrashMatrixRow, type Recipe } from '../scenario/index.js';
 import { listenForInterrupts } from './interrupts.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
@@ -43,11 +43,21 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
     );
   } else {
     const c = makeStyle(io.env);
-    const table = makeTable(['component', 'crash', 'after', 'saga ended', 'result'], [14, 16, 48, 13, 60], outputWidth(io), [2, 4]);
+    const table = makeTable(
+      ['component', 'crash', 'baseline: after', 'saga ended', 'result'],
+      [14, 16, 56, 13, 60],
+      outputWidth(io),
+      [2, 4],
+    );
     for (const r of rows) {
-      const after = `${r.point.type}${r.point.nth > 1 ? ` #${r.point.nth}` : ''}${r.point.compensating ? ' (compensating)' : ''}`;
       const verdict = r.ok ? c.green('pass') : c.red.bold('FAIL ') + r.failed.map((f) => `${f.name}: ${f.detail}`).join('; ');
-      table.push([r.point.component, r.point.moment, after, r.statuses.join(', '), verdict]);
+      table.push([
+        r.point.component,
+        r.point.moment,
+        `${r.point.baseline}: ${describeCrashPoint(r.point)}`,
+        r.statuses.join(', '),
+        verdict,
+      ]);
     }
     io.out(table.toString() + '\n');
     io.out(`${failed === 0 ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${rows.length - failed} of ${rows.length} crash points passed\n`);

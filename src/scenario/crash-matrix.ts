@@ -6,8 +6,10 @@ import { SagaStatus } from '../orchestrator/index.js';
 import { runScenario } from './run-scenario.js';
 import type { Scenario } from './scenario.js';
 
-/** One place a crash can land: which component dies, and right after which of its events. */
+/** One place a crash can land: which component dies, right after which of its events, and for how long. */
 export interface CrashPoint {
+  /** The baseline run it breaks (see BASELINES). */
+  readonly baseline: string;
   readonly component: ComponentName;
   /**
    * Inside a transaction: `before-commit` (rolled back), `after-commit` (committed, nothing after it done).
@@ -20,6 +22,8 @@ export interface CrashPoint {
   readonly nth: number;
   /** Whether the saga was compensating at that point. */
   readonly compensating: boolean;
+  /** How long the component stays down: shorter or longer than a step's timeout. */
+  readonly downTicks: number;
 }
 
 /** A row of the matrix: the point and what the checker said after the crash and restart. */
@@ -38,31 +42,73 @@ const MOMENTS = {
   ack: 'after-ack',
   publish: 'after-publish',
 } as const;
-const DOWN_TICKS = 150;
 
-/** The two sagas the matrix breaks: one that completes, one that compensates (the charge is declined). */
-const BASELINES: ReadonlyArray<{ scenario: Scenario; compensates: boolean }> = [
+/** Every point is tried with a kill shorter than a step's timeout (the saga waits it out) and one longer (the timeout fires while the component is down). */
+const DOWN_TICKS = [40, 150] as const;
+
+/**
+ * The runs the matrix breaks, each chosen so that one or more defences matter in it:
+ * - `forward`: one order that completes (idempotency, outbox);
+ * - `compensation`: one order whose charge is declined, broken only while compensating;
+ * - `contended`: three orders racing for two units on a network that duplicates, broken at
+ *   the inventory (isolation: without the conditional reservation it oversells);
+ * - `undo-retried`: a declined charge whose stock release fails once, so the orchestrator
+ *   waits on a backoff timer, broken at the orchestrator (compensation-retry; recovery: a
+ *   restart must re-arm the timer it was waiting on);
+ * - `poisoned`: a charge command that crashes its handler until the broker dead-letters it,
+ *   broken at the orchestrator and the payment service (timeouts: only the step timeout
+ *   sends a fresh command).
+ */
+interface Baseline {
+  readonly scenario: Scenario;
+  /** Only points reached while the saga compensates. */
+  readonly compensating?: boolean;
+  /** Only points at these components. */
+  readonly components?: readonly ComponentName[];
+}
+
+const matrixScenario = (name: string, description: string, rest: Partial<Scenario>): Scenario => ({
+  name: `crash-matrix-${name}`,
+  description,
+  fault: 'one crash',
+  faults: [],
+  shop: { orders: 1, arrivalTicks: 1 },
+  expectedStatuses: [SagaStatus.Completed],
+  ...rest,
+});
+
+const BASELINES: readonly Baseline[] = [
+  { scenario: matrixScenario('forward', 'one order that completes', {}) },
   {
-    compensates: false,
-    scenario: {
-      name: 'crash-matrix-forward',
-      description: 'one order that completes',
-      fault: 'one crash',
-      faults: [],
-      shop: { orders: 1, arrivalTicks: 1 },
-      expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
-    },
-  },
-  {
-    compensates: true,
-    scenario: {
-      name: 'crash-matrix-compensation',
-      description: 'one order whose charge is declined',
-      fault: 'one crash',
-      faults: [],
+    compensating: true,
+    scenario: matrixScenario('compensation', 'one order whose charge is declined', {
       shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 },
       expectedStatuses: [SagaStatus.Compensated],
-    },
+    }),
+  },
+  {
+    components: ['inventory'],
+    scenario: matrixScenario('contended', 'three orders racing for two units, on a network that duplicates', {
+      shop: { orders: 3, skus: 1, stockPerSku: 2, minQty: 1, maxQty: 1, arrivalTicks: 2 },
+      profile: 'duplicating',
+      expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
+    }),
+  },
+  {
+    compensating: true,
+    components: ['orchestrator'],
+    scenario: matrixScenario('undo-retried', 'a declined charge whose stock release fails once and is retried after a backoff', {
+      shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 },
+      faults: [{ kind: 'fail-command', type: 'inventory.release', mode: 'fail', times: 1 }],
+      expectedStatuses: [SagaStatus.Compensated],
+    }),
+  },
+  {
+    components: ['orchestrator', 'payment'],
+    scenario: matrixScenario('poisoned', 'a charge command that crashes its handler until it is dead-lettered', {
+      faults: [{ kind: 'poison', type: 'payment.charge' }],
+      toleratedDeadLetters: 1,
+    }),
   },
 ];
 
@@ -74,10 +120,10 @@ export interface PlannedCrash {
 }
 
 /**
- * Kills each component at each point where it has just committed, acked, or published,
- * in a saga that completes and in one that compensates, restarts it, and checks the world.
- * The points are the moments the crash model was told of in a fault-free run with the same
- * seed, so every one is reached.
+ * Kills a component at each point where it is about to commit, has just committed, handled,
+ * acked, or published, in each baseline, for a short and a long time, restarts it, and
+ * checks the world. The points are the moments the crash model was told of in the
+ * baseline's own run with the same seed, so every one is reached.
  */
 export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRow[] {
   return planCrashMatrix(seed).map((planned) => runCrashPoint(planned, seed, defences));
@@ -86,7 +132,7 @@ export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRo
 /** The crash points of the matrix, in order, each with the run that tests it. */
 export function planCrashMatrix(seed: number): PlannedCrash[] {
   const planned: PlannedCrash[] = [];
-  for (const { scenario, compensates } of BASELINES) {
+  for (const { scenario, compensating: onlyCompensating, components } of BASELINES) {
     const baseline = runScenario({ scenario, seed, storage: 'memory' }).outcome;
     const seen = new Map<string, number>();
     let compensating = false;
@@ -96,21 +142,40 @@ export function planCrashMatrix(seed: number): PlannedCrash[] {
       const key = `${m.on} ${m.actor} ${m.type}`;
       const nth = (seen.get(key) ?? 0) + 1;
       seen.set(key, nth);
-      // The compensating baseline adds only the points reached while compensating; the rest are the forward baseline's.
-      if (compensates && !compensating) continue;
-      const point: CrashPoint = { component: m.actor, moment: MOMENTS[m.on], type: m.type, nth, compensating };
-      planned.push({ point, scenario, kill: { kind: 'kill', component: m.actor, when: { ...m, nth }, downTicks: DOWN_TICKS } });
+      if ((onlyCompensating && !compensating) || (components && !components.includes(m.actor))) continue;
+      for (const downTicks of DOWN_TICKS) {
+        const point: CrashPoint = {
+          baseline: scenario.name.replace('crash-matrix-', ''),
+          component: m.actor,
+          moment: MOMENTS[m.on],
+          type: m.type,
+          nth,
+          compensating,
+          downTicks,
+        };
+        planned.push({ point, scenario, kill: { kind: 'kill', component: m.actor, when: { ...m, nth }, downTicks } });
+      }
     }
   }
   return planned;
 }
 
+/** How a point reads in a table: what the component had just done, and for how long it died. */
+export function describeCrashPoint(p: CrashPoint): string {
+  return `${p.type}${p.nth > 1 ? ` #${p.nth}` : ''}${p.compensating ? ' (compensating)' : ''}, down ${p.downTicks}`;
+}
+
 /** Runs one crash point and says what the checker found after the crash and restart. */
 export function runCrashPoint({ point, scenario, kill }: PlannedCrash, seed: number, defences?: Defences): CrashMatrixRow {
-  const { result } = runScenario({ scenario: { ...scenario, faults: [kill] }, seed, storage: 'memory', ...(defences ? { defences } : {}) });
+  const { result } = runScenario({
+    scenario: { ...scenario, faults: [...scenario.faults, kill] },
+    seed,
+    storage: 'memory',
+    ...(defences ? { defences } : {}),
+  });
   return {
     point,
-    label: `${point.component} ${point.moment} ${point.type}${point.nth > 1 ? ` #${point.nth}` : ''}${point.compensating ? ' (compensating)' : ''}`,
+    label: `${point.baseline}: ${point.component} ${point.moment} ${describeCrashPoint(point)}`,
     ok: result.ok,
     failed: [...result.invariants, ...result.expectations].filter((r) => !r.ok),
     statuses: result.sagas.map((s) => s.status),

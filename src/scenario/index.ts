@@ -4,7 +4,7 @@ export { runRecipe, runScenario, scenarioRun, type RunRequest, type ScenarioResu
 export type { Scenario, WorkloadOverrides } from './scenario.js';
 export { shopWorkload } from './shop-workload.js';
 export { percentile } from './summarize.js';
-export { planCrashMatrix, runCrashMatrix, runCrashPoint, type CrashMatrixRow } from './crash-matrix.js';
+export { describeCrashPoint, planCrashMatrix, runCrashMatrix, runCrashPoint, type CrashMatrixRow } from './crash-matrix.js';
 export { runDefenceAb } from './defence-ab.js';
 export { formatRecipe, replayLine, type Recipe } from './recipe.js';
 export { cleanRunDirs, heldBy, listRunDirs, readRunInfo, type RunInfo } from './run-dir.js';

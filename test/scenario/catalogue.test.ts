@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { INVARIANTS } from '../../src/check/index.js';
-import { DEFENCE_NAMES, withDisabled } from '../../src/defences/index.js';
+import { DEFENCE_NAMES, withDisabled, type DefenceName } from '../../src/defences/index.js';
 import { FAULT_PROFILES } from '../../src/chaos/index.js';
-import { runCrashMatrix, runDefenceAb, runScenario } from '../../src/scenario/index.js';
+import { planCrashMatrix, runCrashMatrix, runCrashPoint, runDefenceAb, runScenario } from '../../src/scenario/index.js';
 
 const INVARIANT_NAMES = new Set(INVARIANTS.map((i) => i.name));
 
@@ -65,7 +65,7 @@ describe('switching a defence off breaks an invariant in at least one scenario',
 });
 
 describe('the crash matrix', () => {
-  it('passes at every crash point, forward and while compensating', () => {
+  it('passes at every crash point of every baseline, inside transactions and between phases, short and long kills, forward and while compensating', () => {
     const rows = runCrashMatrix(3);
     expect(rows.filter((r) => !r.ok).map((r) => `${r.label}: ${r.failed.map((f) => f.detail).join('; ')}`)).toEqual([]);
     const components = new Set(rows.map((r) => r.point.component));
@@ -73,7 +73,13 @@ describe('the crash matrix', () => {
     expect(new Set(rows.map((r) => r.point.moment))).toEqual(
       new Set(['before-commit', 'after-commit', 'after-handling', 'after-ack', 'after-publish']),
     );
+    expect(new Set(rows.map((r) => r.point.baseline))).toEqual(
+      new Set(['forward', 'compensation', 'contended', 'undo-retried', 'poisoned']),
+    );
+    expect(new Set(rows.map((r) => r.point.downTicks))).toEqual(new Set([40, 150]));
     expect(rows.some((r) => r.point.compensating)).toBe(true);
+    // Kills at the orchestrator's timer work: a deadline or backoff fires in a transaction of its own.
+    expect(rows.some((r) => r.point.component === 'orchestrator' && r.point.type === 'timer')).toBe(true);
   });
 
   it('catches a crash between commit and publish once the outbox is switched off, and never one before the commit', () => {
@@ -82,5 +88,18 @@ describe('the crash matrix', () => {
     expect(failed.length).toBeGreaterThan(0);
     // Without an outbox a message lives in memory from the commit until the relay publishes it: only a crash in that window loses it.
     expect(new Set(failed.map((r) => r.point.moment))).toEqual(new Set(['after-commit', 'after-handling', 'after-ack']));
+  });
+
+  it('fails with each of the six defences switched off', () => {
+    const planned = planCrashMatrix(3);
+    // Stops at the first failing point: the matrix need not run whole to show it sees the defence.
+    const firstFailure = (defence: DefenceName) => {
+      for (const point of planned) {
+        const row = runCrashPoint(point, 3, withDisabled([defence]));
+        if (!row.ok) return row;
+      }
+      return undefined;
+    };
+    for (const defence of DEFENCE_NAMES) expect(firstFailure(defence)?.label, defence).toBeDefined();
   });
 });
