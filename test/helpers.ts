@@ -112,3 +112,9 @@ export async function sagaCli(
   const code = await runCli(args, { ...io, env, out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, catalogue);
   return { code, stdout, stderr };
 }
+
+/** Waits `ms` of wall time: for tests that drive a real process or a real signal, never for the simulation. */
+export function wallWait(ms: number): Promise<void> {
+  // eslint-disable-next-line no-restricted-globals -- a real process runs on wall time
+  return new Promise((done) => setTimeout(done, ms));
+}

@@ -75,7 +75,8 @@ export async function runSagaBench(
   dataRoot = join('.saga', 'bench'),
   hooks: BenchHooks = {},
 ): Promise<BenchResult | StoppedBench> {
-  const ceilingTxPerSec = measureSqliteCeiling(storage, orders * MIN_COMMITS_PER_SAGA, join(dataRoot, 'ceiling'));
+  const ceilingTxPerSec = await measureSqliteCeiling(storage, orders * MIN_COMMITS_PER_SAGA, join(dataRoot, 'ceiling'), hooks.shouldStop);
+  if (ceilingTxPerSec === null) return { stopped: true, orders, completed: 0, seconds: 0, sagasPerSec: 0 };
   const ceilingSagasPerSec = ceilingTxPerSec / MIN_COMMITS_PER_SAGA;
 
   const workload = benchWorkload(orders);

@@ -1,3 +1,4 @@
+import { plural } from '../kernel/index.js';
 import { Command, COMPONENTS } from '../protocol/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
 import { CHANNELS } from '../services/index.js';
@@ -19,9 +20,6 @@ export function stockProblems(stock: readonly StockRow[]): string[] {
   return problems;
 }
 
-/** `1 saga`, `2 sagas`: details are read by people. */
-const count = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
-
 // The random part of a saga id (`saga-00002a-3f2a9c01` → `3f2a9c01`): short enough to read, distinct enough to tell apart.
 const short = (id: string): string => id.slice(id.lastIndexOf('-') + 1);
 
@@ -36,7 +34,7 @@ export const sagaTerminal: Invariant = {
       if (s.status !== Completed && s.status !== Compensated && s.status !== Failed) problems.push(`saga ${short(s.id)} still ${s.status}`);
       if (s.status === Failed && !parked.has(s.id)) problems.push(`saga ${short(s.id)} FAILED without a dead-letter entry`);
     }
-    return verdict(this.name, problems, `${count(w.sagas.length, 'saga')} terminal`);
+    return verdict(this.name, problems, `${plural(w.sagas.length, 'saga')} terminal`);
   },
 };
 
@@ -60,7 +58,11 @@ export const orderMatchesSaga: Invariant = {
       if (!ok) problems.push(`saga ${short(s.id)} ${s.status} but order ${status}`);
     }
     for (const o of w.orders) if (!sagaIds.has(o.sagaId)) problems.push(`order ${o.orderId} has no saga`);
-    return verdict(this.name, problems, `${w.orders.length} orders agree with their sagas`);
+    return verdict(
+      this.name,
+      problems,
+      `${plural(w.orders.length, 'order')} ${w.orders.length === 1 ? 'agrees with its saga' : 'agree with their sagas'}`,
+    );
   },
 };
 
@@ -70,7 +72,7 @@ export const stockConserved: Invariant = {
   check(w) {
     const problems = stockProblems(w.stock);
     if (w.stockViolationDuringRun) problems.unshift(`during the run: ${w.stockViolationDuringRun}`);
-    return verdict(this.name, problems, `${w.stock.length} SKUs balanced after every tick`);
+    return verdict(this.name, problems, `${plural(w.stock.length, 'SKU')} balanced after every tick`);
   },
 };
 
@@ -103,7 +105,7 @@ export const noOrphanReservation: Invariant = {
     for (const s of w.sagas) {
       if (s.status === Completed && !sold.has(s.id)) problems.push(`saga ${short(s.id)} COMPLETED but sold nothing`);
     }
-    return verdict(this.name, problems, `${w.reservations.length} reservations accounted for`);
+    return verdict(this.name, problems, `${plural(w.reservations.length, 'reservation')} accounted for`);
   },
 };
 
@@ -134,7 +136,7 @@ export const singleCharge: Invariant = {
     return verdict(
       this.name,
       problems,
-      `${count(w.charges.filter((c) => c.status === 'CHARGED').length, 'charge')}, ${count(w.refunds.filter((r) => r.chargeId !== null).length, 'refund')}, all as their sagas say`,
+      `${plural(w.charges.filter((c) => c.status === 'CHARGED').length, 'charge')}, ${plural(w.refunds.filter((r) => r.chargeId !== null).length, 'refund')}, all as their sagas say`,
     );
   },
 };
@@ -153,7 +155,7 @@ export const moneyConserved: Invariant = {
       }
       if (a.balanceCents < 0) problems.push(`${a.customer}: negative balance ${a.balanceCents}`);
     }
-    return verdict(this.name, problems, `${w.accounts.length} accounts balance`);
+    return verdict(this.name, problems, `${plural(w.accounts.length, 'account')} ${w.accounts.length === 1 ? 'balances' : 'balance'}`);
   },
 };
 
@@ -171,7 +173,7 @@ export const refundsWithinCharges: Invariant = {
       const paid = charged.customer.get(customer) ?? 0;
       if (back > paid) problems.push(`${customer}: refunded ${back} cents of ${paid} charged`);
     }
-    return verdict(this.name, problems, `${count(w.refunds.length, 'refund')}, none beyond its charge`);
+    return verdict(this.name, problems, `${plural(w.refunds.length, 'refund')}, none beyond its charge`);
   },
 };
 
@@ -210,7 +212,11 @@ export const shipmentMatches: Invariant = {
     }
     const known = new Set(w.sagas.map((s) => s.id));
     for (const id of scheduled.keys()) if (!known.has(id)) problems.push(`shipment for unknown saga ${short(id)}`);
-    return verdict(this.name, problems, `${w.shipments.length} shipments match their sagas`);
+    return verdict(
+      this.name,
+      problems,
+      `${plural(w.shipments.length, 'shipment')} match${w.shipments.length === 1 ? 'es its saga' : ' their sagas'}`,
+    );
   },
 };
 
@@ -233,7 +239,7 @@ export const notificationOnce: Invariant = {
       const channels = new Set((sent.get(s.id) ?? []).map((r) => r.channel));
       for (const channel of CHANNELS) if (!channels.has(channel)) problems.push(`saga ${short(s.id)} COMPLETED but no ${channel} sent`);
     }
-    return verdict(this.name, problems, `${w.notifications.length} notifications, each once`);
+    return verdict(this.name, problems, `${plural(w.notifications.length, 'notification')}, each once`);
   },
 };
 
@@ -242,8 +248,8 @@ export const brokerDrained: Invariant = {
   protects: 'messages lost in a queue, an outbox never relayed, or a message parked in the dead-letter queue',
   check(w) {
     const problems: string[] = [];
-    for (const q of COMPONENTS) if (w.broker.depths[q] > 0) problems.push(`${w.broker.depths[q]} messages left in queue ${q}`);
-    for (const c of COMPONENTS) if (w.broker.unsent[c] > 0) problems.push(`${w.broker.unsent[c]} unsent outbox rows in ${c}`);
+    for (const q of COMPONENTS) if (w.broker.depths[q] > 0) problems.push(`${plural(w.broker.depths[q], 'message')} left in queue ${q}`);
+    for (const c of COMPONENTS) if (w.broker.unsent[c] > 0) problems.push(`${plural(w.broker.unsent[c], 'unsent outbox row')} in ${c}`);
     // A duplicated poison message is parked once per copy: count messages, not copies.
     const parkedIds = new Map(w.broker.deadLetters.map((d) => [d.msgId, d]));
     if (parkedIds.size > w.toleratedDeadLetters) {
@@ -266,7 +272,11 @@ export const deadLettersEarned: Invariant = {
   check(w) {
     const early = w.broker.deadLetters.filter((d) => d.attempts < w.broker.maxDeliveries);
     const problems = early.map((d) => `${d.type} ${d.msgId} dead-lettered after ${d.attempts} of ${w.broker.maxDeliveries} deliveries`);
-    return verdict(this.name, problems, `${w.broker.deadLetters.length} dead letters, each after ${w.broker.maxDeliveries} deliveries`);
+    return verdict(
+      this.name,
+      problems,
+      `${plural(w.broker.deadLetters.length, 'dead letter')}, each after ${w.broker.maxDeliveries} deliveries`,
+    );
   },
 };
 

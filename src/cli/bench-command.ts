@@ -4,7 +4,7 @@ import { replayLine, type Recipe } from '../scenario/index.js';
 import { fuzz } from '../fuzz/index.js';
 import { plural } from './user-text.js';
 import { outputWidth, type CliIo } from './cli-io.js';
-import { sagaDir } from './saga-home.js';
+import { ensureFolder, sagaDir } from './saga-home.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { listenForInterrupts } from './interrupts.js';
 import { parseStorage } from './parse-options.js';
@@ -30,7 +30,9 @@ export async function benchCommand(options: BenchOptions, io: CliIo): Promise<Ex
   const interrupts = listenForInterrupts(io, progress, 'tick');
   let r: Awaited<ReturnType<typeof runSagaBench>>;
   try {
-    r = await runSagaBench(orders, storage, sagaDir(io, 'bench'), {
+    // Files only for file storage: the SQLite ceiling's database and the world's.
+    const dir = storage === 'file' ? ensureFolder(sagaDir(io, 'bench')) : sagaDir(io, 'bench');
+    r = await runSagaBench(orders, storage, dir, {
       onProgress: (done) => progress.show(`bench: ${done.toLocaleString('en-US')} of ${orders.toLocaleString('en-US')} sagas`),
       shouldStop: () => interrupts.heard !== null,
     });

@@ -70,9 +70,13 @@ export async function runCatalogue(
     io.out(table.toString() + '\n');
     if (!wide) io.out(c.dim(wrap(`Each service's end state shows in ${WIDE_TABLE} columns or more, and in --json.`, width)) + '\n');
     const passed = results.filter((r) => r.ok).length;
-    io.out(
-      `${passed === results.length ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${passed} of ${results.length} scenarios passed (latency in virtual ms)\n`,
-    );
+    const verdict =
+      passed < results.length
+        ? `${c.red.bold('FAIL')}  ${passed} of ${results.length} scenarios passed`
+        : interrupts.heard
+          ? `${c.yellow.bold('STOPPED')}  ${results.length} of ${catalogue.length} scenarios run, all passed`
+          : `${c.green.bold('PASS')}  ${passed} of ${results.length} scenarios passed`;
+    io.out(`${verdict} (latency in virtual ms)\n`);
     for (const r of results.filter((x) => !x.ok)) {
       for (const f of [...r.invariants, ...r.expectations].filter((x) => !x.ok)) io.out(c.red(`  ${r.scenario}: ${f.name}: ${f.detail}\n`));
     }

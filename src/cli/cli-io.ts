@@ -1,3 +1,4 @@
+import { EXIT } from './exit-codes.js';
 /** Where the CLI writes, and what it reads of its environment; tests pass their own. */
 export interface CliIo {
   out(text: string): void;
@@ -23,13 +24,17 @@ export function outputWidth(io: CliIo): number {
 
 /**
  * The process's own streams and signals. A reader that goes away (`saga run --trace | head`)
- * ends the output quietly: the rest is not written, and no EPIPE error surfaces.
+ * ends the output quietly: the rest is not written, and no EPIPE error surfaces. Output that
+ * cannot be written for another reason (a full disk) is the tool failing: one line on
+ * stderr, and exit code 3 whatever the command concluded.
  */
 export function processIo(): CliIo {
   let readerGone = false;
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
     readerGone = true;
+    if (error.code === 'EPIPE') return;
+    process.stderr.write(`saga failed: could not write the output (${error.code ?? error.message}); nothing more was written.\n`);
+    process.exitCode = EXIT.failed;
   });
   return {
     out: (text) => void (readerGone || process.stdout.write(text)),

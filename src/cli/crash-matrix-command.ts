@@ -60,9 +60,15 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
       ]);
     }
     io.out(table.toString() + '\n');
-    io.out(`${failed === 0 ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${rows.length - failed} of ${rows.length} crash points passed\n`);
-    if (rows.length < planned.length)
-      io.out(c.yellow(`stopped by ${interrupts.heard} after ${rows.length} of ${planned.length} crash points\n`));
+    const stopped = rows.length < planned.length;
+    io.out(
+      failed > 0
+        ? `${c.red.bold('FAIL')}  ${rows.length - failed} of ${rows.length} crash points passed\n`
+        : stopped
+          ? `${c.yellow.bold('STOPPED')}  ${rows.length} of ${planned.length} crash points run, all passed\n`
+          : `${c.green.bold('PASS')}  ${rows.length} of ${rows.length} crash points passed\n`,
+    );
+    if (stopped) io.out(c.yellow(`stopped by ${interrupts.heard} after ${rows.length} of ${planned.length} crash points\n`));
     io.out(c.dim(`${replayLine(recipe)}\n`));
   }
   if (interrupts.heard) return interruptExit(interrupts.heard);

@@ -28,11 +28,18 @@ export interface FuzzCommandOptions {
   readonly disable?: string[];
   readonly json?: boolean;
   readonly shrink: boolean;
+  /** The sweep options typed on the command line (not defaulted): `fuzz merge` refuses them. */
+  readonly given?: readonly string[];
 }
 
 /** `saga fuzz`: random workloads and fault schedules, one per seed; exit 1 if any seed broke an invariant. */
 export async function fuzzCommand(words: readonly string[], options: FuzzCommandOptions, io: CliIo): Promise<ExitCode> {
-  if (words[0] === 'merge') return mergeCommand(words.slice(1), options.json === true, io);
+  if (words[0] === 'merge') {
+    const ignored = options.given ?? [];
+    if (ignored.length > 0)
+      throw new UsageError(`fuzz merge takes the settings from its files, not from --${ignored.join(', --')}; drop them.`);
+    return mergeCommand(words.slice(1), options.json === true, io);
+  }
   if (words.length > 0) throw new UsageError(`saga fuzz takes no argument ${quote(words[0]!)}; did you mean 'saga fuzz merge <files...>'?`);
   const seeds = parseWholeNumber('--seeds', options.seeds, 1, 100_000_000);
   const from = parseWholeNumber('--from', options.from, 0, MAX_SEED);
@@ -101,12 +108,12 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
       ) + '\n',
     );
   } else {
-    io.out(renderSummary(report.summary, c, outputWidth(io)));
+    io.out(renderSummary(report.summary, c, outputWidth(io), report.stopped !== null));
     const shrinking = shrinkSeconds >= 0.05 ? `; shrinking took ${shrinkSeconds.toFixed(1)} s more` : '';
     io.out(
       `${plural(report.summary.seedsRun, 'seed')} in ${sweepSeconds.toFixed(1)} s: ${seedsPerSec.toFixed(0)} seeds/s on ${plural(workers, 'worker')}${shrinking}\n`,
     );
-    io.out(renderShrunk(report, c));
+    io.out(renderShrunk(report, c, outputWidth(io)));
     if (report.stopped) {
       io.out(
         c.yellow(
@@ -129,7 +136,8 @@ function mergeCommand(files: readonly string[], json: boolean, io: CliIo): ExitC
   return merged.violations.length > 0 ? EXIT.violated : EXIT.held;
 }
 
-function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>, width = Infinity): string {
+/** The sweep's report; a sweep `stopped` before its last seed says so where it would say PASS, since it proved less. */
+function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>, width = Infinity, stopped = false): string {
   const lines: string[] = [];
   const shard = s.range.shard ? ` (shard ${s.range.shard.index}/${s.range.shard.count})` : '';
   const without = s.disabled.length ? `, without ${s.disabled.map(defenceFlag).join(', ')}` : '';
@@ -148,7 +156,11 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>, width =
   if (never.length) lines.push(c.yellow(wrap(`never reached: ${never.join(', ')} — this sweep proves nothing about them`, width)));
   const names = Object.keys(s.byInvariant).sort();
   if (names.length === 0) {
-    lines.push(c.green.bold(`PASS  no invariant violated in ${plural(s.seedsRun, 'seed')}`));
+    lines.push(
+      stopped
+        ? c.yellow.bold(`STOPPED  no invariant violated in the ${plural(s.seedsRun, 'seed')} run before the stop`)
+        : c.green.bold(`PASS  no invariant violated in ${plural(s.seedsRun, 'seed')}`),
+    );
   } else {
     const table = makeTable(['invariant', 'failing seeds', 'first seed', 'detail'], [24, 15, 12, 70], width);
     for (const name of names) {
@@ -161,11 +173,12 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>, width =
   return lines.join('\n') + '\n';
 }
 
-function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>): string {
+function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>, width: number): string {
+  const indented = (text: string): string => `  ${wrap(text, width - 2).replace(/\n/g, '\n  ')}`;
   const lines = report.shrunk.map(
     (f) =>
-      `${c.red(f.invariant)}: seed ${f.seed} shrunk from ${plural(f.faultsBefore, 'fault')} and ${plural(f.ordersBefore, 'order')} to ${plural(f.faultsAfter, 'fault')} and ${plural(f.ordersAfter, 'order')}\n` +
-      `  ${f.detail}\n  ${f.recipe ? replayLine({ ...f.recipe, trace: true }) : c.red(`the replay file could not be written: ${f.writeError}`)}`,
+      `${c.red(f.invariant)}: ${wrap(`seed ${f.seed} shrunk from ${plural(f.faultsBefore, 'fault')} and ${plural(f.ordersBefore, 'order')} to ${plural(f.faultsAfter, 'fault')} and ${plural(f.ordersAfter, 'order')}`, width - f.invariant.length - 2).replace(/\n/g, '\n  ')}\n` +
+      `${indented(f.detail)}\n  ${f.recipe ? replayLine({ ...f.recipe, trace: true }) : c.red(indented(`the replay file could not be written: ${f.writeError}`).trimStart())}`,
   );
   for (const detail of report.notReproduced)
     lines.push(c.yellow(`not reproduced from its own schedule (a non-determinism to report): ${detail}`));

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { listSagas, openRun, SAGA_STATUSES, showSaga, type OpenRun, type SagaDetail } from '../operate/index.js';
 import type { SagaStatus } from '../orchestrator/index.js';
+import type { OrderPayload } from '../protocol/index.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { unknownName } from './parse-options.js';
@@ -49,11 +50,23 @@ export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): Exi
     return EXIT.held;
   }
   const c = makeStyle(io.env);
-  const table = makeTable(['saga', 'order', 'status', 'step', 'attempt', 'last change'], undefined, Infinity, undefined, 'list');
-  for (const s of sagas) table.push([s.id, s.orderId, colorStatus(s.status, c), s.step, s.attempt, `tick ${s.lastChangeTick}`]);
-  if (sagas.length > 0) io.out(table.toString() + '\n');
-  io.out(`${plural(sagas.length, status ? `${status} saga` : 'saga')} in ${run.dir} (a ${run.status} run)\n`);
-  if (sagas.length > 0) io.out(c.dim(`'saga show ${dir} <saga or order>' shows one.\n`));
+  // Plain columns, no box: a saga a line fits 80 columns, and reads well in grep and awk.
+  const rows = [
+    ['saga', 'order', 'status', 'step', 'try', 'last tick'],
+    ...sagas.map((s) => [s.id, s.orderId, s.status, s.step, String(s.attempt), String(s.lastChangeTick)]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[], color = (s: string) => s): string =>
+    r
+      .map((cell, i) => (i === 2 ? color(cell.padEnd(widths[i]!)) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  if (sagas.length > 0) {
+    io.out(c.bold(line(rows[0]!)) + '\n');
+    for (const r of rows.slice(1)) io.out(line(r, (s) => colorStatus(s.trim(), c) + s.slice(s.trim().length)) + '\n');
+  }
+  io.out(`${plural(sagas.length, status ? `${status} saga` : 'saga')} in this ${run.status} run\n`);
+  if (sagas.length > 0) io.out(c.dim(`'saga show <run> <saga or order>' shows one.\n`));
   return EXIT.held;
 }
 
@@ -77,7 +90,8 @@ function renderSaga(d: SagaDetail, c: ChalkInstance, width: number): string {
       ? `at ${s.step}, attempt ${s.attempt}, waiting for ${s.waiting}${s.deadlineTick !== null ? ` until tick ${s.deadlineTick}` : ''}`
       : `ended at tick ${s.endedTick ?? '-'}`;
   lines.push(`started at tick ${s.startedTick}, ${where}${s.deadLetters ? `, ${plural(s.deadLetters, 'dead letter')}` : ''}`);
-  lines.push(`order: ${JSON.stringify(s.payload)}`, '');
+  const o = s.payload as OrderPayload;
+  lines.push(`order: ${o.qty} × ${o.sku} for ${o.customer}, ${(o.amountCents / 100).toFixed(2)}`, '');
 
   lines.push(c.bold('its story (saga_log)'));
   const log = makeTable(['tick', 'status', 'step', 'note'], [8, 14, 19, 60], width, undefined, 'list');

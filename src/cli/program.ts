@@ -17,6 +17,7 @@ import { runsCommand, type RunsOptions } from './runs-command.js';
 import { scenariosCommand, type ScenariosOptions } from './scenarios-command.js';
 import { buildVersion } from '../version.js';
 import { UsageError } from './usage-error.js';
+import { printable } from './user-text.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
@@ -113,8 +114,9 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
     .option('--no-shrink', 'report failing seeds without shrinking them')
     .option('--json', 'print one JSON object (no progress bar)')
-    .action(async (words: string[], options: FuzzCommandOptions) => {
-      code = await fuzzCommand(words, options, io);
+    .action(async (words: string[], options: FuzzCommandOptions, command: Command) => {
+      const given = ['seeds', 'from', 'shard', 'workers', 'disable', 'shrink'].filter((o) => command.getOptionValueSource(o) === 'cli');
+      code = await fuzzCommand(words, { ...options, given }, io);
     });
 
   program
@@ -129,7 +131,9 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
 
   program
     .command('ab')
-    .description('run the catalogue with and without a defence and show which invariants break, in which scenarios')
+    .description(
+      'run the catalogue with and without a defence and show which invariants break, in which scenarios. Exit 0 when something breaks without the defence (the catalogue shows what it protects), 1 when nothing does',
+    )
     .option('--disable <defence>', `the defence to switch off: ${DEFENCES}`, collect, [])
     .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
@@ -141,6 +145,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .command('runs')
     .description('list the run directories that file runs left under .saga/runs (list), or remove all but the running ones (clean)')
     .argument('[action]', "'list' (the default) or 'clean'")
+    .option('--dir <path>', 'the folder `saga run --dir` made its runs under, instead of .saga/runs', once('--dir'))
     .option('--json', 'print one JSON object')
     .action((action: string | undefined, options: RunsOptions) => {
       code = runsCommand(action, options, io);
@@ -187,15 +192,15 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.held;
       if (error.code === 'commander.help') return EXIT.held;
-      io.err(`${error.message.replace(/^error: /, '')}\nRun 'saga --help' for usage.\n`);
+      io.err(`${printable(error.message.replace(/^error: /, '').trim())}\nRun 'saga --help' for usage.\n`);
       return EXIT.usage;
     }
     if (error instanceof UsageError || error instanceof BadFileError || error instanceof BadRunError) {
-      io.err(`${error.message}\n`);
+      io.err(`${printable(error.message)}\n`);
       return EXIT.usage;
     }
     // Not the user's doing: one line, the stack only when asked for.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = printable(error instanceof Error ? error.message : String(error));
     if (io.env.SAGA_DEBUG && error instanceof Error && error.stack) io.err(`saga failed: ${message}\n${error.stack}\n`);
     else io.err(`saga failed: ${message}\nSet SAGA_DEBUG=1 to see where.\n`);
     return EXIT.failed;

@@ -7,7 +7,7 @@ import { outputWidth, type CliIo } from './cli-io.js';
 import { buildVersion } from '../version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { renderTimeline } from './scenario-report.js';
-import { makeStyle, makeTable } from './style.js';
+import { makeStyle, makeTable, wrap } from './style.js';
 
 export interface ReplayOptions {
   readonly trace?: boolean;
@@ -45,15 +45,20 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     );
   } else {
     const c = makeStyle(io.env);
+    const width = outputWidth(io);
     const without = replay.disabled.length ? ` without ${replay.disabled.map(defenceFlag).join(', ')}` : '';
+    // The file's path on a line of its own: it is copied whole, and the facts under it wrap.
+    io.out(`${c.bold('saga replay')} ${path}\n`);
     io.out(
-      c.bold(`saga replay ${path}`) +
-        c.dim(` — seed ${replay.seed}${without}, ${plural(replay.workload.orders.length, 'order')}, found by build ${replay.build}`) +
-        (replay.build === build ? '' : c.yellow(` (this is build ${build}: its runs may differ)`)) +
-        '\n',
+      c.dim(
+        wrap(`seed ${replay.seed}${without}, ${plural(replay.workload.orders.length, 'order')}, found by build ${replay.build}`, width),
+      ) + '\n',
     );
+    if (replay.build !== build) io.out(c.yellow(wrap(`This is build ${build}: its runs may differ from the file's.`, width)) + '\n');
+    const step = (f: (typeof replay.schedule)[number], i: number): string =>
+      `  ${wrap(`${i + 1}. ${describeFault(f)}`, width - 2).replace(/\n/g, '\n     ')}`;
     io.out(
-      `schedule (${plural(replay.schedule.length, 'fault')}):\n${replay.schedule.map((f, i) => `  ${i + 1}. ${describeFault(f)}`).join('\n') || '  (none: the workload alone breaks it)'}\n`,
+      `schedule (${plural(replay.schedule.length, 'fault')}):\n${replay.schedule.map(step).join('\n') || '  (none: the workload alone breaks it)'}\n`,
     );
     // The timeline after what the run was, before what it came to.
     if (options.trace) io.out(renderTimeline(result.outcome.traceEvents, c) + '\n');

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
 import { scenarioRun, type Scenario, type ScenarioRun, type WorkloadOverrides } from '../scenario/index.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
@@ -7,13 +6,12 @@ import { formatTraceEvent, nextTurn, wallClockMs } from '../kernel/index.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
-import { sagaDir } from './saga-home.js';
+import { ensureFolder, sagaDir } from './saga-home.js';
 import { renderScenarioReport } from './scenario-report.js';
 import { makeStyle } from './style.js';
 import { runCatalogue } from './catalogue-command.js';
 import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
-import { quote } from './user-text.js';
 
 /** How long a run goes between two turns of the event loop (when a Ctrl-C is heard): often enough to feel immediate, rarely enough to cost nothing. */
 const MS_BETWEEN_TURNS = 50;
@@ -60,15 +58,12 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     if (!profile) throw unknownName('fault profile', options.faults, Object.keys(FAULT_PROFILES));
   }
 
+  if (storage === 'memory' && options.dir !== undefined)
+    throw new UsageError('--dir places the databases of a file run; a run with --storage memory keeps none. Drop one of them.');
+  if (options.all && options.trace)
+    throw new UsageError('--trace shows one run; run one scenario with --scenario <name> to see its timeline.');
   const dataRoot = options.dir ?? sagaDir(io, 'runs');
-  if (storage === 'file') {
-    try {
-      mkdirSync(dataRoot, { recursive: true });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new UsageError(`Cannot make run directories under ${quote(dataRoot)} (${code}); give a folder with --dir or SAGA_HOME.`);
-    }
-  }
+  if (storage === 'file') ensureFolder(dataRoot);
   const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
   if (!scenario) return await runCatalogue(catalogue, request, options.json === true, io);
 

@@ -1,18 +1,20 @@
 import { cleanRunDirs, formatRecipe, listRunDirs } from '../scenario/index.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
-import { sagaDir } from './saga-home.js';
+import { readableFolder, sagaDir } from './saga-home.js';
 import { makeStyle, makeTable } from './style.js';
 import { UsageError } from './usage-error.js';
 import { plural, quote } from './user-text.js';
 
 export interface RunsOptions {
   readonly json?: boolean;
+  /** The folder `saga run --dir` made its runs under, instead of .saga/runs. */
+  readonly dir?: string;
 }
 
 /** `saga runs list` and `saga runs clean`: the run directories `saga run --storage file` left, and their removal. */
 export function runsCommand(action: string | undefined, options: RunsOptions, io: CliIo): ExitCode {
-  const root = sagaDir(io, 'runs');
+  const root = readableFolder(options.dir ?? sagaDir(io, 'runs'));
   if (action === undefined || action === 'list') {
     const runs = listRunDirs(root);
     if (options.json) {

@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from './cli-io.js';
+import { UsageError } from './usage-error.js';
+import { quote } from './user-text.js';
 
 /**
  * Where runs, replay files and benchmark databases go: `SAGA_HOME` when set; else the `.saga`
@@ -20,4 +22,24 @@ function sagaHome(io: Pick<CliIo, 'env' | 'cwd'>): string {
 /** The folders under it, by what they hold. */
 export function sagaDir(io: Pick<CliIo, 'env' | 'cwd'>, what: 'runs' | 'failures' | 'bench'): string {
   return join(sagaHome(io), what);
+}
+
+/** Makes `dir` (and its parents) for the command's files, or refuses in one sentence: it is where the user pointed, and only they can fix it. */
+export function ensureFolder(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`Cannot make folders under ${quote(dir, 120)} (${code}); point --dir or SAGA_HOME at a folder you can write.`);
+  }
+  return dir;
+}
+
+/** Refuses a folder to read from when it, or the nearest part of its path that exists, is not a folder (SAGA_HOME naming a file, say). */
+export function readableFolder(dir: string): string {
+  let existing = resolve(dir);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory())
+    throw new UsageError(`${quote(existing, 120)} is not a folder; point SAGA_HOME at the folder that holds your runs.`);
+  return dir;
 }

@@ -36,21 +36,27 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   const lines: string[] = [];
   lines.push(c.bold(`saga run ${scenario.name}`) + c.dim(` — seed ${result.seed}, storage ${settings.storage}`));
   if (settings.dataDir) lines.push(c.dim(`databases: ${settings.dataDir}`));
-  lines.push(wrap(scenario.description, settings.width ?? Infinity));
+  const width = settings.width ?? Infinity;
+  lines.push(wrap(scenario.description, width));
   lines.push(`${c.bold('fault:')} ${scenario.fault}`);
-  // What this run changed from the scenario as described: the description above assumes none of it.
+  // What this run changed from the scenario as described: the description above assumes none of it, so it says so first.
   const r = result.recipe;
   if (r.command === 'run') {
+    const changes: string[] = [];
     if (r.faults !== undefined)
-      lines.push(
+      changes.push(
         `${c.bold('network:')} ${r.faults} (${FAULT_PROFILES[r.faults]?.description ?? 'a fault profile'}), on top of the scenario's own faults`,
       );
     if (r.disabled.length > 0)
-      lines.push(`${c.bold('defences off:')} ${r.disabled.map(defenceFlag).join(', ')} — expect what they protect against to break`);
+      changes.push(`${c.bold('defences off:')} ${r.disabled.map(defenceFlag).join(', ')}: expect what they protect against to break`);
     if (r.orders !== undefined || r.stock !== undefined) {
       const stock = result.services.inventory.stock[0]?.initial ?? 0;
       const how = r.stock !== undefined ? 'as given' : 'scaled with the orders';
-      lines.push(`${c.bold('workload:')} ${plural(result.sagas.length, 'order')}, ${plural(stock, 'unit')} per SKU (${how})`);
+      changes.push(`${c.bold('workload:')} ${plural(result.sagas.length, 'order')}, ${plural(stock, 'unit')} per SKU (${how})`);
+    }
+    if (changes.length > 0) {
+      lines.push(c.yellow.bold('This run is not the scenario as written above:'));
+      for (const change of changes) lines.push(`  ${wrap(change, width - 2).replace(/\n/g, '\n  ')}`);
     }
   }
   lines.push('');

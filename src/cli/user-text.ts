@@ -6,13 +6,28 @@ const MAX_ECHO = 60;
  * (so none reaches the terminal raw), and cut to a readable length.
  */
 export function quote(value: string, max = MAX_ECHO): string {
+  const escaped = escapeControls(value);
+  const cut = escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
+  return `'${cut}'`;
+}
+
+/** Longer than this, a run of characters without a space is cut in an error message (a path fits; a pasted blob does not). */
+const MAX_WORD = 160;
+
+/**
+ * An error message, safe to print on one line whatever it echoes (commander's, a file's
+ * path, a value read from a file): control characters escaped, overlong words cut.
+ */
+export function printable(message: string): string {
+  return escapeControls(message).replace(new RegExp(`\\S{${MAX_WORD},}`, 'g'), (word) => `${word.slice(0, MAX_WORD - 1)}…`);
+}
+
+function escapeControls(text: string): string {
   // eslint-disable-next-line no-control-regex
-  const escaped = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => {
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     return named[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
-  const cut = escaped.length > max ? `${escaped.slice(0, max - 1)}…` : escaped;
-  return `'${cut}'`;
 }
 
 /** The known name a typo most likely meant: the nearest by edit distance, if it is near enough. */
@@ -26,10 +41,7 @@ export function closest(name: string, known: readonly string[]): string | undefi
   return best && best.distance <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
 }
 
-/** `1 saga`, `2 sagas`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
+export { plural } from '../kernel/index.js';
 
 /** Levenshtein distance, two rows at a time. */
 function editDistance(a: string, b: string): number {

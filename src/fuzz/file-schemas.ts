@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { INVARIANTS } from '../check/index.js';
 import { DEFENCE_NAMES } from '../defences/index.js';
 import { COMPONENTS } from '../protocol/index.js';
 import { COVERAGE_PATHS } from './coverage.js';
@@ -60,7 +61,8 @@ export const REPLAY_FILE_SCHEMA = z.strictObject({
   build: name,
   seed,
   disabled: defences,
-  invariant: name,
+  // One of this build's invariants: a replay of a name it does not check could only ever say 'holds'.
+  invariant: z.enum(INVARIANTS.map((i) => i.name) as [string, ...string[]]),
   detail: z.string(),
   workload,
   schedule: z.array(fault),

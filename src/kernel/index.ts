@@ -6,3 +6,4 @@ export { Trace, formatTraceEvent, type TraceEvent, type TraceKind } from './trac
 export { wallClockMs } from './wall-clock.js';
 export { fuzzCaseStreams, randomStreams, type FaultFamily } from './streams.js';
 export { nextTurn } from './event-loop.js';
+export { plural } from './words.js';

@@ -226,7 +226,7 @@ describe('each invariant fails on a broken world', () => {
       brokerDrained,
       () => completed,
       (w) => ({ ...w, broker: { ...w.broker, unsent: { ...w.broker.unsent, orchestrator: 1 } } }),
-      /1 unsent outbox rows in orchestrator/,
+      /1 unsent outbox row in orchestrator/,
     );
     catches(
       brokerDrained,

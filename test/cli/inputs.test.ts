@@ -38,6 +38,18 @@ describe('inputs are checked, and refused in one sentence with exit 2', () => {
     expect(message.length).toBeLessThan(160);
   });
 
+  it('whatever an error echoes (a path, an unknown command or option, a run directory) reaches the terminal escaped and cut', async () => {
+    const evil = `\u001b[31mred\n${'y'.repeat(5000)}`;
+    for (const args of [['replay', evil], [evil], ['run', `--${evil}`], ['sagas', evil]]) {
+      const { code, stderr } = await cli(args);
+      expect(code, args[0]).toBe(2);
+      // eslint-disable-next-line no-control-regex -- the point: no control character reaches the terminal
+      expect(stderr.trimEnd().split('\n').join(' '), args[0]).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+      expect(stderr.length, args[0]).toBeLessThan(400);
+      expect(stderr).toContain('\\u001b[31mred\\n');
+    }
+  });
+
   it('an option that takes one value is refused when given twice, on every command', async () => {
     expect(await refused(['run', '--scenario', 'happy-path', '--seed', '1', '--seed', '2'])).toBe(
       '--seed was given more than once; give it once.',
@@ -101,6 +113,14 @@ describe('output that fits and says what happened', () => {
     expect(stdout).toContain('defences off: idempotency');
     expect(stdout).toContain('workload: 1 order, 100 units per SKU (scaled with the orders)');
     expect(stdout).toMatch(/ {2}1 saga, /);
+    // The scenario's own description assumes none of the changes, and the report says so before listing them.
+    expect(stdout).toMatch(/\nThis run is not the scenario as written above:\n {2}network: lossy/);
+    // Every count agrees with its noun, in the invariants' details too.
+    expect(stdout).not.toMatch(
+      /\b1 (sagas|orders|reservations|accounts|shipments|SKUs|notifications|refunds|charges|dead letters|messages)\b/,
+    );
+    for (const agreeing of ['1 order agrees with its saga', '1 shipment matches its saga', '1 account balances'])
+      expect(stdout).toContain(agreeing);
   });
 
   it('--orders scales the stock with the orders unless --stock is given, so the scenario keeps its shape', async () => {
@@ -113,12 +133,12 @@ describe('output that fits and says what happened', () => {
 });
 
 describe('output fits the terminal', () => {
-  // Commands a reader copies (replay lines, continuations) stay whole on their line, whatever the width.
+  // Commands and paths a reader copies (replay lines, continuations, files written) stay whole on their line, whatever the width.
   const widest = (text: string): number =>
     Math.max(
       ...text
         .split('\n')
-        .filter((l) => !/^\s*(replay: |npx saga )/.test(l))
+        .filter((l) => !/^\s*(replay: |npx saga |wrote |databases: |saga replay \/)/.test(l))
         .map((l) => [...l].length),
     );
 
@@ -132,7 +152,11 @@ describe('output fits the terminal', () => {
       ['runs', 'list'],
       ['bench', '--orders', '100'],
       ['fuzz', '--seeds', '20', '--disable', 'idempotency', '--no-shrink'],
+      ['fuzz', '--seeds', '10', '--workers', '1', '--disable', 'idempotency'],
       ['scenarios'],
+      ['sagas', 'crash-after-commit-before-ack-seed1-orders3-chaotic-without-isolation'],
+      ['show', 'crash-after-commit-before-ack-seed1-orders3-chaotic-without-isolation', 'order-001'],
+      ['replay', join(home, 'failures', 'single-charge-seed1-without-idempotency.json')],
     ]) {
       const { stdout } = await cli(args, { COLUMNS: '80' });
       expect(widest(stdout), args.join(' ')).toBeLessThanOrEqual(80);
@@ -154,17 +178,31 @@ describe('output fits the terminal', () => {
   });
 });
 
-describe('a place for run directories that is not a folder', () => {
-  it('is bad input: exit 2, one sentence naming it, nothing on stdout', async () => {
+describe('a place for files that is not a folder', () => {
+  it('is bad input for every command that writes or reads there: exit 2, one sentence naming it, nothing on stdout', async () => {
     const file = join(scratchDir('not-a-folder'), 'file');
     writeFileSync(file, 'a file where a folder should be');
-    for (const where of [{ SAGA_HOME: join(file, 'home') }, {}] as Array<Record<string, string>>) {
-      const args = Object.keys(where).length ? ['run', '--scenario', 'happy-path'] : ['run', '--scenario', 'happy-path', '--dir', file];
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [['run', '--scenario', 'happy-path'], { SAGA_HOME: join(file, 'home') }, /^Cannot make folders under '.*' \((ENOTDIR|EEXIST)\)/],
+      [['run', '--scenario', 'happy-path', '--dir', file], {}, /^Cannot make folders under '.*' \((ENOTDIR|EEXIST)\)/],
+      [['bench', '--orders', '10', '--storage', 'file'], { SAGA_HOME: file }, /^Cannot make folders under '.*' \((ENOTDIR|EEXIST)\)/],
+      [['runs', 'list'], { SAGA_HOME: file }, /^Cannot make folders|is not a folder/],
+      [['runs', 'list', '--dir', file], {}, /is not a folder; point SAGA_HOME at the folder that holds your runs\.$/],
+    ];
+    for (const [args, where, message] of cases) {
       const { code, stdout, stderr } = await cli(args, where);
-      expect(code).toBe(2);
-      expect(stdout).toBe('');
-      expect(stderr).toMatch(/^Cannot make run directories under '.*' \((ENOTDIR|EEXIST)\); give a folder with --dir or SAGA_HOME\.\n$/);
+      expect({ args, code, stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(stderr.trim()).toMatch(message);
     }
+  });
+
+  it('options that would be ignored are refused instead', async () => {
+    expect(await refused(['run', '--scenario', 'happy-path', '--storage', 'memory', '--dir', scratchDir('x')])).toContain(
+      'a run with --storage memory keeps none',
+    );
+    expect(await refused(['run', '--all', '--trace'])).toContain('--trace shows one run');
+    expect(await refused(['fuzz', 'merge', 'a.json', '--disable', 'outbox'])).toContain('fuzz merge takes the settings from its files');
   });
 });
 

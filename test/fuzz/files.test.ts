@@ -84,6 +84,7 @@ describe('a replay file is checked before it is run', () => {
     expect(await refused('replay', write('negative.json', negative))).toMatch(/at workload\.orders\.0\.qty, /);
     const unknownSku = { ...valid, workload: { ...workload, orders: [{ ...workload.orders[0], sku: 'SKU-ZZ' }] } };
     expect(await refused('replay', write('sku.json', unknownSku))).toContain("no SKU 'SKU-ZZ' in the stock");
+    expect(await refused('replay', write('invariant.json', { ...valid, invariant: 'no-such-invariant' }))).toMatch(/at invariant, /);
     expect(await refused('replay', write('not-json.json', '{'))).toContain('it is not valid JSON');
     expect(await refused('replay', dir)).toContain('it is a directory');
   });
@@ -93,7 +94,7 @@ describe('a replay file is checked before it is run', () => {
     expect(edited.code).toBe(1);
     expect(edited.stdout).toContain('the digest differs: the file was edited, or the code changed within this build');
     const older = await cli('replay', write('older.json', { ...valid, build: '0.0.1', digest: 'a'.repeat(64) }));
-    expect(older.stdout).toContain('(this is build');
+    expect(older.stdout).toContain('This is build');
     expect(older.stdout).toContain('the digest differs: the file was written by build 0.0.1');
   });
 });
@@ -113,5 +114,20 @@ describe('a replay file that cannot be written', () => {
     expect(stdout).toContain('FAIL  ');
     expect(stdout.match(/the replay file could not be written: EEXIST: file already exists, mkdir/g)).toHaveLength(2);
     expect(stdout).not.toContain('wrote ');
+  });
+});
+
+describe('the sweep’s speed leaves shrinking out', () => {
+  it('seeds/s counts the sweep alone; the time spent shrinking is reported beside it', async () => {
+    const json = JSON.parse((await cli('fuzz', '--seeds', '10', '--workers', '1', '--disable', 'idempotency', '--json')).stdout) as {
+      seedsRun: number;
+      shrunk: unknown[];
+      timing: { seconds: number; seedsPerSec: number; shrinkSeconds: number };
+    };
+    expect(json.shrunk.length).toBeGreaterThan(0);
+    expect(json.timing.shrinkSeconds).toBeGreaterThan(0);
+    expect(json.timing.seedsPerSec).toBeCloseTo(json.seedsRun / json.timing.seconds, 6);
+    const text = (await cli('fuzz', '--seeds', '10', '--workers', '1', '--disable', 'idempotency')).stdout;
+    expect(text).toMatch(/^10 seeds in \d+\.\d s: \d+ seeds\/s on 1 worker; shrinking took \d+\.\d s more$/m);
   });
 });
