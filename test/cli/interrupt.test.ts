@@ -191,6 +191,20 @@ describe('as a real process', () => {
     expect(stdout).toMatch(/continue with:\n {2}npx saga fuzz --from \d+ --seeds \d+/);
   });
 
+  it('SIGTERM while shrinking exits 143, and every replay file it announced is on disk', async () => {
+    const child = cli(['fuzz', '--seeds', '40', '--workers', '1', '--disable', 'idempotency']);
+    const result = collect(child);
+    // The first file announced: the sweep is over and shrinking is under way.
+    await new Promise<void>((ready) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('wrote ') && ready()));
+    child.kill('SIGTERM');
+    const { code, stdout, stderr } = await result;
+    expect(code).toBe(143);
+    expect(stderr).toContain('SIGTERM: stopping');
+    const written = [...stdout.matchAll(/^wrote (\S+)$/gm)].map((m) => m[1]!);
+    expect(written.length).toBeGreaterThan(0);
+    for (const file of written) expect(existsSync(file)).toBe(true);
+  });
+
   it('Ctrl-C during a file run exits 130 and leaves its directory marked stopped', async () => {
     const home = scratchDir('home');
     const child = spawn(
