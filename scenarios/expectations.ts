@@ -1,10 +1,11 @@
+import { COMPENSATIONS } from '../src/scenario/index.js';
 import type { RunOutcome } from '../src/world/index.js';
 
-/** Problems unless every saga's compensations were handled in exactly this order. */
+/** Problems unless every saga's compensations were handled in exactly this order: every compensation handled counts, not only those listed. */
 export function compensationOrder(outcome: RunOutcome, expected: readonly string[]): string[] {
   const bySaga = new Map<string, string[]>();
   for (const e of outcome.traceEvents) {
-    if (e.kind !== 'handle' || e.sagaId === undefined || e.type === undefined || !expected.includes(e.type)) continue;
+    if (e.kind !== 'handle' || e.sagaId === undefined || e.type === undefined || !(COMPENSATIONS as readonly string[]).includes(e.type)) continue;
     bySaga.set(e.sagaId, [...(bySaga.get(e.sagaId) ?? []), e.type]);
   }
   const problems: string[] = [];

@@ -3,7 +3,8 @@ import { SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES } from '../../src/chaos/index.js';
 import { randomStreams } from '../../src/kernel/index.js';
 import { runScenario, shopWorkload } from '../../src/scenario/index.js';
-import { simulate } from '../../src/world/index.js';
+import { simulate, type RunOutcome } from '../../src/world/index.js';
+import { compensationOrder } from '../../scenarios/expectations.js';
 import { scratchDir } from '../helpers.js';
 
 // Twenty seeds per scenario, spread over the whole seed range.
@@ -93,5 +94,21 @@ describe('the scenarios show what they claim', () => {
     expect(result.services.payment.charges).toBe(0);
     expect(result.services.order.CANCELLED).toBe(result.sagas.length);
     expect(result.services.inventory.reservations.RELEASED).toBe(result.sagas.length);
+  });
+});
+
+describe('scenario checks compare whole sequences', () => {
+  const outcome = (types: string[]) =>
+    ({
+      traceEvents: types.map((type, i) => ({ kind: 'handle', tick: i, actor: type.split('.')[0], type, sagaId: 'saga-1' })),
+      snapshot: { sagas: [{ id: 'saga-1' }] },
+    }) as unknown as RunOutcome;
+
+  it('the compensation order fails on a compensation it did not list, a missing one, or the wrong order', () => {
+    const expected = ['payment.refund', 'inventory.release', 'order.cancel'];
+    expect(compensationOrder(outcome(['payment.charge', ...expected]), expected)).toEqual([]);
+    expect(compensationOrder(outcome(['fulfillment.cancel', ...expected]), expected)).toHaveLength(1);
+    expect(compensationOrder(outcome(expected.slice(1)), expected)).toHaveLength(1);
+    expect(compensationOrder(outcome([...expected].reverse()), expected)).toHaveLength(1);
   });
 });
