@@ -5,7 +5,8 @@ import type { RunOutcome } from '../src/world/index.js';
 export function compensationOrder(outcome: RunOutcome, expected: readonly string[]): string[] {
   const bySaga = new Map<string, string[]>();
   for (const e of outcome.traceEvents) {
-    if (e.kind !== 'handle' || e.sagaId === undefined || e.type === undefined || !(COMPENSATIONS as readonly string[]).includes(e.type)) continue;
+    if (e.kind !== 'handle' || e.sagaId === undefined || e.type === undefined || !(COMPENSATIONS as readonly string[]).includes(e.type))
+      continue;
     bySaga.set(e.sagaId, [...(bySaga.get(e.sagaId) ?? []), e.type]);
   }
   const problems: string[] = [];

@@ -2,10 +2,13 @@ export { checkWorld } from './check-world.js';
 export { type Invariant, type InvariantResult } from './invariant.js';
 export {
   brokerDrained,
+  calmRunCompletes,
+  compensationOrder,
   deadLettersEarned,
   INVARIANTS,
   moneyConserved,
   refundsWithinCharges,
+  sendsWithinPolicy,
   noOrphanReservation,
   notificationOnce,
   orderMatchesSaga,

@@ -1,6 +1,6 @@
 import { plural } from '../kernel/index.js';
 import { Command, COMPONENTS } from '../protocol/index.js';
-import { SagaStatus } from '../orchestrator/index.js';
+import { PLACE_ORDER_SAGA, SagaStatus } from '../orchestrator/index.js';
 import { CHANNELS } from '../services/index.js';
 import { groupBy, verdict, type Invariant } from './invariant.js';
 import type { StockRow, WorldSnapshot } from './world-snapshot.js';
@@ -280,6 +280,76 @@ export const deadLettersEarned: Invariant = {
   },
 };
 
+export const compensationOrder: Invariant = {
+  name: 'compensation-order',
+  protects:
+    'compensations run out of order: a saga undoes its later steps before its earlier ones (refunding before the shipment is cancelled could ship unpaid goods)',
+  check(w) {
+    // When each step was undone, as the service that undid it recorded; in the saga's step order.
+    const undone = new Map<string, Array<{ step: string; tick: number }>>();
+    const record = (sagaId: string, step: string, tick: number): void => {
+      const steps = undone.get(sagaId) ?? [];
+      const same = steps.find((s) => s.step === step);
+      if (same) same.tick = Math.min(same.tick, tick);
+      else steps.push({ step, tick });
+      undone.set(sagaId, steps);
+    };
+    for (const o of w.orders) if (o.status === 'CANCELLED') record(o.sagaId, 'order cancelled', o.tick);
+    for (const r of w.reservations) if (r.status === 'RELEASED') record(r.sagaId, 'stock released', r.tick);
+    for (const r of w.refunds) record(r.sagaId, 'payment refunded', r.tick);
+    for (const s of w.shipments) if (s.status === 'CANCELLED') record(s.sagaId, 'shipment cancelled', s.tick);
+    const problems: string[] = [];
+    let sagas = 0;
+    for (const [sagaId, steps] of undone) {
+      sagas++;
+      // Recorded in step order (order, inventory, payment, fulfillment): each must have been undone after the one that follows it.
+      for (let i = 0; i + 1 < steps.length; i++) {
+        const [earlier, later] = [steps[i]!, steps[i + 1]!];
+        if (earlier.tick <= later.tick)
+          problems.push(`saga ${short(sagaId)}: ${earlier.step} at tick ${earlier.tick}, not after ${later.step} at tick ${later.tick}`);
+      }
+    }
+    return verdict(this.name, problems, `${plural(sagas, 'saga')} undone last step first`);
+  },
+};
+
+/** How many distinct messages of each command one saga may send, by its policy (commands sent once the saga is decided: one). */
+const ALLOWED_SENDS = new Map<string, number>([
+  ...PLACE_ORDER_SAGA.steps.map((s) => [s.command, s.retry.maxAttempts] as const),
+  ...PLACE_ORDER_SAGA.steps.flatMap((s) => (s.compensation ? [[s.compensation, s.compensationRetry.maxAttempts] as const] : [])),
+  ...PLACE_ORDER_SAGA.onCompleted.map((c) => [c.command, 1] as const),
+]);
+
+export const sendsWithinPolicy: Invariant = {
+  name: 'sends-within-policy',
+  protects:
+    'an action sent more often than its retry policy allows: a retry loop that does not stop, or a compensation retried past its cap',
+  check(w) {
+    const problems = w.commandsSent
+      .filter((c) => c.messages > (ALLOWED_SENDS.get(c.type) ?? 1))
+      .map((c) => `saga ${short(c.sagaId)}: ${c.type} sent ${c.messages} times; its policy allows ${ALLOWED_SENDS.get(c.type) ?? 1}`);
+    return verdict(this.name, problems, 'every command sent no more often than its policy allows');
+  },
+};
+
+export const calmRunCompletes: Invariant = {
+  name: 'calm-run-completes',
+  protects:
+    'orders refused for no reason (under-selling): with no fault injected, stock for every order and money for every customer, every saga completes',
+  check(w) {
+    const stock = new Map(w.stock.map((s) => [s.sku, s.initial]));
+    const money = new Map(w.accounts.map((a) => [a.customer, a.initialCents]));
+    const why = [
+      w.faultsInjected > 0 ? plural(w.faultsInjected, 'fault') + ' injected' : null,
+      w.demand.some((d) => d.units > (stock.get(d.sku) ?? 0)) ? 'not enough stock for every order' : null,
+      w.spend.some((s) => s.cents > (money.get(s.customer) ?? 0)) ? 'not enough money for every customer' : null,
+    ].filter((x) => x !== null);
+    if (why.length > 0) return verdict(this.name, [], `not applicable: ${why.join(', ')}`);
+    const problems = w.sagas.filter((s) => s.status !== Completed).map((s) => `saga ${short(s.id)} ${s.status} with nothing in its way`);
+    return verdict(this.name, problems, `${plural(w.sagas.length, 'saga')} completed, with nothing in their way`);
+  },
+};
+
 /** Every invariant, in the order they are reported. */
 export const INVARIANTS: readonly Invariant[] = [
   sagaTerminal,
@@ -293,4 +363,7 @@ export const INVARIANTS: readonly Invariant[] = [
   notificationOnce,
   brokerDrained,
   deadLettersEarned,
+  compensationOrder,
+  sendsWithinPolicy,
+  calmRunCompletes,
 ];

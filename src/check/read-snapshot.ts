@@ -1,10 +1,10 @@
 import type { Broker } from '../broker/index.js';
-import { ENDPOINT_SNAPSHOT } from '../endpoint/index.js';
+import { ENDPOINT_SNAPSHOT, type EndpointTables } from '../endpoint/index.js';
 import { ORCHESTRATOR_SNAPSHOT } from '../orchestrator/index.js';
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import { FULFILLMENT_SNAPSHOT, INVENTORY_SNAPSHOT, NOTIFICATION_SNAPSHOT, ORDER_SNAPSHOT, PAYMENT_SNAPSHOT } from '../services/index.js';
 import type { Compilable } from 'kysely';
-import { Prepared, type Database } from '../store/index.js';
+import { Prepared, queryBuilder, type Database } from '../store/index.js';
 import type { StockRow, WorldSnapshot } from './world-snapshot.js';
 
 /** The stock table, compiled once; the run reads it after every tick. */
@@ -22,7 +22,7 @@ type RowsOf<Q extends Queries> = { [K in keyof Q]: Q[K] extends Compilable<infer
 export function readSnapshot(
   dbs: Readonly<Record<ComponentName, Database>>,
   broker: Broker,
-  run: Pick<WorldSnapshot, 'stockViolationDuringRun' | 'settled' | 'pending' | 'toleratedDeadLetters'>,
+  run: Pick<WorldSnapshot, 'stockViolationDuringRun' | 'settled' | 'pending' | 'toleratedDeadLetters' | 'faultsInjected'>,
 ): WorldSnapshot {
   // Each query selects its columns under the snapshot's own names: at 100,000 sagas a second,
   // renamed copy of every row would double what the check holds in memory. For the same
@@ -39,8 +39,13 @@ export function readSnapshot(
       return [name, row?.n ?? 0];
     }),
   ) as Record<ComponentName, number>;
+  // Grouped in SQL, and only the counts above the least patient policy: a few rows, however many sagas.
+  const commandsSent = COMPONENTS.filter((name) => name !== 'orchestrator').flatMap((name) =>
+    new Prepared(dbs[name], commandsAbove(LEAST_PATIENCE)).all().map((r) => ({ sagaId: r.sagaId, type: r.type, messages: r.messages })),
+  );
   return {
     ...read(dbs.orchestrator, ORCHESTRATOR_SNAPSHOT),
+    commandsSent,
     ...read(dbs.order, ORDER_SNAPSHOT),
     ...read(dbs.inventory, INVENTORY_SNAPSHOT),
     ...read(dbs.payment, PAYMENT_SNAPSHOT),
@@ -56,6 +61,20 @@ export function readSnapshot(
     },
     ...run,
   };
+}
+
+/** Every command is sent once unless a retry policy allows more: the rows worth reading are those sent more than once. */
+const LEAST_PATIENCE = 1;
+
+/** Distinct messages of each type per saga in an inbox, where more than `atLeast`. */
+function commandsAbove(atLeast: number) {
+  return queryBuilder<EndpointTables>()
+    .selectFrom('inbox')
+    .select((eb) => ['saga_id as sagaId', 'type', eb.fn.countAll<number>().as('messages')])
+    .groupBy(['saga_id', 'type'])
+    .having((eb) => eb.fn.countAll(), '>', atLeast)
+    .orderBy('saga_id')
+    .orderBy('type');
 }
 
 /** Collects `rows`, replacing each string by the first equal string seen, so that equal values share one copy. */

@@ -23,13 +23,24 @@ export interface WorldSnapshot {
     readonly endedTick: number | null;
   }>;
   readonly sagaDeadLetters: ReadonlyArray<{ readonly sagaId: string; readonly step: number; readonly command: string }>;
-  readonly orders: ReadonlyArray<{ readonly orderId: string; readonly sagaId: string; readonly status: OrderStatus }>;
+  /** Each order's last change is at `tick` (a cancelled order: when it was cancelled). */
+  readonly orders: ReadonlyArray<{
+    readonly orderId: string;
+    readonly sagaId: string;
+    readonly status: OrderStatus;
+    readonly tick: number;
+  }>;
+  /** Units ordered per SKU, and cents per customer, over every order. */
+  readonly demand: ReadonlyArray<{ readonly sku: string; readonly units: number }>;
+  readonly spend: ReadonlyArray<{ readonly customer: string; readonly cents: number }>;
   readonly stock: readonly StockRow[];
   readonly reservations: ReadonlyArray<{
     readonly sagaId: string;
     readonly sku: string;
     readonly qty: number;
     readonly status: ReservationStatus;
+    /** Its last change (a released reservation: when it was released). */
+    readonly tick: number;
   }>;
   readonly accounts: ReadonlyArray<{ readonly customer: string; readonly initialCents: number; readonly balanceCents: number }>;
   readonly charges: ReadonlyArray<{
@@ -44,8 +55,11 @@ export interface WorldSnapshot {
     readonly sagaId: string;
     readonly chargeId: string | null;
     readonly amountCents: number;
+    readonly tick: number;
   }>;
-  readonly shipments: ReadonlyArray<{ readonly sagaId: string; readonly status: ShipmentStatus }>;
+  readonly shipments: ReadonlyArray<{ readonly sagaId: string; readonly status: ShipmentStatus; readonly tick: number }>;
+  /** Each (saga, command) a service received more often than the saga's least patient policy allows, with how many distinct messages (from the inboxes). */
+  readonly commandsSent: ReadonlyArray<{ readonly sagaId: string; readonly type: string; readonly messages: number }>;
   readonly notifications: ReadonlyArray<{ readonly sagaId: string; readonly channel: Channel }>;
   readonly broker: {
     /** Messages not yet acked, per queue. */
@@ -66,6 +80,8 @@ export interface WorldSnapshot {
   readonly stockViolationDuringRun: string | null;
   /** Dead letters the scenario causes on purpose (a poison message); more than this is a failure. */
   readonly toleratedDeadLetters: number;
+  /** Faults the run injected (network, refusals, kills): none means nothing but the workload stood in any saga's way. */
+  readonly faultsInjected: number;
   /** Whether the run reached its calm phase and went idle. */
   readonly settled: boolean;
   /** What was still pending when the run stopped without settling. */

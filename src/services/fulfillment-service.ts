@@ -22,7 +22,7 @@ const q = queryBuilder<FulfillmentTables>();
 
 /** What the checker reads of this service: each query ordered, so the snapshot is the same on every run, and named as the snapshot names it. */
 export const FULFILLMENT_SNAPSHOT = {
-  shipments: q.selectFrom('shipments').select(['saga_id as sagaId', 'status']).orderBy('saga_id'),
+  shipments: q.selectFrom('shipments').select(['saga_id as sagaId', 'status', 'tick']).orderBy('saga_id'),
 };
 
 const FULFILLMENT_MIGRATIONS: readonly Migration[] = [

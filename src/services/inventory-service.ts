@@ -36,7 +36,7 @@ const q = queryBuilder<InventoryTables>();
 export const INVENTORY_SNAPSHOT = {
   /** Also read after every tick: stock must balance at every moment, not only at the end. */
   stock: q.selectFrom('stock').select(['sku', 'initial', 'available', 'reserved', 'sold']).orderBy('sku'),
-  reservations: q.selectFrom('reservations').select(['saga_id as sagaId', 'sku', 'qty', 'status']).orderBy('saga_id'),
+  reservations: q.selectFrom('reservations').select(['saga_id as sagaId', 'sku', 'qty', 'status', 'tick']).orderBy('saga_id'),
 };
 
 const INVENTORY_MIGRATIONS: readonly Migration[] = [

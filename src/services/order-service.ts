@@ -27,7 +27,18 @@ const q = queryBuilder<OrderTables>();
 
 /** What the checker reads of this service: each query ordered, so the snapshot is the same on every run, and named as the snapshot names it. */
 export const ORDER_SNAPSHOT = {
-  orders: q.selectFrom('orders').select(['order_id as orderId', 'saga_id as sagaId', 'status']).orderBy('order_id'),
+  orders: q.selectFrom('orders').select(['order_id as orderId', 'saga_id as sagaId', 'status', 'tick']).orderBy('order_id'),
+  /** What the orders ask for in all, per SKU and per customer: a few rows, however many orders. */
+  demand: q
+    .selectFrom('orders')
+    .select((eb) => ['sku', eb.fn.sum<number>('qty').as('units')])
+    .groupBy('sku')
+    .orderBy('sku'),
+  spend: q
+    .selectFrom('orders')
+    .select((eb) => ['customer', eb.fn.sum<number>('amount_cents').as('cents')])
+    .groupBy('customer')
+    .orderBy('customer'),
 };
 
 const ORDER_MIGRATIONS: readonly Migration[] = [

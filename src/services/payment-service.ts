@@ -56,7 +56,7 @@ export const PAYMENT_SNAPSHOT = {
     .orderBy('id'),
   refunds: q
     .selectFrom('refunds')
-    .select(['id', 'saga_id as sagaId', 'charge_id as chargeId', 'amount_cents as amountCents'])
+    .select(['id', 'saga_id as sagaId', 'charge_id as chargeId', 'amount_cents as amountCents', 'tick'])
     .orderBy('tick')
     .orderBy('id'),
 };

@@ -131,6 +131,7 @@ export function* simulation(options: SimulationOptions): Generator<number, RunOu
       pending: settled ? [] : describePending(world),
       stockViolationDuringRun: stock.firstViolation,
       toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
+      faultsInjected: world.faults.schedule().length,
     });
     return {
       snapshot,

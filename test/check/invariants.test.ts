@@ -3,7 +3,10 @@ import { happyPath } from '../../scenarios/happy-path.js';
 import { paymentDeclined } from '../../scenarios/payment-declined.js';
 import {
   brokerDrained,
+  calmRunCompletes,
+  compensationOrder,
   deadLettersEarned,
+  sendsWithinPolicy,
   checkWorld,
   moneyConserved,
   refundsWithinCharges,
@@ -39,7 +42,7 @@ describe('every invariant holds on a consistent world', () => {
   it('after a completed and a compensated run', () => {
     expect(checkWorld(completed).filter((r) => !r.ok)).toEqual([]);
     expect(checkWorld(compensated).filter((r) => !r.ok)).toEqual([]);
-    // The eleven the README documents, in its order: none dropped or renamed unnoticed.
+    // The fourteen the README documents, in its order: none dropped or renamed unnoticed.
     expect(checkWorld(completed).map((r) => r.name)).toEqual([
       'saga-terminal',
       'order-matches-saga',
@@ -52,6 +55,9 @@ describe('every invariant holds on a consistent world', () => {
       'notification-once',
       'broker-drained',
       'dead-letters-earned',
+      'compensation-order',
+      'sends-within-policy',
+      'calm-run-completes',
     ]);
   });
 });
@@ -178,7 +184,7 @@ describe('each invariant fails on a broken world', () => {
       (w) => {
         // The charge refunded, and then refunded again: each refund alone would look like a compensation.
         const charge = w.charges.find((c) => c.status === 'CHARGED')!;
-        const refund = { sagaId: charge.sagaId, chargeId: charge.id, amountCents: charge.amountCents };
+        const refund = { sagaId: charge.sagaId, chargeId: charge.id, amountCents: charge.amountCents, tick: 99 };
         return { ...w, refunds: [...w.refunds, { ...refund, id: 'rf-1' }, { ...refund, id: 'rf-2' }] };
       },
       /refunded \d+ cents of \d+ charged/,
@@ -189,7 +195,7 @@ describe('each invariant fails on a broken world', () => {
     catches(
       shipmentMatches,
       () => compensated,
-      (w) => ({ ...w, shipments: [{ sagaId: first(w).id, status: 'SCHEDULED' }] }),
+      (w) => ({ ...w, shipments: [{ sagaId: first(w).id, status: 'SCHEDULED', tick: 9 }] }),
       /COMPENSATED but its shipment/,
     );
     catches(
@@ -234,5 +240,47 @@ describe('each invariant fails on a broken world', () => {
       (w) => ({ ...w, broker: { ...w.broker, deadLetters: [{ type: 'payment.charge', msgId: 'm-1', sagaId: 's', attempts: 8 }] } }),
       /payment.charge m-1 dead-lettered/,
     );
+  });
+
+  it('compensation-order: the order cancelled before its stock was released', () => {
+    catches(
+      compensationOrder,
+      () => compensated,
+      (w) => {
+        const saga = first(w).id;
+        const released = w.reservations.find((r) => r.sagaId === saga)!.tick;
+        return { ...w, orders: w.orders.map((o) => (o.sagaId === saga ? { ...o, tick: released - 1 } : o)) };
+      },
+      /order cancelled at tick \d+, not after stock released at tick \d+/,
+    );
+  });
+
+  it('sends-within-policy: a step sent once more than its retries allow, a compensation past its cap, a confirmation sent twice', () => {
+    const sent = (type: string, messages: number) => (w: WorldSnapshot) => ({
+      ...w,
+      commandsSent: [{ sagaId: first(w).id, type, messages }],
+    });
+    expect(sendsWithinPolicy.check(sent('inventory.reserve', 4)(completed)).ok).toBe(true);
+    expect(sendsWithinPolicy.check(sent('inventory.release', 8)(completed)).ok).toBe(true);
+    catches(sendsWithinPolicy, () => completed, sent('inventory.reserve', 5), /inventory.reserve sent 5 times; its policy allows 4/);
+    catches(sendsWithinPolicy, () => completed, sent('inventory.release', 9), /inventory.release sent 9 times; its policy allows 8/);
+    catches(sendsWithinPolicy, () => completed, sent('order.confirm', 2), /order.confirm sent 2 times; its policy allows 1/);
+  });
+
+  it('calm-run-completes: a saga refused with stock, money and no fault in its way; not judged once anything stood in the way', () => {
+    catches(
+      calmRunCompletes,
+      () => completed,
+      (w) => (set(first(w), { status: 'COMPENSATED' }), w),
+      /COMPENSATED with nothing in its way/,
+    );
+    const refused = structuredClone(completed);
+    set(first(refused), { status: 'COMPENSATED' });
+    expect(calmRunCompletes.check({ ...refused, faultsInjected: 1 })).toMatchObject({
+      ok: true,
+      detail: 'not applicable: 1 fault injected',
+    });
+    const scarce = { ...refused, stock: refused.stock.map((s) => ({ ...s, initial: 0 })) };
+    expect(calmRunCompletes.check(scarce)).toMatchObject({ ok: true, detail: 'not applicable: not enough stock for every order' });
   });
 });
