@@ -313,10 +313,17 @@ export const compensationOrder: Invariant = {
   },
 };
 
-/** How many distinct messages of each command one saga may send, by its policy (commands sent once the saga is decided: one). */
+/**
+ * How many distinct messages of each command one saga may send, by its policy: a step its
+ * tries; a compensation its tries, plus one more for each try of its step whose success
+ * arrives after the saga gave up on it (the step may have happened: it is undone again);
+ * commands sent once the saga is decided, one.
+ */
 const ALLOWED_SENDS = new Map<string, number>([
   ...PLACE_ORDER_SAGA.steps.map((s) => [s.command, s.retry.maxAttempts] as const),
-  ...PLACE_ORDER_SAGA.steps.flatMap((s) => (s.compensation ? [[s.compensation, s.compensationRetry.maxAttempts] as const] : [])),
+  ...PLACE_ORDER_SAGA.steps.flatMap((s) =>
+    s.compensation ? [[s.compensation, s.compensationRetry.maxAttempts + s.retry.maxAttempts] as const] : [],
+  ),
   ...PLACE_ORDER_SAGA.onCompleted.map((c) => [c.command, 1] as const),
 ]);
 
