@@ -16,6 +16,8 @@ export interface Moment {
   readonly on: KillMoment;
   readonly actor: ComponentName;
   readonly type: string;
+  /** The saga of the message concerned; none for a timer's work. */
+  readonly saga?: string;
 }
 
 /** A kill the engine decided: the component dies at the next phase boundary and comes back `downTicks` later. */
@@ -94,10 +96,10 @@ export class FaultEngine implements FaultPlan, CommandFaults {
 
   onPublish(message: Message): PublishFault {
     if (this.calm || this.idle) return NONE;
-    const nth = this.count(`publish:${message.type}`);
-    const scripted = this.use(this.find(message.type, nth, PUBLISH_FAULTS));
+    const at = this.occurrence('publish', message);
+    const scripted = this.use(this.find(message, at, PUBLISH_FAULTS));
     if (scripted || this.options.streams.publish.chance(this.options.profile.dropPublish)) {
-      this.injected.push({ kind: 'drop-publish', type: message.type, nth });
+      this.injected.push({ kind: 'drop-publish', type: message.type, saga: message.sagaId, nth: at.inSaga });
       return { kind: 'drop' };
     }
     return NONE;
@@ -105,15 +107,14 @@ export class FaultEngine implements FaultPlan, CommandFaults {
 
   onDeliver(message: Message, _now: number, delivery: DeliveryContext): DeliveryFault {
     if (this.calm || this.idle) return NONE;
-    const { type } = message;
-    const nth = this.count(`deliver:${type}`);
+    const at = this.occurrence('deliver', message);
     // What the network cannot do to this hand-over is never chosen, so it is never recorded.
     const kinds: Kind[] = ['drop-delivery'];
     if (!delivery.delayed) kinds.push('delay-delivery');
     if (!delivery.copy) kinds.push('duplicate-delivery');
-    const scripted = this.use(this.find(type, nth, kinds));
-    // Recorded as it struck (this nth), whatever the script said (`times`), so a replay strikes exactly here.
-    const f = scripted ? struckAt(scripted, nth) : this.draw(type, nth, delivery);
+    const scripted = this.use(this.find(message, at, kinds));
+    // Recorded as it struck (this saga's nth), whatever the script said (`times`), so a replay strikes exactly here.
+    const f = scripted ? struckAt(scripted, message.sagaId, at.inSaga) : this.draw(message, at.inSaga, delivery);
     if (!f) return NONE;
     this.injected.push(f);
     switch (f.kind) {
@@ -147,16 +148,17 @@ export class FaultEngine implements FaultPlan, CommandFaults {
   commandFault(_component: ComponentName, message: Message): CommandDecision | null {
     if (this.idle) return null;
     if (this.poisoned.has(message.id)) return { mode: 'throw', recorded: null, scriptIndex: -1 };
-    const nth = this.count(`command:${message.type}`);
-    const scriptIndex = this.find(message.type, nth, COMMAND_FAULTS);
+    const at = this.occurrence('command', message);
+    const scriptIndex = this.find(message, at, COMMAND_FAULTS);
     const scripted = this.options.script[scriptIndex];
     if (scripted?.kind === 'poison') return { mode: 'throw', recorded: scripted, scriptIndex };
     if (scripted?.kind === 'fail-command') {
       const recorded: ScriptedFault = {
         kind: 'fail-command',
         type: message.type,
+        saga: message.sagaId,
         mode: scripted.mode,
-        nth,
+        nth: at.inSaga,
         ...(scripted.faultPhaseOnly ? { faultPhaseOnly: true } : {}),
       };
       return { mode: scripted.mode, recorded, scriptIndex };
@@ -166,7 +168,12 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     const rng = this.options.streams.command;
     const mode = rng.chance(profile.throwCommand) ? 'throw' : rng.chance(profile.failCommand) ? 'fail' : null;
     // Drawn from the profile, so replayed only while faults are on: shrinking must not move it into the calm phase.
-    return mode ? { mode, recorded: { kind: 'fail-command', type: message.type, mode, nth, faultPhaseOnly: true }, scriptIndex: -1 } : null;
+    if (!mode) return null;
+    return {
+      mode,
+      recorded: { kind: 'fail-command', type: message.type, saga: message.sagaId, mode, nth: at.inSaga, faultPhaseOnly: true },
+      scriptIndex: -1,
+    };
   }
 
   applied(fault: CommandFault, component: ComponentName, message: Message): void {
@@ -199,7 +206,12 @@ export class FaultEngine implements FaultPlan, CommandFaults {
       const f = script[i]!;
       if (f.kind !== 'kill' || this.left[i]! <= 0) continue;
       const w = f.when;
-      if (w.on !== moment.on || (w.type !== undefined && w.type !== moment.type) || (w.actor !== undefined && w.actor !== moment.actor))
+      if (
+        w.on !== moment.on ||
+        (w.type !== undefined && w.type !== moment.type) ||
+        (w.actor !== undefined && w.actor !== moment.actor) ||
+        (w.saga !== undefined && w.saga !== moment.saga)
+      )
         continue;
       if (++this.seen[i]! < (w.nth ?? 1) || !killable(f.component)) continue;
       this.left[i] = 0;
@@ -207,10 +219,11 @@ export class FaultEngine implements FaultPlan, CommandFaults {
       (kills ??= []).push({ component: f.component, downTicks: f.downTicks });
     }
     const { profile } = this.options;
-    if (profile.kill > 0 && killable(moment.actor)) {
-      const nth = this.count(`${moment.on}:${moment.actor}:${moment.type}`);
+    if (profile.kill > 0) {
+      // Every matching moment counts, killable or not, as the trigger it records counts them when replayed.
+      const nth = this.count(`${moment.on}:${moment.actor}:${moment.type}:${moment.saga ?? ''}`);
       const rng = this.options.streams.kill;
-      if (rng.chance(profile.kill)) {
+      if (killable(moment.actor) && rng.chance(profile.kill)) {
         const f: ScriptedFault = {
           kind: 'kill',
           component: moment.actor,
@@ -225,15 +238,21 @@ export class FaultEngine implements FaultPlan, CommandFaults {
   }
 
   /** A delivery fault drawn from the profile, among those the network can do to this hand-over, recorded with where it struck. */
-  private draw(type: string, nth: number, delivery: DeliveryContext): ScriptedFault | null {
+  private draw(message: Message, nth: number, delivery: DeliveryContext): ScriptedFault | null {
     const { profile } = this.options;
     const rng = this.options.streams.deliver;
-    if (rng.chance(profile.dropDelivery)) return { kind: 'drop-delivery', type, nth };
+    const target = { type: message.type, saga: message.sagaId, nth };
+    if (rng.chance(profile.dropDelivery)) return { kind: 'drop-delivery', ...target };
     if (rng.chance(profile.delay) && !delivery.delayed)
-      return { kind: 'delay-delivery', type, nth, ticks: rng.between(1, profile.maxDelayTicks) };
+      return { kind: 'delay-delivery', ...target, ticks: rng.between(1, profile.maxDelayTicks) };
     if (rng.chance(profile.duplicate) && !delivery.copy)
-      return { kind: 'duplicate-delivery', type, nth, copies: rng.between(1, profile.maxCopies) };
+      return { kind: 'duplicate-delivery', ...target, copies: rng.between(1, profile.maxCopies) };
     return null;
+  }
+
+  /** Which occurrence of its type this message is, in the run and within its saga, for one family of decisions. */
+  private occurrence(family: string, message: Message): Occurrence {
+    return { inRun: this.count(`${family}:${message.type}`), inSaga: this.count(`${family}:${message.type}:${message.sagaId}`) };
   }
 
   private count(key: string): number {
@@ -242,13 +261,16 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     return n;
   }
 
-  /** The index of a scripted fault of one of `kinds` for the `nth` message of `type` that has uses left, or -1. */
-  private find(type: string, nth: number, kinds: readonly Kind[]): number {
+  /** The index of a scripted fault of one of `kinds` for this occurrence of `message` that has uses left, or -1. */
+  private find(message: Message, at: Occurrence, kinds: readonly Kind[]): number {
     const script = this.options.script;
     for (let i = 0; i < script.length; i++) {
       const f = script[i]!;
-      if (!kinds.includes(f.kind) || !('type' in f) || f.type !== type || this.left[i]! <= 0) continue;
-      if ('nth' in f && f.nth !== undefined && f.nth !== nth) continue;
+      if (!kinds.includes(f.kind) || !('type' in f) || f.type !== message.type || this.left[i]! <= 0) continue;
+      const saga = 'saga' in f ? f.saga : undefined;
+      if (saga !== undefined && saga !== message.sagaId) continue;
+      // Addressed to a saga, `nth` counts within it; otherwise within the run.
+      if ('nth' in f && f.nth !== undefined && f.nth !== (saga !== undefined ? at.inSaga : at.inRun)) continue;
       if (this.calm && f.kind === 'fail-command' && f.faultPhaseOnly) continue;
       return i;
     }
@@ -263,11 +285,17 @@ export class FaultEngine implements FaultPlan, CommandFaults {
   }
 }
 
-/** A scripted fault as it struck the `nth` message of its type: what a replay needs, without the script's `times`. */
-function struckAt(f: ScriptedFault, nth: number): ScriptedFault {
+/** A scripted fault as it struck the `nth` message of its type in `saga`: what a replay needs, without the script's `times`. */
+function struckAt(f: ScriptedFault, saga: string, nth: number): ScriptedFault {
   if (!('type' in f) || f.kind === 'poison') return f;
   const { times, ...target } = f;
-  return { ...target, nth };
+  return { ...target, saga, nth };
+}
+
+/** Which occurrence of its type a message is: in the whole run, and within its saga. */
+interface Occurrence {
+  readonly inRun: number;
+  readonly inSaga: number;
 }
 
 /** The profile named `name`, or null. */

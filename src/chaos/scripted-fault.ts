@@ -17,17 +17,21 @@ export interface Trigger {
   readonly type?: string;
   /** The component it happens in. */
   readonly actor?: ComponentName;
-  /** Fire at the n-th match (1 = the first). */
+  /** The saga whose message it concerns (a timer's work belongs to none). */
+  readonly saga?: string;
+  /** Fire at the n-th match (1 = the first), counted among the matches of everything above. */
   readonly nth?: number;
 }
 
 /**
  * Where a message fault applies: the first `times` messages of its type (default 1), or, when
- * `nth` is given, exactly the nth (1-based) — the form the fuzzer records, so that a schedule
- * replays without the generator that produced it.
+ * `nth` is given, exactly the nth (1-based). With `saga`, only that saga's messages count: the
+ * form the fuzzer records, so that a schedule replays without the generator that produced it,
+ * and removing a fault or an order from it leaves the other faults on the messages they hit.
  */
 interface MessageTarget {
   readonly type: string;
+  readonly saga?: string;
   readonly times?: number;
   readonly nth?: number;
 }
@@ -58,7 +62,8 @@ export type ScriptedFault =
 /** A one-line description of a fault, for tables and timelines. */
 export function describeFault(f: ScriptedFault): string {
   const which = (t: MessageTarget): string =>
-    t.nth !== undefined ? ` #${t.nth}` : t.times === undefined || t.times === 1 ? '' : t.times === Infinity ? ' always' : ` x${t.times}`;
+    (t.nth !== undefined ? ` #${t.nth}` : t.times === undefined || t.times === 1 ? '' : t.times === Infinity ? ' always' : ` x${t.times}`) +
+    (t.saga !== undefined ? ` of ${t.saga}` : '');
   switch (f.kind) {
     case 'duplicate-delivery':
       return `duplicate ${f.type}${which(f)}${(f.copies ?? 1) > 1 ? ` (${f.copies} copies)` : ''}`;
@@ -76,7 +81,7 @@ export function describeFault(f: ScriptedFault): string {
       return `poison the first ${f.type}`;
     case 'kill': {
       const w = f.when;
-      return `kill ${f.component} on ${w.on}${w.type ? ` ${w.type}` : ''}${w.actor ? ` by ${w.actor}` : ''}${w.nth && w.nth > 1 ? ` #${w.nth}` : ''}, down ${f.downTicks} ticks`;
+      return `kill ${f.component} on ${w.on}${w.type ? ` ${w.type}` : ''}${w.actor ? ` by ${w.actor}` : ''}${w.nth && w.nth > 1 ? ` #${w.nth}` : ''}${w.saga ? ` of ${w.saga}` : ''}, down ${f.downTicks} ticks`;
     }
   }
 }

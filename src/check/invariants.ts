@@ -20,7 +20,7 @@ export function stockProblems(stock: readonly StockRow[]): string[] {
   return problems;
 }
 
-// The random part of a saga id (`saga-00002a-3f2a9c01` → `3f2a9c01`): short enough to read, distinct enough to tell apart.
+// A saga id without its prefix (`saga-007` → `007`): short enough to read, distinct enough to tell apart.
 const short = (id: string): string => id.slice(id.lastIndexOf('-') + 1);
 
 export const sagaTerminal: Invariant = {

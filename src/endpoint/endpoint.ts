@@ -25,11 +25,12 @@ export interface EndpointContext {
 /**
  * The crash model, as an endpoint sees it: at `before-commit` (writes made, not committed)
  * and `after-commit` (committed, nothing after it done) of each local transaction, it says
- * whether the component dies right there. `what` is the message type handled, or `timer`.
- * When it does, it returns the death to carry out once the transaction has unwound.
+ * whether the component dies right there. `what` is the message type handled (and `saga`
+ * the saga it belongs to), or `timer`. When it does, it returns the death to carry out once
+ * the transaction has unwound.
  */
 export interface TransactionCrashes {
-  reached(moment: 'before-commit' | 'after-commit', component: ComponentName, what: string): (() => void) | null;
+  reached(moment: 'before-commit' | 'after-commit', component: ComponentName, what: string, saga?: string): (() => void) | null;
 }
 
 export const NO_TRANSACTION_CRASHES: TransactionCrashes = Object.freeze({ reached: () => null });
@@ -200,7 +201,7 @@ export class Endpoint implements Component {
         if (honoured) this.observed.unshift(() => this.ctx.faults.applied(honoured, this.name, message));
         return outcome;
       },
-      (message) => message.type,
+      (message) => ({ what: message.type, saga: message.sagaId }),
     );
     const transact = this.transaction(<R>(work: (tx: HandlerTx) => R): R => work(this.tx), 'timer');
     // A timer whose work died with its component ends there: the crash model has already carried out the death.
@@ -258,12 +259,16 @@ export class Endpoint implements Component {
    * `what` names the work for the crash model, which may kill the component just before
    * or just after the commit.
    */
-  private transaction<A extends unknown[], R>(fn: (...args: A) => R, name: string | ((...args: A) => string)): (...args: A) => R {
-    const what = (...args: A): string => (typeof name === 'string' ? name : name(...args));
+  private transaction<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    name: string | ((...args: A) => { what: string; saga: string }),
+  ): (...args: A) => R {
+    const about = (...args: A): { what: string; saga?: string } => (typeof name === 'string' ? { what: name } : name(...args));
     const tx = this.db.transaction((...args: A): R => {
       const result = fn(...args);
-      const die = this.ctx.crashes.reached('before-commit', this.name, what(...args));
-      if (die) throw new DiedBeforeCommit(die, what(...args));
+      const { what, saga } = about(...args);
+      const die = this.ctx.crashes.reached('before-commit', this.name, what, saga);
+      if (die) throw new DiedBeforeCommit(die, what);
       return result;
     });
     return (...args: A): R => {
@@ -283,8 +288,9 @@ export class Endpoint implements Component {
       try {
         // The callbacks open no transaction, so the staging arrays are reused, not reallocated.
         for (const f of this.observed) f();
-        const die = this.ctx.crashes.reached('after-commit', this.name, what(...args));
-        if (die) this.dieNow(die, 'after-commit', what(...args));
+        const { what, saga } = about(...args);
+        const die = this.ctx.crashes.reached('after-commit', this.name, what, saga);
+        if (die) this.dieNow(die, 'after-commit', what);
         if (this.unsent) for (const row of this.staged) this.unsent.push(row);
         for (const f of this.onCommit) f();
       } catch (error) {

@@ -16,11 +16,12 @@ const defences = z
   .array(z.enum(DEFENCE_NAMES as [string, ...string[]]))
   .refine((d) => new Set(d).size === d.length, 'a defence named twice');
 
-const target = { type: name, times: z.number().int().min(1).optional(), nth: z.number().int().min(1).optional() };
+const target = { type: name, saga: name.optional(), times: z.number().int().min(1).optional(), nth: z.number().int().min(1).optional() };
 const trigger = z.strictObject({
   on: z.enum(['before-commit', 'after-commit', 'handle', 'ack', 'publish']),
   type: name.optional(),
   actor: z.enum(COMPONENTS).optional(),
+  saga: name.optional(),
   nth: z.number().int().min(1).optional(),
 });
 /** Every kind of targeted fault a schedule can hold (see ScriptedFault). */

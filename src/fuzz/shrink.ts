@@ -62,18 +62,32 @@ export async function shrink(
     return { kind: 'not-reproduced', detail: `seed ${seed}: the recorded schedule no longer breaks ${invariant}` };
   faults = await ddmin(faults, (candidate) => fails(workload, candidate));
 
-  let current = workload;
-  for (let i = current.orders.length - 1; i >= 0 && current.orders.length > 1; i--) {
-    const fewer = { ...current, orders: current.orders.filter((_, j) => j !== i) };
-    if (await fails(fewer, faults)) current = fewer;
-  }
+  // Faults are addressed to sagas, so removing an order leaves the faults of the others where they struck.
+  const fewerOrders = async (w: Workload): Promise<Workload> => {
+    let current = w;
+    for (let i = current.orders.length - 1; i >= 0 && current.orders.length > 1; i--) {
+      const fewer = { ...current, orders: current.orders.filter((_, j) => j !== i) };
+      if (await fails(fewer, faults)) current = fewer;
+    }
+    return current;
+  };
+  let current = await fewerOrders(workload);
+  // The SKUs and customers no order is left with.
+  const used = {
+    ...current,
+    stock: current.stock.filter((s) => current.orders.some((o) => o.sku === s.sku)),
+    customers: current.customers.filter((c) => current.orders.some((o) => o.customer === c.customer)),
+  };
+  if ((used.stock.length < current.stock.length || used.customers.length < current.customers.length) && (await fails(used, faults)))
+    current = used;
   for (let i = 0; i < current.orders.length; i++) {
     if (current.orders[i]!.qty === 1) continue;
     const smaller = { ...current, orders: current.orders.map((o, j) => (j === i ? { ...o, qty: 1 } : o)) };
     if (await fails(smaller, faults)) current = smaller;
   }
-  // A smaller workload can leave some faults with nothing to strike: one more pass over the schedule.
+  // A smaller workload can leave some faults with nothing to strike, and fewer faults some orders with nothing to do: one more pass over each.
   faults = await ddmin(faults, (candidate) => fails(current, candidate));
+  current = await fewerOrders(current);
 
   // The final run, outside the probe budget: its own recorded schedule is what the replay file keeps.
   const result = runCase({ seed, workload: current, schedule: faults, defences });

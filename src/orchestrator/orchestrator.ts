@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import type { TraceEvent } from '../kernel/index.js';
-import { parseReplyType, PLACE_ORDER, type OrderPayload, type ReplyBody } from '../protocol/index.js';
+import { parseReplyType, PLACE_ORDER, sagaIdFor, type OrderPayload, type ReplyBody } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type SqlValue } from '../store/index.js';
 import { ORCHESTRATOR_MIGRATIONS, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
 import { PLACE_ORDER_SAGA, type SagaDefinition } from './saga-definition.js';
@@ -93,7 +93,7 @@ class OrchestratorHandler implements Handler {
     if (message.type === PLACE_ORDER) {
       const payload = JSON.parse(message.body) as OrderPayload;
       if (this.findSagaByOrder.get({ orderId: payload.orderId })) return 'duplicate';
-      const saga = newSaga(tx.newId('saga'), payload);
+      const saga = newSaga(sagaIdFor(payload.orderId), payload);
       tx.note(`saga ${saga.id} for ${payload.orderId}`);
       return this.apply1(tx, saga, { kind: 'start' }, true);
     }

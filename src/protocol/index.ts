@@ -6,6 +6,7 @@ export {
   UNDO,
   parseReplyType,
   replyType,
+  sagaIdFor,
   serviceOf,
   type OrderPayload,
   type ReplyBody,

@@ -68,3 +68,12 @@ export function parseReplyType(type: string): { command: string; ok: boolean } |
 
 /** The message that asks the orchestrator to start a saga for an order. */
 export const PLACE_ORDER = 'saga.place-order';
+
+/**
+ * The saga that runs an order is named after it (`order-007` → `saga-007`): the same order
+ * gets the same saga id in every run, whatever other orders the workload holds, so a fault
+ * addressed to a saga stays on it when a shrinker removes other orders.
+ */
+export function sagaIdFor(orderId: string): string {
+  return `saga-${orderId.replace(/^order-/, '')}`;
+}

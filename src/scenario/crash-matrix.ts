@@ -139,7 +139,8 @@ export function planCrashMatrix(seed: number): PlannedCrash[] {
     for (const m of baseline.moments) {
       // The orchestrator's handling of the first failure reply is the first compensating transition.
       if (m.actor === 'orchestrator' && parseReplyType(m.type)?.ok === false) compensating = true;
-      const key = `${m.on} ${m.actor} ${m.type}`;
+      // Counted as the trigger will count it: among the moments of this kind, actor, type and saga.
+      const key = `${m.on} ${m.actor} ${m.type} ${m.saga ?? ''}`;
       const nth = (seen.get(key) ?? 0) + 1;
       seen.set(key, nth);
       if ((onlyCompensating && !compensating) || (components && !components.includes(m.actor))) continue;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Broker, DEFAULT_BROKER_OPTIONS, type Message } from '../broker/index.js';
 import { FaultEngine, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
-import { CLIENT_ID_PREFIX, COMPONENTS, PLACE_ORDER, type ComponentName, type OrderPayload } from '../protocol/index.js';
+import { CLIENT_ID_PREFIX, COMPONENTS, PLACE_ORDER, sagaIdFor, type ComponentName, type OrderPayload } from '../protocol/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import { AfterCommitFailure, ComponentDied, Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
 import { randomStreams, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
@@ -99,7 +99,7 @@ export class World {
       defences: options.defences ?? ALL_DEFENCES,
       scheduler: this.scheduler,
       stats: this.stats,
-      crashes: { reached: (on, actor, type) => this.crashes.reached({ on, actor, type }) },
+      crashes: { reached: (on, actor, type, saga) => this.crashes.reached({ on, actor, type, ...(saga ? { saga } : {}) }) },
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
@@ -135,7 +135,7 @@ export class World {
       const { message } = delivery;
       try {
         if (host.instance.handle(message) === 'duplicate') this.duplicatesSkipped++;
-        else this.crashes.at({ on: 'handle', actor: host.name, type: message.type });
+        else this.crashes.at({ on: 'handle', actor: host.name, type: message.type, saga: message.sagaId });
         host.acks.push(delivery.token);
       } catch (error) {
         // Work after a commit that failed is a bug in the lab, not a handler crash to absorb.
@@ -163,7 +163,7 @@ export class World {
     for (const host of this.hosts.values()) {
       for (const token of host.acks) {
         const acked = this.broker.ack(token, now);
-        if (acked) this.crashes.at({ on: 'ack', actor: host.name, type: acked.type });
+        if (acked) this.crashes.at({ on: 'ack', actor: host.name, type: acked.type, saga: acked.sagaId });
       }
       host.acks = [];
     }
@@ -178,7 +178,7 @@ export class World {
       if (!host.up) continue;
       host.instance.relayPublish((m) => {
         const published = this.broker.publish(m, now, host.name);
-        if (published) this.crashes.at({ on: 'publish', actor: host.name, type: m.type });
+        if (published) this.crashes.at({ on: 'publish', actor: host.name, type: m.type, saga: m.sagaId });
         return published;
       });
     }
@@ -232,7 +232,7 @@ export class World {
         id: this.clientRng.id(CLIENT_ID_PREFIX),
         queue: 'orchestrator',
         type: PLACE_ORDER,
-        sagaId: order.orderId,
+        sagaId: sagaIdFor(order.orderId),
         body: JSON.stringify(payload),
       });
     }

@@ -40,7 +40,7 @@ describe('fault engine', () => {
     const { faults } = engine(calm, [{ kind: 'drop-publish', type: 'payment.charge', nth: 2 }]);
     expect([1, 2, 3].map((i) => faults.onPublish(msg(`m${i}`)).kind)).toEqual(['none', 'drop', 'none']);
     expect(faults.onPublish(msg('x', 'order.create')).kind).toBe('none');
-    expect(faults.schedule()).toEqual([{ kind: 'drop-publish', type: 'payment.charge', nth: 2 }]);
+    expect(faults.schedule()).toEqual([{ kind: 'drop-publish', type: 'payment.charge', saga: 's', nth: 2 }]);
   });
 
   it('never duplicates a copy nor delays a delivery twice, and records nothing it did not do', () => {
@@ -122,7 +122,7 @@ describe('fault engine', () => {
     expect(trace.events()).toEqual([]);
     expect(command(faults, msg('b'))).toBe('fail');
     expect(command(faults, msg('c'))).toBeNull();
-    expect(faults.schedule()).toEqual([{ kind: 'fail-command', type: 'payment.charge', mode: 'fail', nth: 2 }]);
+    expect(faults.schedule()).toEqual([{ kind: 'fail-command', type: 'payment.charge', saga: 's', mode: 'fail', nth: 2 }]);
   });
 
   it('kills only a component that can be killed: a trigger whose target is down waits for its next match, and nothing is recorded meanwhile', () => {
@@ -142,9 +142,27 @@ describe('fault engine', () => {
     const { faults } = engine(calm, [{ kind: 'drop-delivery', type: 'payment.charge', times: 2 }]);
     expect([1, 2, 3].map((i) => faults.onDeliver(msg(`m${i}`), i, fresh).kind)).toEqual(['drop', 'drop', 'none']);
     expect(faults.schedule()).toEqual([
-      { kind: 'drop-delivery', type: 'payment.charge', nth: 1 },
-      { kind: 'drop-delivery', type: 'payment.charge', nth: 2 },
+      { kind: 'drop-delivery', type: 'payment.charge', saga: 's', nth: 1 },
+      { kind: 'drop-delivery', type: 'payment.charge', saga: 's', nth: 2 },
     ]);
+  });
+
+  it('a fault addressed to a saga strikes the same message of that saga whatever other sagas do, so shrinking cannot move it', () => {
+    const of = (saga: string, id: string): Message => ({ ...msg(id), sagaId: saga });
+    const script: ScriptedFault[] = [{ kind: 'drop-delivery', type: 'payment.charge', saga: 'b', nth: 2 }];
+    const dropped = (messages: Message[]) => {
+      const { faults } = engine(calm, script);
+      return messages.filter((m) => faults.onDeliver(m, 1, fresh).kind === 'drop').map((m) => m.id);
+    };
+    expect(dropped([of('a', 'a1'), of('b', 'b1'), of('a', 'a2'), of('b', 'b2'), of('a', 'a3')])).toEqual(['b2']);
+    // Saga a removed from the workload: saga b's second delivery is still the one dropped.
+    expect(dropped([of('b', 'b1'), of('b', 'b2')])).toEqual(['b2']);
+    // A kill trigger addressed to a saga counts that saga's moments only.
+    const { faults } = engine(calm, [
+      { kind: 'kill', component: 'payment', when: { on: 'handle', type: 'payment.charge', saga: 'b', nth: 2 }, downTicks: 5 },
+    ]);
+    const at = (saga: string) => faults.killsAt({ on: 'handle', actor: 'payment', type: 'payment.charge', saga }, always).length;
+    expect([at('a'), at('b'), at('a'), at('b')]).toEqual([0, 0, 0, 1]);
   });
 
   it('a refusal drawn from a profile is replayed only while faults are on', () => {

@@ -4,15 +4,17 @@ import { caseInput, generateCase, runCase, shrink } from '../../src/fuzz/index.j
 
 const MAX_SEEDS = 2_000;
 const MAX_FAULTS = 5;
+const MAX_ORDERS = 3;
 
-describe('with a defence switched off, the fuzzer finds a violation and shrinks it to at most 5 faults', () => {
+describe('with a defence switched off, the fuzzer finds a violation and shrinks it to at most 5 faults and 3 orders', () => {
   it.each(DEFENCE_NAMES)(
     '%s',
     async (defence) => {
       const defences = withDisabled([defence]);
       let tried = 0;
       let smallest = Infinity;
-      for (let seed = 1; seed <= MAX_SEEDS && tried < 3 && smallest > MAX_FAULTS; seed++) {
+      let fewestOrders = Infinity;
+      for (let seed = 1; seed <= MAX_SEEDS && tried < 3 && (smallest > MAX_FAULTS || fewestOrders > MAX_ORDERS); seed++) {
         const c = generateCase(seed);
         const found = runCase(caseInput(c, defences));
         if (found.ok) continue;
@@ -21,6 +23,7 @@ describe('with a defence switched off, the fuzzer finds a violation and shrinks 
         const small = await shrink(seed, c.workload, found.schedule, invariant, defences);
         if (small.kind !== 'shrunk') throw new Error(small.detail);
         smallest = Math.min(smallest, small.schedule.length);
+        if (small.schedule.length <= MAX_FAULTS) fewestOrders = Math.min(fewestOrders, small.workload.orders.length);
         if (small.schedule.length <= MAX_FAULTS) {
           // The shrunk schedule replays exactly, and still breaks the same invariant.
           const again = runCase({ seed, workload: small.workload, schedule: small.schedule, defences });
@@ -34,6 +37,8 @@ describe('with a defence switched off, the fuzzer finds a violation and shrinks 
       }
       expect(tried, `no violation in ${MAX_SEEDS} seeds without ${defence}`).toBeGreaterThan(0);
       expect(smallest).toBeLessThanOrEqual(MAX_FAULTS);
+      // Faults are addressed to the saga they hit, so the workload shrinks too: removing an order leaves the other faults in place.
+      expect(fewestOrders).toBeLessThanOrEqual(MAX_ORDERS);
     },
     180_000,
   );
