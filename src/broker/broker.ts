@@ -211,6 +211,23 @@ export class Broker {
     }
   }
 
+  /**
+   * The messages ready for `queue` come back newest first (some brokers do not keep order
+   * across a consumer's restart): a compensation queued behind the step it undoes can then
+   * overtake it. Messages held back for later keep their time.
+   */
+  reverseQueue(queue: ComponentName, now: number): void {
+    const heap = this.queues.get(queue)!;
+    const ready: Ready[] = [];
+    const later: Ready[] = [];
+    while (heap.peek()) {
+      const entry = heap.pop()!;
+      (entry.readyTick <= now ? ready : later).push(entry);
+    }
+    for (const entry of ready.reverse()) heap.push({ ...entry, readyTick: now, seq: this.seq++ });
+    for (const entry of later) heap.push(entry);
+  }
+
   /** The earliest tick at which the broker has something to do for a consumer that is up, or Infinity. */
   nextEventTick(isUp: (queue: ComponentName) => boolean): number {
     let next = Infinity;

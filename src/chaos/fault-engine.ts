@@ -75,13 +75,17 @@ export class FaultEngine implements FaultPlan, CommandFaults {
 
   constructor(private readonly options: FaultEngineOptions) {
     this.left = options.script.map((f) =>
-      f.kind === 'kill' || f.kind === 'poison' || f.kind === 'reorder' || ('nth' in f && f.nth !== undefined) ? 1 : (f.times ?? 1),
+      f.kind === 'kill' || f.kind === 'poison' || f.kind === 'reorder' || f.kind === 'reverse-queue' || ('nth' in f && f.nth !== undefined)
+        ? 1
+        : (f.times ?? 1),
     );
     this.seen = options.script.map(() => 0);
     const p = options.profile;
     this.idle =
       options.script.length === 0 &&
-      [p.dropPublish, p.dropDelivery, p.duplicate, p.delay, p.reorder, p.kill, p.failCommand, p.throwCommand].every((x) => x === 0);
+      [p.dropPublish, p.dropDelivery, p.duplicate, p.delay, p.reorder, p.kill, p.reverseOnRestart, p.failCommand, p.throwCommand].every(
+        (x) => x === 0,
+      );
   }
 
   /** Turns network faults, kills and the profile off; a service's scripted refusals (fail-command, poison) remain, they are its behaviour. */
@@ -143,6 +147,19 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     if (!swap || swap[1] >= batchSize) return null;
     this.injected.push({ kind: 'reorder', batch, swap });
     return swap;
+  }
+
+  /** Whether a component that has just restarted gets the messages waiting for it newest first. */
+  reverseOnRestart(component: ComponentName): boolean {
+    if (this.calm || this.idle) return false;
+    const nth = this.count(`restart:${component}`);
+    const i = this.options.script.findIndex(
+      (f, j) => f.kind === 'reverse-queue' && f.queue === component && f.nth === nth && this.left[j]! > 0,
+    );
+    if (i < 0 && !this.options.streams.restart.chance(this.options.profile.reverseOnRestart)) return false;
+    this.use(i);
+    this.injected.push({ kind: 'reverse-queue', queue: component, nth });
+    return true;
   }
 
   commandFault(_component: ComponentName, message: Message): CommandDecision | null {

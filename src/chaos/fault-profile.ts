@@ -12,6 +12,8 @@ export interface FaultProfile {
   /** After each commit, ack or publish, the chance its component is killed, for up to `maxDownTicks`. */
   readonly kill: number;
   readonly maxDownTicks: number;
+  /** The chance a restarted component's queue comes back newest first (a broker that does not keep order across a consumer's restart). */
+  readonly reverseOnRestart: number;
   /** The chance a command is answered with a failure (a business refusal; a failed compensation is retried). */
   readonly failCommand: number;
   /** The chance a handler crashes on a delivery (the message comes back). */
@@ -28,6 +30,7 @@ const quiet = {
   reorder: 0,
   kill: 0,
   maxDownTicks: 0,
+  reverseOnRestart: 0,
   failCommand: 0,
   throwCommand: 0,
 };
@@ -68,6 +71,7 @@ export function combineProfiles(a: FaultProfile, b: FaultProfile): FaultProfile 
     reorder: Math.max(a.reorder, b.reorder),
     kill: Math.max(a.kill, b.kill),
     maxDownTicks: Math.max(a.maxDownTicks, b.maxDownTicks),
+    reverseOnRestart: Math.max(a.reverseOnRestart, b.reverseOnRestart),
     failCommand: Math.max(a.failCommand, b.failCommand),
     throwCommand: Math.max(a.throwCommand, b.throwCommand),
   };

@@ -54,6 +54,8 @@ export type ScriptedFault =
   | ({ readonly kind: 'fail-command'; readonly mode: 'fail' | 'throw'; readonly faultPhaseOnly?: true } & MessageTarget)
   /** In the `batch`-th batch of ready deliveries with more than one message, deliver position `swap[1]` before `swap[0]`. */
   | { readonly kind: 'reorder'; readonly batch: number; readonly swap: readonly [number, number] }
+  /** At the `nth` restart of `queue`'s component, the messages waiting for it come back newest first. */
+  | { readonly kind: 'reverse-queue'; readonly queue: ComponentName; readonly nth: number }
   /** Make the first message of `type` poison: its handler throws on every delivery, until the broker dead-letters it. */
   | { readonly kind: 'poison'; readonly type: string }
   /** Kill a component when the trigger fires, and restart it `downTicks` later. */
@@ -75,6 +77,8 @@ export function describeFault(f: ScriptedFault): string {
       return `drop publish of ${f.type}${which(f)}`;
     case 'fail-command':
       return `${f.mode === 'fail' ? 'fail' : 'crash on'} ${f.type}${which(f)}`;
+    case 'reverse-queue':
+      return `${f.queue}'s queue back newest first after its restart${f.nth > 1 ? ` #${f.nth}` : ''}`;
     case 'reorder':
       return `reorder batch #${f.batch}: ${f.swap[1]} before ${f.swap[0]}`;
     case 'poison':

@@ -1,17 +1,28 @@
 import type { TraceEvent } from '../kernel/index.js';
+import { PLACE_ORDER_SAGA } from '../orchestrator/index.js';
 import { COMPENSATIONS, sagaEventsOf, serviceFactsOf } from '../protocol/index.js';
 
-/** The paths a sweep must reach to prove anything: a fuzzer that never compensates has tested nothing. */
+/**
+ * The paths a sweep must reach to prove anything: each path of the saga's transition
+ * function, and each service's compensation, in time and ahead of its step. A fuzzer that
+ * never compensates has tested nothing.
+ */
 export const COVERAGE_PATHS = [
   ...COMPENSATIONS.map((c) => `compensate:${c}` as const),
   // A compensation that overtook the step it undoes, at each service: the race the early-compensation records exist for.
   ...COMPENSATIONS.map((c) => `compensation-first:${c}` as const),
+  ...PLACE_ORDER_SAGA.steps.map((s) => `step-failed:${s.name}` as const),
   'timeout',
+  'step-gave-up',
   'compensation-retry',
+  'compensation-gave-up',
   'dead-letter',
   'saga-failed',
   'duplicate-skipped',
-  'late-or-stale-reply',
+  'late-success-compensated',
+  'stale-reply',
+  // Not here: a duplicate start and a stale deadline, which the transition ignores but the orchestrator never hands it
+  // (it finds the order's saga first, and drops a timer armed for an older state); its unit tests take those paths.
   'crash-recovery',
   'timeout-after-restart',
 ] as const;
@@ -53,9 +64,14 @@ export class CoverageTracker {
             case 'failed':
               this.reached.add('saga-failed');
               break;
+            case 'step-failed':
+              this.reached.add(`step-failed:${fact.step}` as CoveragePath);
+              break;
+            case 'step-gave-up':
+            case 'compensation-gave-up':
             case 'late-success-compensated':
             case 'stale-reply':
-              this.reached.add('late-or-stale-reply');
+              this.reached.add(fact.kind);
               break;
           }
         }

@@ -60,7 +60,9 @@ export function generateCase(seed: number): FuzzCase {
     maxDelayTicks: faultMix.between(1, 200),
     reorder: on() ? upTo(0.5) : 0,
     kill: on() ? upTo(0.03) : 0,
-    maxDownTicks: faultMix.between(1, 500),
+    // Now and then longer than a step's whole retry window, so the orchestrator gives up and compensates while the service is down.
+    maxDownTicks: faultMix.chance(0.5) ? faultMix.between(600, 1500) : faultMix.between(1, 500),
+    reverseOnRestart: on() ? 0.5 + upTo(0.5) : 0,
     failCommand: on() ? upTo(0.1) : 0,
     throwCommand: on() ? upTo(0.02) : 0,
   };

@@ -1,7 +1,7 @@
 import { forkRng, type Rng } from './random.js';
 
 /** The fault families, each drawn from a stream of its own. */
-export const FAULT_FAMILIES = ['publish', 'deliver', 'reorder', 'command', 'kill'] as const;
+export const FAULT_FAMILIES = ['publish', 'deliver', 'reorder', 'command', 'kill', 'restart'] as const;
 export type FaultFamily = (typeof FAULT_FAMILIES)[number];
 
 /**

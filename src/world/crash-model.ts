@@ -7,6 +7,8 @@ import type { ComponentHost } from './component-host.js';
 /** Whoever decides kills: the fault engine. */
 export interface KillPlan {
   killsAt(moment: Moment, canKill: (component: ComponentName) => boolean): readonly Kill[];
+  /** Whether a restarted component gets what waited for it newest first. */
+  reverseOnRestart(component: ComponentName): boolean;
 }
 
 /**
@@ -101,7 +103,12 @@ export class CrashModel {
     const host = this.hosts.get(component)!;
     if (host.up) return;
     host.start();
-    this.kernel.trace.emit({ kind: 'restart', tick: this.kernel.clock.now(), actor: component });
+    const now = this.kernel.clock.now();
+    this.kernel.trace.emit({ kind: 'restart', tick: now, actor: component });
+    if (this.plan.reverseOnRestart(component)) {
+      this.broker.reverseQueue(component, now);
+      this.kernel.trace.emit({ kind: 'fault', tick: now, actor: 'broker', detail: `${component}'s queue comes back newest first` });
+    }
   }
 
   /** Components that are down now, in component order. */

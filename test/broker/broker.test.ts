@@ -98,4 +98,11 @@ describe('broker', () => {
     // The two copies at tick 2 were a batch of two as well, so they were swapped too.
     expect(broker.stats).toMatchObject({ duplicated: 2, delayed: 1, reordered: 2 });
   });
+
+  it('a queue that comes back newest first after a restart: ready messages reversed, held-back ones keep their time', () => {
+    const broker = new Broker(new Trace({ keep: false }), NO_FAULTS, options);
+    for (const id of ['a', 'b', 'c']) broker.publish(msg(id), 0, 'test');
+    broker.reverseQueue('payment', 5);
+    expect(broker.takeReady(5, up).map((d) => d.message.id)).toEqual(['c', 'b', 'a']);
+  });
 });

@@ -174,4 +174,19 @@ describe('fault engine', () => {
     replay.enterCalm();
     expect(command(replay, msg('a'))).toBeNull();
   });
+
+  it('a queue reversed on a restart is recorded as the nth restart of that component, and replays there', () => {
+    const original = engine({ ...calm, name: 'reversing', reverseOnRestart: 1 }).faults;
+    expect([original.reverseOnRestart('inventory'), original.reverseOnRestart('payment')]).toEqual([true, true]);
+    expect(original.schedule()).toEqual([
+      { kind: 'reverse-queue', queue: 'inventory', nth: 1 },
+      { kind: 'reverse-queue', queue: 'payment', nth: 1 },
+    ]);
+    const replay = engine(calm, [{ kind: 'reverse-queue', queue: 'inventory', nth: 2 }]).faults;
+    expect([replay.reverseOnRestart('inventory'), replay.reverseOnRestart('inventory'), replay.reverseOnRestart('inventory')]).toEqual([
+      false,
+      true,
+      false,
+    ]);
+  });
 });

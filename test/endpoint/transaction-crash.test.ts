@@ -81,3 +81,24 @@ describe('in a world', () => {
     expect(charged.length).toBe(result.sagas.length);
   });
 });
+
+describe('a compensation that overtakes its step, on purpose', () => {
+  it('inventory down past the retry window, back newest first: the release arrives before the reservations and they are refused', () => {
+    const happy = SCENARIOS.find((s) => s.name === 'happy-path')!;
+    const scenario: Scenario = {
+      ...happy,
+      shop: { ...happy.shop, orders: 1 },
+      faults: [
+        { kind: 'kill', component: 'inventory', when: { on: 'handle', type: 'order.create' }, downTicks: 900 },
+        { kind: 'reverse-queue', queue: 'inventory', nth: 1 },
+      ],
+      expectedStatuses: ['COMPENSATED'],
+    };
+    const { result, outcome } = runScenario({ scenario, seed: 1, storage: 'memory' });
+    expect(result.invariants.filter((r) => !r.ok)).toEqual([]);
+    expect(result.sagas.map((s) => s.status)).toEqual(['COMPENSATED']);
+    const facts = outcome.traceEvents.flatMap((e) => e.facts ?? []);
+    expect(facts).toContainEqual({ kind: 'compensation-first', compensation: 'inventory.release' });
+    expect(result.services.inventory.stock.every((s) => s.reserved === 0 && s.sold === 0)).toBe(true);
+  });
+});

@@ -6,7 +6,7 @@ describe('fuzz sweep', () => {
     const { summary } = await fuzz({ range: { from: 1, seeds: 150 }, disabled: [], workers: 1, shrink: false });
     expect(summary.violations).toEqual([]);
     expect(summary.seedsRun).toBe(150);
-    const reached = COVERAGE_PATHS.filter((p) => summary.coverage[p] > 0);
+    const reached = COVERAGE_PATHS.filter((p) => (summary.coverage[p] ?? 0) > 0);
     for (const path of [
       'compensate:inventory.release',
       'compensate:payment.refund',

@@ -40,6 +40,15 @@ describe('fulfillment service', () => {
     service.handle(message('fulfillment', 'fulfillment.schedule'));
     expect(rows(db, 'select status from shipments')).toEqual([{ status: 'CANCELLED' }]);
   });
+
+  it('a cancel that arrives before its schedule leaves a record, and the late schedule is refused: nothing ships', () => {
+    const db = new BetterSqlite3(':memory:');
+    const service = new Endpoint(FULFILLMENT_SERVICE, db, testContext());
+    service.handle(message('fulfillment', 'fulfillment.cancel'));
+    service.handle(message('fulfillment', 'fulfillment.schedule'));
+    expect(rows(db, 'select status from shipments')).toEqual([{ status: 'CANCELLED' }]);
+    expect(drainOutbox(service).map((m) => m.type)).toEqual(['fulfillment.cancel.done', 'fulfillment.schedule.failed']);
+  });
 });
 
 describe('notification service', () => {
