@@ -19,7 +19,9 @@ export type Interrupt = 'SIGINT' | 'SIGTERM';
 /** How wide output may be: the terminal's width, or COLUMNS when set (e.g. when piped); unlimited when neither says. */
 export function outputWidth(io: CliIo): number {
   const fromEnv = Number(io.env.COLUMNS);
-  return io.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity);
+  // Some pseudo-terminals (CI runners, `script`) report 0 columns: that is no width at all, so COLUMNS decides.
+  if (io.columns !== undefined && io.columns > 0) return io.columns;
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity;
 }
 
 /**

@@ -45,7 +45,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   const from = parseWholeNumber('--from', options.from, 0, MAX_SEED);
   if (from + seeds - 1 > MAX_SEED)
     throw new UsageError(
-      `--from ${from} with --seeds ${seeds} runs past the last seed, ${MAX_SEED}; give at most ${MAX_SEED - from + 1} seeds from there.`,
+      `--from ${from} with --seeds ${seeds} runs past the last seed, ${MAX_SEED}; give at most ${plural(MAX_SEED - from + 1, 'seed')} from there.`,
     );
   const workers = options.workers === undefined ? availableParallelism() : parseWholeNumber('--workers', options.workers, 1, 256);
   const disabled = parseDisabled(options.disable);
@@ -61,7 +61,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   const c = makeStyle(io.env);
   const progress = makeProgress(io, options.json === true);
   // Ctrl-C stops the sweep (and any shrinking) at the next seed or probe; what was done is reported, not lost.
-  const interrupts = listenForInterrupts(io, progress, 'seeds');
+  const interrupts = listenForInterrupts(io, progress, 'seeds or the shrink');
   if (!options.json) {
     const without = disabled.length ? `, without ${disabled.map(defenceFlag).join(', ')}` : '';
     io.out(
@@ -114,6 +114,13 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
       `${plural(report.summary.seedsRun, 'seed')} in ${sweepSeconds.toFixed(1)} s: ${seedsPerSec.toFixed(0)} seeds/s on ${plural(workers, 'worker')}${shrinking}\n`,
     );
     io.out(renderShrunk(report, c, outputWidth(io)));
+    // Stopped while shrinking: the files are written, but their stories may not be the shortest there is.
+    if (interrupts.heard && !report.stopped && report.shrunk.length > 0)
+      io.out(
+        c.yellow(
+          wrap(`shrinking was cut short by ${interrupts.heard}: each replay file holds the smallest story found by then`, outputWidth(io)),
+        ) + '\n',
+      );
     if (report.stopped) {
       io.out(
         c.yellow(

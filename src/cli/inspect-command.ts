@@ -105,7 +105,8 @@ function renderSaga(d: SagaDetail, c: ChalkInstance, width: number): string {
   }
 
   lines.push(c.bold(`messages its components handled (${d.handled.length}, from their inboxes)`));
-  const handled = makeTable(['tick', 'component', 'message', 'id'], [8, 14, 30, 30], width, undefined, 'list');
+  // Message types are names: they keep their width; the ids give way first.
+  const handled = makeTable(['tick', 'component', 'message', 'id'], [8, 14, 28, 24], width, [3], 'list');
   for (const m of d.handled) handled.push([m.tick, m.component, m.type, m.messageId]);
   lines.push(handled.toString());
   if (d.unsent.length > 0) {

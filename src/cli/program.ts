@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
-import type { Scenario } from '../scenario/index.js';
+import { RunDirUnavailable, type Scenario } from '../scenario/index.js';
 import { BadFileError } from '../fuzz/index.js';
 import { BadRunError } from '../operate/index.js';
 import { sagasCommand, showCommand, type SagasOptions, type ShowOptions } from './inspect-command.js';
@@ -10,7 +10,7 @@ import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
 import { crashMatrixCommand, type CrashMatrixOptions } from './crash-matrix-command.js';
 import { fuzzCommand, type FuzzCommandOptions } from './fuzz-command.js';
-import { collect, once } from './parse-options.js';
+import { collect, once, unknownName } from './parse-options.js';
 import { replayCommand, type ReplayOptions } from './replay-command.js';
 import { runCommand, type RunOptions } from './run-command.js';
 import { runsCommand, type RunsOptions } from './runs-command.js';
@@ -34,7 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
         '',
         'Exit codes, the same for every command:',
         '  0    every invariant held',
-        '  1    something was violated (replay: it still reproduces; ab: nothing broke without the defence)',
+        '  1    something was violated (replay: it still reproduces;',
+        '       ab: nothing broke without the defence)',
         '  2    bad usage or input; the message says what to fix',
         '  3    the tool itself failed (SAGA_DEBUG=1 shows where)',
         '  130  stopped by Ctrl-C, 143 by SIGTERM, after saying what was done',
@@ -137,8 +138,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--disable <defence>', `the defence to switch off: ${DEFENCES}`, collect, [])
     .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
-    .action((options: AbOptions) => {
-      code = abCommand(options, catalogue, io);
+    .action(async (options: AbOptions) => {
+      code = await abCommand(options, catalogue, io);
     });
 
   program
@@ -186,16 +187,37 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     });
 
   try {
+    // `saga help <command>` for a command that does not exist is a mistake, not a request for help.
+    if (argv[0] === 'help' && argv[1] !== undefined && !program.commands.some((c) => c.name() === argv[1]))
+      throw unknownName(
+        'command',
+        argv[1],
+        program.commands.map((c) => c.name()),
+        'saga --help',
+      );
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.held;
       if (error.code === 'commander.help') return EXIT.held;
-      io.err(`${printable(error.message.replace(/^error: /, '').trim())}\nRun 'saga --help' for usage.\n`);
+      // Commander puts its suggestion on a line of its own: one line, then the way to help.
+      io.err(
+        `${printable(
+          error.message
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\n\(Did you mean/, ' (Did you mean'),
+        )}\nRun 'saga --help' for usage.\n`,
+      );
       return EXIT.usage;
     }
-    if (error instanceof UsageError || error instanceof BadFileError || error instanceof BadRunError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof BadFileError ||
+      error instanceof BadRunError ||
+      error instanceof RunDirUnavailable
+    ) {
       io.err(`${printable(error.message)}\n`);
       return EXIT.usage;
     }

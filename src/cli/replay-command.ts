@@ -65,17 +65,14 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     const table = makeTable(['check', 'result', 'detail'], [24, 8, 70], outputWidth(io));
     for (const r of result.outcome.invariants) table.push([r.name, r.ok ? c.green('pass') : c.red.bold('FAIL'), r.detail]);
     io.out(table.toString() + '\n');
+    const digest = sameDigest
+      ? ', same digest'
+      : replay.build === build
+        ? ', but the digest differs: the file was edited, or the code changed within this build'
+        : `, but the digest differs: the file was written by build ${replay.build}`;
     io.out(
       reproduced
-        ? c.red.bold(`reproduced: ${replay.invariant} violated again`) +
-            (sameDigest
-              ? ', same digest'
-              : c.yellow(
-                  replay.build === build
-                    ? ', but the digest differs: the file was edited, or the code changed within this build'
-                    : `, but the digest differs: the file was written by build ${replay.build}`,
-                )) +
-            '\n'
+        ? (sameDigest ? c.red.bold : c.yellow)(wrap(`reproduced: ${replay.invariant} violated again${digest}`, width)) + '\n'
         : c.green.bold(`not reproduced: ${replay.invariant} holds now`) + '\n',
     );
   }

@@ -14,7 +14,7 @@ export interface RunsOptions {
 
 /** `saga runs list` and `saga runs clean`: the run directories `saga run --storage file` left, and their removal. */
 export function runsCommand(action: string | undefined, options: RunsOptions, io: CliIo): ExitCode {
-  const root = readableFolder(options.dir ?? sagaDir(io, 'runs'));
+  const root = options.dir !== undefined ? readableFolder(options.dir, '--dir') : readableFolder(sagaDir(io, 'runs'));
   if (action === undefined || action === 'list') {
     const runs = listRunDirs(root);
     if (options.json) {
@@ -62,7 +62,8 @@ export function runsCommand(action: string | undefined, options: RunsOptions, io
     if (options.json) io.out(JSON.stringify({ removed, kept }, null, 2) + '\n');
     else {
       io.out(`Removed ${plural(removed.length, 'run')} from ${root}.\n`);
-      if (kept.length > 0) io.out(`Kept ${plural(kept.length, 'run')} still running: ${kept.join(', ')}.\n`);
+      if (kept.length > 0)
+        io.out(`Kept ${plural(kept.length, 'run')} still running or with a run.json it cannot read: ${kept.join(', ')}.\n`);
     }
     return EXIT.held;
   }

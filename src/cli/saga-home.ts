@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { makeFolders } from '../store/index.js';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './usage-error.js';
@@ -27,7 +28,7 @@ export function sagaDir(io: Pick<CliIo, 'env' | 'cwd'>, what: 'runs' | 'failures
 /** Makes `dir` (and its parents) for the command's files, or refuses in one sentence: it is where the user pointed, and only they can fix it. */
 export function ensureFolder(dir: string): string {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new UsageError(`Cannot make folders under ${quote(dir, 120)} (${code}); point --dir or SAGA_HOME at a folder you can write.`);
@@ -36,10 +37,10 @@ export function ensureFolder(dir: string): string {
 }
 
 /** Refuses a folder to read from when it, or the nearest part of its path that exists, is not a folder (SAGA_HOME naming a file, say). */
-export function readableFolder(dir: string): string {
+export function readableFolder(dir: string, pointedBy: '--dir' | 'SAGA_HOME' = 'SAGA_HOME'): string {
   let existing = resolve(dir);
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   if (!statSync(existing).isDirectory())
-    throw new UsageError(`${quote(existing, 120)} is not a folder; point SAGA_HOME at the folder that holds your runs.`);
+    throw new UsageError(`${quote(existing, 120)} is not a folder; point ${pointedBy} at the folder that holds your runs.`);
   return dir;
 }

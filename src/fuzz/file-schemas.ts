@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { INVARIANTS } from '../check/index.js';
 import { DEFENCE_NAMES } from '../defences/index.js';
@@ -46,7 +46,11 @@ const workload = z
   .strictObject({
     stock: z.array(z.strictObject({ sku: name, units: count, priceCents: count })),
     customers: z.array(z.strictObject({ customer: name, balanceCents: count })),
-    orders: z.array(z.strictObject({ orderId: name, customer: name, sku: name, qty: z.number().int().min(1), atTick: count })).min(1),
+    orders: z
+      .array(z.strictObject({ orderId: name, customer: name, sku: name, qty: z.number().int().min(1), atTick: count }))
+      .min(1)
+      // One saga per order, named after it: two orders with one id would be one saga.
+      .refine((orders) => new Set(orders.map((o) => o.orderId)).size === orders.length, 'an order id given twice'),
   })
   .superRefine((w, ctx) => {
     const skus = new Set(w.stock.map((s) => s.sku));
@@ -104,6 +108,9 @@ export class BadFileError extends Error {
 export function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
   let text: string;
   try {
+    // A device or a pipe could be endless (/dev/zero) or refuse to be read whole: only regular files are input.
+    if (statSync(path).isFile() === false && !statSync(path).isDirectory())
+      throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -114,7 +121,9 @@ export function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string
           ? 'it is a directory'
           : code === 'EACCES'
             ? 'permission denied'
-            : String(code ?? error);
+            : code === 'ENOTFILE'
+              ? 'it is not a regular file'
+              : String(code ?? error);
     throw new BadFileError(`Cannot read ${what} ${path}: ${why}.`);
   }
   let data: unknown;

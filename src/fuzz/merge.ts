@@ -46,9 +46,15 @@ export function mergeShards(shards: readonly ShardFile[]): SweepSummary {
       );
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
-  if (missing.length > 0)
+  if (missing.length > 0) {
+    // Which seeds the missing shards hold, so a user can tell what was not run.
+    const range = shards[0]!.summary.range;
+    const seeds = missing.flatMap((index) => seedsOf({ from: range.from, seeds: range.seeds, shard: { index, count } }));
+    const shown = seeds.slice(0, 5).join(', ') + (seeds.length > 5 ? `, … (${seeds.length} seeds)` : '');
+    const which = missing.map((i) => `${i}/${count}`).join(', ');
     throw new BadFileError(
-      `Shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing: their seeds were not run, so the sweep is not complete.`,
+      `${missing.length === 1 ? `Shard ${which} is` : `Shards ${which} are`} missing: seeds ${shown} were not run, so the sweep is not complete.`,
     );
+  }
   return mergeSummaries(shards.map((s) => s.summary));
 }

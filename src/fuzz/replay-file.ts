@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeFolders } from '../store/index.js';
 import { join } from 'node:path';
 import type { ScriptedFault } from '../chaos/index.js';
-import type { DefenceName } from '../defences/index.js';
+import { defenceFlag, type DefenceName } from '../defences/index.js';
 import type { Workload } from '../world/index.js';
 import { readJsonFile, REPLAY_FILE_SCHEMA } from './file-schemas.js';
 
@@ -25,8 +26,8 @@ export interface ReplayFile {
 
 /** Writes a replay file and returns its path. */
 export function writeReplayFile(replay: ReplayFile, dir = FAILURES_DIR): string {
-  mkdirSync(dir, { recursive: true });
-  const suffix = replay.disabled.length ? `-without-${replay.disabled.join('-')}` : '';
+  makeFolders(dir);
+  const suffix = replay.disabled.length ? `-without-${replay.disabled.map(defenceFlag).join('-')}` : '';
   const path = join(dir, `${replay.invariant}-seed${replay.seed}${suffix}.json`);
   writeFileSync(path, JSON.stringify(replay, null, 2) + '\n');
   return path;

@@ -43,10 +43,18 @@ export function openRun(dir: string): OpenRun {
       const path = join(dir, `${name}.db`);
       if (!existsSync(path)) throw new BadRunError(`${dir} has no ${name}.db: the run directory is incomplete.`);
       // Read-write, yet query_only: a read-only connection to a WAL database leaves its -wal and -shm files behind; this one removes them as it closes.
-      const db = new BetterSqlite3(path, { fileMustExist: true, timeout: 1000 });
-      db.pragma('query_only = true');
+      if (!statSync(path).isFile()) throw new BadRunError(`${path} is not a database file; the run directory is damaged.`);
+      let db: Database;
+      try {
+        db = new BetterSqlite3(path, { fileMustExist: true, timeout: 1000 });
+        db.pragma('query_only = true');
+      } catch (error) {
+        throw new BadRunError(`${path} cannot be opened (${(error as Error).message}); the run directory is damaged.`);
+      }
       opened[name] = db;
-      if (schemaOf(db, path) !== expectedSchema(name, [ENDPOINT_MIGRATION, ...definitions[name].migrations]))
+      const schema = schemaOf(db, path);
+      if (schema === '[]') throw new BadRunError(`${path} is empty: the run never got as far as making its tables.`);
+      if (schema !== expectedSchema(name, [ENDPOINT_MIGRATION, ...definitions[name].migrations]))
         throw new BadRunError(
           `${path} has another schema than this build's (the run was made by build ${info.build}); inspect it with the build that made it.`,
         );

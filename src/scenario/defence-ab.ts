@@ -14,11 +14,14 @@ export interface AbRow {
 
 /** Runs each scenario with every defence on and with `disabled` off, and says what broke. */
 export function runDefenceAb(scenarios: readonly Scenario[], disabled: readonly DefenceName[], seed: number): AbRow[] {
-  return scenarios.map((scenario) => {
-    const on = runScenario({ scenario, seed, storage: 'memory' }).result;
-    const off = runScenario({ scenario, seed, storage: 'memory', defences: withDisabled(disabled) }).result;
-    const failedBefore = new Set([...on.invariants, ...on.expectations].filter((r) => !r.ok).map((r) => r.name));
-    const broken = [...off.invariants, ...off.expectations].filter((r) => !r.ok && !failedBefore.has(r.name));
-    return { scenario: scenario.name, withDefence: on.ok, without: off.ok, broken };
-  });
+  return scenarios.map((scenario) => runAbRow(scenario, disabled, seed));
+}
+
+/** One scenario with every defence on and with `disabled` off. */
+export function runAbRow(scenario: Scenario, disabled: readonly DefenceName[], seed: number): AbRow {
+  const on = runScenario({ scenario, seed, storage: 'memory' }).result;
+  const off = runScenario({ scenario, seed, storage: 'memory', defences: withDisabled(disabled) }).result;
+  const failedBefore = new Set([...on.invariants, ...on.expectations].filter((r) => !r.ok).map((r) => r.name));
+  const broken = [...off.invariants, ...off.expectations].filter((r) => !r.ok && !failedBefore.has(r.name));
+  return { scenario: scenario.name, withDefence: on.ok, without: off.ok, broken };
 }

@@ -5,6 +5,6 @@ export type { Scenario, WorkloadOverrides } from './scenario.js';
 export { shopWorkload } from './shop-workload.js';
 export { percentile } from './summarize.js';
 export { describeCrashPoint, planCrashMatrix, runCrashMatrix, runCrashPoint, type CrashMatrixRow } from './crash-matrix.js';
-export { runDefenceAb } from './defence-ab.js';
+export { runAbRow, runDefenceAb, type AbRow } from './defence-ab.js';
 export { formatRecipe, replayLine, type Recipe } from './recipe.js';
-export { cleanRunDirs, heldBy, listRunDirs, readRunInfo, type RunInfo } from './run-dir.js';
+export { cleanRunDirs, heldBy, listRunDirs, readRunInfo, RunDirUnavailable, type RunInfo } from './run-dir.js';

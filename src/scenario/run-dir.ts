@@ -1,5 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { makeFolders } from '../store/index.js';
 import { join } from 'node:path';
+import { defenceFlag } from '../defences/index.js';
 import { formatRecipe, type Recipe } from './recipe.js';
 
 /**
@@ -30,26 +32,39 @@ function runDirName(recipe: Recipe): string {
   if (recipe.orders !== undefined) parts.push(`orders${recipe.orders}`);
   if (recipe.stock !== undefined) parts.push(`stock${recipe.stock}`);
   if (recipe.faults !== undefined) parts.push(recipe.faults);
-  if (recipe.disabled.length > 0) parts.push(`without-${recipe.disabled.join('-')}`);
+  if (recipe.disabled.length > 0) parts.push(`without-${recipe.disabled.map(defenceFlag).join('-')}`);
   return parts.join('-').replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** A run directory that could not be made where the user pointed: theirs to fix (exit 2), not a failure of the tool. */
+export class RunDirUnavailable extends Error {
+  constructor(root: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    super(`Cannot make a run directory under ${root} (${code}); point --dir or SAGA_HOME at a folder you can write.`);
+    this.name = 'RunDirUnavailable';
+  }
 }
 
 /** Makes a new, empty directory for a run under `root`, locked by this process, and records what the run is. */
 export function createRunDir(root: string, recipe: Recipe, build: string): string {
-  mkdirSync(root, { recursive: true });
   const base = runDirName(recipe);
-  for (let n = 1; ; n++) {
-    const dir = join(root, n === 1 ? base : `${base}-${n}`);
-    try {
-      // Not recursive: creating it is how a run claims the name, so two runs cannot share it.
-      mkdirSync(dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw error;
+  try {
+    makeFolders(root);
+    for (let n = 1; ; n++) {
+      const dir = join(root, n === 1 ? base : `${base}-${n}`);
+      try {
+        // Not recursive: creating it is how a run claims the name, so two runs cannot share it.
+        mkdirSync(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
+      }
+      writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`);
+      writeRunInfo(dir, { recipe, build, status: 'running' });
+      return dir;
     }
-    writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`);
-    writeRunInfo(dir, { recipe, build, status: 'running' });
-    return dir;
+  } catch (error) {
+    throw new RunDirUnavailable(root, error);
   }
 }
 
@@ -67,8 +82,12 @@ function writeRunInfo(dir: string, info: RunInfo): void {
 export interface RunDirEntry {
   readonly name: string;
   readonly path: string;
-  /** finished, stopped (by Ctrl-C, between two ticks), running (its process is alive), or abandoned (its process died before it finished). */
-  readonly state: 'finished' | 'stopped' | 'running' | 'abandoned';
+  /**
+   * finished, stopped (by Ctrl-C, between two ticks), running (its process is alive),
+   * abandoned (its process died before it finished), or unreadable (its run.json cannot be
+   * read: nothing says what it is, so nothing removes it).
+   */
+  readonly state: 'finished' | 'stopped' | 'running' | 'abandoned' | 'unreadable';
   readonly info: RunInfo | null;
 }
 
@@ -100,17 +119,23 @@ export function listRunDirs(root: string): RunDirEntry[] {
     if (!lstatSync(path).isDirectory() || !existsSync(join(path, RUN_FILE))) continue;
     const info = readRunInfo(path);
     const state = lockState(path);
-    entries.push({ name, path, state: state === 'finished' && info?.status === 'stopped' ? 'stopped' : state, info });
+    entries.push({
+      name,
+      path,
+      state:
+        state === 'running' ? state : info === null ? 'unreadable' : state === 'finished' && info.status === 'stopped' ? 'stopped' : state,
+      info,
+    });
   }
   return entries;
 }
 
-/** Removes the finished and abandoned run directories under `root` (never one a live process holds, never through a link). */
+/** Removes the finished, stopped and abandoned run directories under `root` (never one a live process holds or one it cannot read, never through a link). */
 export function cleanRunDirs(root: string): { removed: string[]; kept: string[] } {
   const removed: string[] = [];
   const kept: string[] = [];
   for (const entry of listRunDirs(root)) {
-    if (entry.state === 'running') {
+    if (entry.state === 'running' || entry.state === 'unreadable') {
       kept.push(entry.name);
       continue;
     }

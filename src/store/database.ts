@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { makeFolders } from './folders.js';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 
@@ -13,7 +13,7 @@ export type StorageLocation = { readonly kind: 'memory' } | { readonly kind: 'fi
  */
 export function openDatabase(location: StorageLocation): Database {
   if (location.kind === 'memory') return new BetterSqlite3(':memory:');
-  mkdirSync(dirname(location.path), { recursive: true });
+  makeFolders(dirname(location.path));
   const db = new BetterSqlite3(location.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sagaCli, scratchDir } from '../helpers.js';
@@ -120,7 +119,7 @@ describe('saga CLI', async () => {
   });
 
   it('fuzz merge adds up shard outputs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'saga-shards-'));
+    const dir = scratchDir('shards');
     const files = [];
     for (const shard of ['1/2', '2/2']) {
       const out = await cli('fuzz', '--seeds', '8', '--shard', shard, '--workers', '1', '--json');

@@ -147,6 +147,8 @@ describe('output fits the terminal', () => {
     for (const args of [
       ['run', '--scenario', 'duplicate-delivery', '--disable', 'idempotency', '--storage', 'memory', '--faults', 'chaotic'],
       ['ab', '--disable', 'outbox'],
+      ['ab', '--disable', 'idempotency'],
+      ['--help'],
       ['run', '--all', '--storage', 'memory'],
       ['crash-matrix', '--disable', 'isolation'],
       ['runs', 'list'],
@@ -187,7 +189,7 @@ describe('a place for files that is not a folder', () => {
       [['run', '--scenario', 'happy-path', '--dir', file], {}, /^Cannot make folders under '.*' \((ENOTDIR|EEXIST)\)/],
       [['bench', '--orders', '10', '--storage', 'file'], { SAGA_HOME: file }, /^Cannot make folders under '.*' \((ENOTDIR|EEXIST)\)/],
       [['runs', 'list'], { SAGA_HOME: file }, /^Cannot make folders|is not a folder/],
-      [['runs', 'list', '--dir', file], {}, /is not a folder; point SAGA_HOME at the folder that holds your runs\.$/],
+      [['runs', 'list', '--dir', file], {}, /is not a folder; point --dir at the folder that holds your runs\.$/],
     ];
     for (const [args, where, message] of cases) {
       const { code, stdout, stderr } = await cli(args, where);
@@ -266,5 +268,38 @@ describe('more of what fits', () => {
     const dir = scratchDir('runs');
     const { stdout } = await cli(['run', '--scenario', 'happy-path', '--dir', dir]);
     expect(stdout).toContain(`databases: ${join(dir, 'happy-path-seed1')}`);
+  });
+});
+
+describe('edges a second review found', () => {
+  it('a home under a pseudo file system is refused at once, never looped on', async () => {
+    const { code, stderr } = await cli(['run', '--scenario', 'happy-path'], { SAGA_HOME: '/proc/self/no-such' });
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/^Cannot make folders under '\/proc\/self\/no-such\/runs' \(E[A-Z]+\)/);
+  });
+
+  it('a device or a pipe is not a replay file; two orders with one id are refused', async () => {
+    expect(await refused(['replay', '/dev/zero'])).toContain('it is not a regular file');
+  });
+
+  it('commander’s suggestion stays on the message’s line; help for an unknown command is an error', async () => {
+    const typo = await cli(['rnu']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe("unknown command 'rnu' (Did you mean run?)\nRun 'saga --help' for usage.\n");
+    expect(await refused(['help', 'nosuch'])).toMatch(/^Unknown command 'nosuch'/);
+  });
+
+  it('a terminal that reports 0 columns falls back to COLUMNS', async () => {
+    const { stdout } = await sagaCli(['scenarios'], { columns: 0, env: { COLUMNS: '80', SAGA_HOME: home } });
+    expect(stdout).toContain('happy-path');
+    expect(Math.max(...stdout.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(80);
+    expect(stdout.split('\n').every((l) => !/^\S+\s+…$/.test(l))).toBe(true);
+  });
+
+  it('ab exits 1 when nothing in the catalogue breaks without the defence, and says so', async () => {
+    const happy = SCENARIOS.filter((s) => s.name === 'happy-path');
+    const { code, stdout } = await sagaCli(['ab', '--disable', 'compensation-retry'], { env: { SAGA_HOME: home } }, happy);
+    expect(code).toBe(1);
+    expect(stdout).toContain('nothing in the 1 scenarios run breaks');
   });
 });

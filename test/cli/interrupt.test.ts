@@ -137,6 +137,13 @@ describe('Ctrl-C during the long catalogue commands', () => {
     expect(stopped.stdout).not.toMatch(/^PASS/m);
   });
 
+  it('ab reports the scenarios it compared, and exits 130', async () => {
+    const stopped = await interrupted(['ab', '--disable', 'outbox'], 'SIGINT', (err) => err.includes('ab: 3/'));
+    expect(stopped.code).toBe(130);
+    // Heard while the third ran: it finishes, and the report covers those three.
+    expect(stopped.stdout).toMatch(/stopped by SIGINT after 3 of \d+ scenarios/);
+  });
+
   it('run --all reports the scenarios it ran, and exits 143 on SIGTERM', async () => {
     const stopped = await interrupted(['run', '--all', '--storage', 'memory'], 'SIGTERM', (err) => err.includes('run --all: 2/'));
     expect(stopped.code).toBe(143);
@@ -200,6 +207,7 @@ describe('as a real process', () => {
     const { code, stdout, stderr } = await result;
     expect(code).toBe(143);
     expect(stderr).toContain('SIGTERM: stopping');
+    expect(stdout).toContain('shrinking was cut short by SIGTERM');
     const written = [...stdout.matchAll(/^wrote (\S+)$/gm)].map((m) => m[1]!);
     expect(written.length).toBeGreaterThan(0);
     for (const file of written) expect(existsSync(file)).toBe(true);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +16,11 @@ function filesOf(dir: string): Record<string, string> {
       .sort()
       .map((f) => [
         f,
-        createHash('sha256')
-          .update(readFileSync(join(dir, f)))
-          .digest('hex'),
+        statSync(join(dir, f)).isDirectory()
+          ? 'a folder'
+          : createHash('sha256')
+              .update(readFileSync(join(dir, f)))
+              .digest('hex'),
       ]),
   );
 }
@@ -113,6 +115,15 @@ describe('a directory that cannot be inspected is refused in one sentence, exit 
 
   it('a database missing, corrupt, from another schema, or locked by another process', async () => {
     expect(await refusedOn((dir) => rmSync(join(dir, 'payment.db')))).toContain('has no payment.db: the run directory is incomplete');
+    expect(
+      await refusedOn((dir) => {
+        rmSync(join(dir, 'order.db'));
+        mkdirSync(join(dir, 'order.db'));
+      }),
+    ).toContain('order.db is not a database file; the run directory is damaged');
+    expect(await refusedOn((dir) => writeFileSync(join(dir, 'orchestrator.db'), ''))).toContain(
+      'orchestrator.db is empty: the run never got as far as making its tables',
+    );
     expect(
       await refusedOn((dir) => writeFileSync(join(dir, 'payment.db'), 'not a database, just text that is long enough'.repeat(200))),
     ).toMatch(/payment\.db is not a readable SQLite database \(file is not a database\)/);

@@ -51,13 +51,21 @@ describe('saga runs', () => {
       );
       writeFileSync(join(runs, name, 'run.lock'), `${pid}\n`);
     }
+    // A directory whose run.json cannot be read: nothing says what it is, so it is listed as such and kept.
+    mkdirSync(join(runs, 'garbled'));
+    writeFileSync(join(runs, 'garbled', 'run.json'), '{ not json');
     const outside = scratchDir('outside');
     writeFileSync(join(outside, 'keep.txt'), 'mine');
     symlinkSync(outside, join(runs, 'link'));
     const listed = JSON.parse((await cli(['runs', 'list', '--json'], { home })).stdout) as Array<{ name: string; state: string }>;
-    expect(listed.map((r) => `${r.name} ${r.state}`)).toEqual(['dead abandoned', 'happy-path-seed1 finished', 'live running']);
+    expect(listed.map((r) => `${r.name} ${r.state}`)).toEqual([
+      'dead abandoned',
+      'garbled unreadable',
+      'happy-path-seed1 finished',
+      'live running',
+    ]);
     const cleaned = JSON.parse((await cli(['runs', 'clean', '--json'], { home })).stdout);
-    expect(cleaned).toEqual({ removed: ['dead', 'happy-path-seed1'], kept: ['live'] });
+    expect(cleaned).toEqual({ removed: ['dead', 'happy-path-seed1'], kept: ['garbled', 'live'] });
     expect(existsSync(join(runs, 'live'))).toBe(true);
     expect(readFileSync(join(outside, 'keep.txt'), 'utf8')).toBe('mine');
     expect((await cli(['runs', 'tidy'], { home })).code).toBe(2);
