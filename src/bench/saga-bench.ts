@@ -6,6 +6,8 @@ import { sagaEventsOf } from '../protocol/index.js';
 import { percentile } from '../scenario/index.js';
 import { simulation, type RunOutcome, type Workload } from '../world/index.js';
 import { measureSqliteCeiling, MIN_COMMITS_PER_SAGA } from './sqlite-ceiling.js';
+import { measureSqlFloor } from './sql-floor.js';
+import { startStatementLog, stopStatementLog, type StatementLog } from '../store/index.js';
 
 /** What `saga bench` measured; every rate comes from one run, the ceiling from the same process right before. */
 export interface BenchResult {
@@ -21,6 +23,10 @@ export interface BenchResult {
   readonly ceilingTxPerSec: number;
   readonly ceilingSagasPerSec: number;
   readonly ratio: number;
+  /** Sagas/s if the run's own committed statements were all there was: the same SQL replayed alone (see sql-floor.ts); null past FLOOR_MAX_ORDERS. */
+  readonly floorSagasPerSec: number | null;
+  /** The engine's speed over the floor's: 1 would mean the engine costs nothing beyond its SQL. */
+  readonly floorRatio: number | null;
   /** Wall time until the last saga completed (what sagas/s is computed from). */
   readonly seconds: number;
   /** Wall time after that: reading all six databases back and checking every invariant. */
@@ -28,6 +34,8 @@ export interface BenchResult {
 }
 
 const ORDERS_PER_TICK = 100;
+/** Up to this many orders the bench records the run's statements to measure the SQL floor. */
+const FLOOR_MAX_ORDERS = 20_000;
 const SKUS = 10;
 const CUSTOMERS = 100;
 
@@ -132,6 +140,15 @@ export async function runSagaBench(
   const seconds = ((lastCompletedAt || end) - start) / 1000;
   const checkSeconds = (end - (lastCompletedAt || end)) / 1000;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  // The SQL floor: the same run again, untimed, logging every statement that commits until the last saga completes; then those statements alone.
+  // The log holds every statement with its values: past FLOOR_MAX_ORDERS it would not fit in memory, and the floor is left out.
+  let floorSeconds: number | null = null;
+  if (orders <= FLOOR_MAX_ORDERS) {
+    const log = await recordStatements(orders, storage, join(dataRoot, 'recorded'), workload, hooks.shouldStop);
+    floorSeconds = log ? await measureSqlFloor(log, storage, join(dataRoot, 'floor'), hooks.shouldStop) : null;
+    if (floorSeconds === null) return { stopped: true, orders, completed: wallMs.length, seconds, sagasPerSec: orders / seconds };
+  }
   const ticks = outcome.snapshot.sagas.map((s) => (s.endedTick ?? s.startedTick) - s.startedTick);
   const sagasPerSec = orders / seconds;
   return {
@@ -147,7 +164,53 @@ export async function runSagaBench(
     ceilingTxPerSec,
     ceilingSagasPerSec,
     ratio: sagasPerSec / ceilingSagasPerSec,
+    floorSagasPerSec: floorSeconds === null ? null : orders / floorSeconds,
+    floorRatio: floorSeconds === null ? null : floorSeconds / seconds,
     seconds,
     checkSeconds,
   };
+}
+
+/** Runs the workload again with the statement log on, and returns what committed until the last saga completed (null if stopped). */
+async function recordStatements(
+  orders: number,
+  storage: 'memory' | 'file',
+  dataDir: string,
+  workload: Workload,
+  shouldStop: (() => boolean) | undefined,
+): Promise<StatementLog | null> {
+  if (storage === 'file') rmSync(dataDir, { recursive: true, force: true });
+  let completed = 0;
+  let log: StatementLog | null = null;
+  startStatementLog();
+  const steps = simulation({
+    seed: 1,
+    storage,
+    dataDir,
+    workload,
+    profile: FAULT_PROFILES.calm!,
+    script: [],
+    keepTrace: false,
+    faultPhaseTicks: Number.MAX_SAFE_INTEGER,
+    maxTicks: Number.MAX_SAFE_INTEGER,
+    onEvent: (e) => {
+      // What follows the last completion (reading every database back to check it) is not the engine's work.
+      if (e.kind === 'saga' && sagaEventsOf(e).some((f) => f.kind === 'completed') && ++completed === orders) log = stopStatementLog();
+    },
+  });
+  try {
+    let lastTurn = wallClockMs();
+    for (let step = steps.next(); !step.done; step = steps.next()) {
+      if (shouldStop?.()) return null;
+      if (wallClockMs() - lastTurn >= MS_BETWEEN_TURNS) {
+        await nextTurn();
+        lastTurn = wallClockMs();
+      }
+    }
+  } finally {
+    steps.return(undefined as never);
+    if (!log) stopStatementLog();
+    if (storage === 'file') rmSync(dataDir, { recursive: true, force: true });
+  }
+  return log;
 }

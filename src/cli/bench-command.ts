@@ -69,6 +69,8 @@ function renderBench(r: BenchResult, c: ReturnType<typeof makeStyle>): string {
     ['SQLite ceiling: 3-statement tx/s', f(r.ceilingTxPerSec)],
     ['SQLite ceiling: sagas/s (tx/s ÷ 11)', f(r.ceilingSagasPerSec)],
     ['ratio (sagas/s ÷ ceiling)', f(r.ratio, 3)],
+    ['SQL floor: its own statements alone, sagas/s', r.floorSagasPerSec === null ? '- (20,000 orders at most)' : f(r.floorSagasPerSec)],
+    ['ratio to the SQL floor (sagas/s ÷ floor)', r.floorRatio === null ? '-' : f(r.floorRatio, 3)],
   );
   const verdict = r.ok
     ? c.green('every saga completed and every invariant held')

@@ -2,7 +2,7 @@ import type { Message } from '../broker/index.js';
 import { MESSAGE_ID_PREFIX, type ComponentName, type ServiceFact } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { Clock, Rng, Scheduler, Trace, TraceEvent } from '../kernel/index.js';
-import { arg, migrate, Prepared, queryBuilder, type Database } from '../store/index.js';
+import { arg, logTransactionEnd, migrate, Prepared, queryBuilder, type Database } from '../store/index.js';
 import type { Selectable } from 'kysely';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerTx } from './handler.js';
 import { ENDPOINT_MIGRATION, type EndpointTables, type OutboxTable } from './endpoint-tables.js';
@@ -278,6 +278,7 @@ export class Endpoint implements Component {
         this.open = true;
         result = tx(...args);
       } catch (error) {
+        logTransactionEnd(this.db, false);
         this.reset();
         // Rolled back: the component dies with nothing of this transaction written.
         if (error instanceof DiedBeforeCommit) this.dieNow(error.die, 'before-commit', error.what);
@@ -285,6 +286,7 @@ export class Endpoint implements Component {
       }
       this.open = false;
       this.ctx.stats.commits++;
+      logTransactionEnd(this.db, true);
       try {
         // The callbacks open no transaction, so the staging arrays are reused, not reallocated.
         for (const f of this.observed) f();

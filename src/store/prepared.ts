@@ -1,6 +1,7 @@
 import type { Compilable } from 'kysely';
 import type { Statement } from 'better-sqlite3';
 import type { Database } from './database.js';
+import { logStatement, type StatementUse } from './statement-log.js';
 
 const ARG_MARK = '\u0000arg:';
 
@@ -22,17 +23,18 @@ type Slot = { readonly name: string } | { readonly value: unknown };
  * only some of them.
  */
 export class Prepared<Row> {
-  private compiled: { readonly statement: Statement; readonly slots: readonly Slot[] } | null = null;
+  private compiled: { readonly statement: Statement; readonly sql: string; readonly slots: readonly Slot[] } | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly query: Compilable<Row>,
   ) {}
 
-  private compile(): { statement: Statement; slots: Slot[] } {
+  private compile(): { statement: Statement; sql: string; slots: Slot[] } {
     const compiled = this.query.compile();
     return {
       statement: this.db.prepare(compiled.sql),
+      sql: compiled.sql,
       slots: compiled.parameters.map((p) =>
         typeof p === 'string' && p.startsWith(ARG_MARK) ? { name: p.slice(ARG_MARK.length) } : { value: p },
       ),
@@ -42,29 +44,36 @@ export class Prepared<Row> {
   /** Runs a statement that returns no rows; returns the number of rows it changed. */
   run(args: Readonly<Record<string, SqlValue>> = {}): number {
     const { statement, slots } = (this.compiled ??= this.compile());
-    return statement.run(...bind(slots, args)).changes;
+    return statement.run(...this.values(slots, args, 'run')).changes;
   }
 
   /** Runs an insert; returns the new row's rowid. */
   insert(args: Readonly<Record<string, SqlValue>> = {}): number {
     const { statement, slots } = (this.compiled ??= this.compile());
-    return Number(statement.run(...bind(slots, args)).lastInsertRowid);
+    return Number(statement.run(...this.values(slots, args, 'run')).lastInsertRowid);
   }
 
   get(args: Readonly<Record<string, SqlValue>> = {}): Row | undefined {
     const { statement, slots } = (this.compiled ??= this.compile());
-    return statement.get(...bind(slots, args)) as Row | undefined;
+    return statement.get(...this.values(slots, args, 'get')) as Row | undefined;
   }
 
   all(args: Readonly<Record<string, SqlValue>> = {}): Row[] {
     const { statement, slots } = (this.compiled ??= this.compile());
-    return statement.all(...bind(slots, args)) as Row[];
+    return statement.all(...this.values(slots, args, 'all')) as Row[];
   }
 
   /** The rows one at a time, for a result too large to hold twice. */
   iterate(args: Readonly<Record<string, SqlValue>> = {}): IterableIterator<Row> {
     const { statement, slots } = (this.compiled ??= this.compile());
-    return statement.iterate(...bind(slots, args)) as IterableIterator<Row>;
+    return statement.iterate(...this.values(slots, args, 'all')) as IterableIterator<Row>;
+  }
+
+  /** The values to bind, logged when the benchmark records the run's statements. */
+  private values(slots: readonly Slot[], args: Readonly<Record<string, SqlValue>>, use: StatementUse): unknown[] {
+    const values = bind(slots, args);
+    logStatement(this.db, this.compiled!.sql, values, use);
+    return values;
   }
 }
 
