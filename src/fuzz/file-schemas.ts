@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { INVARIANTS } from '../check/index.js';
-import { DEFENCE_NAMES } from '../defences/index.js';
+import { DEFENCE_NAMES, defenceFlag, parseDefence, type DefenceName } from '../defences/index.js';
 import { COMPONENTS } from '../protocol/index.js';
 import { COVERAGE_PATHS } from './coverage.js';
 
@@ -12,9 +12,14 @@ const MAX_SEED = 2 ** 32 - 1;
 const seed = z.number().int().min(0).max(MAX_SEED);
 const count = z.number().int().min(0);
 const name = z.string().min(1).max(200);
-const defences = z
-  .array(z.enum(DEFENCE_NAMES as [string, ...string[]]))
-  .refine((d) => new Set(d).size === d.length, 'a defence named twice');
+/** A defence as files name it (the code's name, `compensationRetry`) or as the CLI does (`compensation-retry`); errors use the CLI's. */
+const defence = z.string().transform((given, ctx) => {
+  const known = (DEFENCE_NAMES as readonly string[]).includes(given) ? (given as DefenceName) : parseDefence(given);
+  if (known) return known;
+  ctx.addIssue({ code: 'custom', message: `no defence '${given}'; the defences are ${DEFENCE_NAMES.map(defenceFlag).join(', ')}` });
+  return z.NEVER;
+});
+const defences = z.array(defence).refine((d) => new Set(d).size === d.length, 'a defence named twice');
 
 const target = { type: name, saga: name.optional(), times: z.number().int().min(1).optional(), nth: z.number().int().min(1).optional() };
 const trigger = z.strictObject({

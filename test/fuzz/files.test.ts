@@ -85,6 +85,9 @@ describe('a replay file is checked before it is run', () => {
     const unknownSku = { ...valid, workload: { ...workload, orders: [{ ...workload.orders[0], sku: 'SKU-ZZ' }] } };
     expect(await refused('replay', write('sku.json', unknownSku))).toContain("no SKU 'SKU-ZZ' in the stock");
     expect(await refused('replay', write('invariant.json', { ...valid, invariant: 'no-such-invariant' }))).toMatch(/at invariant, /);
+    expect(await refused('replay', write('defence.json', { ...valid, disabled: ['nope'] }))).toMatch(
+      /at disabled\.0, no defence 'nope'; the defences are idempotency, outbox, isolation, recovery, timeouts, compensation-retry/,
+    );
     const twice = { ...valid, workload: { ...workload, orders: [workload.orders[0], workload.orders[0]] } };
     expect(await refused('replay', write('twice.json', twice))).toMatch(/at workload\.orders, .*an order id given twice/);
     expect(await refused('replay', write('not-json.json', '{'))).toContain('it is not valid JSON');
