@@ -16,7 +16,8 @@ export const COVERAGE_PATHS = [
   'step-gave-up',
   'compensation-retry',
   'compensation-gave-up',
-  'dead-letter',
+  // The broker's, for a message its handler failed on every time; the orchestrator's count as compensation-gave-up.
+  'broker-dead-letter',
   'saga-failed',
   'duplicate-skipped',
   'late-success-compensated',
@@ -45,7 +46,7 @@ export class CoverageTracker {
         this.reached.add('duplicate-skipped');
         break;
       case 'dead-letter':
-        this.reached.add('dead-letter');
+        if (e.actor === 'broker') this.reached.add('broker-dead-letter');
         break;
       case 'restart':
         this.restarted = true;

@@ -22,6 +22,15 @@ describe('inventory service', () => {
     expect(stock()).toEqual({ available: 8, reserved: 0, sold: 2 });
   });
 
+  it('reserves the last units exactly (no under-selling), and refuses one more', () => {
+    const { service, stock } = setup(PAYLOAD.qty);
+    service.handle(message('inventory', 'inventory.reserve', 'saga-a'));
+    expect(stock()).toEqual({ available: 0, reserved: PAYLOAD.qty, sold: 0 });
+    service.handle(message('inventory', 'inventory.reserve', 'saga-b'));
+    expect(stock()).toEqual({ available: 0, reserved: PAYLOAD.qty, sold: 0 });
+    expect(drainOutbox(service).map((m) => m.type)).toEqual(['inventory.reserve.done', 'inventory.reserve.failed']);
+  });
+
   it('a redelivered and a re-sent reserve each reserve once', () => {
     const { service, stock } = setup();
     const m = message('inventory', 'inventory.reserve');
