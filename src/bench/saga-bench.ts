@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_PROFILES } from '../chaos/index.js';
-import { nextTurn, wallClockMs } from '../kernel/index.js';
+import { nextTurn, wallClockMs, type TraceEvent } from '../kernel/index.js';
 import { sagaEventsOf } from '../protocol/index.js';
 import { percentile } from '../scenario/index.js';
 import { simulation, type RunOutcome, type Workload } from '../world/index.js';
@@ -97,28 +97,17 @@ export async function runSagaBench(
   const start = wallClockMs();
   // The benchmark's own scratch databases, made anew each time (nobody opens these).
   if (storage === 'file') rmSync(join(dataRoot, 'world'), { recursive: true, force: true });
-  const steps = simulation({
-    seed: 1,
-    storage,
-    dataDir: join(dataRoot, 'world'),
-    workload,
-    profile: FAULT_PROFILES.calm!,
-    script: [],
-    keepTrace: false,
-    faultPhaseTicks: Number.MAX_SAFE_INTEGER,
-    maxTicks: Number.MAX_SAFE_INTEGER,
-    onEvent: (e) => {
-      if (++events % 4096 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      if (e.kind !== 'saga' || e.sagaId === undefined) return;
-      const now = wallClockMs();
-      if (!startedAt.has(e.sagaId)) startedAt.set(e.sagaId, now);
-      else if (sagaEventsOf(e).some((f) => f.kind === 'completed')) {
-        wallMs.push(now - startedAt.get(e.sagaId)!);
-        startedAt.delete(e.sagaId);
-        lastCompletedAt = now;
-        if (wallMs.length % PROGRESS_EVERY === 0) hooks.onProgress?.(wallMs.length);
-      }
-    },
+  const steps = benchWorld(storage, join(dataRoot, 'world'), workload, (e) => {
+    if (++events % 4096 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (e.kind !== 'saga' || e.sagaId === undefined) return;
+    const now = wallClockMs();
+    if (!startedAt.has(e.sagaId)) startedAt.set(e.sagaId, now);
+    else if (sagaEventsOf(e).some((f) => f.kind === 'completed')) {
+      wallMs.push(now - startedAt.get(e.sagaId)!);
+      startedAt.delete(e.sagaId);
+      lastCompletedAt = now;
+      if (wallMs.length % PROGRESS_EVERY === 0) hooks.onProgress?.(wallMs.length);
+    }
   });
   let outcome: RunOutcome | undefined;
   let lastTurn = wallClockMs();
@@ -183,20 +172,9 @@ async function recordStatements(
   let completed = 0;
   let log: StatementLog | null = null;
   startStatementLog();
-  const steps = simulation({
-    seed: 1,
-    storage,
-    dataDir,
-    workload,
-    profile: FAULT_PROFILES.calm!,
-    script: [],
-    keepTrace: false,
-    faultPhaseTicks: Number.MAX_SAFE_INTEGER,
-    maxTicks: Number.MAX_SAFE_INTEGER,
-    onEvent: (e) => {
-      // What follows the last completion (reading every database back to check it) is not the engine's work.
-      if (e.kind === 'saga' && sagaEventsOf(e).some((f) => f.kind === 'completed') && ++completed === orders) log = stopStatementLog();
-    },
+  const steps = benchWorld(storage, dataDir, workload, (e) => {
+    // What follows the last completion (reading every database back to check it) is not the engine's work.
+    if (e.kind === 'saga' && sagaEventsOf(e).some((f) => f.kind === 'completed') && ++completed === orders) log = stopStatementLog();
   });
   try {
     let lastTurn = wallClockMs();
@@ -213,4 +191,20 @@ async function recordStatements(
     if (storage === 'file') rmSync(dataDir, { recursive: true, force: true });
   }
   return log;
+}
+
+/** The bench's world: seed 1, faults off, no trace kept, run until every saga is done. */
+function benchWorld(storage: 'memory' | 'file', dataDir: string, workload: Workload, onEvent: (e: TraceEvent) => void) {
+  return simulation({
+    seed: 1,
+    storage,
+    dataDir,
+    workload,
+    profile: FAULT_PROFILES.calm!,
+    script: [],
+    keepTrace: false,
+    faultPhaseTicks: Number.MAX_SAFE_INTEGER,
+    maxTicks: Number.MAX_SAFE_INTEGER,
+    onEvent,
+  });
 }
