@@ -56,14 +56,15 @@ export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): Exi
     ...sagas.map((s) => [s.id, s.orderId, s.status, s.step, String(s.attempt), String(s.lastChangeTick)]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  // The status coloured, the padding after it plain, so columns line up with or without colour.
   const line = (r: string[], color = (s: string) => s): string =>
     r
-      .map((cell, i) => (i === 2 ? color(cell.padEnd(widths[i]!)) : cell.padEnd(widths[i]!)))
+      .map((cell, i) => (i === 2 ? color(cell) + ' '.repeat(widths[i]! - cell.length) : cell.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
   if (sagas.length > 0) {
     io.out(c.bold(line(rows[0]!)) + '\n');
-    for (const r of rows.slice(1)) io.out(line(r, (s) => colorStatus(s.trim(), c) + s.slice(s.trim().length)) + '\n');
+    for (const r of rows.slice(1)) io.out(line(r, (s) => colorStatus(s, c)) + '\n');
   }
   io.out(`${plural(sagas.length, status ? `${status} saga` : 'saga')} in this ${run.status} run\n`);
   if (sagas.length > 0) io.out(c.dim(`'saga show <run> <saga or order>' shows one.\n`));

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { makeFolders } from '../store/index.js';
+import { makeFolders, nearestExisting } from '../store/index.js';
 import { dirname, join, resolve } from 'node:path';
 import type { CliIo } from './cli-io.js';
 import { UsageError } from './usage-error.js';
@@ -38,8 +38,7 @@ export function ensureFolder(dir: string): string {
 
 /** Refuses a folder to read from when it, or the nearest part of its path that exists, is not a folder (SAGA_HOME naming a file, say). */
 export function readableFolder(dir: string, pointedBy: '--dir' | 'SAGA_HOME' = 'SAGA_HOME'): string {
-  let existing = resolve(dir);
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const existing = nearestExisting(dir);
   if (!statSync(existing).isDirectory())
     throw new UsageError(`${quote(existing, 120)} is not a folder; point ${pointedBy} at the folder that holds your runs.`);
   return dir;

@@ -113,9 +113,9 @@ export class BadFileError extends Error {
 export function readJsonFile<T>(path: string, schema: z.ZodType<T>, what: string): T {
   let text: string;
   try {
-    // A device or a pipe could be endless (/dev/zero) or refuse to be read whole: only regular files are input.
-    if (statSync(path).isFile() === false && !statSync(path).isDirectory())
-      throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
+    // A device or a pipe could be endless (/dev/zero) or refuse to be read whole: only regular files are input (a folder fails below, EISDIR).
+    const kind = statSync(path);
+    if (!kind.isFile() && !kind.isDirectory()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -7,14 +7,16 @@ import { dirname, resolve } from 'node:path';
  * make, with that level's error, and refuses a path through something that is not a folder.
  */
 export function makeFolders(dir: string): void {
+  const at = nearestExisting(dir);
+  if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
   const missing: string[] = [];
-  let at = resolve(dir);
-  while (!existsSync(at)) {
-    missing.unshift(at);
-    const up = dirname(at);
-    if (up === at) break;
-    at = up;
-  }
-  if (existsSync(at) && !statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is not a folder`), { code: 'ENOTDIR' });
+  for (let p = resolve(dir); p !== at; p = dirname(p)) missing.unshift(p);
   for (const folder of missing) mkdirSync(folder);
+}
+
+/** The longest part of `path` that exists (the root at worst). */
+export function nearestExisting(path: string): string {
+  let at = resolve(path);
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  return at;
 }
