@@ -39,6 +39,16 @@ interface InFlight {
   readonly lost: boolean;
 }
 
+/** The broker as it stands between two ticks, as plain data: every queue, every unacked hand-over (in the order they were made), the dead letters and the counters. */
+export interface BrokerImage {
+  readonly stats: BrokerStats;
+  readonly seq: number;
+  readonly nextToken: number;
+  readonly ready: readonly Ready[];
+  readonly inFlight: ReadonlyArray<{ readonly token: number } & InFlight>;
+  readonly dead: readonly DeadLetter[];
+}
+
 const byReadyThenSeq = (a: Ready, b: Ready): boolean => a.readyTick < b.readyTick || (a.readyTick === b.readyTick && a.seq < b.seq);
 
 /**
@@ -248,6 +258,24 @@ export class Broker {
   /** The hand-overs a message gets before it is dead-lettered. */
   get maxDeliveries(): number {
     return this.options.maxDeliveries;
+  }
+
+  /** Everything the broker holds, to carry on from in a new process (`restore`). */
+  image(): BrokerImage {
+    const ready = [...this.queues.values()].flatMap((heap) => heap.values()).sort((a, b) => a.seq - b.seq);
+    const inFlight = [...this.inFlight].map(([token, entry]) => ({ token, ...entry }));
+    return { stats: { ...this.stats }, seq: this.seq, nextToken: this.nextToken, ready, inFlight, dead: [...this.dead] };
+  }
+
+  /** Takes the place of a broker that stopped: its queues, hand-overs, dead letters and counters. Only on a new, empty broker. */
+  restore(image: BrokerImage): void {
+    if (this.seq > 0 || this.nextToken > 1) throw new Error('a broker can only be restored before it has done anything');
+    Object.assign(this.stats, image.stats);
+    this.seq = image.seq;
+    this.nextToken = image.nextToken;
+    for (const entry of image.ready) this.queues.get(entry.message.queue)!.push(entry);
+    for (const { token, ...entry } of image.inFlight) this.inFlight.set(token, entry);
+    this.dead.push(...image.dead);
   }
 
   /** The dead-letter queue, oldest first. */

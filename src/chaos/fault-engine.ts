@@ -34,6 +34,17 @@ interface CommandDecision extends CommandFault {
   readonly scriptIndex: number;
 }
 
+/** Where the fault engine stood between two ticks, as plain data: what the script has left, every count, and what it injected. */
+export interface FaultEngineImage {
+  readonly left: readonly number[];
+  readonly seen: readonly number[];
+  readonly counts: ReadonlyArray<readonly [string, number]>;
+  readonly batches: number;
+  readonly poisoned: readonly string[];
+  readonly injected: readonly ScriptedFault[];
+  readonly calm: boolean;
+}
+
 /** What the fault engine needs from the world. */
 export interface FaultEngineOptions {
   readonly profile: FaultProfile;
@@ -61,8 +72,8 @@ export interface FaultEngineOptions {
  * refusals stay, they are its behaviour.
  */
 export class FaultEngine implements FaultPlan, CommandFaults {
-  private readonly left: number[];
-  private readonly seen: number[];
+  private left: number[];
+  private seen: number[];
   /** How many decisions of each kind each message type (or moment) has met so far. */
   private readonly counts = new Map<string, number>();
   /** Nothing to inject and nothing to record: a calm run skips the bookkeeping. */
@@ -91,6 +102,34 @@ export class FaultEngine implements FaultPlan, CommandFaults {
   /** Turns network faults, kills and the profile off; a service's scripted refusals (fail-command, poison) remain, they are its behaviour. */
   enterCalm(): void {
     this.calm = true;
+  }
+
+  /** Where the engine stands, to carry on from in a new process (`restore`). */
+  image(): FaultEngineImage {
+    return {
+      left: [...this.left],
+      seen: [...this.seen],
+      counts: [...this.counts],
+      batches: this.batches,
+      poisoned: [...this.poisoned],
+      injected: [...this.injected],
+      calm: this.calm,
+    };
+  }
+
+  /** Carries on where an engine with the same profile and script stopped. */
+  restore(image: FaultEngineImage): void {
+    if (image.left.length !== this.left.length) throw new Error('a fault engine can only be restored with the script it ran');
+    this.left = [...image.left];
+    this.seen = [...image.seen];
+    this.counts.clear();
+    for (const [key, n] of image.counts) this.counts.set(key, n);
+    this.batches = image.batches;
+    this.poisoned.clear();
+    for (const id of image.poisoned) this.poisoned.add(id);
+    this.injected.length = 0;
+    this.injected.push(...image.injected);
+    this.calm = image.calm;
   }
 
   /** Every fault injected so far, in order, as targeted faults that replay it. */

@@ -22,13 +22,14 @@ export interface ShowOptions {
 }
 
 /** A run directory as the user named it: a path, or the bare name `saga runs` lists. */
-function runDirOf(arg: string, io: CliIo): string {
+export function runDirOf(arg: string, io: CliIo): string {
   const path = resolve(io.cwd ?? process.cwd(), arg);
   const named = resolve(sagaDir(io, 'runs'), arg);
   return !existsSync(path) && !/[/\\]/.test(arg) && existsSync(named) ? named : path;
 }
 
-function withRun<T>(arg: string, io: CliIo, read: (run: OpenRun) => T): T {
+/** Opens a run directory for reading (see openRun), gives it to `read`, and closes it. */
+export function withRun<T>(arg: string, io: CliIo, read: (run: OpenRun) => T): T {
   const run = openRun(runDirOf(arg, io));
   try {
     return read(run);

@@ -1,10 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
-import { RunDirUnavailable, type Scenario } from '../scenario/index.js';
+import { RunDirUnavailable, STOP_WHEN, type Scenario } from '../scenario/index.js';
 import { BadFileError } from '../fuzz/index.js';
 import { BadRunError } from '../operate/index.js';
 import { sagasCommand, showCommand, type SagasOptions, type ShowOptions } from './inspect-command.js';
+import { resumeCommand, type ResumeOptions } from './resume-command.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
@@ -21,6 +22,8 @@ import { printable } from './user-text.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
+const STOP_AT_HELP = 'stop before the world does anything after this tick, and write it down to resume later (file storage)';
+const STOP_WHEN_HELP = `stop at the end of the tick in which this happens: ${Object.keys(STOP_WHEN).join(', ')}`;
 
 /** Runs the `saga` command line over a catalogue of scenarios and returns its exit code; never throws for bad input. */
 export async function runCli(argv: readonly string[], io: CliIo, catalogue: readonly Scenario[]): Promise<number> {
@@ -74,8 +77,25 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--stock <n>', "override the scenario's starting stock per SKU", once('--stock'))
     .option('--faults <profile>', `add a seeded network fault profile: ${Object.keys(FAULT_PROFILES).join(', ')}`, once('--faults'))
     .option('--disable <defence>', `switch a defence off to see what breaks (repeatable, or comma-separated): ${DEFENCES}`, collect, [])
+    .option('--stop-at <tick>', STOP_AT_HELP, once('--stop-at'))
+    .option('--stop-when <moment>', STOP_WHEN_HELP, once('--stop-when'))
     .action(async (options: RunOptions) => {
       code = await runCommand(options, catalogue, io);
+    });
+
+  program
+    .command('resume')
+    .description(
+      'carry on a stopped run (file storage) in this process, from its run directory alone, to its end or the next stop; the report, digest and exit code are those of a run that never stopped',
+    )
+    .argument('<run-dir>', 'a stopped run directory, or its name as `saga runs` lists it')
+    .option('--stop-at <tick>', STOP_AT_HELP, once('--stop-at'))
+    .option('--stop-when <moment>', STOP_WHEN_HELP, once('--stop-when'))
+    .option('--json', 'print exactly one JSON object instead of the table')
+    .option('--trace', 'also print the message timeline of the whole run')
+    .option('--all-sagas', 'list every saga in the report')
+    .action(async (dir: string, options: ResumeOptions) => {
+      code = await resumeCommand(dir, options, catalogue, io);
     });
 
   program

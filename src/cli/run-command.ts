@@ -1,14 +1,29 @@
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
-import { scenarioRun, type Scenario, type ScenarioRun, type WorkloadOverrides } from '../scenario/index.js';
+import {
+  scenarioRun,
+  STOP_WHEN,
+  stopWatch,
+  writeWorldFile,
+  type RunRequest,
+  type Scenario,
+  type ScenarioRun,
+  type StopRule,
+  type WorkloadOverrides,
+} from '../scenario/index.js';
+import { describeStoppedWorld, listSagas, type StoppedWorld } from '../operate/index.js';
+import type { SimulationImage, TickBoundary } from '../world/index.js';
+import { buildVersion } from '../version.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { withDisabled } from '../defences/index.js';
 import { formatTraceEvent, nextTurn, wallClockMs } from '../kernel/index.js';
-import { outputWidth, type CliIo } from './cli-io.js';
+import { outputWidth, type CliIo, type Interrupt } from './cli-io.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
 import { ensureFolder, sagaDir } from './saga-home.js';
 import { renderScenarioReport } from './scenario-report.js';
-import { makeStyle } from './style.js';
+import { makeStyle, wrap } from './style.js';
+import { withRun } from './inspect-command.js';
+import { plural } from './user-text.js';
 import { runCatalogue } from './catalogue-command.js';
 import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
@@ -17,7 +32,7 @@ import { parseWholeNumber, UsageError } from './usage-error.js';
 const MS_BETWEEN_TURNS = 50;
 
 /** The options of `saga run`, as commander hands them over (strings until checked here). */
-export interface RunOptions {
+export interface RunOptions extends StopOptions {
   readonly scenario?: string;
   readonly seed: string;
   readonly storage: string;
@@ -62,36 +77,93 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     throw new UsageError('--dir places the databases of a file run; a run with --storage memory keeps none. Drop one of them.');
   if (options.all && options.trace)
     throw new UsageError('--trace shows one run; run one scenario with --scenario <name> to see its timeline.');
+  const rule = parseStopRule(options, null);
+  if (storage === 'memory' && (rule.atTick !== undefined || rule.when !== undefined))
+    throw new UsageError('A stopped run is kept in its run directory: --stop-at and --stop-when need --storage file (the default).');
+  if (options.all && rule !== NO_STOP)
+    throw new UsageError('--stop-at and --stop-when stop one run; run one scenario with --scenario <name>.');
   const dataRoot = options.dir ?? sagaDir(io, 'runs');
   if (storage === 'file') ensureFolder(dataRoot);
   const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
   if (!scenario) return await runCatalogue(catalogue, request, options.json === true, io);
 
+  return await driveRun(scenario, (hooks) => scenarioRun({ ...request, scenario, ...hooks }), rule, options, io);
+}
+
+/** The stop rule of `run` and `resume`, checked: a tick still to come (after `now` when resuming), and a moment `--stop-when` knows. */
+export function parseStopRule(options: StopOptions, now: number | null): StopRule {
+  if (options.stopAt === undefined && options.stopWhen === undefined) return NO_STOP;
+  const rule: { atTick?: number; when?: string } = {};
+  if (options.stopAt !== undefined) {
+    rule.atTick = parseWholeNumber('--stop-at', options.stopAt, 0, Number.MAX_SAFE_INTEGER);
+    if (now !== null && rule.atTick <= now)
+      throw new UsageError(`--stop-at ${rule.atTick} is in the past: this run stopped at tick ${now}; give a later tick.`);
+  }
+  if (options.stopWhen !== undefined) {
+    if (!Object.hasOwn(STOP_WHEN, options.stopWhen)) throw unknownName('--stop-when moment', options.stopWhen, Object.keys(STOP_WHEN));
+    rule.when = options.stopWhen;
+  }
+  return rule;
+}
+
+const NO_STOP: StopRule = Object.freeze({});
+
+/** When a run may stop before it settles, as the user gave it. */
+export interface StopOptions {
+  readonly stopAt?: string;
+  readonly stopWhen?: string;
+}
+
+/** What `run` and `resume` print, as the user asked for it. */
+interface ReportOptions extends StopOptions {
+  readonly json?: boolean;
+  readonly trace?: boolean;
+  readonly allSagas?: boolean;
+}
+
+/**
+ * Runs a scenario (new or resumed) to its end and reports it, or stops it between two ticks
+ * when its stop rule or a signal says so. A stopped file run writes its world down first,
+ * so `saga resume` carries it on exactly as it would have gone.
+ */
+export async function driveRun(
+  scenario: Scenario,
+  start: (hooks: Pick<RunRequest, 'onRunDir' | 'onEvent'>) => Generator<TickBoundary, ScenarioRun>,
+  rule: StopRule,
+  options: ReportOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   const keepTrace = options.trace === true;
   // Ctrl-C stops the run between two ticks: its databases stay as they were, and nothing is judged.
   const progress = makeProgress(io, options.json === true);
   const interrupts = listenForInterrupts(io, progress, 'tick');
+  const watch = stopWatch(rule);
   let runDir: string | null = null;
-  const steps = scenarioRun({ ...request, scenario, onRunDir: (dir) => (runDir = dir) });
+  const steps = start({ onRunDir: (dir) => (runDir = dir), onEvent: watch.onEvent });
   let run: ScenarioRun | null = null;
-  let tick = 0;
+  let stopped: { tick: number; reason: string | null; image: SimulationImage | null } | null = null;
   let lastTurn = wallClockMs();
   try {
     for (;;) {
-      if (interrupts.heard) {
-        // Closing the generator runs its finally blocks: the world's databases close, the run directory says it stopped.
-        steps.return(undefined as never);
-        break;
-      }
       const step = steps.next();
       if (step.done) {
         run = step.value;
         break;
       }
-      tick = step.value;
+      const at = step.value;
+      const reason = watch.reason(at);
+      if (interrupts.heard || reason !== null) {
+        // Written down between two ticks, before the databases close: the world can go on from here in a new process.
+        const image = runDir ? at.image() : null;
+        if (runDir && image) writeWorldFile(runDir, image, buildVersion());
+        stopped = { tick: at.tick, reason: interrupts.heard ? null : reason, image };
+        // Closing the generator runs its finally blocks: the world's databases close, the run directory says it stopped.
+        steps.return(undefined as never);
+        break;
+      }
       // A turn for the event loop (a Ctrl-C) every few tens of milliseconds, however long or short the ticks.
       if (wallClockMs() - lastTurn >= MS_BETWEEN_TURNS) {
-        progress.show(`run ${scenario.name}: tick ${tick.toLocaleString('en-US')}`);
+        progress.show(`run ${scenario.name}: tick ${at.tick.toLocaleString('en-US')}`);
         await nextTurn();
         lastTurn = wallClockMs();
       }
@@ -100,21 +172,65 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     interrupts.stop();
     progress.end();
   }
-  if (!run) {
-    const where = runDir ? `; its databases are in ${runDir}` : '';
-    io.err(`Stopped by ${interrupts.heard} at tick ${tick}, before the run settled: nothing was checked${where}.\n`);
-    return interruptExit(interrupts.heard!);
-  }
+  if (stopped) return reportStop(stopped, runDir, interrupts.heard, options, io);
+  if (!run) throw new Error('a run neither ended nor stopped');
   const { result, outcome, dataDir } = run;
-
   if (options.json) {
     // Where the databases are (null in memory), so a script can open them.
     const json = { ...result, runDir: dataDir, ...(keepTrace ? { trace: outcome.traceEvents.map(formatTraceEvent) } : {}) };
     io.out(JSON.stringify(json, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
-    const settings = { storage, dataDir, allSagas: options.allSagas === true, width: outputWidth(io) };
+    const settings = {
+      storage: dataDir ? ('file' as const) : ('memory' as const),
+      dataDir,
+      allSagas: options.allSagas === true,
+      width: outputWidth(io),
+    };
     io.out(renderScenarioReport(scenario, result, keepTrace ? { ...settings, timeline: outcome.traceEvents } : settings, c));
   }
   return result.ok ? EXIT.held : EXIT.violated;
+}
+
+/** Says where a stopped run stands and how to carry it on: on stdout when its stop rule stopped it (exit 0), on stderr after a signal. */
+function reportStop(
+  stopped: { tick: number; reason: string | null; image: SimulationImage | null },
+  runDir: string | null,
+  signal: Interrupt | null,
+  options: ReportOptions,
+  io: CliIo,
+): ExitCode {
+  const resume = runDir ? `npx saga resume ${runDir}` : null;
+  if (signal) {
+    const where = runDir ? `; its databases are in ${runDir}` : '';
+    io.err(`Stopped by ${signal} at tick ${stopped.tick}, before the run settled: nothing was checked${where}.\n`);
+    if (resume) io.err(`resume: ${resume}\n`);
+    return interruptExit(signal);
+  }
+  const world = describeStoppedWorld(
+    stopped.image!,
+    withRun(runDir!, io, (run) => listSagas(run)),
+  );
+  if (options.json) {
+    io.out(JSON.stringify({ stopped: { tick: stopped.tick, reason: stopped.reason }, runDir, world, resume }, null, 2) + '\n');
+    return EXIT.held;
+  }
+  const c = makeStyle(io.env);
+  const width = outputWidth(io);
+  io.out(c.bold(wrap(`Stopped at tick ${stopped.tick}: ${stopped.reason}.`, width)) + '\n');
+  for (const line of describeWorldLines(world)) io.out(wrap(`  ${line}`, width) + '\n');
+  io.out(`resume: ${resume}\n`);
+  return EXIT.held;
+}
+
+/** A stopped world in a few lines: its sagas, its messages, what is down, what is waiting. */
+function describeWorldLines(world: StoppedWorld): string[] {
+  const sagas = Object.entries(world.sagas).map(([status, n]) => `${n} ${status}`);
+  const down = world.down.map((d) => `${d.component}${d.backAtTick === null ? '' : ` (back at tick ${d.backAtTick})`}`);
+  return [
+    `sagas: ${sagas.join(', ') || 'none yet'}`,
+    `messages: ${world.queued} queued, ${world.unacked} delivered and not acked, ${world.unsent} in outboxes, ${plural(world.deadLetters, 'dead letter')}`,
+    `down: ${down.join(', ') || 'nothing'}`,
+    `timers: ${world.timers}`,
+  ];
 }

@@ -1,7 +1,7 @@
 import type { Message } from '../broker/index.js';
 import { MESSAGE_ID_PREFIX, type ComponentName, type ServiceFact } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
-import type { Clock, Rng, Scheduler, Trace, TraceEvent } from '../kernel/index.js';
+import type { Clock, Rng, Scheduler, TimerData, Trace, TraceEvent } from '../kernel/index.js';
 import { arg, logTransactionEnd, migrate, Prepared, queryBuilder, type Database } from '../store/index.js';
 import type { Selectable } from 'kysely';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerTx } from './handler.js';
@@ -77,6 +77,19 @@ export interface Component {
   relayPublish(publish: (message: Message) => boolean): void;
   relayConfirm(): void;
   readonly relayPending: boolean;
+  /** What it holds in memory between two ticks, to carry on from in a new process. */
+  image(): EndpointImage;
+}
+
+/**
+ * An endpoint's memory between two ticks: the relay's unsent messages (null until it reads
+ * them back after a start) and how far the broker confirmed them. A stopped world keeps it,
+ * where a crash forgets it.
+ */
+export interface EndpointImage {
+  readonly unsent: readonly OutboxRow[] | null;
+  readonly confirmedUpTo: number;
+  readonly recordedUpTo: number;
 }
 
 /**
@@ -119,11 +132,17 @@ export class Endpoint implements Component {
     definition: ComponentDefinition,
     private readonly db: Database,
     private readonly ctx: EndpointContext,
+    from?: EndpointImage,
   ) {
     this.name = definition.name;
     migrate(db, [ENDPOINT_MIGRATION, ...definition.migrations]);
     // Without an outbox nothing unsent survives a restart: there is nothing to read back.
     if (!ctx.defences.outbox) this.unsent = [];
+    if (from) {
+      this.unsent = from.unsent && [...from.unsent];
+      this.confirmedUpTo = from.confirmedUpTo;
+      this.recordedUpTo = from.recordedUpTo;
+    }
     const e = queryBuilder<EndpointTables>();
     // One statement both checks and records the message id: no row inserted means it was seen before.
     this.inboxAdd = new Prepared(
@@ -204,18 +223,16 @@ export class Endpoint implements Component {
       (message) => ({ what: message.type, saga: message.sagaId }),
     );
     const transact = this.transaction(<R>(work: (tx: HandlerTx) => R): R => work(this.tx), 'timer');
-    // A timer whose work died with its component ends there: the crash model has already carried out the death.
-    const timers = {
-      at: (dueTick: number, fire: () => void) =>
-        ctx.scheduler.at(dueTick, this.name, () => {
-          try {
-            fire();
-          } catch (error) {
-            if (!(error instanceof ComponentDied)) throw error;
-          }
-        }),
-    };
+    const timers = { at: (dueTick: number, data: TimerData) => ctx.scheduler.at(dueTick, this.name, data) };
     this.handler = definition.createHandler(db, { defences: ctx.defences, timers, transact });
+    // A timer whose work died with its component ends there: the crash model has already carried out the death.
+    ctx.scheduler.serve(this.name, (data, dueTick) => {
+      try {
+        this.handler.onTimer?.(data, dueTick);
+      } catch (error) {
+        if (!(error instanceof ComponentDied)) throw error;
+      }
+    });
   }
 
   /**
@@ -250,6 +267,10 @@ export class Endpoint implements Component {
   /** True while the relay has work: unsent rows to publish or confirmations to record. */
   get relayPending(): boolean {
     return this.unsent === null || this.unsent.length > 0 || this.confirmedUpTo !== this.recordedUpTo;
+  }
+
+  image(): EndpointImage {
+    return { unsent: this.unsent && [...this.unsent], confirmedUpTo: this.confirmedUpTo, recordedUpTo: this.recordedUpTo };
   }
 
   /**
@@ -335,7 +356,7 @@ export class Endpoint implements Component {
 }
 
 /** An outbox row as the relay holds it. */
-interface OutboxRow {
+export interface OutboxRow {
   readonly seq: number;
   readonly message: Message;
 }

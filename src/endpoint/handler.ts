@@ -1,6 +1,6 @@
 import type { Message } from '../broker/index.js';
 import type { Defences } from '../defences/index.js';
-import type { TraceEvent } from '../kernel/index.js';
+import type { TimerData, TraceEvent } from '../kernel/index.js';
 import type { ComponentName, ServiceFact } from '../protocol/index.js';
 import type { Database, Migration } from '../store/index.js';
 
@@ -39,13 +39,15 @@ export interface HandlerTx {
 export interface Handler {
   /** Applies `message`. Returns 'duplicate' when the business key shows the effect was already done (the reply is sent again). */
   handle(tx: HandlerTx, message: Message): HandleOutcome | void;
+  /** A timer it set (`env.timers.at`) is due: `data` is what it set it with. */
+  onTimer?(data: TimerData, dueTick: number): void;
 }
 
 /** What a handler is built with, once per start of its component. */
 export interface HandlerEnv {
   readonly defences: Defences;
-  /** Timers on the virtual clock, owned by this component: its crash cancels them. */
-  readonly timers: { at(dueTick: number, fire: () => void): void };
+  /** Timers on the virtual clock, owned by this component: its crash cancels them; each fires as `handler.onTimer(data)`. */
+  readonly timers: { at(dueTick: number, data: TimerData): void };
   /** Runs `work` in a local transaction of its own (a timer firing), with the same powers a message handler has. */
   transact<R>(work: (tx: HandlerTx) => R): R;
 }

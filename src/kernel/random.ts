@@ -16,18 +16,30 @@ export interface Rng {
    * to the B-tree instead of landing at random pages.
    */
   id(prefix: string): string;
+  /** Where the generator stands, to carry on from in a new process (`forkRng(seed, name, state)`). */
+  state(): RngState;
 }
 
-/** A generator for one component, forked from the run seed by name so that components do not disturb each other's sequences. */
-export function forkRng(seed: number, name: string): Rng {
-  const prng = seedrandom(`${seed}/${name}`);
+/** A generator's position: its ARC4 state and its id sequence. Plain data, written down when a world stops. */
+export interface RngState {
+  readonly arc4: seedrandom.State.Arc4;
+  readonly sequence: number;
+}
+
+/**
+ * A generator for one component, forked from the run seed by name so that components do not
+ * disturb each other's sequences; from `state` when given, it carries on where one stood.
+ */
+export function forkRng(seed: number, name: string, from?: RngState): Rng {
+  const prng = seedrandom(`${seed}/${name}`, { state: from ? from.arc4 : true });
   const next = (): number => prng.quick();
-  let sequence = 0;
+  let sequence = from?.sequence ?? 0;
   return {
     next,
     int: (n) => Math.floor(next() * n),
     chance: (p) => p > 0 && next() < p,
     between: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
     id: (prefix) => `${prefix}-${(sequence++).toString(36).padStart(6, '0')}-${(prng.int32() >>> 0).toString(16).padStart(8, '0')}`,
+    state: () => ({ arc4: prng.state(), sequence }),
   };
 }

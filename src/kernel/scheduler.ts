@@ -1,26 +1,45 @@
 import { MinHeap } from './min-heap.js';
 
+/** What a timer carries to the one who fires it: plain data, so a stopped world can write its timers down. */
+export type TimerData = Readonly<Record<string, string | number>>;
+
 /** A timer owned by a component; killing the component cancels its timers. */
 interface Timer {
   readonly dueTick: number;
   readonly seq: number;
   readonly owner: string;
-  readonly fire: () => void;
+  readonly data: TimerData;
   cancelled: boolean;
 }
 
+/** The scheduler as it stands between two ticks: its live timers in the order they were set, and the next sequence number. */
+export interface SchedulerImage {
+  readonly seq: number;
+  readonly timers: ReadonlyArray<{ readonly dueTick: number; readonly seq: number; readonly owner: string; readonly data: TimerData }>;
+}
+
+const timerHeap = (): MinHeap<Timer> => new MinHeap<Timer>((a, b) => a.dueTick < b.dueTick || (a.dueTick === b.dueTick && a.seq < b.seq));
+
 /**
  * Timers on the virtual clock, fired in (dueTick, seq) order so that two timers due at the
- * same tick always fire in the order they were set.
+ * same tick always fire in the order they were set. A timer is data, not a closure: its
+ * owner serves its timers (`serve`), and is asked to fire each one when it is due, so the
+ * timers of a stopped world can be written down and set again in a new process.
  */
 export class Scheduler {
-  private readonly heap = new MinHeap<Timer>((a, b) => a.dueTick < b.dueTick || (a.dueTick === b.dueTick && a.seq < b.seq));
+  private heap = timerHeap();
+  private readonly owners = new Map<string, (data: TimerData, dueTick: number) => void>();
   private seq = 0;
   private live = 0;
 
-  /** Sets a timer; `owner` names the component whose crash cancels it. */
-  at(dueTick: number, owner: string, fire: () => void): void {
-    this.heap.push({ dueTick, seq: this.seq++, owner, fire, cancelled: false });
+  /** Says who fires `owner`'s timers from now on (a restarted component serves them anew). */
+  serve(owner: string, fire: (data: TimerData, dueTick: number) => void): void {
+    this.owners.set(owner, fire);
+  }
+
+  /** Sets a timer; `owner` names the component whose crash cancels it, and fires it. */
+  at(dueTick: number, owner: string, data: TimerData): void {
+    this.heap.push({ dueTick, seq: this.seq++, owner, data, cancelled: false });
     this.live++;
   }
 
@@ -53,8 +72,28 @@ export class Scheduler {
       if (!top || top.dueTick > now) return;
       this.heap.pop();
       this.live--;
-      top.fire();
+      const fire = this.owners.get(top.owner);
+      if (!fire) throw new Error(`a timer of ${top.owner} is due, but nobody serves ${top.owner}'s timers`);
+      fire(top.data, top.dueTick);
     }
+  }
+
+  /** The live timers, to set again in a new process (`restore`). */
+  image(): SchedulerImage {
+    const timers = this.heap
+      .values()
+      .filter((t) => !t.cancelled)
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ dueTick, seq, owner, data }) => ({ dueTick, seq, owner, data }));
+    return { seq: this.seq, timers };
+  }
+
+  /** Replaces every timer with those of an image; the owners serve them as before. */
+  restore(image: SchedulerImage): void {
+    this.heap = timerHeap();
+    for (const t of image.timers) this.heap.push({ ...t, cancelled: false });
+    this.live = image.timers.length;
+    this.seq = image.seq;
   }
 
   private dropCancelledTop(): void {

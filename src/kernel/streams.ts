@@ -1,4 +1,4 @@
-import { forkRng, type Rng } from './random.js';
+import { forkRng, type Rng, type RngState } from './random.js';
 
 /** The fault families, each drawn from a stream of its own. */
 export const FAULT_FAMILIES = ['publish', 'deliver', 'reorder', 'command', 'kill', 'restart'] as const;
@@ -21,13 +21,20 @@ export interface RandomStreams {
   readonly faults: Readonly<Record<FaultFamily, Rng>>;
 }
 
-/** The streams of one run. Calling it twice with the same seed gives the same sequences. */
-export function randomStreams(seed: number): RandomStreams {
+/** Where the streams a world draws from while it runs stood when it stopped (the workload is drawn before it starts). */
+export interface StreamsImage {
+  readonly client: RngState;
+  readonly components: Readonly<Record<string, RngState>>;
+  readonly faults: Readonly<Record<FaultFamily, RngState>>;
+}
+
+/** The streams of one run. Calling it twice with the same seed gives the same sequences; from an image, they carry on where it stood. */
+export function randomStreams(seed: number, from?: StreamsImage): RandomStreams {
   return {
     workload: forkRng(seed, 'workload'),
-    client: forkRng(seed, 'client'),
-    component: (name) => forkRng(seed, name),
-    faults: Object.fromEntries(FAULT_FAMILIES.map((f) => [f, forkRng(seed, `faults/${f}`)])) as Record<FaultFamily, Rng>,
+    client: forkRng(seed, 'client', from?.client),
+    component: (name) => forkRng(seed, name, from?.components[name]),
+    faults: Object.fromEntries(FAULT_FAMILIES.map((f) => [f, forkRng(seed, `faults/${f}`, from?.faults[f])])) as Record<FaultFamily, Rng>,
   };
 }
 

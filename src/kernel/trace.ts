@@ -41,6 +41,12 @@ export interface TraceFact {
 
 type TraceEvents = { event: TraceEvent };
 
+/** The trace of a stopped world: every event so far (it is kept to be resumable) and what listeners threw. */
+export interface TraceImage {
+  readonly events: readonly TraceEvent[];
+  readonly listenerFailures: readonly string[];
+}
+
 /** One line per event; the digest hashes exactly these lines, so the printed timeline is what the digest proves. */
 export function formatTraceEvent(e: TraceEvent): string {
   let line = `${e.tick} ${e.kind} ${e.actor}`;
@@ -64,8 +70,22 @@ export class Trace {
   private readonly kept: TraceEvent[] | null;
   private readonly failures: string[] = [];
 
-  constructor(options: { keep: boolean }) {
+  /** A new trace, or one that carries on `from` a stopped world's: its events are hashed again, so the digest carries on too. */
+  constructor(options: { keep: boolean }, from?: TraceImage) {
     this.kept = options.keep ? [] : null;
+    if (!from) return;
+    if (!this.kept) throw new Error('a trace carries on only when it keeps its events');
+    for (const event of from.events) {
+      this.hash.update(formatTraceEvent(event) + '\n');
+      this.kept.push(event);
+    }
+    this.failures.push(...from.listenerFailures);
+  }
+
+  /** Everything a new process needs to carry on this trace; only a trace that keeps its events has one. */
+  image(): TraceImage {
+    if (!this.kept) throw new Error('a trace that does not keep its events cannot be carried on elsewhere');
+    return { events: [...this.kept], listenerFailures: [...this.failures] };
   }
 
   emit(event: TraceEvent): void {

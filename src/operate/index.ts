@@ -1,2 +1,4 @@
 export { BadRunError, openRun, type OpenRun } from './open-run.js';
 export { listSagas, SAGA_STATUSES, showSaga, type SagaDetail, type SagaSummary } from './saga-view.js';
+export { prepareResume, type ResumableRun } from './resume-run.js';
+export { describeStoppedWorld, type StoppedWorld } from './stopped-world.js';

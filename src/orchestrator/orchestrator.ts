@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
-import type { TraceEvent } from '../kernel/index.js';
+import type { TimerData, TraceEvent } from '../kernel/index.js';
 import { parseReplyType, PLACE_ORDER, sagaIdFor, type OrderPayload, type ReplyBody } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type SqlValue } from '../store/index.js';
 import { ORCHESTRATOR_MIGRATIONS, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
@@ -21,14 +21,11 @@ class OrchestratorHandler implements Handler {
   private readonly updateSaga;
   private readonly insertLog;
   private readonly insertDeadLetter;
-  private readonly onDeadlineInTransaction;
   /**
-   * Committed state of the sagas still running, and the version each one's timer was armed
-   * for: memory that spares a read per reply and a transaction per stale timer. A crash
-   * forgets both; they are rebuilt from the database.
+   * Committed state of the sagas still running: memory that spares a read per reply and
+   * per timer. A crash forgets it; a miss reads the database, which holds the same state.
    */
   private readonly cache = new Map<string, SagaState>();
-  private readonly armedVersion = new Map<string, number>();
 
   constructor(
     db: Database,
@@ -78,13 +75,6 @@ class OrchestratorHandler implements Handler {
         tick: arg<number>('tick'),
       }),
     );
-    this.onDeadlineInTransaction = (sagaId: string, version: number, dueTick: number): void =>
-      env.transact((tx) => {
-        const saga = this.load(sagaId);
-        // A timer armed for an earlier state is stale: the saga has moved on since.
-        if (!saga || saga.version !== version || saga.deadlineTick !== dueTick) return;
-        this.apply1(tx, saga, { kind: 'deadline' }, false);
-      });
     // Recovery after a (re)start: every saga still waiting gets its timer back.
     if (env.defences.recovery && env.defences.timeouts) this.rearmTimers(db);
   }
@@ -152,22 +142,25 @@ class OrchestratorHandler implements Handler {
     }
     if (saga.version !== before.version) {
       tx.afterCommit(() => {
-        if (isTerminal(saga.status)) {
-          this.cache.delete(saga.id);
-          this.armedVersion.delete(saga.id);
-        } else {
-          this.cache.set(saga.id, saga);
-        }
+        if (isTerminal(saga.status)) this.cache.delete(saga.id);
+        else this.cache.set(saga.id, saga);
         if (saga.deadlineTick !== null && this.env.defences.timeouts) this.arm(saga.id, saga.version, saga.deadlineTick);
       });
     }
   }
 
   private arm(sagaId: string, version: number, dueTick: number): void {
-    this.armedVersion.set(sagaId, version);
-    this.env.timers.at(dueTick, () => {
-      // A timer armed for an earlier state is stale: the saga has moved on, nothing to do.
-      if (this.armedVersion.get(sagaId) === version) this.onDeadlineInTransaction(sagaId, version, dueTick);
+    this.env.timers.at(dueTick, { sagaId, version });
+  }
+
+  /** A deadline is due: the saga times out, unless it has moved on since the timer was set (then the timer is stale, nothing to do). */
+  onTimer(data: TimerData, dueTick: number): void {
+    const sagaId = String(data.sagaId);
+    const version = Number(data.version);
+    if (!isDue(this.load(sagaId), version, dueTick)) return;
+    this.env.transact((tx) => {
+      const saga = this.load(sagaId);
+      if (isDue(saga, version, dueTick)) this.apply1(tx, saga, { kind: 'deadline' }, false);
     });
   }
 
@@ -217,4 +210,9 @@ function toState(row: SagasTable): SagaState {
     payload: JSON.parse(row.payload) as OrderPayload,
     version: row.version,
   };
+}
+
+/** Whether a deadline set for `version` at `dueTick` still stands: the saga has not moved on since. */
+function isDue(saga: SagaState | null, version: number, dueTick: number): saga is SagaState {
+  return saga !== null && saga.version === version && saga.deadlineTick === dueTick;
 }

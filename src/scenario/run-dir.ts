@@ -20,6 +20,8 @@ export interface RunInfo {
   readonly status: 'running' | 'finished' | 'stopped';
   readonly ok?: boolean;
   readonly digest?: string;
+  /** A stopped run whose world was written down (`world.json`): `saga resume` carries it on. */
+  readonly resumable?: boolean;
 }
 
 const RUN_FILE = 'run.json';
@@ -66,6 +68,13 @@ export function createRunDir(root: string, recipe: Recipe, build: string): strin
   } catch (error) {
     throw new RunDirUnavailable(root, error);
   }
+}
+
+/** Takes a stopped run's directory back to carry the run on, locked by this process. */
+export function claimRunDir(dir: string, recipe: Recipe, build: string): string {
+  writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`);
+  writeRunInfo(dir, { recipe, build, status: 'running' });
+  return dir;
 }
 
 /** Records how the run ended and releases the directory. */

@@ -3,11 +3,12 @@ import type { BrokerStats } from '../broker/index.js';
 import { combineProfiles, findProfile, type FaultProfile } from '../chaos/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
-import { randomStreams } from '../kernel/index.js';
+import { randomStreams, type TraceEvent } from '../kernel/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
-import { runToEnd, simulation, type RunOutcome } from '../world/index.js';
+import { runToEnd, simulation, type RunOutcome, type SimulationImage, type TickBoundary } from '../world/index.js';
 import { disabledOf, type Recipe } from './recipe.js';
-import { createRunDir, finishRunDir } from './run-dir.js';
+import { claimRunDir, createRunDir, finishRunDir } from './run-dir.js';
+import { dropWorldFile, hasWorldFile } from './world-file.js';
 import { buildVersion } from '../version.js';
 import type { Scenario, WorkloadOverrides } from './scenario.js';
 import { shopWorkload } from './shop-workload.js';
@@ -27,6 +28,10 @@ export interface RunRequest {
   readonly defences?: Defences;
   /** Told the run's directory as soon as it exists (file storage), before the first tick. */
   readonly onRunDir?: (dir: string) => void;
+  /** Called for every trace event as it happens (a caller watching for the moment to stop). */
+  readonly onEvent?: (event: TraceEvent) => void;
+  /** Carry on a stopped file run in its own directory, from the world it stopped with (see world-file.ts). */
+  readonly resume?: { readonly dir: string; readonly image: SimulationImage };
 }
 
 /** The report of one run; it holds nothing that depends on the machine, the storage or the wall clock. */
@@ -68,26 +73,38 @@ export function runScenario(request: RunRequest): ScenarioRun {
 }
 
 /**
- * The same run, a tick per step (it yields the tick just run), for a caller that may stop it
- * between two ticks: the run directory then records that it stopped, and keeps the databases.
+ * The same run, a tick per step (it yields where the run stands after each tick), for a caller
+ * that may stop it between two ticks: the run directory then records that it stopped, and
+ * keeps the databases; a caller that wrote the world down first (`writeWorldFile`) can carry
+ * it on later (`resume`).
  */
-export function* scenarioRun(request: RunRequest): Generator<number, ScenarioRun> {
+export function* scenarioRun(request: RunRequest): Generator<TickBoundary, ScenarioRun> {
   const recipe = runRecipe(request, request.scenario.name);
-  const dataDir = request.storage === 'file' ? createRunDir(request.dataRoot ?? DEFAULT_DATA_ROOT, recipe, buildVersion()) : null;
+  const build = buildVersion();
+  let dataDir: string | null = null;
+  if (request.resume) {
+    if (request.storage !== 'file') throw new Error('only a file run can be resumed');
+    dataDir = claimRunDir(request.resume.dir, recipe, build);
+    // From here on the databases move on: the stopped world no longer matches them.
+    dropWorldFile(dataDir);
+  } else if (request.storage === 'file') dataDir = createRunDir(request.dataRoot ?? DEFAULT_DATA_ROOT, recipe, build);
   if (dataDir) request.onRunDir?.(dataDir);
   let finished = false;
   try {
     const judged = yield* judge(request, dataDir ?? '', recipe);
     finished = true;
-    if (dataDir)
-      finishRunDir(dataDir, { recipe, build: buildVersion(), status: 'finished', ok: judged.result.ok, digest: judged.result.digest });
+    if (dataDir) finishRunDir(dataDir, { recipe, build, status: 'finished', ok: judged.result.ok, digest: judged.result.digest });
     return { ...judged, dataDir };
   } finally {
-    if (dataDir && !finished) finishRunDir(dataDir, { recipe, build: buildVersion(), status: 'stopped' });
+    if (dataDir && !finished) finishRunDir(dataDir, { recipe, build, status: 'stopped', resumable: hasWorldFile(dataDir) });
   }
 }
 
-function* judge(request: RunRequest, dataDir: string, recipe: Recipe): Generator<number, { result: ScenarioResult; outcome: RunOutcome }> {
+function* judge(
+  request: RunRequest,
+  dataDir: string,
+  recipe: Recipe,
+): Generator<TickBoundary, { result: ScenarioResult; outcome: RunOutcome }> {
   const { scenario, seed } = request;
   const workload = shopWorkload(randomStreams(seed).workload, scenario.shop, request.overrides ?? {});
   const own = findProfile(scenario.profile ?? 'calm');
@@ -106,6 +123,8 @@ function* judge(request: RunRequest, dataDir: string, recipe: Recipe): Generator
     toleratedDeadLetters: scenario.toleratedDeadLetters ?? 0,
     faultPhaseTicks: FAULT_PHASE_TICKS,
     maxTicks: MAX_TICKS,
+    ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+    ...(request.resume ? { resume: request.resume.image } : {}),
   });
   const { snapshot } = outcome;
   const allowed = request.profile

@@ -1,5 +1,5 @@
 import type { ComponentName } from '../protocol/index.js';
-import type { Component } from '../endpoint/index.js';
+import type { Component, EndpointImage } from '../endpoint/index.js';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Database, type StorageLocation } from '../store/index.js';
 
@@ -25,7 +25,7 @@ export class ComponentHost {
   constructor(
     readonly name: ComponentName,
     private readonly location: StorageLocation,
-    private readonly build: (db: Database) => Component,
+    private readonly build: (db: Database, from?: EndpointImage) => Component,
   ) {}
 
   get up(): boolean {
@@ -47,9 +47,10 @@ export class ComponentHost {
     return this.db;
   }
 
-  start(): void {
+  /** Builds the component on its database: from nothing but the database after a crash, or with the memory it had when a world stopped. */
+  start(from?: EndpointImage): void {
     const fresh = this.db === null;
-    this.endpoint = this.build(this.database());
+    this.endpoint = this.build(this.database(), from);
     // Right after the first build the database holds its schema and nothing else.
     if (fresh && this.location.kind === 'memory' && !emptyMemoryDatabases.has(this.name))
       emptyMemoryDatabases.set(this.name, this.database().serialize());

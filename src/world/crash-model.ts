@@ -4,6 +4,9 @@ import type { Clock, Scheduler, Trace } from '../kernel/index.js';
 import type { ComponentName } from '../protocol/index.js';
 import type { ComponentHost } from './component-host.js';
 
+/** The owner of restart timers: the crash model, not the component (its own crash must not cancel its restart). */
+const RESTARTS = 'crash-model';
+
 /** Whoever decides kills: the fault engine. */
 export interface KillPlan {
   killsAt(moment: Moment, canKill: (component: ComponentName) => boolean): readonly Kill[];
@@ -43,8 +46,11 @@ export class CrashModel {
     private readonly kernel: { readonly clock: Clock; readonly scheduler: Scheduler; readonly trace: Trace },
     private readonly broker: Broker,
     keepMoments = false,
+    /** The moments a stopped world had reported, when it carries on. */
+    from?: readonly Moment[] | null,
   ) {
-    this.moments = keepMoments ? [] : null;
+    this.moments = keepMoments ? [...(from ?? [])] : null;
+    kernel.scheduler.serve(RESTARTS, (data) => this.restart(String(data.restart) as ComponentName));
   }
 
   /** The driver reports a moment at which a kill can land; any kill the plan decides waits for the next phase boundary. */
@@ -75,6 +81,11 @@ export class CrashModel {
   private readonly canKill = (component: ComponentName): boolean =>
     this.hosts.get(component)!.up && !this.pending.some((k) => k.component === component);
 
+  /** Kills decided and not yet carried out: none at a phase boundary, where a world can stop. */
+  get killsPending(): number {
+    return this.pending.length;
+  }
+
   /** At a phase boundary: carries out the kills decided since the last one. */
   applyPending(): void {
     if (this.pending.length === 0) return;
@@ -94,8 +105,7 @@ export class CrashModel {
     host.kill();
     scheduler.cancelOwner(component);
     this.broker.releaseQueue(component, now);
-    // Owned by the crash model, not by the component: the component's own crash must not cancel its restart.
-    scheduler.at(now + downTicks, 'crash-model', () => this.restart(component));
+    scheduler.at(now + downTicks, RESTARTS, { restart: component });
   }
 
   /** Brings a crashed component back from its database; does nothing if it is up. */

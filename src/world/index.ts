@@ -1,3 +1,3 @@
-export { runToEnd, simulate, simulation, type RunOutcome } from './simulation.js';
+export { runToEnd, simulate, simulation, type RunOutcome, type SimulationImage, type TickBoundary } from './simulation.js';
 export { componentDefinitions, World } from './world.js';
 export { type Workload } from './workload.js';

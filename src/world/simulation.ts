@@ -12,7 +12,7 @@ import type { Moment, ScriptedFault } from '../chaos/index.js';
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import type { TraceEvent } from '../kernel/index.js';
 import type { Database, Prepared } from '../store/index.js';
-import { World, type WorldOptions } from './world.js';
+import { World, type WorldImage, type WorldOptions } from './world.js';
 
 /** A run: the world, how long faults last, and when to give up waiting for it to settle. */
 export interface SimulationOptions extends WorldOptions {
@@ -24,6 +24,26 @@ export interface SimulationOptions extends WorldOptions {
   readonly toleratedDeadLetters?: number;
   /** Called for every trace event as it happens (the benchmark samples memory and wall time here). */
   readonly onEvent?: (event: TraceEvent) => void;
+  /** Carry on a run that stopped, from its image and its databases, instead of starting one. */
+  readonly resume?: SimulationImage;
+}
+
+/** A run stopped between two ticks, as plain data: its world, and where the run itself stood. */
+export interface SimulationImage {
+  readonly world: WorldImage;
+  /** The tick the calm phase began, or -1 while faults are on. */
+  readonly calmFromTick: number;
+  readonly stockViolation: string | null;
+}
+
+/** Where a run stands after a tick: a caller may stop it here and carry it on later from `image()`. */
+export interface TickBoundary {
+  /** The tick just run. */
+  readonly tick: number;
+  /** The next tick with anything to do (Infinity when nothing is left). */
+  nextTick(): number;
+  /** The run as it stands, to carry on in a new process (the run must keep its trace). */
+  image(): SimulationImage;
 }
 
 /** Everything a run produced. */
@@ -68,8 +88,9 @@ export function runToEnd<T>(steps: Generator<unknown, T>): T {
  * kill takes effect between two phases. It yields the tick just run, so a caller can stop
  * between two ticks (`return()` closes the world's databases as they stand).
  */
-export function* simulation(options: SimulationOptions): Generator<number, RunOutcome> {
-  const world = new World(options);
+export function* simulation(options: SimulationOptions): Generator<TickBoundary, RunOutcome> {
+  const from = options.resume;
+  const world = new World(options, from?.world);
   try {
     const phases = [
       () => world.fireTimers(),
@@ -78,16 +99,24 @@ export function* simulation(options: SimulationOptions): Generator<number, RunOu
       () => world.relayPublish(),
       () => world.relayConfirm(),
     ];
-    const stock = new StockWatch();
+    const stock = new StockWatch(from?.stockViolation ?? null);
     if (options.onEvent) world.trace.on(options.onEvent);
     // Counted per kind and actor without building a key per event; flattened to `kind:actor` at the end.
     const counts = new Map<string, Map<string, number>>();
-    world.trace.on((e) => {
+    const count = (e: TraceEvent): void => {
       let byActor = counts.get(e.kind);
       if (!byActor) counts.set(e.kind, (byActor = new Map()));
       byActor.set(e.actor, (byActor.get(e.actor) ?? 0) + 1);
-    });
-    let calmFromTick = -1;
+    };
+    // A run carried on counts what happened before it stopped from the trace it kept.
+    for (const e of world.trace.events()) count(e);
+    world.trace.on(count);
+    let calmFromTick = from?.calmFromTick ?? -1;
+    const boundary = {
+      tick: world.clock.now(),
+      nextTick: () => world.nextEventTick(),
+      image: (): SimulationImage => ({ world: world.image(), calmFromTick, stockViolation: stock.firstViolation }),
+    };
     const enterCalm = (tick: number): void => {
       world.clock.advanceTo(tick);
       calmFromTick = tick;
@@ -115,7 +144,8 @@ export function* simulation(options: SimulationOptions): Generator<number, RunOu
         world.crashes.applyPending();
       }
       stock.check(world);
-      yield world.clock.now();
+      boundary.tick = world.clock.now();
+      yield boundary;
     }
 
     const eventCounts: Record<string, number> = {};
@@ -155,7 +185,7 @@ export function* simulation(options: SimulationOptions): Generator<number, RunOu
 
 /** Checks stock after every tick, so an imbalance that heals itself later is still caught. */
 class StockWatch {
-  firstViolation: string | null = null;
+  constructor(public firstViolation: string | null) {}
   private db: Database | null = null;
   private query: Prepared<StockRow> | null = null;
 

@@ -1,10 +1,28 @@
 import { join } from 'node:path';
-import { Broker, DEFAULT_BROKER_OPTIONS, type Message } from '../broker/index.js';
-import { FaultEngine, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
+import { Broker, DEFAULT_BROKER_OPTIONS, type BrokerImage, type Message } from '../broker/index.js';
+import { FaultEngine, type FaultEngineImage, type FaultProfile, type Moment, type ScriptedFault } from '../chaos/index.js';
 import { CLIENT_ID_PREFIX, COMPONENTS, PLACE_ORDER, sagaIdFor, type ComponentName, type OrderPayload } from '../protocol/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
-import { AfterCommitFailure, ComponentDied, Endpoint, type ComponentDefinition, type EndpointContext } from '../endpoint/index.js';
-import { randomStreams, Scheduler, Trace, VirtualClock, type Rng } from '../kernel/index.js';
+import {
+  AfterCommitFailure,
+  ComponentDied,
+  Endpoint,
+  type ComponentDefinition,
+  type EndpointContext,
+  type EndpointImage,
+} from '../endpoint/index.js';
+import {
+  randomStreams,
+  Scheduler,
+  Trace,
+  VirtualClock,
+  type FaultFamily,
+  type Rng,
+  type RngState,
+  type SchedulerImage,
+  type StreamsImage,
+  type TraceImage,
+} from '../kernel/index.js';
 import { orchestratorComponent } from '../orchestrator/index.js';
 import {
   FULFILLMENT_SERVICE,
@@ -48,6 +66,27 @@ export interface WorldOptions {
 }
 
 /**
+ * A world between two ticks, as plain data: with its databases, everything it needs to carry
+ * on in a new process exactly as it would have in this one (same trace, same digest). What a
+ * component holds in memory is here too: a stopped world is not a crashed one.
+ */
+export interface WorldImage {
+  readonly tick: number;
+  readonly duplicatesSkipped: number;
+  readonly commits: number;
+  readonly clientOutbox: readonly Message[];
+  readonly nextArrival: number;
+  /** Each component's memory, or null for one that is down. */
+  readonly components: Readonly<Record<ComponentName, EndpointImage | null>>;
+  readonly scheduler: SchedulerImage;
+  readonly broker: BrokerImage;
+  readonly faults: FaultEngineImage;
+  readonly streams: StreamsImage;
+  readonly trace: TraceImage;
+  readonly moments: readonly Moment[] | null;
+}
+
+/**
  * The shop in one process: a broker, five services and an orchestrator, each on its own
  * database, a client that places the workload's orders, the fault engine that decides every
  * fault, and the crash model that carries out kills. The simulation drives it one phase at a
@@ -67,6 +106,9 @@ export class World {
   /** Local transactions committed by every component. */
   readonly stats = { commits: 0 };
   private readonly clientRng: Rng;
+  /** Every generator the world draws from as it runs, to write down where each stands (`image`). */
+  private readonly componentRngs: ReadonlyMap<ComponentName, Rng>;
+  private readonly faultRngs: Readonly<Record<FaultFamily, Rng>>;
   /** Orders the client has placed but the broker has not yet confirmed. */
   private clientOutbox: Message[] = [];
   /**
@@ -78,10 +120,15 @@ export class World {
   private readonly arrivals: readonly OrderRequest[];
   private nextArrival = 0;
 
-  constructor(readonly options: WorldOptions) {
+  /** A new world, or, `from` an image and the databases it stopped with, the world that stopped. */
+  constructor(
+    readonly options: WorldOptions,
+    from?: WorldImage,
+  ) {
     const { seed } = options;
-    const streams = randomStreams(seed);
-    this.trace = new Trace({ keep: options.keepTrace });
+    const streams = randomStreams(seed, from?.streams);
+    this.trace = new Trace({ keep: options.keepTrace }, from?.trace);
+    this.faultRngs = streams.faults;
     this.faults = new FaultEngine({
       profile: options.profile,
       script: options.script,
@@ -91,9 +138,10 @@ export class World {
     });
     this.broker = new Broker(this.trace, this.faults, DEFAULT_BROKER_OPTIONS);
     this.clientRng = streams.client;
+    this.componentRngs = new Map(COMPONENTS.map((name) => [name, streams.component(name)]));
     const context = (name: ComponentName): EndpointContext => ({
       clock: this.clock,
-      rng: streams.component(name),
+      rng: this.componentRngs.get(name)!,
       trace: this.trace,
       faults: this.faults,
       defences: options.defences ?? ALL_DEFENCES,
@@ -104,13 +152,55 @@ export class World {
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
     const definitions = componentDefinitions();
-    const build = (name: ComponentName) => (db: Database) => new Endpoint(definitions[name], db, ctx(name));
+    const build = (name: ComponentName) => (db: Database, memory?: EndpointImage) => new Endpoint(definitions[name], db, ctx(name), memory);
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
-    this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepTrace);
+    this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepTrace, from?.moments);
+    this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
+    if (from) {
+      this.faults.restore(from.faults);
+      this.broker.restore(from.broker);
+      this.clock.advanceTo(from.tick);
+      for (const host of this.hosts.values()) {
+        const memory = from.components[host.name];
+        if (memory) host.start(memory);
+      }
+      // After the components started: what they set as they started (the orchestrator's deadlines) is replaced by what was set.
+      this.scheduler.restore(from.scheduler);
+      this.duplicatesSkipped = from.duplicatesSkipped;
+      this.stats.commits = from.commits;
+      this.clientOutbox = [...from.clientOutbox];
+      this.nextArrival = from.nextArrival;
+      return;
+    }
     for (const host of this.hosts.values()) host.start();
     seedStock(this.host('inventory').database(), options.workload.stock);
     seedAccounts(this.host('payment').database(), options.workload.customers);
-    this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
+  }
+
+  /** The world as it stands between two ticks (see WorldImage); its databases hold the rest. */
+  image(): WorldImage {
+    if (this.crashes.killsPending > 0) throw new Error('a world can only be imaged between two phases, with no kill pending');
+    const state = (rng: Rng): RngState => rng.state();
+    return {
+      tick: this.clock.now(),
+      duplicatesSkipped: this.duplicatesSkipped,
+      commits: this.stats.commits,
+      clientOutbox: [...this.clientOutbox],
+      nextArrival: this.nextArrival,
+      components: Object.fromEntries(
+        COMPONENTS.map((name) => [name, this.host(name).up ? this.host(name).instance.image() : null]),
+      ) as Record<ComponentName, EndpointImage | null>,
+      scheduler: this.scheduler.image(),
+      broker: this.broker.image(),
+      faults: this.faults.image(),
+      streams: {
+        client: state(this.clientRng),
+        components: Object.fromEntries([...this.componentRngs].map(([name, rng]) => [name, state(rng)])),
+        faults: Object.fromEntries(Object.entries(this.faultRngs).map(([f, rng]) => [f, state(rng)])) as Record<FaultFamily, RngState>,
+      },
+      trace: this.trace.image(),
+      moments: this.crashes.moments && [...this.crashes.moments],
+    };
   }
 
   host(name: ComponentName): ComponentHost {

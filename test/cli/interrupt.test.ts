@@ -6,7 +6,7 @@ import { SCENARIOS } from '../../scenarios/index.js';
 import type { CliIo, Interrupt } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/program.js';
 import { planCrashMatrix } from '../../src/scenario/index.js';
-import { scratchDir, wallWait } from '../helpers.js';
+import { sagaCli, scratchDir, wallWait } from '../helpers.js';
 
 /** Runs the CLI in this process on a pretend terminal, and sends `signal` once `when` matches what it wrote to stderr. */
 async function interrupted(args: readonly string[], signal: Interrupt, when: (stderr: string) => boolean) {
@@ -168,6 +168,16 @@ describe('Ctrl-C during a run', () => {
     expect(existsSync(join(dir, 'run.lock'))).toBe(false);
     expect(existsSync(join(dir, 'payment.db'))).toBe(true);
     expect(stopped.stderr).toContain(`its databases are in ${dir}`);
+    // Stopped between two ticks, its world was written down: resumed, it ends as the run that was never stopped.
+    expect(stopped.stderr).toContain(`resume: npx saga resume ${dir}\n`);
+    const env = { NO_COLOR: '1', SAGA_HOME: stopped.home };
+    const resumed = await sagaCli(['resume', dir, '--json'], { env });
+    const straight = await sagaCli(['run', '--scenario', 'peak-load', '--orders', '400', '--json'], {
+      env: { SAGA_HOME: scratchDir('home') },
+    });
+    expect(resumed.code).toBe(straight.code);
+    const withoutDir = (json: string): unknown => ({ ...(JSON.parse(json) as object), runDir: null });
+    expect(withoutDir(resumed.stdout)).toEqual(withoutDir(straight.stdout));
   });
 });
 

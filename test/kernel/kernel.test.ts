@@ -16,10 +16,11 @@ describe('kernel', () => {
   it('fires timers in due order, ties in the order they were set, and forgets a crashed owner’s timers', () => {
     const s = new Scheduler();
     const fired: string[] = [];
-    s.at(5, 'a', () => fired.push('a5'));
-    s.at(3, 'b', () => fired.push('b3'));
-    s.at(5, 'b', () => fired.push('b5'));
-    s.at(4, 'a', () => fired.push('a4'));
+    for (const owner of ['a', 'b']) s.serve(owner, (data) => fired.push(`${owner}${data.tick}`));
+    s.at(5, 'a', { tick: 5 });
+    s.at(3, 'b', { tick: 3 });
+    s.at(5, 'b', { tick: 5 });
+    s.at(4, 'a', { tick: 4 });
     s.cancelOwner('a');
     expect(s.nextDueTick()).toBe(3);
     s.fireDue(10);

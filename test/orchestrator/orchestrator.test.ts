@@ -10,6 +10,7 @@ import { fakeTx, message, PAYLOAD } from '../helpers.js';
 /** The orchestrator's handler on one database, with timers kept in a list, every transaction "committed" at once. */
 function orchestrator(db: BetterSqlite3.Database, defences: Defences = ALL_DEFENCES) {
   const timers: Array<{ dueTick: number; fire: () => void }> = [];
+  let handler: Handler | null = null;
   const sent: string[] = [];
   let now = 0;
   const commit = <R>(work: (tx: HandlerTx) => R): R => {
@@ -21,9 +22,9 @@ function orchestrator(db: BetterSqlite3.Database, defences: Defences = ALL_DEFEN
   };
   const definition = orchestratorComponent();
   migrate(db, definition.migrations);
-  const handler: Handler = definition.createHandler(db, {
+  handler = definition.createHandler(db, {
     defences,
-    timers: { at: (dueTick, fire) => void timers.push({ dueTick, fire }) },
+    timers: { at: (dueTick, data) => void timers.push({ dueTick, fire: () => handler!.onTimer!(data, dueTick) }) },
     transact: commit,
   });
   return {
@@ -31,7 +32,7 @@ function orchestrator(db: BetterSqlite3.Database, defences: Defences = ALL_DEFEN
     sent,
     at: (tick: number) => (now = tick),
     handle: (type: string, sagaId = 'saga-1', body: unknown = PAYLOAD) =>
-      commit((tx) => handler.handle(tx, message('orchestrator', type, sagaId, body))),
+      commit((tx) => handler!.handle(tx, message('orchestrator', type, sagaId, body))),
   };
 }
 

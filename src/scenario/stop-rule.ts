@@ -1,0 +1,60 @@
+import type { TraceEvent, TraceKind } from '../kernel/index.js';
+import type { TickBoundary } from '../world/index.js';
+
+/** The moments `--stop-when` can name: the first event of a kind, the calm phase, or a world with nothing left to do. */
+export const STOP_WHEN: Readonly<Record<string, string>> = {
+  crash: 'the first crash',
+  restart: 'the first restart',
+  'dead-letter': 'the first dead letter',
+  fault: 'the first injected fault',
+  redeliver: 'the first redelivery',
+  reject: 'the first handler that threw',
+  skip: 'the first duplicate skipped',
+  calm: 'the start of the calm phase',
+  idle: 'the world has nothing left to do',
+};
+
+const EVENT_OF: Readonly<Record<string, TraceKind>> = {
+  crash: 'crash',
+  restart: 'restart',
+  'dead-letter': 'dead-letter',
+  fault: 'fault',
+  redeliver: 'redeliver',
+  reject: 'reject',
+  skip: 'skip',
+  calm: 'phase',
+};
+
+/** When to stop a run before it settles: before any work after a tick, or at the end of the tick in which something happens. */
+export interface StopRule {
+  readonly atTick?: number;
+  /** A key of STOP_WHEN. */
+  readonly when?: string;
+}
+
+/**
+ * Watches a run for the moment its stop rule names. It listens to the trace (observation
+ * only) and answers at each tick boundary; the run stops there, between two ticks, where
+ * a world can be written down and carried on.
+ */
+export function stopWatch(rule: StopRule): { onEvent(e: TraceEvent): void; reason(at: TickBoundary): string | null } {
+  const kind = rule.when === undefined ? undefined : EVENT_OF[rule.when];
+  let seen: TraceEvent | null = null;
+  return {
+    onEvent: (e) => {
+      if (seen === null && kind !== undefined && e.kind === kind) seen = e;
+    },
+    reason: (at) => {
+      if (seen !== null) return `${STOP_WHEN[rule.when!]!} (${describe(seen)})`;
+      const next = rule.atTick !== undefined || rule.when === 'idle' ? at.nextTick() : 0;
+      if (rule.when === 'idle' && next === Infinity) return STOP_WHEN.idle!;
+      // A world about to settle (nothing next) is left to finish: a run that ends before the tick reports as usual.
+      if (rule.atTick !== undefined && next !== Infinity && next > rule.atTick) return `the next work is after tick ${rule.atTick}`;
+      return null;
+    },
+  };
+}
+
+function describe(e: TraceEvent): string {
+  return [`tick ${e.tick}`, e.actor, e.type, e.detail].filter((part) => part !== undefined).join(' ');
+}
