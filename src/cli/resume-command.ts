@@ -21,5 +21,11 @@ export interface ResumeOptions extends StopOptions {
 export async function resumeCommand(dir: string, options: ResumeOptions, catalogue: readonly Scenario[], io: CliIo): Promise<ExitCode> {
   const { request, tick } = prepareResume(runDirOf(dir, io), buildVersion(), (name) => catalogue.find((s) => s.name === name));
   const rule = parseStopRule(options, tick);
-  return await driveRun(request.scenario, (hooks) => scenarioRun({ ...request, ...hooks }), rule, options, io);
+  return await driveRun(
+    request.scenario,
+    (hooks) => scenarioRun({ ...request, ...hooks }),
+    rule,
+    { ...options, resumedFromTick: tick },
+    io,
+  );
 }

@@ -20,6 +20,7 @@ import { outputWidth, type CliIo, type Interrupt } from './cli-io.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
 import { ensureFolder, sagaDir } from './saga-home.js';
+import { basename, dirname, resolve } from 'node:path';
 import { renderScenarioReport } from './scenario-report.js';
 import { makeStyle, wrap } from './style.js';
 import { withRun } from './inspect-command.js';
@@ -116,6 +117,8 @@ export interface StopOptions {
 
 /** What `run` and `resume` print, as the user asked for it. */
 interface ReportOptions extends StopOptions {
+  /** The tick a resumed run carried on from (said above its report, which is otherwise that of a run that never stopped). */
+  readonly resumedFromTick?: number;
   readonly json?: boolean;
   readonly trace?: boolean;
   readonly allSagas?: boolean;
@@ -187,6 +190,7 @@ export async function driveRun(
       allSagas: options.allSagas === true,
       width: outputWidth(io),
     };
+    if (options.resumedFromTick !== undefined) io.out(c.dim(`resumed at tick ${options.resumedFromTick}\n`));
     io.out(renderScenarioReport(scenario, result, keepTrace ? { ...settings, timeline: outcome.traceEvents } : settings, c));
   }
   return result.ok ? EXIT.held : EXIT.violated;
@@ -200,7 +204,7 @@ function reportStop(
   options: ReportOptions,
   io: CliIo,
 ): ExitCode {
-  const resume = runDir ? `npx saga resume ${runDir}` : null;
+  const resume = runDir ? `npx saga resume ${runArgument(runDir, io)}` : null;
   if (signal) {
     const where = runDir ? `; its databases are in ${runDir}` : '';
     io.err(`Stopped by ${signal} at tick ${stopped.tick}, before the run settled: nothing was checked${where}.\n`);
@@ -221,6 +225,11 @@ function reportStop(
   for (const line of describeWorldLines(world)) io.out(wrap(`  ${line}`, width) + '\n');
   io.out(`resume: ${resume}\n`);
   return EXIT.held;
+}
+
+/** How to name a run directory on the command line: its name when it is where `saga runs` looks, its path otherwise. */
+function runArgument(dir: string, io: CliIo): string {
+  return resolve(dirname(dir)) === resolve(sagaDir(io, 'runs')) ? basename(dir) : dir;
 }
 
 /** A stopped world in a few lines: its sagas, its messages, what is down, what is waiting. */

@@ -24,6 +24,7 @@ export function runsCommand(action: string | undefined, options: RunsOptions, io
             name: r.name,
             path: r.path,
             state: r.state,
+            resumable: r.state === 'stopped' && r.info?.resumable === true,
             ok: r.info?.ok ?? null,
             digest: r.info?.digest ?? null,
             recipe: r.info?.recipe ?? null,
@@ -41,7 +42,9 @@ export function runsCommand(action: string | undefined, options: RunsOptions, io
     const c = makeStyle(io.env);
     const rows = runs.map((r) => {
       const result = r.info?.ok === undefined ? '-' : r.info.ok ? c.green('PASS') : c.red('FAIL');
-      return [r.name, r.state, result, r.info ? formatRecipe(r.info.recipe) : '-'];
+      // A stopped run that wrote its world down is listed as what it is for: `saga resume` carries it on.
+      const state = r.state === 'stopped' && r.info?.resumable ? 'resumable' : r.state;
+      return [r.name, state, result, r.info ? formatRecipe(r.info.recipe) : '-'];
     });
     // Names and replay commands are copied whole, never wrapped: what does not fit the width is left to run.json and --json.
     const width = outputWidth(io);

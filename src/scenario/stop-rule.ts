@@ -1,7 +1,7 @@
 import type { TraceEvent, TraceKind } from '../kernel/index.js';
 import type { TickBoundary } from '../world/index.js';
 
-/** The moments `--stop-when` can name: the first event of a kind, the calm phase, or a world with nothing left to do. */
+/** The moments `--stop-when` can name: the first event of a kind, the first saga parked for a person, or a world with nothing left to do. */
 export const STOP_WHEN: Readonly<Record<string, string>> = {
   crash: 'the first crash',
   restart: 'the first restart',
@@ -10,19 +10,26 @@ export const STOP_WHEN: Readonly<Record<string, string>> = {
   redeliver: 'the first redelivery',
   reject: 'the first handler that threw',
   skip: 'the first duplicate skipped',
-  calm: 'the start of the calm phase',
+  parked: 'the first saga parked for a person',
   idle: 'the world has nothing left to do',
 };
 
-const EVENT_OF: Readonly<Record<string, TraceKind>> = {
-  crash: 'crash',
-  restart: 'restart',
-  'dead-letter': 'dead-letter',
-  fault: 'fault',
-  redeliver: 'redeliver',
-  reject: 'reject',
-  skip: 'skip',
-  calm: 'phase',
+const ofKind =
+  (kind: TraceKind) =>
+  (e: TraceEvent): boolean =>
+    e.kind === kind;
+
+/** The event each moment waits for (idle waits for none: it is asked at the boundary). */
+const EVENT_OF: Readonly<Record<string, (e: TraceEvent) => boolean>> = {
+  crash: ofKind('crash'),
+  restart: ofKind('restart'),
+  'dead-letter': ofKind('dead-letter'),
+  fault: ofKind('fault'),
+  redeliver: ofKind('redeliver'),
+  reject: ofKind('reject'),
+  skip: ofKind('skip'),
+  // The orchestrator gave up on a step or a compensation and left a dead letter: only a person can move the saga on.
+  parked: (e) => e.kind === 'dead-letter' && e.actor === 'orchestrator',
 };
 
 /** When to stop a run before it settles: before any work after a tick, or at the end of the tick in which something happens. */
@@ -38,11 +45,11 @@ export interface StopRule {
  * a world can be written down and carried on.
  */
 export function stopWatch(rule: StopRule): { onEvent(e: TraceEvent): void; reason(at: TickBoundary): string | null } {
-  const kind = rule.when === undefined ? undefined : EVENT_OF[rule.when];
+  const matches = rule.when === undefined ? undefined : EVENT_OF[rule.when];
   let seen: TraceEvent | null = null;
   return {
     onEvent: (e) => {
-      if (seen === null && kind !== undefined && e.kind === kind) seen = e;
+      if (seen === null && matches?.(e)) seen = e;
     },
     reason: (at) => {
       if (seen !== null) return `${STOP_WHEN[rule.when!]!} (${describe(seen)})`;

@@ -169,7 +169,7 @@ describe('Ctrl-C during a run', () => {
     expect(existsSync(join(dir, 'payment.db'))).toBe(true);
     expect(stopped.stderr).toContain(`its databases are in ${dir}`);
     // Stopped between two ticks, its world was written down: resumed, it ends as the run that was never stopped.
-    expect(stopped.stderr).toContain(`resume: npx saga resume ${dir}\n`);
+    expect(stopped.stderr).toContain(`resume: npx saga resume peak-load-seed1-orders400\n`);
     const env = { NO_COLOR: '1', SAGA_HOME: stopped.home };
     const resumed = await sagaCli(['resume', dir, '--json'], { env });
     const straight = await sagaCli(['run', '--scenario', 'peak-load', '--orders', '400', '--json'], {

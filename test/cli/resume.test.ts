@@ -41,7 +41,8 @@ describe('saga run --stop-at / --stop-when and saga resume', () => {
     const { home, dir, stop } = await stoppedRun(150);
     expect(stop.code).toBe(0);
     expect(stop.stdout).toMatch(/^Stopped at tick \d+: the next work is after tick 150\.\n {2}sagas: .*\n {2}messages: \d+ queued, /);
-    expect(stop.stdout).toContain(`resume: npx saga resume ${dir}\n`);
+    // Named as `saga runs` lists it: the directory is where runs go.
+    expect(stop.stdout).toContain(`resume: npx saga resume crash-mid-payment-seed4-chaotic\n`);
     expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))).toMatchObject({ status: 'stopped', resumable: true });
 
     const resumed = await sagaCli(['resume', dir, '--json'], { env: { SAGA_HOME: home } });
