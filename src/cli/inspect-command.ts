@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import { listSagas, openRun, SAGA_STATUSES, showSaga, type OpenRun, type SagaDetail } from '../operate/index.js';
+import { listSagas, openRun, SAGA_STATUSES, showSaga, type MessageStory, type OpenRun, type SagaDetail } from '../operate/index.js';
+import { readWorldFile } from '../scenario/index.js';
+import { buildVersion } from '../version.js';
 import type { SagaStatus } from '../orchestrator/index.js';
 import type { OrderPayload } from '../protocol/index.js';
 import { outputWidth, type CliIo } from './cli-io.js';
@@ -75,7 +77,9 @@ export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): Exi
 /** `saga show <run-dir> <saga|order>`: one saga as an operator needs it. */
 export function showCommand(dir: string, key: string, options: ShowOptions, io: CliIo): ExitCode {
   const detail = withRun(dir, io, (run) => {
-    const found = showSaga(run, key);
+    // The world as it stopped or ended holds the message history and the broker's queues; a run without one still has its databases.
+    const world = readWorldFile(run.dir, buildVersion());
+    const found = showSaga(run, key, 'image' in world ? world.image : null);
     if (!found) throw new UsageError(`No saga or order ${quote(key)} in ${run.dir}; 'saga sagas ${dir}' lists them.`);
     return found;
   });
@@ -83,7 +87,8 @@ export function showCommand(dir: string, key: string, options: ShowOptions, io: 
   return EXIT.held;
 }
 
-function renderSaga(d: SagaDetail, c: ChalkInstance, width: number): string {
+/** One saga as `saga show` prints it. */
+export function renderSaga(d: SagaDetail, c: ChalkInstance, width: number): string {
   const s = d.saga;
   const lines: string[] = [];
   lines.push(`${c.bold(`saga ${s.id}`)} for ${s.orderId}: ${colorStatus(s.status, c)}`);
@@ -106,11 +111,37 @@ function renderSaga(d: SagaDetail, c: ChalkInstance, width: number): string {
     lines.push(dead.toString());
   }
 
-  lines.push(c.bold(`messages its components handled (${d.handled.length}, from their inboxes)`));
-  // Message types are names: they keep their width; the ids give way first.
-  const handled = makeTable(['tick', 'component', 'message', 'id'], [8, 14, 28, 24], width, [3], 'list');
-  for (const m of d.handled) handled.push([m.tick, m.component, m.type, m.messageId]);
-  lines.push(handled.toString());
+  if (d.messages) {
+    lines.push(c.bold(`its messages (${d.messages.length}, from the run's trace)`));
+    // Message types are names: they keep their width; what happened wraps, the ids give way first.
+    const messages = makeTable(['sent', 'message', 'from → to', 'what happened', 'id'], [6, 26, 26, 40, 24], width, [4, 3, 2], 'list');
+    for (const m of d.messages) messages.push([m.publishedTick ?? '-', m.type, `${m.from} → ${m.to}`, whatHappened(m), m.id]);
+    lines.push(messages.toString());
+  } else {
+    lines.push(c.bold(`messages its components handled (${d.handled.length}, from their inboxes)`));
+    const handled = makeTable(['tick', 'component', 'message', 'id'], [8, 14, 28, 24], width, [3], 'list');
+    for (const m of d.handled) handled.push([m.tick, m.component, m.type, m.messageId]);
+    lines.push(handled.toString());
+    lines.push(
+      c.dim('This run directory has no world.json (or one another build wrote): its message history and broker queues are not shown.'),
+    );
+  }
+  const held = d.broker;
+  if (held && held.queued.length + held.unacked.length + held.deadLettered.length > 0) {
+    lines.push(c.bold('in the broker'));
+    for (const m of held.queued)
+      lines.push(
+        `  queued for ${m.queue}: ${m.type} ${m.id}, ready at tick ${m.readyTick}${m.deliveries ? ` (${plural(m.deliveries, 'delivery', 'deliveries')} so far)` : ''}`,
+      );
+    for (const m of held.unacked)
+      lines.push(`  handed to ${m.queue}, not acked: ${m.type} ${m.id}, back in its queue at tick ${m.visibleAgainTick} unless acked`);
+    for (const m of held.deadLettered)
+      lines.push(
+        c.red(
+          `  dead-lettered at tick ${m.tick} after ${plural(m.deliveries, 'delivery', 'deliveries')}: ${m.type} ${m.id} (for ${m.queue})`,
+        ),
+      );
+  }
   if (d.unsent.length > 0) {
     lines.push(c.yellow(`${plural(d.unsent.length, 'message')} still in an outbox, never confirmed by the broker:`));
     for (const m of d.unsent) lines.push(`  ${m.component} → ${m.queue}: ${m.type} ${m.messageId}`);
@@ -131,4 +162,20 @@ function renderSaga(d: SagaDetail, c: ChalkInstance, width: number): string {
         ]);
   lines.push(rows.toString());
   return lines.join('\n') + '\n';
+}
+
+/** A message's fate in a few words: where it ended, and what happened to it on the way. */
+function whatHappened(m: MessageStory): string {
+  const parts: string[] = [];
+  if (m.deadLetteredTick !== null) parts.push(`dead-lettered at ${m.deadLetteredTick}`);
+  else if (m.handledTick !== null) parts.push(`handled at ${m.handledTick}`);
+  else if (m.publishedTick === null) parts.push('not yet taken by the broker');
+  else parts.push('not handled yet');
+  if (m.deliveries > 1) parts.push(`${m.deliveries} deliveries`);
+  if (m.duplicatesSkipped > 0) parts.push(`${plural(m.duplicatesSkipped, 'duplicate')} skipped`);
+  if (m.rejected > 0) parts.push(`${m.rejected} rejected`);
+  if (m.redelivered > 0) parts.push(`redelivered ${m.redelivered}×`);
+  if (m.publishesDropped > 0) parts.push(`${plural(m.publishesDropped, 'publish', 'publishes')} dropped`);
+  for (const f of m.faults) parts.push(f);
+  return parts.join('; ');
 }

@@ -22,6 +22,7 @@ import { printable } from './user-text.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
 const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
+const SHOW_HELP = 'after the report, show one saga (by saga or order id) as `saga show` does; with --storage memory too';
 const STOP_AT_HELP = 'stop before the world does anything after this tick, and write it down to resume later (file storage)';
 const STOP_WHEN_HELP = `stop at the end of the tick in which this happens: ${Object.keys(STOP_WHEN).join(', ')}`;
 
@@ -79,6 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--disable <defence>', `switch a defence off to see what breaks (repeatable, or comma-separated): ${DEFENCES}`, collect, [])
     .option('--stop-at <tick>', STOP_AT_HELP, once('--stop-at'))
     .option('--stop-when <moment>', STOP_WHEN_HELP, once('--stop-when'))
+    .option('--show <saga>', SHOW_HELP, once('--show'))
     .action(async (options: RunOptions) => {
       code = await runCommand(options, catalogue, io);
     });
@@ -94,6 +96,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--json', 'print exactly one JSON object instead of the table')
     .option('--trace', 'also print the message timeline of the whole run')
     .option('--all-sagas', 'list every saga in the report')
+    .option('--show <saga>', SHOW_HELP, once('--show'))
     .action(async (dir: string, options: ResumeOptions) => {
       code = await resumeCommand(dir, options, catalogue, io);
     });

@@ -10,6 +10,7 @@ export interface ResumeOptions extends StopOptions {
   readonly json?: boolean;
   readonly trace?: boolean;
   readonly allSagas?: boolean;
+  readonly show?: string;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type StopRule,
   type WorkloadOverrides,
 } from '../scenario/index.js';
-import { describeStoppedWorld, listSagas, type StoppedWorld } from '../operate/index.js';
+import { describeStoppedWorld, listSagas, showSaga, type SagaDetail, type StoppedWorld } from '../operate/index.js';
 import type { SimulationImage, TickBoundary } from '../world/index.js';
 import { buildVersion } from '../version.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
@@ -23,8 +23,8 @@ import { ensureFolder, sagaDir } from './saga-home.js';
 import { basename, dirname, resolve } from 'node:path';
 import { renderScenarioReport } from './scenario-report.js';
 import { makeStyle, wrap } from './style.js';
-import { withRun } from './inspect-command.js';
-import { plural } from './user-text.js';
+import { renderSaga, withRun } from './inspect-command.js';
+import { plural, quote } from './user-text.js';
 import { runCatalogue } from './catalogue-command.js';
 import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
@@ -46,6 +46,7 @@ export interface RunOptions extends StopOptions {
   readonly all?: boolean;
   readonly allSagas?: boolean;
   readonly dir?: string;
+  readonly show?: string;
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
@@ -81,6 +82,8 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   const rule = parseStopRule(options, null);
   if (storage === 'memory' && (rule.atTick !== undefined || rule.when !== undefined))
     throw new UsageError('A stopped run is kept in its run directory: --stop-at and --stop-when need --storage file (the default).');
+  if (options.all && options.show !== undefined)
+    throw new UsageError('--show shows one saga of one run; run one scenario with --scenario <name>.');
   if (options.all && rule !== NO_STOP)
     throw new UsageError('--stop-at and --stop-when stop one run; run one scenario with --scenario <name>.');
   const dataRoot = options.dir ?? sagaDir(io, 'runs');
@@ -117,6 +120,8 @@ export interface StopOptions {
 
 /** What `run` and `resume` print, as the user asked for it. */
 interface ReportOptions extends StopOptions {
+  /** A saga or order to show, after the report, as `saga show` shows it. */
+  readonly show?: string;
   /** The tick a resumed run carried on from (said above its report, which is otherwise that of a run that never stopped). */
   readonly resumedFromTick?: number;
   readonly json?: boolean;
@@ -131,7 +136,7 @@ interface ReportOptions extends StopOptions {
  */
 export async function driveRun(
   scenario: Scenario,
-  start: (hooks: Pick<RunRequest, 'onRunDir' | 'onEvent'>) => Generator<TickBoundary, ScenarioRun>,
+  start: (hooks: Pick<RunRequest, 'onRunDir' | 'onEvent' | 'onEnd'>) => Generator<TickBoundary, ScenarioRun>,
   rule: StopRule,
   options: ReportOptions,
   io: CliIo,
@@ -142,7 +147,11 @@ export async function driveRun(
   const interrupts = listenForInterrupts(io, progress, 'tick');
   const watch = stopWatch(rule);
   let runDir: string | null = null;
-  const steps = start({ onRunDir: (dir) => (runDir = dir), onEvent: watch.onEvent });
+  // --show reads the saga from the world as it ended, before its databases close: the same view `saga show` gives, memory or file.
+  let shown: SagaDetail | null = null;
+  const show = options.show;
+  const onEnd: RunRequest['onEnd'] = show === undefined ? undefined : (image, dbs) => (shown = showSaga({ dbs }, show, image));
+  const steps = start({ onRunDir: (dir) => (runDir = dir), onEvent: watch.onEvent, ...(onEnd ? { onEnd } : {}) });
   let run: ScenarioRun | null = null;
   let stopped: { tick: number; reason: string | null; image: SimulationImage | null } | null = null;
   let lastTurn = wallClockMs();
@@ -180,7 +189,12 @@ export async function driveRun(
   const { result, outcome, dataDir } = run;
   if (options.json) {
     // Where the databases are (null in memory), so a script can open them.
-    const json = { ...result, runDir: dataDir, ...(keepTrace ? { trace: outcome.traceEvents.map(formatTraceEvent) } : {}) };
+    const json = {
+      ...result,
+      runDir: dataDir,
+      ...(keepTrace ? { trace: outcome.traceEvents.map(formatTraceEvent) } : {}),
+      ...(shown ? { show: shown } : {}),
+    };
     io.out(JSON.stringify(json, null, 2) + '\n');
   } else {
     const c = makeStyle(io.env);
@@ -192,6 +206,13 @@ export async function driveRun(
     };
     if (options.resumedFromTick !== undefined) io.out(c.dim(`resumed at tick ${options.resumedFromTick}\n`));
     io.out(renderScenarioReport(scenario, result, keepTrace ? { ...settings, timeline: outcome.traceEvents } : settings, c));
+    if (shown) io.out('\n' + renderSaga(shown, c, settings.width));
+  }
+  if (show !== undefined && !shown) {
+    const ids = result.sagas.map((s) => `${s.id} (${s.orderId})`).sort();
+    const some = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ') || 'none';
+    io.err(`No saga or order ${quote(show)} in this run; its sagas are ${some}.\n`);
+    return EXIT.usage;
   }
   return result.ok ? EXIT.held : EXIT.violated;
 }

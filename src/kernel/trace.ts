@@ -45,6 +45,15 @@ type TraceEvents = { event: TraceEvent };
 export interface TraceImage {
   readonly events: readonly TraceEvent[];
   readonly listenerFailures: readonly string[];
+  /** The digest of `events`: a trace read back from disk is checked against it. */
+  readonly digest: string;
+}
+
+/** The digest a trace made of exactly these events would have. */
+export function digestOf(events: readonly TraceEvent[]): string {
+  const hash = createHash('sha256');
+  for (const event of events) hash.update(formatTraceEvent(event) + '\n');
+  return hash.digest('hex');
 }
 
 /** One line per event; the digest hashes exactly these lines, so the printed timeline is what the digest proves. */
@@ -85,7 +94,7 @@ export class Trace {
   /** Everything a new process needs to carry on this trace; only a trace that keeps its events has one. */
   image(): TraceImage {
     if (!this.kept) throw new Error('a trace that does not keep its events cannot be carried on elsewhere');
-    return { events: [...this.kept], listenerFailures: [...this.failures] };
+    return { events: [...this.kept], listenerFailures: [...this.failures], digest: this.hash.copy().digest('hex') };
   }
 
   emit(event: TraceEvent): void {

@@ -1,5 +1,7 @@
 import { PLACE_ORDER_SAGA, SagaStatus, type SagasTable } from '../orchestrator/index.js';
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import type { SimulationImage } from '../world/index.js';
+import { messageStories, type MessageStory } from './message-story.js';
 import type { OpenRun } from './open-run.js';
 
 /** One saga as `saga sagas` lists it. */
@@ -25,7 +27,7 @@ function stepName(step: number): string {
 }
 
 /** The sagas of a run, oldest first, optionally only those in one status. */
-export function listSagas(run: OpenRun, status?: SagaStatus): SagaSummary[] {
+export function listSagas(run: Pick<OpenRun, 'dbs'>, status?: SagaStatus): SagaSummary[] {
   const db = run.dbs.orchestrator;
   const lastChange = new Map(
     db
@@ -65,13 +67,28 @@ export interface SagaDetail {
   readonly unsent: ReadonlyArray<{ component: ComponentName; type: string; messageId: string; queue: string }>;
   /** Each component's own rows for this saga, by table. */
   readonly rows: Readonly<Partial<Record<ComponentName, Record<string, Array<Record<string, unknown>>>>>>;
+  /** Every message of the saga as the run's trace tells it (sent, delivered, skipped, redelivered, dead-lettered); null without a trace. */
+  readonly messages: readonly MessageStory[] | null;
+  /** What the broker still holds of the saga where the world stopped or ended; null without a world image. */
+  readonly broker: BrokerHolding | null;
+}
+
+/** A saga's messages in the broker: waiting in a queue, handed over and not acked, or given up on. */
+export interface BrokerHolding {
+  readonly queued: ReadonlyArray<{ queue: string; type: string; id: string; readyTick: number; deliveries: number }>;
+  readonly unacked: ReadonlyArray<{ queue: string; type: string; id: string; visibleAgainTick: number }>;
+  readonly deadLettered: ReadonlyArray<{ queue: string; type: string; id: string; tick: number; deliveries: number }>;
 }
 
 /** Tables shown in their own sections, not again as rows. */
 const OWN_SECTIONS = new Set(['inbox', 'outbox', 'saga_log', 'dead_letters']);
 
-/** Finds a saga by its id or its order's id, and gathers everything the run's databases hold about it; null when there is none. */
-export function showSaga(run: OpenRun, key: string): SagaDetail | null {
+/**
+ * Finds a saga by its id or its order's id, and gathers everything the run holds about it:
+ * its databases, and, from the world as it stopped or ended (`world`, when there is one),
+ * its messages' story and what the broker still holds of it. Null when there is no such saga.
+ */
+export function showSaga(run: Pick<OpenRun, 'dbs'>, key: string, world: SimulationImage | null): SagaDetail | null {
   const orchestrator = run.dbs.orchestrator;
   const row = orchestrator.prepare('select * from sagas where id = ? or order_id = ?').get(key, key) as SagaRow | undefined;
   if (!row) return null;
@@ -124,10 +141,44 @@ export function showSaga(run: OpenRun, key: string): SagaDetail | null {
     handled,
     unsent,
     rows,
+    messages: world ? withQueues(messageStories(world.world.trace.events, row.id), world, unsent) : null,
+    broker: world ? brokerHolding(world, row.id) : null,
   };
 }
 
-function tablesWithSagaId(run: OpenRun, component: ComponentName): string[] {
+/** A message never handed over names no queue in the trace: the broker's queues and the outboxes say where it is going. */
+function withQueues(stories: MessageStory[], world: SimulationImage, unsent: SagaDetail['unsent']): MessageStory[] {
+  const { broker } = world.world;
+  const queueOf = new Map<string, string>([
+    ...broker.ready.map((r) => [r.message.id, r.message.queue] as const),
+    ...broker.inFlight.map((f) => [f.ready.message.id, f.ready.message.queue] as const),
+    ...broker.dead.map((d) => [d.message.id, d.message.queue] as const),
+    ...unsent.map((u) => [u.messageId, u.queue] as const),
+  ]);
+  return stories.map((m) => (m.to === '?' && queueOf.has(m.id) ? { ...m, to: queueOf.get(m.id)! } : m));
+}
+
+function brokerHolding(world: SimulationImage, sagaId: string): BrokerHolding {
+  const { broker } = world.world;
+  return {
+    queued: broker.ready
+      .filter((r) => r.message.sagaId === sagaId)
+      .map((r) => ({ queue: r.message.queue, type: r.message.type, id: r.message.id, readyTick: r.readyTick, deliveries: r.attempts })),
+    unacked: broker.inFlight
+      .filter((f) => f.ready.message.sagaId === sagaId)
+      .map((f) => ({
+        queue: f.ready.message.queue,
+        type: f.ready.message.type,
+        id: f.ready.message.id,
+        visibleAgainTick: f.visibleAgainTick,
+      })),
+    deadLettered: broker.dead
+      .filter((d) => d.message.sagaId === sagaId)
+      .map((d) => ({ queue: d.message.queue, type: d.message.type, id: d.message.id, tick: d.tick, deliveries: d.attempts })),
+  };
+}
+
+function tablesWithSagaId(run: Pick<OpenRun, 'dbs'>, component: ComponentName): string[] {
   const db = run.dbs[component];
   const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>;
   return tables

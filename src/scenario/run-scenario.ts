@@ -5,10 +5,10 @@ import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { randomStreams, type TraceEvent } from '../kernel/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
-import { runToEnd, simulation, type RunOutcome, type SimulationImage, type TickBoundary } from '../world/index.js';
+import { runToEnd, simulation, type RunOutcome, type SimulationImage, type SimulationOptions, type TickBoundary } from '../world/index.js';
 import { disabledOf, type Recipe } from './recipe.js';
 import { claimRunDir, createRunDir, finishRunDir } from './run-dir.js';
-import { dropWorldFile, hasWorldFile } from './world-file.js';
+import { dropWorldFile, hasWorldFile, writeWorldFile } from './world-file.js';
 import { buildVersion } from '../version.js';
 import type { Scenario, WorkloadOverrides } from './scenario.js';
 import { shopWorkload } from './shop-workload.js';
@@ -30,6 +30,8 @@ export interface RunRequest {
   readonly onRunDir?: (dir: string) => void;
   /** Called for every trace event as it happens (a caller watching for the moment to stop). */
   readonly onEvent?: (event: TraceEvent) => void;
+  /** Told the world as it ended, with its databases before they close (see SimulationOptions.onEnd). */
+  readonly onEnd?: SimulationOptions['onEnd'];
   /** Carry on a stopped file run in its own directory, from the world it stopped with (see world-file.ts). */
   readonly resume?: { readonly dir: string; readonly image: SimulationImage };
 }
@@ -125,6 +127,11 @@ function* judge(
     maxTicks: MAX_TICKS,
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),
     ...(request.resume ? { resume: request.resume.image } : {}),
+    onEnd: (image, dbs) => {
+      // The world as it ended stays beside its databases: its queues, dead letters and trace are what an operator reads.
+      if (dataDir) writeWorldFile(dataDir, image, buildVersion());
+      request.onEnd?.(image, dbs);
+    },
   });
   const { snapshot } = outcome;
   const allowed = request.profile

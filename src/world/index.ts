@@ -1,3 +1,11 @@
-export { runToEnd, simulate, simulation, type RunOutcome, type SimulationImage, type TickBoundary } from './simulation.js';
+export {
+  runToEnd,
+  simulate,
+  simulation,
+  type RunOutcome,
+  type SimulationImage,
+  type SimulationOptions,
+  type TickBoundary,
+} from './simulation.js';
 export { componentDefinitions, World } from './world.js';
 export { type Workload } from './workload.js';

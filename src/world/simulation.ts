@@ -24,6 +24,8 @@ export interface SimulationOptions extends WorldOptions {
   readonly toleratedDeadLetters?: number;
   /** Called for every trace event as it happens (the benchmark samples memory and wall time here). */
   readonly onEvent?: (event: TraceEvent) => void;
+  /** Told the world as it ended (settled or given up), with its databases before they close: a file run writes it down, an operator's view reads it. */
+  readonly onEnd?: (image: SimulationImage, dbs: Readonly<Record<ComponentName, Database>>) => void;
   /** Carry on a run that stopped, from its image and its databases, instead of starting one. */
   readonly resume?: SimulationImage;
 }
@@ -148,6 +150,8 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       yield boundary;
     }
 
+    const dbs = Object.fromEntries(COMPONENTS.map((name) => [name, world.host(name).database()])) as Record<ComponentName, Database>;
+    options.onEnd?.(boundary.image(), dbs);
     const eventCounts: Record<string, number> = {};
     for (const [kind, byActor] of counts) {
       for (const [actor, n] of byActor) {
@@ -155,7 +159,6 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
         eventCounts[`${kind}:${actor}`] = n;
       }
     }
-    const dbs = Object.fromEntries(COMPONENTS.map((name) => [name, world.host(name).database()])) as Record<ComponentName, Database>;
     const snapshot = readSnapshot(dbs, world.broker, {
       settled,
       pending: settled ? [] : describePending(world),

@@ -51,8 +51,13 @@ describe('saga run --stop-at / --stop-when and saga resume', () => {
     expect(resumed.code).toBe(straight.code);
     expect(report(resumed.stdout)).toEqual(report(straight.stdout));
     expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).status).toBe('finished');
-    // Carried on, the stopped world is gone: its databases have moved past it.
-    expect(existsSync(join(dir, 'world.json'))).toBe(false);
+    // The world as it ended replaced the stopped one, with the whole run's trace.
+    const ended = JSON.parse(readFileSync(join(dir, 'world.json'), 'utf8')) as {
+      tick: number;
+      image: { world: { trace: { events: number } } };
+    };
+    expect(ended.tick).toBe((JSON.parse(straight.stdout) as { ticks: number }).ticks);
+    expect(readFileSync(join(dir, 'trace.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(ended.image.world.trace.events);
   });
 
   it('stops at the first crash, then again later on resume, and the run by its name as `saga runs` lists it', async () => {
@@ -115,6 +120,12 @@ describe('saga run --stop-at / --stop-when and saga resume', () => {
       );
       writeFileSync(join(dir, 'world.json'), world.slice(0, world.length / 2));
       await refused(dir, ['resume', dir], /world\.json cannot be read .*; the stopped world is damaged and cannot be resumed\./);
+      writeFileSync(join(dir, 'world.json'), world);
+      const trace = readFileSync(join(dir, 'trace.jsonl'), 'utf8');
+      writeFileSync(join(dir, 'trace.jsonl'), trace.split('\n').slice(1).join('\n'));
+      await refused(dir, ['resume', dir], /trace\.jsonl does not match world\.json: the stopped world is damaged/);
+      writeFileSync(join(dir, 'trace.jsonl'), trace.replace('"tick":', '"tick":1'));
+      await refused(dir, ['resume', dir], /trace\.jsonl does not match world\.json/);
       rmSync(join(dir, 'world.json'));
       await refused(dir, ['resume', dir], /holds no stopped world to resume/);
     });

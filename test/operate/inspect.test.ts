@@ -80,6 +80,107 @@ describe('saga sagas and saga show read a finished run', () => {
   });
 });
 
+describe('saga show tells each message’s story, from the run’s trace and the broker as the world stopped or ended', () => {
+  const showJson = async (dir: string, key: string) => JSON.parse((await cli(['show', dir, key, '--json'])).stdout) as SagaDetail;
+
+  it('a retried compensation: the failed release and the one that worked are two messages, each handled once', async () => {
+    const d = await showJson(run, 'order-001');
+    const releases = d.messages!.filter((m) => m.type === 'inventory.release');
+    expect(releases).toHaveLength(2);
+    for (const m of releases)
+      expect(m).toMatchObject({ from: 'orchestrator', to: 'inventory', deliveries: 1, handledTick: expect.any(Number) });
+    // In the trace's order: sent before handled, and every message of the saga is there (the inbox holds the ones handled).
+    expect(d.messages!.map((m) => m.id).sort()).toEqual(expect.arrayContaining(d.handled.map((m) => m.messageId).sort()));
+    expect(d.broker).toEqual({ queued: [], unacked: [], deadLettered: [] });
+  });
+
+  it('a poisoned command: every delivery rejected, then dead-lettered, and the broker still holds it', async () => {
+    expect((await cli(['run', '--scenario', 'poison-message'])).code).toBe(0);
+    const dir = join(home, 'runs', 'poison-message-seed1');
+    const sagas = JSON.parse((await cli(['sagas', dir, '--json'])).stdout) as SagaSummary[];
+    const poisoned = [];
+    for (const s of sagas) {
+      const d = await showJson(dir, s.id);
+      poisoned.push(...d.messages!.filter((m) => m.deadLetteredTick !== null).map((m) => ({ m, d })));
+    }
+    expect(poisoned).toHaveLength(1);
+    const { m, d } = poisoned[0]!;
+    expect(m).toMatchObject({ deliveries: 8, rejected: 8, handledTick: null });
+    expect(d.broker!.deadLettered).toEqual([expect.objectContaining({ id: m.id, deliveries: 8, tick: m.deadLetteredTick })]);
+    const text = (await cli(['show', dir, d.saga.id])).stdout;
+    expect(text).toContain(`dead-lettered at tick ${m.deadLetteredTick} after 8 deliveries: ${m.type} ${m.id}`);
+  });
+
+  it('duplicates skipped and publishes dropped are counted on the message they struck', async () => {
+    expect((await cli(['run', '--scenario', 'duplicate-delivery', '--faults', 'lossy', '--seed', '2'])).code).toBe(0);
+    const dir = join(home, 'runs', 'duplicate-delivery-seed2-lossy');
+    const sagas = JSON.parse((await cli(['sagas', dir, '--json'])).stdout) as SagaSummary[];
+    const messages = (await Promise.all(sagas.map((s) => showJson(dir, s.id)))).flatMap((d) => d.messages!);
+    expect(messages.some((m) => m.duplicatesSkipped > 0)).toBe(true);
+    expect(messages.some((m) => m.publishesDropped > 0)).toBe(true);
+    expect(messages.some((m) => m.faults.some((f) => f.includes('delivery dropped')) && m.redelivered > 0)).toBe(true);
+  });
+
+  it('a stopped world: what its queues hold for the saga, waiting and handed over', async () => {
+    const found = { queued: 0, unacked: 0 };
+    for (const tick of [30, 60, 90, 120, 150]) {
+      const own = scratchDir('home');
+      const env = { SAGA_HOME: own };
+      await sagaCli(['run', '--scenario', 'lossy-network', '--stop-at', String(tick)], { env });
+      const dir = join(own, 'runs', 'lossy-network-seed1');
+      const sagas = JSON.parse((await sagaCli(['sagas', dir, '--json'], { env })).stdout) as SagaSummary[];
+      for (const s of sagas) {
+        const d = JSON.parse((await sagaCli(['show', dir, s.id, '--json'], { env })).stdout) as SagaDetail;
+        found.queued += d.broker!.queued.length;
+        found.unacked += d.broker!.unacked.length;
+        for (const q of d.broker!.queued) expect(d.messages!.find((m) => m.id === q.id)?.to).toBe(q.queue);
+      }
+    }
+    expect(found.queued).toBeGreaterThan(0);
+    expect(found.unacked).toBeGreaterThan(0);
+  });
+
+  it('a run directory without its world (an earlier build’s) still shows what its databases hold, and says what is missing', async () => {
+    const dir = join(scratchDir('old'), 'run');
+    cpSync(run, dir, { recursive: true });
+    rmSync(join(dir, 'world.json'));
+    const d = await showJson(dir, 'order-001');
+    expect(d.messages).toBeNull();
+    expect(d.broker).toBeNull();
+    expect(d.handled.length).toBeGreaterThan(0);
+    expect((await cli(['show', dir, 'order-001'])).stdout).toContain('has no world.json');
+  });
+});
+
+describe('run --show: the same view of one saga, in memory or on files', () => {
+  it('shows the saga after the report; in memory it is exactly what saga show reads from the file run', async () => {
+    const args = ['run', '--scenario', 'crash-mid-payment', '--faults', 'chaotic', '--seed', '4'];
+    const memory = await cli([...args, '--storage', 'memory', '--show', 'order-001', '--json']);
+    expect(memory.code).toBe(0);
+    const shown = (JSON.parse(memory.stdout) as { show: SagaDetail }).show;
+    expect(shown.messages!.length).toBeGreaterThan(5);
+    const own = scratchDir('home');
+    const file = await sagaCli([...args, '--show', 'saga-001', '--json'], { env: { SAGA_HOME: own } });
+    expect((JSON.parse(file.stdout) as { show: SagaDetail }).show).toEqual(shown);
+    const read = await sagaCli(['show', 'crash-mid-payment-seed4-chaotic', 'order-001', '--json'], { env: { SAGA_HOME: own } });
+    expect(JSON.parse(read.stdout)).toEqual(shown);
+    const text = await cli([...args, '--storage', 'memory', '--show', 'order-001']);
+    expect(text.stdout).toMatch(/PASS {2}3 sagas[^]*\nsaga saga-001 for order-001: COMPLETED/);
+  });
+
+  it('a saga the run never had is said after the report, exit 2; --all with --show is refused before anything runs', async () => {
+    const missing = await cli(['run', '--scenario', 'happy-path', '--storage', 'memory', '--show', 'order-999']);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain('PASS');
+    expect(missing.stderr).toMatch(
+      /^No saga or order 'order-999' in this run; its sagas are saga-001 \(order-001\), saga-002 \(order-002\)/,
+    );
+    const all = await cli(['run', '--all', '--show', 'order-001']);
+    expect(all.code).toBe(2);
+    expect(all.stdout).toBe('');
+  });
+});
+
 describe('a directory that cannot be inspected is refused in one sentence, exit 2, with nothing changed on disk', () => {
   /** A copy of the run, broken by `breakIt`; returns the refusal. */
   async function refusedOn(breakIt: (dir: string) => void, args: (dir: string) => string[] = (dir) => ['sagas', dir]) {

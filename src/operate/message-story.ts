@@ -1,0 +1,95 @@
+import type { TraceEvent } from '../kernel/index.js';
+
+/** One message of a saga, as the run's trace tells it: who sent it, what the network did to it, and how it ended. */
+export interface MessageStory {
+  readonly id: string;
+  readonly type: string;
+  /** Who published it (a component, or the client). */
+  readonly from: string;
+  /** The queue it was for. */
+  readonly to: string;
+  /** The tick the broker took it, or null if it never did. */
+  readonly publishedTick: number | null;
+  /** Publishes the broker dropped before one got through (the publisher retried). */
+  readonly publishesDropped: number;
+  /** Hand-overs to its consumer (a duplicate's copies included). */
+  readonly deliveries: number;
+  /** The tick its consumer committed its effect, or null. */
+  readonly handledTick: number | null;
+  /** Deliveries its consumer recognised as done before and skipped. */
+  readonly duplicatesSkipped: number;
+  /** Deliveries whose handler threw (rolled back, not acked). */
+  readonly rejected: number;
+  /** Times it went back to its queue (a visibility timeout, a consumer crash). */
+  readonly redelivered: number;
+  /** What the network did to it, as the trace says: dropped, delayed, duplicated, reordered. */
+  readonly faults: readonly string[];
+  /** The tick the broker gave up on it, or null. */
+  readonly deadLetteredTick: number | null;
+}
+
+/**
+ * The messages that belong to one saga, from the run's trace, in the order they were
+ * first published or handed over. Events about a message that name no saga (acks,
+ * redeliveries, faults) are tied to it by its id.
+ */
+export function messageStories(events: readonly TraceEvent[], sagaId: string): MessageStory[] {
+  const ours = new Set<string>();
+  for (const e of events) if (e.msgId !== undefined && e.sagaId === sagaId) ours.add(e.msgId);
+  const stories = new Map<string, { -readonly [K in keyof MessageStory]: MessageStory[K] } & { faults: string[] }>();
+  for (const e of events) {
+    if (e.msgId === undefined || !ours.has(e.msgId)) continue;
+    let story = stories.get(e.msgId);
+    if (!story) {
+      story = {
+        id: e.msgId,
+        type: e.type ?? '?',
+        from: e.kind === 'publish' ? e.actor : '?',
+        to: e.kind === 'deliver' || e.kind === 'handle' || e.kind === 'skip' ? e.actor : '?',
+        publishedTick: null,
+        publishesDropped: 0,
+        deliveries: 0,
+        handledTick: null,
+        duplicatesSkipped: 0,
+        rejected: 0,
+        redelivered: 0,
+        faults: [],
+        deadLetteredTick: null,
+      };
+      stories.set(e.msgId, story);
+    }
+    switch (e.kind) {
+      case 'publish':
+        story.from = e.actor;
+        if (e.detail === 'dropped') story.publishesDropped++;
+        else story.publishedTick ??= e.tick;
+        break;
+      case 'deliver':
+        story.to = e.actor;
+        story.deliveries++;
+        break;
+      case 'handle':
+        story.to = e.actor;
+        story.handledTick ??= e.tick;
+        break;
+      case 'skip':
+        story.duplicatesSkipped++;
+        break;
+      case 'reject':
+        story.rejected++;
+        break;
+      case 'redeliver':
+        story.redelivered++;
+        break;
+      case 'fault':
+        if (e.detail !== undefined) story.faults.push(`tick ${e.tick}: ${e.detail}`);
+        break;
+      case 'dead-letter':
+        story.deadLetteredTick = e.tick;
+        break;
+      default:
+        break;
+    }
+  }
+  return [...stories.values()];
+}
