@@ -15,6 +15,7 @@ import { insufficientStock } from './insufficient-stock.js';
 import { lateReplyAfterTimeout } from './late-reply-after-timeout.js';
 import { lossyNetwork } from './lossy-network.js';
 import { notificationFails } from './notification-fails.js';
+import { operatorRedrive } from './operator-redrive.js';
 import { paymentDeclined } from './payment-declined.js';
 import { peakLoad } from './peak-load.js';
 import { poisonMessage } from './poison-message.js';
@@ -39,6 +40,7 @@ export const SCENARIOS: readonly Scenario[] = [
   crashDuringCompensation,
   compensationRetry,
   compensationExhausted,
+  operatorRedrive,
   stepTimeout,
   transientOutage,
   lateReplyAfterTimeout,

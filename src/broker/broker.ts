@@ -13,11 +13,20 @@ export interface BrokerOptions {
 
 export const DEFAULT_BROKER_OPTIONS: BrokerOptions = Object.freeze({ visibilityTimeoutTicks: 50, maxDeliveries: 8 });
 
-/** A message parked because its consumer never acknowledged it. */
+/** A message parked because its consumer never acknowledged it; `resolution` once a person acted on it. */
 export interface DeadLetter {
   readonly message: Message;
   readonly attempts: number;
   readonly tick: number;
+  readonly resolution?: DeadLetterResolution;
+}
+
+/** What a person did about a dead letter: sent it back into its queue with a fresh budget, or settled it by hand. */
+export interface DeadLetterResolution {
+  readonly action: 'redriven' | 'resolved';
+  readonly tick: number;
+  readonly by: string;
+  readonly note: string;
 }
 
 interface Ready {
@@ -238,6 +247,11 @@ export class Broker {
     for (const entry of later) heap.push(entry);
   }
 
+  /** A person's message, put straight into its queue from the next tick (an operator's tool, not a publisher: no network in between). */
+  enqueueFromOperator(message: Message, now: number): void {
+    this.enqueue(message, now + 1, 0);
+  }
+
   /** The earliest tick at which the broker has something to do for a consumer that is up, or Infinity. */
   nextEventTick(isUp: (queue: ComponentName) => boolean): number {
     let next = Infinity;
@@ -278,9 +292,9 @@ export class Broker {
     this.dead.push(...image.dead);
   }
 
-  /** The dead-letter queue, oldest first. */
+  /** The dead letters still waiting for a person, oldest first (one queue of them per queue: each names its message's queue). */
   deadLetters(): readonly DeadLetter[] {
-    return this.dead;
+    return this.dead.filter((d) => d.resolution === undefined);
   }
 
   private enqueue(message: Message, readyTick: number, attempts: number, copy = false): void {
@@ -307,4 +321,24 @@ export class Broker {
     this.enqueue(message, now + 1, attempts, entry.ready.copy);
     this.trace.emit({ kind: 'redeliver', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: why });
   }
+}
+
+/**
+ * A stopped broker with its `index`th dead letter acted on by a person: redriven, it goes back
+ * into its queue from the next tick with a fresh delivery budget; resolved, it stays parked,
+ * settled. Returns the new image; throws if that letter was acted on before.
+ */
+export function actOnDeadLetter(image: BrokerImage, index: number, resolution: DeadLetterResolution): BrokerImage {
+  const letter = image.dead[index];
+  if (!letter || letter.resolution !== undefined) throw new Error(`no open dead letter #${index} in the broker`);
+  const dead = image.dead.map((d, j) => (j === index ? { ...d, resolution } : d));
+  if (resolution.action === 'resolved') return { ...image, dead };
+  const back: Ready = { message: letter.message, readyTick: resolution.tick + 1, seq: image.seq, attempts: 0, copy: false, delayed: false };
+  return { ...image, dead, seq: image.seq + 1, ready: [...image.ready, back] };
+}
+
+/** A stopped broker with one more message waiting in its queue from the next tick (an operator's message). */
+export function enqueueInImage(image: BrokerImage, message: Message, tick: number): BrokerImage {
+  const entry: Ready = { message, readyTick: tick + 1, seq: image.seq, attempts: 0, copy: false, delayed: false };
+  return { ...image, seq: image.seq + 1, ready: [...image.ready, entry] };
 }

@@ -22,7 +22,10 @@ export interface WorldSnapshot {
     readonly startedTick: number;
     readonly endedTick: number | null;
   }>;
+  /** Dead letters still waiting for a person (open, or a redrive asked for and not yet started). */
   readonly sagaDeadLetters: ReadonlyArray<{ readonly sagaId: string; readonly step: number; readonly command: string }>;
+  /** Compensations a person redrove (each with a fresh attempt budget) or did by hand (resolved). */
+  readonly sagaActedOn: ReadonlyArray<{ readonly sagaId: string; readonly command: string; readonly state: string }>;
   /** Each order's last change is at `tick` (a cancelled order: when it was cancelled). */
   readonly orders: ReadonlyArray<{
     readonly orderId: string;

@@ -177,5 +177,6 @@ function whatHappened(m: MessageStory): string {
   if (m.redelivered > 0) parts.push(`redelivered ${m.redelivered}×`);
   if (m.publishesDropped > 0) parts.push(`${plural(m.publishesDropped, 'publish', 'publishes')} dropped`);
   for (const f of m.faults) parts.push(f);
+  for (const o of m.operator) parts.push(o);
   return parts.join('; ');
 }

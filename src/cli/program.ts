@@ -6,6 +6,7 @@ import { BadFileError } from '../fuzz/index.js';
 import { BadRunError } from '../operate/index.js';
 import { sagasCommand, showCommand, type SagasOptions, type ShowOptions } from './inspect-command.js';
 import { resumeCommand, type ResumeOptions } from './resume-command.js';
+import { dlqCommand, type DlqOptions } from './dlq-command.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
@@ -199,6 +200,21 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--json', 'print one JSON object')
     .action((dir: string, key: string, options: ShowOptions) => {
       code = showCommand(dir, key, options, io);
+    });
+
+  program
+    .command('dlq')
+    .description(
+      "a run's dead letters (the broker's, one queue of them per queue, and the orchestrator's), and a person acting on one: redrive sends it again with a fresh budget, resolve records it was done by hand; then `saga resume` carries it out",
+    )
+    .argument('<run>', 'a run directory that stopped or ended, or its name as `saga runs` lists it')
+    .argument('[action]', 'list (the default), redrive or resolve')
+    .argument('[id]', 'the dead letter to act on, as list shows it')
+    .option('--note <text>', 'why (required for resolve: what was done by hand); the saga log keeps it', once('--note'))
+    .option('--by <name>', 'who acts (default: $USER)', once('--by'))
+    .option('--json', 'print JSON')
+    .action((dir: string, action: string | undefined, id: string | undefined, options: DlqOptions) => {
+      code = dlqCommand(dir, action, id, options, io);
     });
 
   program

@@ -18,7 +18,8 @@ export type TraceKind =
   | 'crash' // a component lost its memory
   | 'restart' // a component came back from its database
   | 'saga' // a saga changed state
-  | 'phase'; // the run moved from its fault phase to its calm phase
+  | 'phase' // the run moved from its fault phase to its calm phase
+  | 'operator'; // a person acted on a stopped world (a dead letter redriven or resolved)
 
 /** One line of the run's timeline. */
 export interface TraceEvent {

@@ -3,3 +3,4 @@ export { listSagas, SAGA_STATUSES, showSaga, type SagaDetail, type SagaSummary }
 export type { MessageStory } from './message-story.js';
 export { prepareResume, type ResumableRun } from './resume-run.js';
 export { describeStoppedWorld, type StoppedWorld } from './stopped-world.js';
+export { actOnDeadLetter, listDeadLetters, type DeadLetterAction, type DeadLetterEntry } from './dead-letters.js';

@@ -26,6 +26,8 @@ export interface MessageStory {
   readonly faults: readonly string[];
   /** The tick the broker gave up on it, or null. */
   readonly deadLetteredTick: number | null;
+  /** What a person did with it: sent it (an operator's message), or redrove or resolved it as a dead letter. */
+  readonly operator: readonly string[];
 }
 
 /**
@@ -36,7 +38,7 @@ export interface MessageStory {
 export function messageStories(events: readonly TraceEvent[], sagaId: string): MessageStory[] {
   const ours = new Set<string>();
   for (const e of events) if (e.msgId !== undefined && e.sagaId === sagaId) ours.add(e.msgId);
-  const stories = new Map<string, { -readonly [K in keyof MessageStory]: MessageStory[K] } & { faults: string[] }>();
+  const stories = new Map<string, { -readonly [K in keyof MessageStory]: MessageStory[K] } & { faults: string[]; operator: string[] }>();
   for (const e of events) {
     if (e.msgId === undefined || !ours.has(e.msgId)) continue;
     let story = stories.get(e.msgId);
@@ -55,6 +57,7 @@ export function messageStories(events: readonly TraceEvent[], sagaId: string): M
         redelivered: 0,
         faults: [],
         deadLetteredTick: null,
+        operator: [],
       };
       stories.set(e.msgId, story);
     }
@@ -86,6 +89,14 @@ export function messageStories(events: readonly TraceEvent[], sagaId: string): M
         break;
       case 'dead-letter':
         story.deadLetteredTick = e.tick;
+        break;
+      case 'operator':
+        // An operator's own message is sent by them, straight into its queue; a dead letter they act on keeps its sender.
+        if (story.from === '?') {
+          story.from = 'operator';
+          story.publishedTick ??= e.tick;
+        }
+        if (e.detail !== undefined) story.operator.push(`tick ${e.tick}: ${e.detail}`);
         break;
       default:
         break;

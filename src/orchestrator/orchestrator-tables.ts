@@ -12,6 +12,7 @@ export interface SagasTable {
   deadline_tick: number | null;
   compensate_from: number | null;
   dead_letters: number;
+  redriving: number | null;
   payload: string;
   version: number;
   started_tick: number;
@@ -28,14 +29,27 @@ export interface SagaLogTable {
   note: string;
 }
 
-/** Compensations the orchestrator gave up on: each one needs a human. */
+/**
+ * What a dead letter's state can be: open (a person must act), redrive-requested (asked
+ * while the saga was still compensating; it starts once the saga ends), redriven, resolved
+ * (done by hand), or closed (a forward step given up on, which the saga undid itself).
+ */
+export type DeadLetterState = 'open' | 'redrive-requested' | 'redriven' | 'resolved' | 'closed';
+
+/** Actions the orchestrator gave up on: a compensation needs a human; a forward step is recorded, closed. */
 export interface SagaDeadLettersTable {
   seq: Generated<number>;
   saga_id: string;
+  kind: 'compensation' | 'step';
   step: number;
   command: string;
   reason: string;
   tick: number;
+  state: DeadLetterState;
+  /** Who redrove or resolved it, when, and why. */
+  acted_by: string | null;
+  acted_tick: number | null;
+  note: string | null;
 }
 
 /** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
@@ -54,7 +68,18 @@ export const ORCHESTRATOR_SNAPSHOT = {
     .select(['id', 'order_id as orderId', 'status', 'started_tick as startedTick', 'ended_tick as endedTick'])
     .orderBy('started_tick')
     .orderBy('id'),
-  sagaDeadLetters: q.selectFrom('dead_letters').select(['saga_id as sagaId', 'step', 'command']).orderBy('seq'),
+  // Only the letters still waiting for a person: a redriven or resolved one explains nothing any more.
+  sagaDeadLetters: q
+    .selectFrom('dead_letters')
+    .select(['saga_id as sagaId', 'step', 'command'])
+    .where('state', 'in', ['open', 'redrive-requested'])
+    .orderBy('seq'),
+  // Compensations a person redrove or did by hand: a redrive gives a fresh attempt budget, and either runs out of the saga's order on purpose.
+  sagaActedOn: q
+    .selectFrom('dead_letters')
+    .select(['saga_id as sagaId', 'command', 'state'])
+    .where('state', 'in', ['redriven', 'resolved'])
+    .orderBy('seq'),
 };
 
 export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
@@ -70,6 +95,7 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('deadline_tick', 'integer')
       .addColumn('compensate_from', 'integer')
       .addColumn('dead_letters', 'integer', (c) => c.notNull())
+      .addColumn('redriving', 'integer')
       .addColumn('payload', 'text', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('started_tick', 'integer', (c) => c.notNull())
@@ -89,9 +115,14 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .createTable('dead_letters')
       .addColumn('seq', 'integer', (c) => c.primaryKey())
       .addColumn('saga_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('step', 'integer', (c) => c.notNull())
       .addColumn('command', 'text', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull())
-      .addColumn('tick', 'integer', (c) => c.notNull()),
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('acted_by', 'text')
+      .addColumn('acted_tick', 'integer')
+      .addColumn('note', 'text'),
   ],
 ];

@@ -2,9 +2,17 @@ import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import type { TimerData, TraceEvent } from '../kernel/index.js';
-import { parseReplyType, PLACE_ORDER, sagaIdFor, type OrderPayload, type ReplyBody } from '../protocol/index.js';
+import {
+  OperatorAction,
+  parseReplyType,
+  PLACE_ORDER,
+  sagaIdFor,
+  type OperatorBody,
+  type OrderPayload,
+  type ReplyBody,
+} from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type SqlValue } from '../store/index.js';
-import { ORCHESTRATOR_MIGRATIONS, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
+import { ORCHESTRATOR_MIGRATIONS, type DeadLetterState, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
 import { PLACE_ORDER_SAGA, type SagaDefinition } from './saga-definition.js';
 import { isTerminal, SagaStatus, type SagaEvent, type SagaState, type Waiting } from './saga-state.js';
 import { newSaga, transition } from './transition.js';
@@ -21,6 +29,9 @@ class OrchestratorHandler implements Handler {
   private readonly updateSaga;
   private readonly insertLog;
   private readonly insertDeadLetter;
+  private readonly findDeadLetter;
+  private readonly actOnDeadLetter;
+  private readonly findRedriveRequested;
   /**
    * Committed state of the sagas still running: memory that spares a read per reply and
    * per timer. A crash forgets it; a miss reads the database, which holds the same state.
@@ -43,11 +54,17 @@ class OrchestratorHandler implements Handler {
       deadline_tick: arg<number | null>('deadlineTick'),
       compensate_from: arg<number | null>('compensateFrom'),
       dead_letters: arg<number>('deadLetters'),
+      redriving: arg<number | null>('redriving'),
       version: arg<number>('version'),
       ended_tick: arg<number | null>('endedTick'),
     };
-    // A saga ends once: a late resend of a compensation keeps the tick it first ended at.
-    const keepEnded = { ...columns, ended_tick: sql<number | null>`coalesce(ended_tick, ${arg<number | null>('endedTick')})` };
+    // A saga ends once: a late resend of a compensation keeps the tick it first ended at. A redrive starts it again.
+    const keepEnded = {
+      ...columns,
+      ended_tick: sql<
+        number | null
+      >`case when ${arg<number | null>('endedTick')} is null then null else coalesce(ended_tick, ${arg<number | null>('endedTick')}) end`,
+    };
     this.insertSaga = new Prepared(
       db,
       q
@@ -69,11 +86,31 @@ class OrchestratorHandler implements Handler {
       db,
       q.insertInto('dead_letters').values({
         saga_id: arg('id'),
+        kind: arg<'compensation' | 'step'>('kind'),
         step: arg<number>('step'),
         command: arg('command'),
         reason: arg('reason'),
         tick: arg<number>('tick'),
+        state: arg<DeadLetterState>('state'),
       }),
+    );
+    this.findDeadLetter = new Prepared(db, q.selectFrom('dead_letters').selectAll().where('seq', '=', arg<number>('seq')).limit(1));
+    this.actOnDeadLetter = new Prepared(
+      db,
+      q
+        .updateTable('dead_letters')
+        .set({ state: arg<DeadLetterState>('state'), acted_by: arg('by'), acted_tick: arg<number>('tick'), note: arg('note') })
+        .where('seq', '=', arg<number>('seq')),
+    );
+    this.findRedriveRequested = new Prepared(
+      db,
+      q
+        .selectFrom('dead_letters')
+        .selectAll()
+        .where('saga_id', '=', arg('id'))
+        .where('state', '=', 'redrive-requested')
+        .orderBy('seq')
+        .limit(1),
     );
     // Recovery after a (re)start: every saga still waiting gets its timer back.
     if (env.defences.recovery && env.defences.timeouts) this.rearmTimers(db);
@@ -87,6 +124,7 @@ class OrchestratorHandler implements Handler {
       tx.note(`saga ${saga.id} for ${payload.orderId}`);
       return this.apply1(tx, saga, { kind: 'start' }, true);
     }
+    if (message.type === OperatorAction.redrive || message.type === OperatorAction.resolve) return this.onOperator(tx, message);
     const reply = parseReplyType(message.type);
     if (!reply) throw new Error(`orchestrator cannot handle ${message.type}`);
     const saga = this.load(message.sagaId);
@@ -100,6 +138,30 @@ class OrchestratorHandler implements Handler {
         : { kind: 'reply', command: reply.command, ok: reply.ok, reason },
       false,
     );
+  }
+
+  /**
+   * A person acts on a dead letter (the CLI checked it exists and is theirs to act on; a
+   * letter acted on since is left as it is). A redrive starts at once on a saga that has
+   * ended, or waits for the compensation in progress; a resolution counts the compensation done.
+   */
+  private onOperator(tx: HandlerTx, message: Message): void {
+    const { deadLetter: seq, by, note } = JSON.parse(message.body) as OperatorBody;
+    const letter = this.findDeadLetter.get({ seq });
+    const saga = this.load(message.sagaId);
+    if (!letter || !saga || letter.saga_id !== saga.id || letter.kind !== 'compensation')
+      return tx.note(`no dead letter ${seq} of ${message.sagaId} to act on`);
+    const waiting = letter.state === 'open' || letter.state === 'redrive-requested';
+    if (!waiting || (message.type === OperatorAction.redrive && letter.state !== 'open'))
+      return tx.note(`dead letter ${seq} is ${letter.state}: nothing to do`);
+    const event = { letter: seq, step: letter.step, by, note };
+    if (message.type === OperatorAction.resolve) {
+      this.actOnDeadLetter.run({ seq, state: 'resolved', by, tick: tx.now, note });
+      return this.apply1(tx, saga, { kind: 'resolve', ...event }, false);
+    }
+    const starts = saga.status === SagaStatus.Failed && saga.redriving === null;
+    this.actOnDeadLetter.run({ seq, state: starts ? 'redriven' : 'redrive-requested', by, tick: tx.now, note });
+    this.apply1(tx, saga, { kind: 'redrive', ...event }, false);
   }
 
   /** Runs one transition and writes everything it decided, inside the current transaction. */
@@ -118,13 +180,24 @@ class OrchestratorHandler implements Handler {
       compensateFrom: saga.compensateFrom,
       deadLetters: saga.deadLetters,
       version: saga.version,
+      redriving: saga.redriving,
       endedTick: isTerminal(saga.status) ? now : null,
     } satisfies Record<string, SqlValue>;
     if (isNew) this.insertSaga.run({ ...row, orderId: saga.orderId, payload: JSON.stringify(saga.payload), tick: now });
     else if (saga.version !== before.version) this.updateSaga.run(row);
     // One row per transition, its notes together: the saga's story, a line per decision.
     if (log.length > 0) this.insertLog.run({ id: saga.id, tick: now, status: saga.status, step: saga.step, note: log.join('; ') });
-    for (const d of deadLetters) this.insertDeadLetter.run({ id: saga.id, step: d.step, command: d.command, reason: d.reason, tick: now });
+    for (const d of deadLetters)
+      this.insertDeadLetter.run({
+        id: saga.id,
+        kind: d.kind,
+        step: d.step,
+        command: d.command,
+        reason: d.reason,
+        tick: now,
+        // A forward step given up on is recorded for the operator, and closed: the saga undid it itself.
+        state: d.kind === 'step' ? 'closed' : 'open',
+      });
     const body = JSON.stringify(saga.payload);
     for (const c of commands) tx.send(c.service, c.type, saga.id, body);
 
@@ -138,7 +211,23 @@ class OrchestratorHandler implements Handler {
     };
     tx.emit(event1);
     for (const d of deadLetters) {
-      tx.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason });
+      if (d.kind === 'compensation')
+        tx.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason });
+    }
+    // A redrive asked for while the saga was still compensating starts once it has ended.
+    if (saga.status === SagaStatus.Failed && saga.redriving === null && saga.version !== before.version) {
+      const requested = this.findRedriveRequested.get({ id: saga.id });
+      if (requested) {
+        this.actOnDeadLetter.run({ seq: requested.seq, state: 'redriven', by: requested.acted_by, tick: now, note: requested.note });
+        const redrive = {
+          kind: 'redrive',
+          letter: requested.seq,
+          step: requested.step,
+          by: requested.acted_by ?? '?',
+          note: requested.note ?? '',
+        } as const;
+        this.apply1(tx, saga, redrive, false);
+      }
     }
     if (saga.version !== before.version) {
       tx.afterCommit(() => {
@@ -207,6 +296,7 @@ function toState(row: SagasTable): SagaState {
     deadlineTick: row.deadline_tick,
     compensateFrom: row.compensate_from,
     deadLetters: row.dead_letters,
+    redriving: row.redriving,
     payload: JSON.parse(row.payload) as OrderPayload,
     version: row.version,
   };

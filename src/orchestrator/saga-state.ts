@@ -33,8 +33,10 @@ export interface SagaState {
   readonly deadlineTick: number | null;
   /** The highest step the compensation covers; the step that timed out is included, a step that said no is not. */
   readonly compensateFrom: number | null;
-  /** Compensations given up on and left for a human. */
+  /** Compensations given up on and left for a human, not yet redriven or resolved. */
   readonly deadLetters: number;
+  /** The dead letter (its number) whose compensation a person asked to be sent again and is under way; null otherwise. */
+  readonly redriving: number | null;
   readonly payload: OrderPayload;
   /** Bumped by every transition, so a timer armed for an earlier state knows it is stale. */
   readonly version: number;
@@ -44,7 +46,11 @@ export interface SagaState {
 export type SagaEvent =
   | { readonly kind: 'start' }
   | { readonly kind: 'reply'; readonly command: string; readonly ok: boolean; readonly reason?: string }
-  | { readonly kind: 'deadline' };
+  | { readonly kind: 'deadline' }
+  /** A person asks for dead letter `letter` (the compensation of `step`) to be sent again. */
+  | { readonly kind: 'redrive'; readonly letter: number; readonly step: number; readonly by: string; readonly note: string }
+  /** A person says they did the compensation of dead letter `letter` by hand. */
+  | { readonly kind: 'resolve'; readonly letter: number; readonly step: number; readonly by: string; readonly note: string };
 
 /** A command for the glue to write to the outbox. */
 export interface SagaCommand {
@@ -52,8 +58,12 @@ export interface SagaCommand {
   readonly type: string;
 }
 
-/** A compensation the saga could not complete, for a human to finish. */
+/**
+ * An action the saga gave up on. A compensation is left for a human to finish (open until
+ * redriven or resolved); a forward step is recorded too, closed at once: the saga undid it.
+ */
 export interface SagaDeadLetter {
+  readonly kind: 'compensation' | 'step';
   readonly step: number;
   readonly command: string;
   readonly reason: string;

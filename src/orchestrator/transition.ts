@@ -22,6 +22,7 @@ export function newSaga(id: string, payload: SagaState['payload']): SagaState {
     deadlineTick: null,
     compensateFrom: null,
     deadLetters: 0,
+    redriving: null,
     payload,
     version: 0,
   };
@@ -53,6 +54,12 @@ export function transition(
       break;
     case 'deadline':
       onDeadline(t);
+      break;
+    case 'redrive':
+      onRedrive(t, event);
+      break;
+    case 'resolve':
+      onResolve(t, event);
       break;
   }
   return t.result();
@@ -111,6 +118,31 @@ function onDeadline(t: Builder): void {
   t.retryOrGiveUp();
 }
 
+/**
+ * A person asks for a compensation given up on to be sent again. Once the saga has ended
+ * (FAILED), it compensates that one step again with a fresh attempt budget and then ends
+ * anew; while it is still compensating, the request waits (the glue keeps it and asks again).
+ */
+function onRedrive(t: Builder, e: Extract<SagaEvent, { kind: 'redrive' }>): void {
+  const { saga, def } = t;
+  const command = def.steps[e.step]!.compensation!;
+  if (saga.status !== SagaStatus.Failed || saga.redriving !== null) return t.event({ kind: 'redrive-waiting', command, by: e.by });
+  t.event({ kind: 'redriven', command, by: e.by, note: e.note });
+  t.update({ deadLetters: saga.deadLetters - 1, redriving: e.letter });
+  t.sendCompensation(e.step, 1);
+}
+
+/** A person did a compensation given up on by hand: it counts as done, and a saga with no other dead letter is COMPENSATED. */
+function onResolve(t: Builder, e: Extract<SagaEvent, { kind: 'resolve' }>): void {
+  const { saga, def } = t;
+  t.event({ kind: 'resolved-by-hand', command: def.steps[e.step]!.compensation!, by: e.by, note: e.note });
+  t.update({ deadLetters: saga.deadLetters - 1 });
+  if (saga.status === SagaStatus.Failed && saga.deadLetters - 1 === 0) {
+    t.event({ kind: 'compensated' });
+    t.update({ status: SagaStatus.Compensated });
+  }
+}
+
 /** Accumulates one transition's changes. */
 class Builder {
   private readonly commands: SagaCommand[] = [];
@@ -154,14 +186,14 @@ class Builder {
     this.compensateBelow(from);
   }
 
-  /** Undo the highest step at or below `index` that has a compensation, or finish. */
+  /** Undo the highest step at or below `index` that has a compensation, or finish. A redriven compensation was the only one left: it finishes. */
   compensateBelow(index: number): void {
-    let i = index;
+    let i = this.saga.redriving === null ? index : -1;
     while (i >= 0 && this.def.steps[i]!.compensation === null) i--;
     if (i >= 0) return this.sendCompensation(i, 1);
     const status = this.saga.deadLetters > 0 ? SagaStatus.Failed : SagaStatus.Compensated;
     this.event({ kind: status === SagaStatus.Failed ? 'failed' : 'compensated' });
-    this.update({ status, waiting: 'nothing', deadlineTick: null });
+    this.update({ status, waiting: 'nothing', deadlineTick: null, redriving: null });
   }
 
   complete(): void {
@@ -184,10 +216,21 @@ class Builder {
     if (running) {
       // No answer: the step may or may not have happened, so its own compensation runs too.
       this.event({ kind: 'step-gave-up', step: step.name, attempts: saga.attempt });
+      this.deadLetters.push({
+        kind: 'step',
+        step: saga.step,
+        command: step.command,
+        reason: `no answer after ${saga.attempt} attempts; compensated`,
+      });
       return this.beginCompensation(saga.step);
     }
     this.event({ kind: 'compensation-gave-up', command: step.compensation!, attempts: saga.attempt });
-    this.deadLetters.push({ step: saga.step, command: step.compensation!, reason: `no success after ${saga.attempt} attempts` });
+    this.deadLetters.push({
+      kind: 'compensation',
+      step: saga.step,
+      command: step.compensation!,
+      reason: `no success after ${saga.attempt} attempts`,
+    });
     this.update({ deadLetters: saga.deadLetters + 1 });
     this.compensateBelow(saga.step - 1);
   }
@@ -203,7 +246,8 @@ class Builder {
     };
   }
 
-  private update(patch: Partial<SagaState>): void {
+  /** Changes the saga's state. */
+  update(patch: Partial<SagaState>): void {
     this.saga = { ...this.saga, ...patch };
     this.changed = true;
   }

@@ -4,10 +4,13 @@ export {
   COMPENSATIONS,
   PLACE_ORDER,
   UNDO,
+  OPERATOR_ID_PREFIX,
+  OperatorAction,
   parseReplyType,
   replyType,
   sagaIdFor,
   serviceOf,
+  type OperatorBody,
   type OrderPayload,
   type ReplyBody,
 } from './messages.js';

@@ -77,3 +77,22 @@ export const PLACE_ORDER = 'saga.place-order';
 export function sagaIdFor(orderId: string): string {
   return `saga-${orderId.replace(/^order-/, '')}`;
 }
+
+/**
+ * What a person asks of a dead letter the orchestrator left: send the compensation again with
+ * a fresh attempt budget, or record that they did its work by hand. It travels to the
+ * orchestrator like any message (its inbox makes it happen once) and is handled in its
+ * transaction, so the saga's own log says who acted, and why.
+ */
+export const OperatorAction = { redrive: 'operator.redrive', resolve: 'operator.resolve' } as const;
+export type OperatorAction = (typeof OperatorAction)[keyof typeof OperatorAction];
+
+/** The body of an operator's message: which dead letter (its number in the orchestrator's dead_letters), who, and why. */
+export interface OperatorBody {
+  readonly deadLetter: number;
+  readonly by: string;
+  readonly note: string;
+}
+
+/** The prefix of the ids of operators' messages; no component uses it. */
+export const OPERATOR_ID_PREFIX = 'op';

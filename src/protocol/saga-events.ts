@@ -23,6 +23,12 @@ export type SagaStepEvent =
   | { readonly kind: 'step-gave-up'; readonly step: string; readonly attempts: number }
   /** A compensation out of retries, parked as a dead letter for a human. */
   | { readonly kind: 'compensation-gave-up'; readonly command: string; readonly attempts: number }
+  /** A person asked for a compensation given up on to be sent again, with a fresh attempt budget. */
+  | { readonly kind: 'redriven'; readonly command: string; readonly by: string; readonly note: string }
+  /** A person says they did a compensation given up on by hand: it counts as done. */
+  | { readonly kind: 'resolved-by-hand'; readonly command: string; readonly by: string; readonly note: string }
+  /** A redrive asked for while the saga was still compensating: it starts once the saga has ended. */
+  | { readonly kind: 'redrive-waiting'; readonly command: string; readonly by: string }
   | { readonly kind: 'completed' }
   | { readonly kind: 'compensated' }
   | { readonly kind: 'failed' };
@@ -74,6 +80,12 @@ export function describeSagaEvent(e: SagaStepEvent): string {
       return `${e.step} gave up after ${e.attempts} attempts`;
     case 'compensation-gave-up':
       return `${e.command} gave up after ${e.attempts} attempts: dead letter`;
+    case 'redriven':
+      return `${e.command} redriven by ${e.by}${why(e.note)}`;
+    case 'resolved-by-hand':
+      return `${e.command} done by hand, says ${e.by}${why(e.note)}`;
+    case 'redrive-waiting':
+      return `redrive of ${e.command} by ${e.by} waits for the compensation in progress to end`;
     case 'completed':
       return 'every step done: COMPLETED';
     case 'compensated':

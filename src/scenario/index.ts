@@ -7,6 +7,6 @@ export { percentile } from './summarize.js';
 export { describeCrashPoint, planCrashMatrix, runCrashMatrix, runCrashPoint, type CrashMatrixRow } from './crash-matrix.js';
 export { runAbRow, runDefenceAb, type AbRow } from './defence-ab.js';
 export { formatRecipe, replayLine, type Recipe } from './recipe.js';
-export { cleanRunDirs, heldBy, listRunDirs, readRunInfo, RunDirUnavailable, type RunInfo } from './run-dir.js';
+export { cleanRunDirs, finishRunDir, heldBy, listRunDirs, readRunInfo, RunDirUnavailable, type RunInfo } from './run-dir.js';
 export { readWorldFile, writeWorldFile } from './world-file.js';
 export { STOP_WHEN, stopWatch, type StopRule } from './stop-rule.js';

@@ -1,6 +1,6 @@
 import type { ScriptedFault } from '../chaos/index.js';
 import type { SagaStatus } from '../orchestrator/index.js';
-import type { RunOutcome } from '../world/index.js';
+import type { OperatorScript, RunOutcome } from '../world/index.js';
 import type { ShopOptions } from './shop-workload.js';
 
 /** How a user reshaped a scenario from the command line. */
@@ -30,6 +30,8 @@ export interface Scenario {
   readonly expectedStatuses: readonly SagaStatus[];
   /** What may vary when a user overlays a fault profile (a timeout can turn success into compensation); defaults to COMPLETED or COMPENSATED. */
   readonly expectedStatusesUnderFaults?: readonly SagaStatus[];
+  /** A person who comes by at given ticks and redrives or resolves the dead letters left (see OperatorScript). */
+  readonly operator?: readonly OperatorScript[];
   /** Dead letters the scenario causes on purpose (a poison message). */
   readonly toleratedDeadLetters?: number;
   /** Further expectations, as problems (empty when met); it reads the outcome and nothing else. */

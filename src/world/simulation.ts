@@ -36,6 +36,8 @@ export interface SimulationImage {
   /** The tick the calm phase began, or -1 while faults are on. */
   readonly calmFromTick: number;
   readonly stockViolation: string | null;
+  /** Times a person acted on this world while it was stopped (`saga dlq`): its scenario's own expectations no longer describe it. */
+  readonly interventions?: number;
 }
 
 /** Where a run stands after a tick: a caller may stop it here and carry it on later from `image()`. */
@@ -68,6 +70,8 @@ export interface RunOutcome {
   readonly moments: readonly Moment[];
   /** What trace listeners threw (they cannot change the run; a report built from a failing listener may be incomplete). */
   readonly listenerFailures: readonly string[];
+  /** Times a person acted on the world while it was stopped (see SimulationImage). */
+  readonly interventions: number;
 }
 
 /** Runs one world to the end and returns what it produced. */
@@ -117,7 +121,12 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
     const boundary = {
       tick: world.clock.now(),
       nextTick: () => world.nextEventTick(),
-      image: (): SimulationImage => ({ world: world.image(), calmFromTick, stockViolation: stock.firstViolation }),
+      image: (): SimulationImage => ({
+        world: world.image(),
+        calmFromTick,
+        stockViolation: stock.firstViolation,
+        ...(from?.interventions ? { interventions: from.interventions } : {}),
+      }),
     };
     const enterCalm = (tick: number): void => {
       world.clock.advanceTo(tick);
@@ -180,6 +189,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       traceEvents: world.trace.events(),
       moments: world.crashes.moments ?? [],
       listenerFailures: world.trace.listenerFailures(),
+      interventions: from?.interventions ?? 0,
     };
   } finally {
     world.close();

@@ -35,6 +35,7 @@ import {
 } from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
 import { ComponentHost } from './component-host.js';
+import { ScriptedOperator, type OperatorScript } from './scripted-operator.js';
 import { CrashModel } from './crash-model.js';
 import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
 
@@ -63,6 +64,8 @@ export interface WorldOptions {
   readonly keepTrace: boolean;
   /** Which defences are on (all, unless a user switched some off to see what breaks). */
   readonly defences?: Defences;
+  /** A person who comes by at given ticks and acts on the dead letters left (a scenario's stand-in for an operator). */
+  readonly operator?: readonly OperatorScript[];
 }
 
 /**
@@ -76,6 +79,10 @@ export interface WorldImage {
   readonly commits: number;
   readonly clientOutbox: readonly Message[];
   readonly nextArrival: number;
+  /** Operators' messages sent so far (scripted or from `saga dlq`): their ids are numbered on from here. */
+  readonly operatorMessages: number;
+  /** How far the scripted operator is through its visits. */
+  readonly operatorVisits: number;
   /** Each component's memory, or null for one that is down. */
   readonly components: Readonly<Record<ComponentName, EndpointImage | null>>;
   readonly scheduler: SchedulerImage;
@@ -119,6 +126,8 @@ export class World {
    */
   private readonly arrivals: readonly OrderRequest[];
   private nextArrival = 0;
+  private readonly operator: ScriptedOperator;
+  private operatorMessages = 0;
 
   /** A new world, or, `from` an image and the databases it stopped with, the world that stopped. */
   constructor(
@@ -156,7 +165,10 @@ export class World {
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
     this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepTrace, from?.moments);
     this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
+    this.operator = new ScriptedOperator([...(options.operator ?? [])].sort((a, b) => a.atTick - b.atTick));
     if (from) {
+      this.operatorMessages = from.operatorMessages;
+      this.operator.position = from.operatorVisits;
       this.faults.restore(from.faults);
       this.broker.restore(from.broker);
       this.clock.advanceTo(from.tick);
@@ -187,6 +199,8 @@ export class World {
       commits: this.stats.commits,
       clientOutbox: [...this.clientOutbox],
       nextArrival: this.nextArrival,
+      operatorMessages: this.operatorMessages,
+      operatorVisits: this.operator.position,
       components: Object.fromEntries(
         COMPONENTS.map((name) => [name, this.host(name).up ? this.host(name).instance.image() : null]),
       ) as Record<ComponentName, EndpointImage | null>,
@@ -210,6 +224,7 @@ export class World {
   /** Phase 1: orders due arrive, due timers fire, unacked deliveries whose visibility timeout passed go back to their queue. */
   fireTimers(): void {
     const now = this.clock.now();
+    this.operatorVisits(now);
     this.placeDueOrders(now);
     this.scheduler.fireDue(now);
     this.broker.expireUnacked(now);
@@ -286,6 +301,7 @@ export class World {
       this.scheduler.nextDueTick(),
       this.broker.nextEventTick(this.isUp),
       this.arrivals[this.nextArrival]?.atTick ?? Infinity,
+      this.operator.nextTick,
     );
     if (this.clientOutbox.length > 0) next = Math.min(next, now + 1);
     for (const host of this.hosts.values()) if (host.up && host.instance.relayPending) next = Math.min(next, now + 1);
@@ -305,6 +321,24 @@ export class World {
 
   private location(name: ComponentName): StorageLocation {
     return this.options.storage === 'memory' ? { kind: 'memory' } : { kind: 'file', path: join(this.options.dataDir, `${name}.db`) };
+  }
+
+  /** The scripted operator's visits due now: each open dead letter gets its message in the orchestrator's queue, and the trace says who did what. */
+  private operatorVisits(now: number): void {
+    if (this.operator.nextTick > now) return;
+    for (const { message, detail } of this.operator.visit(now, this.host('orchestrator').database(), this.operatorMessages + 1)) {
+      this.operatorMessages++;
+      this.broker.enqueueFromOperator(message, now);
+      this.trace.emit({
+        kind: 'operator',
+        tick: now,
+        actor: 'operator',
+        type: message.type,
+        msgId: message.id,
+        sagaId: message.sagaId,
+        detail,
+      });
+    }
   }
 
   /** The client places each order at its tick, straight onto the broker, retrying until the broker takes it. */

@@ -253,6 +253,18 @@ describe('each invariant fails on a broken world', () => {
       },
       /order cancelled at tick \d+, not after stock released at tick \d+/,
     );
+    // A release a person redrove ran when they acted, out of order on purpose: not judged; another saga's redrive excuses nothing.
+    const cancelledFirst = (w: WorldSnapshot): WorldSnapshot => {
+      const saga = first(w).id;
+      const released = w.reservations.find((r) => r.sagaId === saga)!.tick;
+      return { ...w, orders: w.orders.map((o) => (o.sagaId === saga ? { ...o, tick: released - 1 } : o)) };
+    };
+    const redrove = (sagaId: string) => (w: WorldSnapshot) => ({
+      ...w,
+      sagaActedOn: [{ sagaId, command: 'inventory.release', state: 'redriven' }],
+    });
+    expect(compensationOrder.check(redrove(first(compensated).id)(cancelledFirst(compensated))).ok).toBe(true);
+    expect(compensationOrder.check(redrove('saga-other')(cancelledFirst(compensated))).ok).toBe(false);
   });
 
   it('sends-within-policy: a step sent once more than its retries allow, a compensation past its cap and its late re-sends, a confirmation sent twice', () => {
@@ -266,6 +278,19 @@ describe('each invariant fails on a broken world', () => {
     catches(sendsWithinPolicy, () => completed, sent('inventory.reserve', 5), /inventory.reserve sent 5 times; its policy allows 4/);
     catches(sendsWithinPolicy, () => completed, sent('inventory.release', 13), /inventory.release sent 13 times; its policy allows 12/);
     catches(sendsWithinPolicy, () => completed, sent('order.confirm', 2), /order.confirm sent 2 times; its policy allows 1/);
+    // A person's redrive gives the compensation eight more tries; another saga's redrive gives this one none.
+    const redriven = (sagaId: (w: WorldSnapshot) => string) => (w: WorldSnapshot) => ({
+      ...w,
+      sagaActedOn: [{ sagaId: sagaId(w), command: 'inventory.release', state: 'redriven' }],
+    });
+    expect(sendsWithinPolicy.check(redriven((w) => first(w).id)(sent('inventory.release', 20)(completed))).ok).toBe(true);
+    catches(
+      sendsWithinPolicy,
+      () => redriven((w) => first(w).id)(completed),
+      sent('inventory.release', 21),
+      /sent 21 times; its policy allows 20/,
+    );
+    catches(sendsWithinPolicy, () => redriven(() => 'saga-other')(completed), sent('inventory.release', 13), /its policy allows 12/);
   });
 
   it('calm-run-completes: a saga refused with stock, money and no fault in its way; not judged once anything stood in the way', () => {

@@ -1,3 +1,4 @@
+import { SCENARIOS } from '../../scenarios/index.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,9 +83,9 @@ describe('saga CLI', async () => {
   it('run --all prints one row per scenario and exits 0; --json gives an array', async () => {
     const { code, stdout } = await cli('run', '--all', '--storage', 'memory');
     expect(code).toBe(0);
-    expect(stdout).toContain('22 of 22 scenarios passed');
+    expect(stdout).toContain(`${SCENARIOS.length} of ${SCENARIOS.length} scenarios passed`);
     const json = JSON.parse((await cli('run', '--all', '--storage', 'memory', '--json')).stdout);
-    expect(json).toHaveLength(22);
+    expect(json).toHaveLength(SCENARIOS.length);
   });
 
   it('run with a defence switched off exits 1 and names the broken invariant', async () => {
@@ -98,7 +99,7 @@ describe('saga CLI', async () => {
   it('ab shows what breaks without a defence; crash-matrix passes', async () => {
     const ab = await cli('ab', '--disable', 'isolation');
     expect(ab.code).toBe(0);
-    expect(ab.stdout).toMatch(/Without isolation, \d+ of 22 scenarios break: .*concurrent-orders/);
+    expect(ab.stdout).toMatch(new RegExp(`Without isolation, \\d+ of ${SCENARIOS.length} scenarios break: .*concurrent-orders`));
     const matrix = await cli('crash-matrix', '--json');
     expect(matrix.code).toBe(0);
     expect(JSON.parse(matrix.stdout)).toMatchObject({ failed: 0 });

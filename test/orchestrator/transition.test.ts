@@ -106,6 +106,56 @@ describe('transition', () => {
     expect(saga.status).toBe(SagaStatus.Failed);
   });
 
+  describe('a person acts on the dead letter', () => {
+    /** A saga parked FAILED: its release gave up, the order was cancelled; and what it sent to get there. */
+    const parked = () => {
+      const cap = steps[1]!.compensationRetry.maxAttempts;
+      const events: SagaEvent[] = [{ kind: 'start' }, done('order.create'), done('inventory.reserve'), failed('payment.charge')];
+      for (let i = 1; i < cap; i++) events.push(failed('inventory.release'), deadline);
+      events.push(failed('inventory.release'), done('order.cancel'));
+      return drive(events).saga;
+    };
+    const act = (kind: 'redrive' | 'resolve'): SagaEvent => ({ kind, letter: 1, step: 1, by: 'alice', note: 'fixed' });
+
+    it('redriven: the compensation goes again with a fresh budget, and once it works the saga ends COMPENSATED without undoing anything twice', () => {
+      const first = transition(def, parked(), act('redrive'), 2000);
+      expect(first.commands.map((c) => c.type)).toEqual(['inventory.release']);
+      expect(first.saga).toMatchObject({ status: SagaStatus.Compensating, step: 1, attempt: 1, deadLetters: 0, redriving: 1 });
+      expect(first.log).toEqual(['inventory.release redriven by alice: fixed']);
+      const { saga, sent } = drive([done('inventory.release')], first.saga);
+      expect(sent).toEqual([]);
+      expect(saga).toMatchObject({ status: SagaStatus.Compensated, redriving: null });
+    });
+
+    it('redriven and failing again: parked again after its budget, and nothing below it is undone again', () => {
+      const cap = steps[1]!.compensationRetry.maxAttempts;
+      const start = transition(def, parked(), act('redrive'), 2000).saga;
+      const events: SagaEvent[] = [];
+      for (let i = 1; i < cap; i++) events.push(failed('inventory.release'), deadline);
+      events.push(failed('inventory.release'));
+      const { saga, sent, deadLetters } = drive(events, start);
+      expect(sent.filter((c) => c !== 'inventory.release')).toEqual([]);
+      expect(deadLetters).toEqual(['inventory.release']);
+      expect(saga).toMatchObject({ status: SagaStatus.Failed, deadLetters: 1, redriving: null });
+    });
+
+    it('asked while the saga is still compensating: it waits, nothing changes', () => {
+      const compensating = drive([{ kind: 'start' }, done('order.create'), done('inventory.reserve'), failed('payment.charge')]).saga;
+      const t = transition(def, compensating, act('redrive'), 50);
+      expect(t.commands).toEqual([]);
+      expect(t.saga).toBe(compensating);
+      expect(t.log).toEqual(['redrive of inventory.release by alice waits for the compensation in progress to end']);
+    });
+
+    it('resolved by hand: counted done; the last open letter makes the saga COMPENSATED', () => {
+      const t = transition(def, parked(), act('resolve'), 2000);
+      expect(t.commands).toEqual([]);
+      expect(t.saga).toMatchObject({ status: SagaStatus.Compensated, deadLetters: 0 });
+      const two = transition(def, { ...parked(), deadLetters: 2 }, act('resolve'), 2000);
+      expect(two.saga).toMatchObject({ status: SagaStatus.Failed, deadLetters: 1 });
+    });
+  });
+
   it('undoes a success that arrives after the saga gave up on the step', () => {
     const attempts = steps[2]!.retry.maxAttempts;
     const events: SagaEvent[] = [{ kind: 'start' }, done('order.create'), done('inventory.reserve')];
