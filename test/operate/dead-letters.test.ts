@@ -116,6 +116,12 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
     expect((await cli(['dlq', dir, 'resolve', `${letter!.id}#2`, '--note', 'card replaced by the customer'])).code).toBe(0);
     expect((await cli(['resume', dir])).code).toBe(0);
     expect((await letters(cli, dir)).map((l) => l.state)).toEqual(['redriven', 'resolved']);
+    // Resolving it again is refused, with nothing changed.
+    const before = onDisk(dir);
+    const twice = await cli(['dlq', dir, 'resolve', `${letter!.id}#2`, '--note', 'again']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/was already resolved by .*; nothing to do\./);
+    expect(onDisk(dir)).toEqual(before);
   });
 
   it('refused with one line and exit 2, nothing changed: an unknown letter or action, a step the saga undid itself, a missing id, a run another process holds', async () => {
