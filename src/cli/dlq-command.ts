@@ -37,7 +37,9 @@ export function dlqCommand(dir: string, action: string | undefined, id: string |
   if (id === undefined) throw new UsageError(`saga dlq ${verb} needs the id of a dead letter; 'saga dlq ${dir} list' lists them.`);
   const note = options.note?.trim() ?? '';
   if (verb === 'resolve' && note === '')
-    throw new UsageError(`Say what was done by hand: saga dlq ${dir} resolve ${id} --note "..." (the saga's log keeps it).`);
+    throw new UsageError(`Say what was done by hand: saga dlq ${dir} resolve ${id} --note "..." (the dead letter keeps it).`);
+  if (options.by !== undefined && options.by.trim() === '')
+    throw new UsageError('--by needs a name: who is acting (the saga log keeps it).');
   const by = options.by?.trim() || io.env.USER || 'operator';
   const done = withRun(dir, io, (run) => actOnDeadLetter(run, id, verb, by, note, buildVersion()));
   if (options.json) {

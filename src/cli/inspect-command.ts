@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import { listSagas, openRun, SAGA_STATUSES, showSaga, type MessageStory, type OpenRun, type SagaDetail } from '../operate/index.js';
+import {
+  BadRunError,
+  listSagas,
+  openRun,
+  SAGA_STATUSES,
+  showSaga,
+  type MessageStory,
+  type OpenRun,
+  type SagaDetail,
+} from '../operate/index.js';
 import { readWorldFile } from '../scenario/index.js';
 import { buildVersion } from '../version.js';
 import type { SagaStatus } from '../orchestrator/index.js';
@@ -27,7 +36,10 @@ export interface ShowOptions {
 export function runDirOf(arg: string, io: CliIo): string {
   const path = resolve(io.cwd ?? process.cwd(), arg);
   const named = resolve(sagaDir(io, 'runs'), arg);
-  return !existsSync(path) && !/[/\\]/.test(arg) && existsSync(named) ? named : path;
+  const bare = !/[/\\]/.test(arg);
+  if (!existsSync(path) && bare && !existsSync(named))
+    throw new BadRunError(`No run ${quote(arg)} under ${sagaDir(io, 'runs')}, and no directory ${path}; 'saga runs' lists the runs.`);
+  return !existsSync(path) && bare ? named : path;
 }
 
 /** Opens a run directory for reading (see openRun), gives it to `read`, and closes it. */
@@ -105,9 +117,13 @@ export function renderSaga(d: SagaDetail, c: ChalkInstance, width: number): stri
   for (const l of d.log) log.push([l.tick, l.status, l.step, l.note]);
   lines.push(log.toString());
   if (d.deadLetters.length > 0) {
-    lines.push(c.red.bold('dead letters: left for a person'));
-    const dead = makeTable(['tick', 'step', 'command', 'reason'], [8, 19, 22, 50], width, undefined, 'list');
-    for (const l of d.deadLetters) dead.push([l.tick, l.step, l.command, l.reason]);
+    const open = d.deadLetters.filter((l) => l.state === 'open').length;
+    lines.push((open > 0 ? c.red.bold : c.bold)(`dead letters (${open} waiting for a person; 'saga dlq' acts on them)`));
+    const dead = makeTable(['tick', 'step', 'command', 'state', 'reason'], [8, 19, 22, 12, 40], width, undefined, 'list');
+    for (const l of d.deadLetters) {
+      const acted = l.actedBy ? `; ${l.state} by ${l.actedBy}${l.note ? `: ${l.note}` : ''}` : '';
+      dead.push([l.tick, l.step, l.command, l.state, l.reason + acted]);
+    }
     lines.push(dead.toString());
   }
 

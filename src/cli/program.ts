@@ -38,7 +38,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       [
         '',
         'Exit codes, the same for every command:',
-        '  0    every invariant held',
+        '  0    every invariant held (a run stopped by --stop-at or',
+        '       --stop-when: its world was written down, nothing judged)',
         '  1    something was violated (replay: it still reproduces;',
         '       ab: nothing broke without the defence)',
         '  2    bad usage or input; the message says what to fix',
@@ -89,15 +90,15 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
   program
     .command('resume')
     .description(
-      'carry on a stopped run (file storage) in this process, from its run directory alone, to its end or the next stop; the report, digest and exit code are those of a run that never stopped',
+      'carry on a stopped run (file storage) in this process, from its run directory alone, to its end or the next stop; the report, digest and exit code are those of a run that never stopped (unless a person acted on it with saga dlq)',
     )
-    .argument('<run-dir>', 'a stopped run directory, or its name as `saga runs` lists it')
+    .argument('<run>', 'a stopped run directory, or its name as `saga runs` lists it')
     .option('--stop-at <tick>', STOP_AT_HELP, once('--stop-at'))
     .option('--stop-when <moment>', STOP_WHEN_HELP, once('--stop-when'))
     .option('--json', 'print exactly one JSON object instead of the table')
     .option('--trace', 'also print the message timeline of the whole run')
     .option('--all-sagas', 'list every saga in the report')
-    .option('--show <saga>', SHOW_HELP, once('--show'))
+    .option('--show <saga>', 'after the report, show one saga (by saga or order id) as `saga show` does', once('--show'))
     .action(async (dir: string, options: ResumeOptions) => {
       code = await resumeCommand(dir, options, catalogue, io);
     });
@@ -179,7 +180,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
   program
     .command('sagas')
     .description("list a run's sagas: id, order, status, step, attempt, and the tick of its last change (file runs; see `saga runs`)")
-    .argument('<run-dir>', 'a run directory, or its name as `saga runs` lists it')
+    .argument('<run>', 'a run directory, or its name as `saga runs` lists it')
     .option(
       '--status <status>',
       `only sagas in this status: ${['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'].join(', ')}`,
@@ -195,7 +196,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .description(
       'show one saga of a run: its state, its story, the messages its components handled or still hold, and its rows in each service',
     )
-    .argument('<run-dir>', 'a run directory, or its name as `saga runs` lists it')
+    .argument('<run>', 'a run directory, or its name as `saga runs` lists it')
     .argument('<saga>', 'a saga id or an order id')
     .option('--json', 'print one JSON object')
     .action((dir: string, key: string, options: ShowOptions) => {
@@ -211,7 +212,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .argument('[action]', 'list (the default), redrive or resolve')
     .argument('[id]', 'the dead letter to act on, as list shows it')
     .option('--note <text>', 'why (required for resolve: what was done by hand); the saga log keeps it', once('--note'))
-    .option('--by <name>', 'who acts (default: $USER)', once('--by'))
+    .option('--by <name>', "who acts (default: $USER, or 'operator' without one)", once('--by'))
     .option('--json', 'print JSON')
     .action((dir: string, action: string | undefined, id: string | undefined, options: DlqOptions) => {
       code = dlqCommand(dir, action, id, options, io);

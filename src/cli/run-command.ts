@@ -10,7 +10,7 @@ import {
   type StopRule,
   type WorkloadOverrides,
 } from '../scenario/index.js';
-import { describeStoppedWorld, listSagas, showSaga, type SagaDetail, type StoppedWorld } from '../operate/index.js';
+import { describeStoppedWorld, showSaga, type SagaDetail, type StoppedWorld } from '../operate/index.js';
 import type { SimulationImage, TickBoundary } from '../world/index.js';
 import { buildVersion } from '../version.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
@@ -24,7 +24,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { renderScenarioReport } from './scenario-report.js';
 import { makeStyle, wrap } from './style.js';
 import { renderSaga, withRun } from './inspect-command.js';
-import { plural, quote } from './user-text.js';
+import { quote } from './user-text.js';
 import { runCatalogue } from './catalogue-command.js';
 import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
@@ -101,7 +101,7 @@ export function parseStopRule(options: StopOptions, now: number | null): StopRul
   if (options.stopAt !== undefined) {
     rule.atTick = parseWholeNumber('--stop-at', options.stopAt, 0, Number.MAX_SAFE_INTEGER);
     if (now !== null && rule.atTick <= now)
-      throw new UsageError(`--stop-at ${rule.atTick} is in the past: this run stopped at tick ${now}; give a later tick.`);
+      throw new UsageError(`--stop-at ${rule.atTick} is not after tick ${now}, where this run stopped; give a later tick.`);
   }
   if (options.stopWhen !== undefined) {
     if (!Object.hasOwn(STOP_WHEN, options.stopWhen)) throw unknownName('--stop-when moment', options.stopWhen, Object.keys(STOP_WHEN));
@@ -209,11 +209,15 @@ export async function driveRun(
     if (shown) io.out('\n' + renderSaga(shown, c, settings.width));
   }
   if (show !== undefined && !shown) {
+    // Found out only once the run ended: the run itself stands, and its verdict is the exit code.
     const ids = result.sagas.map((s) => `${s.id} (${s.orderId})`).sort();
     const some = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ') || 'none';
-    io.err(`No saga or order ${quote(show)} in this run; its sagas are ${some}.\n`);
-    return EXIT.usage;
+    io.err(`No saga or order ${quote(show)} in this run, so --show showed nothing; its sagas are ${some}.\n`);
   }
+  if (rule.when !== undefined || rule.atTick !== undefined)
+    io.err(
+      `The run ended before ${rule.when !== undefined ? `--stop-when ${rule.when}` : `--stop-at ${rule.atTick}`} came: nothing to stop.\n`,
+    );
   return result.ok ? EXIT.held : EXIT.violated;
 }
 
@@ -232,10 +236,7 @@ function reportStop(
     if (resume) io.err(`resume: ${resume}\n`);
     return interruptExit(signal);
   }
-  const world = describeStoppedWorld(
-    stopped.image!,
-    withRun(runDir!, io, (run) => listSagas(run)),
-  );
+  const world = withRun(runDir!, io, (run) => describeStoppedWorld(run, stopped.image!));
   if (options.json) {
     io.out(JSON.stringify({ stopped: { tick: stopped.tick, reason: stopped.reason }, runDir, world, resume }, null, 2) + '\n');
     return EXIT.held;
@@ -259,7 +260,8 @@ function describeWorldLines(world: StoppedWorld): string[] {
   const down = world.down.map((d) => `${d.component}${d.backAtTick === null ? '' : ` (back at tick ${d.backAtTick})`}`);
   return [
     `sagas: ${sagas.join(', ') || 'none yet'}`,
-    `messages: ${world.queued} queued, ${world.unacked} delivered and not acked, ${world.unsent} in outboxes, ${plural(world.deadLetters, 'dead letter')}`,
+    `messages: ${world.queued} queued, ${world.unacked} delivered and not acked, ${world.unsent} in outboxes`,
+    `dead letters waiting for a person: ${world.deadLetters}`,
     `down: ${down.join(', ') || 'nothing'}`,
     `timers: ${world.timers}`,
   ];

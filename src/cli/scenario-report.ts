@@ -116,6 +116,10 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   );
   lines.push(`${result.ok ? c.green.bold('PASS') : c.red.bold('FAIL')}  ${summary.replace(/\n/g, '\n      ')}`);
   lines.push(c.dim(replayLine(result.recipe)));
+  if (result.interventions)
+    lines.push(
+      c.yellow(`A person acted on this run (${plural(result.interventions, 'time')}, saga dlq): the replay line runs it without them.`),
+    );
   return lines.join('\n') + '\n';
 }
 

@@ -60,7 +60,16 @@ export interface SagaDetail {
     readonly payload: unknown;
   };
   readonly log: ReadonlyArray<{ tick: number; status: string; step: string; note: string }>;
-  readonly deadLetters: ReadonlyArray<{ tick: number; step: string; command: string; reason: string }>;
+  /** What the saga gave up on: open ones wait for a person (see `saga dlq`); the others say who acted, or that the saga undid the step itself (closed). */
+  readonly deadLetters: ReadonlyArray<{
+    tick: number;
+    step: string;
+    command: string;
+    reason: string;
+    state: string;
+    actedBy: string | null;
+    note: string | null;
+  }>;
   /** Every message a component handled for this saga (from its inbox), in tick order. */
   readonly handled: ReadonlyArray<{ tick: number; component: ComponentName; type: string; messageId: string }>;
   /** Messages written but not yet confirmed by the broker (still in an outbox). */
@@ -100,8 +109,16 @@ export function showSaga(run: Pick<OpenRun, 'dbs'>, key: string, world: Simulati
     note: string;
   }>;
   const deadLetters = orchestrator
-    .prepare('select tick, step, command, reason from dead_letters where saga_id = ? order by seq')
-    .all(row.id) as Array<{ tick: number; step: number; command: string; reason: string }>;
+    .prepare('select tick, step, command, reason, state, acted_by as actedBy, note from dead_letters where saga_id = ? order by seq')
+    .all(row.id) as Array<{
+    tick: number;
+    step: number;
+    command: string;
+    reason: string;
+    state: string;
+    actedBy: string | null;
+    note: string | null;
+  }>;
   const handled: Array<SagaDetail['handled'][number]> = [];
   const unsent: Array<SagaDetail['unsent'][number]> = [];
   const rows: Partial<Record<ComponentName, Record<string, Array<Record<string, unknown>>>>> = {};

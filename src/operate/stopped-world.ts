@@ -1,7 +1,9 @@
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import type { SagaStatus } from '../orchestrator/index.js';
 import type { SimulationImage } from '../world/index.js';
-import type { SagaSummary } from './saga-view.js';
+import { listDeadLetters } from './dead-letters.js';
+import type { OpenRun } from './open-run.js';
+import { listSagas } from './saga-view.js';
 
 /** Where a stopped world stands, as `saga run --stop-at` and `saga resume` report it. */
 export interface StoppedWorld {
@@ -11,9 +13,9 @@ export interface StoppedWorld {
   /** Messages waiting in the broker's queues (delayed ones included), and those handed over and not yet acked. */
   readonly queued: number;
   readonly unacked: number;
-  /** Messages the broker gave up on. */
+  /** Dead letters waiting for a person: the broker's and the orchestrator's (see `saga dlq`). */
   readonly deadLetters: number;
-  /** Messages committed to an outbox and not yet published. */
+  /** Rows in the components' outboxes: messages committed and not yet confirmed by the broker. */
   readonly unsent: number;
   /** Components down, and the tick each comes back. */
   readonly down: ReadonlyArray<{ readonly component: ComponentName; readonly backAtTick: number | null }>;
@@ -21,8 +23,9 @@ export interface StoppedWorld {
   readonly timers: number;
 }
 
-/** Reads where a stopped world stands from its image, and its sagas from its databases. */
-export function describeStoppedWorld(image: SimulationImage, sagas: readonly SagaSummary[]): StoppedWorld {
+/** Reads where a stopped world stands: its queues and timers from its image, its sagas, dead letters and outboxes from its databases. */
+export function describeStoppedWorld(run: Pick<OpenRun, 'dbs'>, image: SimulationImage): StoppedWorld {
+  const sagas = listSagas(run);
   const { world } = image;
   const counts: Partial<Record<SagaStatus, number>> = {};
   for (const s of sagas) counts[s.status] = (counts[s.status] ?? 0) + 1;
@@ -32,8 +35,8 @@ export function describeStoppedWorld(image: SimulationImage, sagas: readonly Sag
     sagas: counts,
     queued: world.broker.ready.length,
     unacked: world.broker.inFlight.length,
-    deadLetters: world.broker.dead.length,
-    unsent: COMPONENTS.reduce((n, name) => n + (world.components[name]?.unsent?.length ?? 0), 0),
+    deadLetters: listDeadLetters(run, image).filter((l) => l.state === 'open').length,
+    unsent: COMPONENTS.reduce((n, name) => n + (run.dbs[name].prepare('select count(*) as n from outbox').get() as { n: number }).n, 0),
     down: COMPONENTS.filter((name) => world.components[name] === null).map((component) => ({
       component,
       backAtTick: restarts.get(component) ?? null,

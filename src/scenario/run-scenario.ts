@@ -54,8 +54,10 @@ export interface ScenarioResult {
   readonly latency: { readonly p50Ticks: number; readonly p99Ticks: number };
   readonly ticks: number;
   readonly digest: string;
-  /** How to run it again. */
+  /** How to run it again (without what a person did to it: see interventions). */
   readonly recipe: Recipe;
+  /** Times a person acted on this run with saga dlq; absent when none (the recipe alone reproduces it). */
+  readonly interventions?: number;
 }
 
 const DEFAULT_DATA_ROOT = join('.saga', 'runs');
@@ -169,6 +171,7 @@ function* judge(
     ticks: outcome.ticks,
     digest: outcome.digest,
     recipe,
+    ...(outcome.interventions > 0 ? { interventions: outcome.interventions } : {}),
   };
   return { result, outcome };
 }

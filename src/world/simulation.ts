@@ -40,7 +40,7 @@ export interface SimulationImage {
   readonly interventions?: number;
 }
 
-/** Where a run stands after a tick: a caller may stop it here and carry it on later from `image()`. */
+/** Where a run stands before its first tick and after each tick: a caller may stop it here and carry it on later from `image()`. */
 export interface TickBoundary {
   /** The tick just run. */
   readonly tick: number;
@@ -91,8 +91,9 @@ export function runToEnd<T>(steps: Generator<unknown, T>): T {
  * One world's run, a tick per step: a fault phase, then a calm phase with the network
  * faults, kills and profile off and every component that is down restarted, which must
  * settle. Each tick runs five phases (timers, deliver, ack, relay publish, relay confirm); a
- * kill takes effect between two phases. It yields the tick just run, so a caller can stop
- * between two ticks (`return()` closes the world's databases as they stand).
+ * kill takes effect between two phases. It yields where the run stands, before its first
+ * tick and after each one, so a caller can stop between two ticks (`return()` closes the
+ * world's databases as they stand).
  */
 export function* simulation(options: SimulationOptions): Generator<TickBoundary, RunOutcome> {
   const from = options.resume;
@@ -136,6 +137,8 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       for (const name of world.crashes.down()) world.crashes.restart(name);
     };
     let settled = false;
+    // Where the run stands before its first tick (a resumed run: where it stopped), so a caller can stop it before any work.
+    yield boundary;
     for (;;) {
       const next = world.nextEventTick();
       if (calmFromTick < 0 && next >= options.faultPhaseTicks) {

@@ -76,11 +76,21 @@ describe('saga run --stop-at / --stop-when and saga resume', () => {
     expect(report(end.stdout)).toEqual(report(straight.stdout));
   });
 
-  it('a run that settles before --stop-at reports as usual', async () => {
+  it('a run that settles before --stop-at reports as usual, and says the stop never came', async () => {
     const { stop } = await stoppedRun(10_000_000);
     expect(stop.code).toBe(0);
     expect(stop.stdout).toContain('crash-mid-payment');
     expect(stop.stdout).not.toContain('Stopped at');
+    expect(stop.stderr).toBe('The run ended before --stop-at 10000000 came: nothing to stop.\n');
+  });
+
+  it('resumed with a --stop-at before its next work, it stops where it stands: nothing runs past the tick asked for', async () => {
+    const { home, dir, stop } = await stoppedRun(40);
+    const tick = Number(/^Stopped at tick (\d+)/.exec(stop.stdout)![1]);
+    const next = await sagaCli(['resume', dir, '--stop-at', String(tick + 1), '--json'], { env: { SAGA_HOME: home } });
+    expect(next.code).toBe(0);
+    const at = JSON.parse(next.stdout) as { stopped: { tick: number; reason: string } };
+    expect(at.stopped).toEqual({ tick, reason: `the next work is after tick ${tick + 1}` });
   });
 
   describe('refused with one line and exit 2, nothing changed on disk', () => {
@@ -99,7 +109,7 @@ describe('saga run --stop-at / --stop-when and saga resume', () => {
       await refused(
         dir,
         ['resume', dir, '--stop-at', '1'],
-        /--stop-at 1 is in the past: this run stopped at tick \d+; give a later tick\./,
+        /--stop-at 1 is not after tick \d+, where this run stopped; give a later tick\./,
       );
     });
 

@@ -58,6 +58,7 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
     const shown = JSON.parse((await cli(['show', dir, 'order-001', '--json'])).stdout) as SagaDetail;
     expect(shown.log.map((l) => l.note).join('\n')).toContain('inventory.release redriven by alice: inventory fixed');
     expect(shown.messages!.find((m) => m.type === 'operator.redrive')).toMatchObject({ from: 'operator', to: 'orchestrator' });
+    expect(shown.deadLetters).toEqual([expect.objectContaining({ state: 'redriven', actedBy: 'alice', note: 'inventory fixed' })]);
   });
 
   it('resolved by hand: the lab believes the note only as far as the databases agree', async () => {
@@ -76,6 +77,7 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
     };
     expect(lie.ok).toBe(false);
     expect(lie.invariants.filter((i) => !i.ok).map((i) => i.name)).toEqual(['no-orphan-reservation']);
+    expect(lie).toMatchObject({ interventions: 1 });
 
     // Done by hand in inventory.db first, then resolved: every invariant holds, and the scenario's own expectations step aside.
     const { cli: cli2, run: run2 } = home();
@@ -107,7 +109,9 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
     const [letter] = await letters(cli, dir);
     expect(letter).toMatchObject({ source: 'broker', queue: 'payment', type: 'payment.charge', state: 'open' });
     expect((await cli(['dlq', dir, 'redrive', letter!.id, '--note', 'try again'])).code).toBe(0);
-    expect((await cli(['resume', dir])).code).toBe(0);
+    const resumed = await cli(['resume', dir]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('A person acted on this run (1 time, saga dlq): the replay line runs it without them.');
     const after = await letters(cli, dir);
     expect(after.map((l) => [l.id, l.state])).toEqual([
       [letter!.id, 'redriven'],
@@ -135,6 +139,7 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
       [['dlq', dir, 'redrive', closed!.id], /is closed: the saga undid that step itself/],
       [['dlq', dir, 'frobnicate'], /saga dlq takes list, redrive <id> or resolve <id>, not 'frobnicate'/],
       [['dlq', dir, 'redrive'], /needs the id of a dead letter/],
+      [['dlq', dir, 'redrive', closed!.id, '--by', ' '], /^--by needs a name/],
     ];
     for (const [args, message] of cases) {
       const before = onDisk(dir);

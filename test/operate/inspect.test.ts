@@ -168,12 +168,12 @@ describe('run --show: the same view of one saga, in memory or on files', () => {
     expect(text.stdout).toMatch(/PASS {2}3 sagas[^]*\nsaga saga-001 for order-001: COMPLETED/);
   });
 
-  it('a saga the run never had is said after the report, exit 2; --all with --show is refused before anything runs', async () => {
+  it('a saga the run never had is said after the report, and the run keeps its own verdict; --all with --show is refused before anything runs', async () => {
     const missing = await cli(['run', '--scenario', 'happy-path', '--storage', 'memory', '--show', 'order-999']);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(0);
     expect(missing.stdout).toContain('PASS');
     expect(missing.stderr).toMatch(
-      /^No saga or order 'order-999' in this run; its sagas are saga-001 \(order-001\), saga-002 \(order-002\)/,
+      /^No saga or order 'order-999' in this run, so --show showed nothing; its sagas are saga-001 \(order-001\), saga-002 \(order-002\)/,
     );
     const all = await cli(['run', '--all', '--show', 'order-001']);
     expect(all.code).toBe(2);
@@ -195,6 +195,12 @@ describe('a directory that cannot be inspected is refused in one sentence, exit 
     expect(filesOf(dir)).toEqual(before);
     return stderr.trim();
   }
+
+  it('a bare name that is neither a run nor a folder here says where it looked', async () => {
+    const { code, stderr } = await cli(['sagas', 'no-such-run']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^No run 'no-such-run' under .*runs, and no directory .*no-such-run; 'saga runs' lists the runs\.\n$/);
+  });
 
   it('no such directory, a file, or a folder without run.json', async () => {
     expect((await cli(['sagas', join(home, 'nowhere')])).stderr).toMatch(/^There is no run directory at .*nowhere; 'saga runs'/);
