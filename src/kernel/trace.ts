@@ -42,6 +42,9 @@ export interface TraceFact {
 
 type TraceEvents = { event: TraceEvent };
 
+/** Characters of trace lines hashed in one call. */
+const HASH_BATCH_CHARS = 1 << 16;
+
 /** The trace of a stopped world: every event so far (it is kept to be resumable) and what listeners threw. */
 export interface TraceImage {
   readonly events: readonly TraceEvent[];
@@ -76,6 +79,12 @@ export function formatTraceEvent(e: TraceEvent): string {
  */
 export class Trace {
   private readonly hash: Hash = createHash('sha256');
+  /**
+   * Lines not yet fed to the hash. SHA-256 reads its input as one stream, so hashing lines in
+   * batches gives the digest of hashing them one by one, for one native call per batch
+   * instead of one per event (about a twentieth of a run's time went to those calls).
+   */
+  private pending = '';
   private readonly emitter: Emitter<TraceEvents> = mitt<TraceEvents>();
   private readonly kept: TraceEvent[] | null;
   private readonly failures: string[] = [];
@@ -86,7 +95,7 @@ export class Trace {
     if (!from) return;
     if (!this.kept) throw new Error('a trace carries on only when it keeps its events');
     for (const event of from.events) {
-      this.hash.update(formatTraceEvent(event) + '\n');
+      this.feed(formatTraceEvent(event) + '\n');
       this.kept.push(event);
     }
     this.failures.push(...from.listenerFailures);
@@ -95,11 +104,12 @@ export class Trace {
   /** Everything a new process needs to carry on this trace; only a trace that keeps its events has one. */
   image(): TraceImage {
     if (!this.kept) throw new Error('a trace that does not keep its events cannot be carried on elsewhere');
+    this.flush();
     return { events: [...this.kept], listenerFailures: [...this.failures], digest: this.hash.copy().digest('hex') };
   }
 
   emit(event: TraceEvent): void {
-    this.hash.update(formatTraceEvent(event) + '\n');
+    this.feed(formatTraceEvent(event) + '\n');
     this.kept?.push(event);
     this.emitter.emit('event', event);
   }
@@ -127,6 +137,18 @@ export class Trace {
 
   /** The sha256 of every event so far, as hex. Call once, at the end of the run. */
   digest(): string {
+    this.flush();
     return this.hash.digest('hex');
+  }
+
+  private feed(line: string): void {
+    this.pending += line;
+    if (this.pending.length >= HASH_BATCH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending === '') return;
+    this.hash.update(this.pending);
+    this.pending = '';
   }
 }

@@ -40,4 +40,29 @@ describe('kernel', () => {
     expect(digest('x')).toBe(createHash('sha256').update(lines).digest('hex'));
     expect(digest('x')).not.toBe(digest('y'));
   });
+
+  it('the digest is the sha256 of the timeline, line by line, however long; an image taken midway changes nothing and carries it on', () => {
+    const events = Array.from({ length: 6_000 }, (_, i) => ({
+      kind: 'deliver' as const,
+      tick: i,
+      actor: 'payment',
+      type: 'payment.charge',
+      msgId: `os-${i}`,
+      detail: i % 7 === 0 ? `attempt ${i % 5}` : undefined,
+    }));
+    const lines = events.map((e) => `${e.tick} deliver payment payment.charge ${e.msgId}${e.detail ? ` ${e.detail}` : ''}\n`);
+    // Long enough to be hashed in several batches.
+    expect(lines.join('').length).toBeGreaterThan(3 * 65_536);
+    const expected = createHash('sha256').update(lines.join('')).digest('hex');
+    const whole = new Trace({ keep: true });
+    const split = new Trace({ keep: true });
+    for (const e of events) whole.emit(e);
+    for (const e of events.slice(0, 3_333)) split.emit(e);
+    const image = split.image();
+    expect(image.digest).toBe(createHash('sha256').update(lines.slice(0, 3_333).join('')).digest('hex'));
+    const carried = new Trace({ keep: true }, image);
+    for (const e of events.slice(3_333)) carried.emit(e);
+    expect(whole.digest()).toBe(expected);
+    expect(carried.digest()).toBe(expected);
+  });
 });
