@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -111,6 +112,22 @@ export async function sagaCli(
   const env = { NO_COLOR: '1', ...io.env };
   const code = await runCli(args, { ...io, env, out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, catalogue);
   return { code, stdout, stderr };
+}
+
+/** Every file of a directory with a hash of its bytes (a folder as such): what "nothing changed on disk" compares. */
+export function filesOf(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [
+        f,
+        statSync(join(dir, f)).isDirectory()
+          ? 'a folder'
+          : createHash('sha256')
+              .update(readFileSync(join(dir, f)))
+              .digest('hex'),
+      ]),
+  );
 }
 
 /** Waits `ms` of wall time: for tests that drive a real process or a real signal, never for the simulation. */

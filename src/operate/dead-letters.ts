@@ -2,6 +2,8 @@ import { actOnDeadLetter as actOnBrokerLetter, enqueueInImage, type Message } fr
 import { digestOf, type TraceEvent } from '../kernel/index.js';
 import { OperatorAction, type OperatorBody } from '../protocol/index.js';
 import { finishRunDir, readWorldFile, writeWorldFile } from '../scenario/index.js';
+import type { Selectable } from 'kysely';
+import type { SagaDeadLettersTable } from '../orchestrator/index.js';
 import { operatorDetail, operatorMessage, type SimulationImage } from '../world/index.js';
 import { BadRunError, type OpenRun } from './open-run.js';
 
@@ -28,20 +30,6 @@ export interface DeadLetterEntry {
   readonly note: string | null;
 }
 
-interface SagaLetterRow {
-  seq: number;
-  saga_id: string;
-  kind: 'compensation' | 'step';
-  step: number;
-  command: string;
-  reason: string;
-  tick: number;
-  state: string;
-  acted_by: string | null;
-  acted_tick: number | null;
-  note: string | null;
-}
-
 /** Every dead letter of a run, the broker's first (oldest first), then the orchestrator's; with `world` null, only the orchestrator's. */
 export function listDeadLetters(run: Pick<OpenRun, 'dbs'>, world: SimulationImage | null): DeadLetterEntry[] {
   // A message dead-lettered again after a redrive is another letter: `#2`, `#3`... after its id.
@@ -59,7 +47,7 @@ export function listDeadLetters(run: Pick<OpenRun, 'dbs'>, world: SimulationImag
     actedTick: d.resolution?.tick ?? null,
     note: d.resolution?.note ?? null,
   }));
-  const rows = run.dbs.orchestrator.prepare('select * from dead_letters order by seq').all() as SagaLetterRow[];
+  const rows = run.dbs.orchestrator.prepare('select * from dead_letters order by seq').all() as Array<Selectable<SagaDeadLettersTable>>;
   const sagas: DeadLetterEntry[] = rows.map((r) => ({
     id: `${r.saga_id}:${r.seq}`,
     source: 'orchestrator',

@@ -49,6 +49,16 @@ export function listSagas(run: Pick<OpenRun, 'dbs'>, status?: SagaStatus): SagaS
   }));
 }
 
+/** A dead letter of the saga as `show` lists it (the step by name once read). */
+interface SagaLetter {
+  readonly tick: number;
+  readonly command: string;
+  readonly reason: string;
+  readonly state: string;
+  readonly actedBy: string | null;
+  readonly note: string | null;
+}
+
 /** One saga as an operator needs it: its state, its own story, the messages its components handled or still hold, and every row that belongs to it. */
 export interface SagaDetail {
   readonly saga: SagaSummary & {
@@ -61,15 +71,7 @@ export interface SagaDetail {
   };
   readonly log: ReadonlyArray<{ tick: number; status: string; step: string; note: string }>;
   /** What the saga gave up on: open ones wait for a person (see `saga dlq`); the others say who acted, or that the saga undid the step itself (closed). */
-  readonly deadLetters: ReadonlyArray<{
-    tick: number;
-    step: string;
-    command: string;
-    reason: string;
-    state: string;
-    actedBy: string | null;
-    note: string | null;
-  }>;
+  readonly deadLetters: ReadonlyArray<SagaLetter & { step: string }>;
   /** Every message a component handled for this saga (from its inbox), in tick order. */
   readonly handled: ReadonlyArray<{ tick: number; component: ComponentName; type: string; messageId: string }>;
   /** Messages written but not yet confirmed by the broker (still in an outbox). */
@@ -110,15 +112,7 @@ export function showSaga(run: Pick<OpenRun, 'dbs'>, key: string, world: Simulati
   }>;
   const deadLetters = orchestrator
     .prepare('select tick, step, command, reason, state, acted_by as actedBy, note from dead_letters where saga_id = ? order by seq')
-    .all(row.id) as Array<{
-    tick: number;
-    step: number;
-    command: string;
-    reason: string;
-    state: string;
-    actedBy: string | null;
-    note: string | null;
-  }>;
+    .all(row.id) as Array<SagaLetter & { step: number }>;
   const handled: Array<SagaDetail['handled'][number]> = [];
   const unsent: Array<SagaDetail['unsent'][number]> = [];
   const rows: Partial<Record<ComponentName, Record<string, Array<Record<string, unknown>>>>> = {};

@@ -1,23 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sagaCli, scratchDir } from '../helpers.js';
-
-/** Every file of a directory with a hash of its bytes: to show a refused command changed nothing. */
-function onDisk(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir)
-      .sort()
-      .map((name) => [
-        name,
-        createHash('sha256')
-          .update(readFileSync(join(dir, name)))
-          .digest('hex'),
-      ]),
-  );
-}
+import { filesOf, sagaCli, scratchDir } from '../helpers.js';
 
 /** A report as --json prints it, without the one field that differs between two runs of the same thing: where its databases are. */
 function report(stdout: string): unknown {
@@ -95,13 +80,13 @@ describe('saga run --stop-at / --stop-when and saga resume', () => {
 
   describe('refused with one line and exit 2, nothing changed on disk', () => {
     const refused = async (dir: string, args: readonly string[], message: RegExp, env: Record<string, string> = {}) => {
-      const before = onDisk(dir);
+      const before = filesOf(dir);
       const { code, stdout, stderr } = await sagaCli(args, { env });
       expect(code).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(message);
       expect(stderr.trim().split('\n')).toHaveLength(1);
-      expect(onDisk(dir)).toEqual(before);
+      expect(filesOf(dir)).toEqual(before);
     };
 
     it('--stop-at in the past', async () => {

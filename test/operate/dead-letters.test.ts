@@ -1,30 +1,15 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { DeadLetterEntry, SagaDetail } from '../../src/operate/index.js';
-import { sagaCli, scratchDir } from '../helpers.js';
+import { filesOf, sagaCli, scratchDir } from '../helpers.js';
 
 /** A home of its own for each test, and the CLI run in it. */
 function home() {
   const dir = scratchDir('home');
   const cli = (args: readonly string[]) => sagaCli(args, { env: { SAGA_HOME: dir } });
   return { dir, cli, run: (name: string) => join(dir, 'runs', name) };
-}
-
-/** Every file of a directory with a hash of its bytes: to show a refused command changed nothing. */
-function onDisk(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir)
-      .sort()
-      .map((name) => [
-        name,
-        createHash('sha256')
-          .update(readFileSync(join(dir, name)))
-          .digest('hex'),
-      ]),
-  );
 }
 
 const letters = async (cli: ReturnType<typeof home>['cli'], run: string) =>
@@ -43,11 +28,11 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
     expect(redrive.stdout).toMatch(/^Redrove saga-001:1 \(inventory.release of saga-001\) as alice: /);
     expect((await letters(cli, dir))[0]!.state).toBe('redrive asked');
     // Asking twice changes nothing.
-    const before = onDisk(dir);
+    const before = filesOf(dir);
     const again = await cli(['dlq', dir, 'redrive', 'saga-001:1']);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already has a redrive waiting: 'saga resume .*' carries it out\./);
-    expect(onDisk(dir)).toEqual(before);
+    expect(filesOf(dir)).toEqual(before);
 
     const resumed = await cli(['resume', dir, '--json']);
     expect(resumed.code).toBe(0);
@@ -121,11 +106,11 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
     expect((await cli(['resume', dir])).code).toBe(0);
     expect((await letters(cli, dir)).map((l) => l.state)).toEqual(['redriven', 'resolved']);
     // Resolving it again is refused, with nothing changed.
-    const before = onDisk(dir);
+    const before = filesOf(dir);
     const twice = await cli(['dlq', dir, 'resolve', `${letter!.id}#2`, '--note', 'again']);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/was already resolved by .*; nothing to do\./);
-    expect(onDisk(dir)).toEqual(before);
+    expect(filesOf(dir)).toEqual(before);
   });
 
   it('refused with one line and exit 2, nothing changed: an unknown letter or action, a step the saga undid itself, a missing id, a run another process holds', async () => {
@@ -142,13 +127,13 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
       [['dlq', dir, 'redrive', closed!.id, '--by', ' '], /^--by needs a name/],
     ];
     for (const [args, message] of cases) {
-      const before = onDisk(dir);
+      const before = filesOf(dir);
       const { code, stdout, stderr } = await cli(args);
       expect(code, args.join(' ')).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(message);
       expect(stderr.trim().split('\n')).toHaveLength(1);
-      expect(onDisk(dir)).toEqual(before);
+      expect(filesOf(dir)).toEqual(before);
     }
     writeFileSync(join(dir, 'run.lock'), `${process.pid}\n`);
     const held = await cli(['dlq', dir, 'list']);

@@ -1,29 +1,12 @@
-import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SagaDetail, SagaSummary } from '../../src/operate/index.js';
-import { sagaCli, scratchDir } from '../helpers.js';
+import { filesOf, sagaCli, scratchDir } from '../helpers.js';
 
 const home = scratchDir('home');
 const cli = (args: readonly string[]) => sagaCli(args, { env: { SAGA_HOME: home } });
-
-/** Every file of a directory with a hash of its bytes: what "nothing changed on disk" compares. */
-function filesOf(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    readdirSync(dir)
-      .sort()
-      .map((f) => [
-        f,
-        statSync(join(dir, f)).isDirectory()
-          ? 'a folder'
-          : createHash('sha256')
-              .update(readFileSync(join(dir, f)))
-              .digest('hex'),
-      ]),
-  );
-}
 
 let run = '';
 beforeAll(async () => {
