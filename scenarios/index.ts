@@ -22,10 +22,12 @@ import { poisonMessage } from './poison-message.js';
 import { reorderAndDelay } from './reorder-and-delay.js';
 import { stepTimeout } from './step-timeout.js';
 import { transientOutage } from './transient-outage.js';
+import { unknownCustomer } from './unknown-customer.js';
 
 /** The catalogue, in the order `saga scenarios` lists it. */
 export const SCENARIOS: readonly Scenario[] = [
   happyPath,
+  unknownCustomer,
   insufficientStock,
   paymentDeclined,
   fulfillmentFails,

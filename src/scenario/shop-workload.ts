@@ -15,6 +15,8 @@ export interface ShopOptions {
   readonly maxQty: number;
   /** When set, each order wants this many units more than a SKU holds (`minQty` and `maxQty` are then counted above the stock). */
   readonly beyondStock?: boolean;
+  /** The last this-many orders come from customers the shop does not know (no account either). */
+  readonly unknownCustomers?: number;
 }
 
 const DEFAULT_SHOP: ShopOptions = Object.freeze({
@@ -56,7 +58,9 @@ export function shopWorkload(rng: Rng, options: Partial<ShopOptions> = {}, overr
   }));
   return {
     stock: skus.map((sku) => ({ sku, units: o.stockPerSku, priceCents: o.priceCents })),
-    customers: orders.map((order) => ({ customer: order.customer, balanceCents: o.balanceCents })),
+    customers: orders
+      .slice(0, Math.max(0, orders.length - (o.unknownCustomers ?? 0)))
+      .map((order) => ({ customer: order.customer, balanceCents: o.balanceCents })),
     orders,
   };
 }

@@ -18,9 +18,15 @@ export interface OrdersTable {
   tick: number;
 }
 
+/** The customers the shop knows: an order from anyone else is refused at the first step. */
+export interface CustomersTable {
+  customer: string;
+}
+
 /** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
 export interface OrderTables {
   orders: OrdersTable;
+  customers: CustomersTable;
 }
 
 const q = queryBuilder<OrderTables>();
@@ -53,17 +59,26 @@ const ORDER_MIGRATIONS: readonly Migration[] = [
       .addColumn('amount_cents', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('tick', 'integer', (c) => c.notNull()),
+    q.schema.createTable('customers').addColumn('customer', 'text', (c) => c.primaryKey()),
   ],
 ];
+
+/** Registers the shop's customers; called once when a run's world is built. */
+export function seedCustomers(db: Database, customers: ReadonlyArray<{ customer: string }>): void {
+  const insert = new Prepared(db, q.insertInto('customers').values({ customer: arg('customer') }));
+  db.transaction(() => customers.forEach((c) => insert.run({ customer: c.customer })))();
+}
 
 /** Owns orders: create (PENDING), confirm (CONFIRMED), cancel (CANCELLED, the compensation). */
 class OrderHandler implements Handler {
   private readonly find;
+  private readonly findCustomer;
   private readonly insert;
   private readonly setStatus;
 
   constructor(db: Database) {
     this.find = new Prepared(db, q.selectFrom('orders').select('status').where('order_id', '=', arg('orderId')));
+    this.findCustomer = new Prepared(db, q.selectFrom('customers').select('customer').where('customer', '=', arg('customer')).limit(1));
     this.insert = new Prepared(
       db,
       q.insertInto('orders').values({
@@ -99,8 +114,12 @@ class OrderHandler implements Handler {
           reply(tx, message, !refused, refused ? `order already ${existing.status}` : undefined);
           return 'duplicate';
         }
+        // A refusal is recorded like any decision: a retried create must get the same answer, not a new order.
+        if (!this.findCustomer.get({ customer: order.customer })) {
+          this.insert.run({ ...row, status: 'REJECTED' });
+          return reply(tx, message, false, `unknown customer ${order.customer}`);
+        }
         if (tx.injectedFailure()) {
-          // A refusal is recorded like any decision: a retried create must get the same answer, not a new order.
           this.insert.run({ ...row, status: 'REJECTED' });
           return reply(tx, message, false, 'order rejected (injected)');
         }

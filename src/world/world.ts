@@ -31,6 +31,7 @@ import {
   ORDER_SERVICE,
   PAYMENT_SERVICE,
   seedAccounts,
+  seedCustomers,
   seedStock,
 } from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
@@ -187,6 +188,7 @@ export class World {
     for (const host of this.hosts.values()) host.start();
     seedStock(this.host('inventory').database(), options.workload.stock);
     seedAccounts(this.host('payment').database(), options.workload.customers);
+    seedCustomers(this.host('order').database(), options.workload.customers);
   }
 
   /** The world as it stands between two ticks (see WorldImage); its databases hold the rest. */

@@ -9,13 +9,14 @@ import {
 } from '../../src/endpoint/index.js';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/broker/index.js';
-import { ORDER_SERVICE } from '../../src/services/index.js';
-import { drainOutbox, message, testContext } from '../helpers.js';
+import { ORDER_SERVICE, seedCustomers } from '../../src/services/index.js';
+import { drainOutbox, message, PAYLOAD, testContext } from '../helpers.js';
 
 describe('outbox relay', () => {
   it('keeps a row the broker did not confirm and publishes it again next time', () => {
     const db = new BetterSqlite3(':memory:');
     const service = new Endpoint(ORDER_SERVICE, db, testContext());
+    seedCustomers(db, [{ customer: PAYLOAD.customer }]);
     service.handle(message('order', 'order.create'));
     const seen: Message[] = [];
     service.relayPublish((m) => (seen.push(m), false));
@@ -30,6 +31,7 @@ describe('outbox relay', () => {
   it('after a crash between publish and confirm, the restarted relay publishes the same message (same id) again', () => {
     const db = new BetterSqlite3(':memory:');
     const before = new Endpoint(ORDER_SERVICE, db, testContext());
+    seedCustomers(db, [{ customer: PAYLOAD.customer }]);
     before.handle(message('order', 'order.create'));
     const first: Message[] = [];
     before.relayPublish((m) => (first.push(m), true));
@@ -45,6 +47,7 @@ describe('outbox relay', () => {
   it('deletes every row the broker confirmed, message after message, even once the table was empty', () => {
     const db = new BetterSqlite3(':memory:');
     const service = new Endpoint(ORDER_SERVICE, db, testContext());
+    seedCustomers(db, [{ customer: PAYLOAD.customer }]);
     for (let i = 0; i < 3; i++) {
       service.handle(message('order', 'order.create', `saga-${i}`));
       service.relayPublish(() => true);

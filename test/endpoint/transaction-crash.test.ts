@@ -1,11 +1,11 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ComponentDied, Endpoint, type TransactionCrashes } from '../../src/endpoint/index.js';
-import { ORDER_SERVICE } from '../../src/services/index.js';
+import { ORDER_SERVICE, seedCustomers } from '../../src/services/index.js';
 import { runScenario, type Scenario } from '../../src/scenario/index.js';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { formatTraceEvent } from '../../src/kernel/index.js';
-import { drainOutbox, message, testContext } from '../helpers.js';
+import { drainOutbox, message, testContext, PAYLOAD } from '../helpers.js';
 
 /** A crash model that kills the component at one moment of one kind of work, and records the deaths it carried out. */
 function dieAt(moment: 'before-commit' | 'after-commit', what: string) {
@@ -36,6 +36,7 @@ describe('a crash inside a transaction', () => {
     const { crashes, deaths } = dieAt('after-commit', 'order.create');
     const ctx = testContext(undefined, crashes);
     const order = new Endpoint(ORDER_SERVICE, db, ctx);
+    seedCustomers(db, [{ customer: PAYLOAD.customer }]);
     // Read the (empty) outbox first, so the relay would hand new rows over in memory if the commit let it.
     drainOutbox(order);
     expect(() => order.handle(message('order', 'order.create'))).toThrow(ComponentDied);

@@ -7,15 +7,17 @@ import {
   ORDER_SERVICE,
   PAYMENT_SERVICE,
   seedAccounts,
+  seedCustomers,
   seedStock,
 } from '../../src/services/index.js';
-import { fakeTx, handlerOn, message } from '../helpers.js';
+import { fakeTx, handlerOn, message, PAYLOAD } from '../helpers.js';
 
 // Handlers driven directly with a fake transaction: no endpoint, no inbox, no outbox. What a
 // handler sends and notes is all it can do besides writing its own tables.
 describe('service handlers, with a fake transaction', () => {
   it('order: a create answers done and notes PENDING; a second create of the same order is a duplicate that answers the same', () => {
     const { db, handler } = handlerOn(ORDER_SERVICE);
+    seedCustomers(db, [{ customer: PAYLOAD.customer }]);
     const first = fakeTx(5);
     expect(handler.handle(first.tx, message('order', 'order.create'))).toBeUndefined();
     expect(first.sent).toEqual([{ queue: 'orchestrator', type: 'order.create.done', sagaId: 'saga-1', body: { ok: true } }]);
@@ -26,8 +28,24 @@ describe('service handlers, with a fake transaction', () => {
     expect(db.prepare('select status, tick from orders').all()).toEqual([{ status: 'PENDING', tick: 5 }]);
   });
 
+  it('order: a customer the shop does not know is refused at the first step, and the refusal is recorded', () => {
+    const { db, handler } = handlerOn(ORDER_SERVICE);
+    seedCustomers(db, [{ customer: 'someone-else' }]);
+    const refused = fakeTx(3);
+    handler.handle(refused.tx, message('order', 'order.create'));
+    expect(refused.sent[0]).toMatchObject({
+      type: 'order.create.failed',
+      body: { ok: false, reason: `unknown customer ${PAYLOAD.customer}` },
+    });
+    expect(db.prepare('select status from orders').all()).toEqual([{ status: 'REJECTED' }]);
+    const retried = fakeTx(4);
+    handler.handle(retried.tx, message('order', 'order.create'));
+    expect(retried.sent[0]).toMatchObject({ body: { ok: false, reason: 'order already REJECTED' } });
+  });
+
   it('order: an injected failure records the refusal, so a retried create is refused too', () => {
-    const { handler } = handlerOn(ORDER_SERVICE);
+    const { db, handler } = handlerOn(ORDER_SERVICE);
+    seedCustomers(db, [{ customer: PAYLOAD.customer }]);
     const refused = fakeTx(0, true);
     handler.handle(refused.tx, message('order', 'order.create'));
     expect(refused.sent[0]).toMatchObject({ type: 'order.create.failed', body: { ok: false, reason: 'order rejected (injected)' } });

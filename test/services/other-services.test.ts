@@ -1,8 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Endpoint } from '../../src/endpoint/index.js';
 import { describe, expect, it } from 'vitest';
-import { FULFILLMENT_SERVICE, NOTIFICATION_SERVICE, ORDER_SERVICE } from '../../src/services/index.js';
-import { drainOutbox, message, testContext } from '../helpers.js';
+import { FULFILLMENT_SERVICE, NOTIFICATION_SERVICE, ORDER_SERVICE, seedCustomers } from '../../src/services/index.js';
+import { drainOutbox, message, PAYLOAD, testContext } from '../helpers.js';
 
 const rows = (db: BetterSqlite3.Database, sql: string) => db.prepare(sql).all();
 
@@ -10,6 +10,7 @@ describe('order service', () => {
   it('creates once, confirms, and answers a re-sent create the same way', () => {
     const db = new BetterSqlite3(':memory:');
     const service = new Endpoint(ORDER_SERVICE, db, testContext());
+    seedCustomers(db, [{ customer: PAYLOAD.customer }]);
     const create = message('order', 'order.create');
     service.handle(create);
     service.handle(create);
@@ -22,6 +23,7 @@ describe('order service', () => {
   it('a cancel before the create leaves a CANCELLED order and refuses the late create', () => {
     const db = new BetterSqlite3(':memory:');
     const service = new Endpoint(ORDER_SERVICE, db, testContext());
+    seedCustomers(db, [{ customer: PAYLOAD.customer }]);
     service.handle(message('order', 'order.cancel'));
     service.handle(message('order', 'order.create'));
     expect(rows(db, 'select status from orders')).toEqual([{ status: 'CANCELLED' }]);

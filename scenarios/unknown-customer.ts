@@ -1,0 +1,27 @@
+import type { Scenario } from '../src/scenario/index.js';
+
+export const unknownCustomer: Scenario = {
+  name: 'unknown-customer',
+  description:
+    'One order comes from a customer the shop does not know: the order service refuses it at the very first step, so there is nothing to undo. That saga ends COMPENSATED with a REJECTED order and no reservation or charge; the others complete.',
+  fault: 'order from an unknown customer',
+  shop: { orders: 3, unknownCustomers: 1 },
+  expectedStatuses: ['COMPLETED', 'COMPENSATED'],
+  faults: [],
+  expect: ({ snapshot, traceEvents }) => {
+    const problems: string[] = [];
+    const refused = snapshot.orders.filter((o) => o.status === 'REJECTED');
+    if (refused.length !== 1) return [`${refused.length} orders refused, expected 1`];
+    const saga = refused[0]!.sagaId;
+    const status = snapshot.sagas.find((s) => s.id === saga)?.status;
+    if (status !== 'COMPENSATED') problems.push(`the unknown customer's saga ended ${status}`);
+    if (snapshot.sagas.filter((s) => s.id !== saga).some((s) => s.status !== 'COMPLETED'))
+      problems.push('a known customer’s saga did not complete');
+    // Nothing happened before the refusal, so nothing is compensated and no other service hears of the order.
+    const touched = traceEvents.filter(
+      (e) => e.sagaId === saga && e.kind === 'handle' && e.actor !== 'order' && e.actor !== 'orchestrator',
+    );
+    if (touched.length > 0) problems.push(`${touched[0]!.actor} handled ${touched[0]!.type} for the refused order`);
+    return problems;
+  },
+};
