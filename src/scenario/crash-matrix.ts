@@ -133,7 +133,7 @@ export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRo
 export function planCrashMatrix(seed: number): PlannedCrash[] {
   const planned: PlannedCrash[] = [];
   for (const { scenario, compensating: onlyCompensating, components } of BASELINES) {
-    const baseline = runScenario({ scenario, seed, storage: 'memory' }).outcome;
+    const baseline = runScenario({ scenario, seed, storage: 'memory', keepMoments: true }).outcome;
     const seen = new Map<string, number>();
     let compensating = false;
     for (const m of baseline.moments) {

@@ -30,6 +30,8 @@ export interface RunRequest {
   readonly onRunDir?: (dir: string) => void;
   /** Called for every trace event as it happens (a caller watching for the moment to stop). */
   readonly onEvent?: (event: TraceEvent) => void;
+  /** Keep every moment a kill could have landed, in the outcome (the crash matrix plans its points from them). */
+  readonly keepMoments?: boolean;
   /** Told the world as it ended, with its databases before they close (see SimulationOptions.onEnd). */
   readonly onEnd?: SimulationOptions['onEnd'];
   /** Carry on a stopped file run in its own directory, from the world it stopped with (see world-file.ts). */
@@ -124,6 +126,7 @@ function* judge(
     ...(scenario.operator ? { operator: scenario.operator } : {}),
     // Scenarios are small: the trace is always kept, so expectations can read it.
     keepTrace: true,
+    ...(request.keepMoments ? { keepMoments: true } : {}),
     defences: request.defences ?? ALL_DEFENCES,
     toleratedDeadLetters: scenario.toleratedDeadLetters ?? 0,
     faultPhaseTicks: FAULT_PHASE_TICKS,

@@ -63,6 +63,8 @@ export interface WorldOptions {
   readonly script: readonly ScriptedFault[];
   /** Keep every trace event in memory (for --trace); the digest is computed either way. */
   readonly keepTrace: boolean;
+  /** Keep every moment a kill could have landed (the crash matrix plans its points from them). */
+  readonly keepMoments?: boolean;
   /** Which defences are on (all, unless a user switched some off to see what breaks). */
   readonly defences?: Defences;
   /** A person who comes by at given ticks and acts on the dead letters left (a scenario's stand-in for an operator). */
@@ -164,7 +166,7 @@ export class World {
     const definitions = componentDefinitions();
     const build = (name: ComponentName) => (db: Database, memory?: EndpointImage) => new Endpoint(definitions[name], db, ctx(name), memory);
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
-    this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepTrace, from?.moments);
+    this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepMoments ?? false, from?.moments);
     this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
     this.operator = new ScriptedOperator([...(options.operator ?? [])].sort((a, b) => a.atTick - b.atTick));
     if (from) {
