@@ -80,7 +80,7 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   if (options.all && options.trace)
     throw new UsageError('--trace shows one run; run one scenario with --scenario <name> to see its timeline.');
   const rule = parseStopRule(options, null);
-  if (storage === 'memory' && (rule.atTick !== undefined || rule.when !== undefined))
+  if (storage === 'memory' && rule !== NO_STOP)
     throw new UsageError('A stopped run is kept in its run directory: --stop-at and --stop-when need --storage file (the default).');
   if (options.all && options.show !== undefined)
     throw new UsageError('--show shows one saga of one run; run one scenario with --scenario <name>.');
@@ -214,7 +214,7 @@ export async function driveRun(
     const some = ids.length > 5 ? `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more` : ids.join(', ') || 'none';
     io.err(`No saga or order ${quote(show)} in this run, so --show showed nothing; its sagas are ${some}.\n`);
   }
-  if (rule.when !== undefined || rule.atTick !== undefined)
+  if (rule !== NO_STOP)
     io.err(
       `The run ended before ${rule.when !== undefined ? `--stop-when ${rule.when}` : `--stop-at ${rule.atTick}`} came: nothing to stop.\n`,
     );

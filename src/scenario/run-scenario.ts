@@ -116,6 +116,15 @@ function* judge(
   const own = findProfile(scenario.profile ?? 'calm');
   if (!own) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);
   const profile = request.profile ? combineProfiles(own, request.profile) : own;
+  // Only when someone reads it: imaging a world copies its trace, and most runs (the crash matrix, the catalogue in memory) need none.
+  const onEnd: SimulationOptions['onEnd'] =
+    dataDir || request.onEnd
+      ? (image, dbs) => {
+          // The world as it ended stays beside its databases: its queues, dead letters and trace are what an operator reads.
+          if (dataDir) writeWorldFile(dataDir, image, buildVersion());
+          request.onEnd?.(image, dbs);
+        }
+      : undefined;
   const outcome = yield* simulation({
     seed,
     storage: request.storage,
@@ -133,11 +142,7 @@ function* judge(
     maxTicks: MAX_TICKS,
     ...(request.onEvent ? { onEvent: request.onEvent } : {}),
     ...(request.resume ? { resume: request.resume.image } : {}),
-    onEnd: (image, dbs) => {
-      // The world as it ended stays beside its databases: its queues, dead letters and trace are what an operator reads.
-      if (dataDir) writeWorldFile(dataDir, image, buildVersion());
-      request.onEnd?.(image, dbs);
-    },
+    ...(onEnd ? { onEnd } : {}),
   });
   const { snapshot } = outcome;
   const allowed = request.profile
