@@ -12,6 +12,9 @@ import { fulfillmentFails } from './fulfillment-fails.js';
 import { fullRestart } from './full-restart.js';
 import { happyPath } from './happy-path.js';
 import { insufficientStock } from './insufficient-stock.js';
+import { manualApproval } from './manual-approval.js';
+import { approvalAcrossFullRestart } from './approval-across-full-restart.js';
+import { approvalEscalated } from './approval-escalated.js';
 import { lateReplyAfterTimeout } from './late-reply-after-timeout.js';
 import { lossyNetwork } from './lossy-network.js';
 import { notificationFails } from './notification-fails.js';
@@ -43,6 +46,9 @@ export const SCENARIOS: readonly Scenario[] = [
   compensationRetry,
   compensationExhausted,
   operatorRedrive,
+  manualApproval,
+  approvalEscalated,
+  approvalAcrossFullRestart,
   stepTimeout,
   transientOutage,
   lateReplyAfterTimeout,

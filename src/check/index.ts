@@ -1,6 +1,7 @@
 export { checkWorld } from './check-world.js';
 export { type Invariant, type InvariantResult } from './invariant.js';
 export {
+  approvalBeforeCharge,
   brokerDrained,
   calmRunCompletes,
   compensationOrder,

@@ -5,7 +5,7 @@ import { CHANNELS } from '../services/index.js';
 import { groupBy, verdict, type Invariant } from './invariant.js';
 import type { StockRow, WorldSnapshot } from './world-snapshot.js';
 
-const { Completed, Compensated, Failed } = SagaStatus;
+const { Completed, Compensated, Failed, AwaitingApproval } = SagaStatus;
 
 /** The problems with one moment's stock: units appearing or vanishing, or a count below zero. */
 export function stockProblems(stock: readonly StockRow[]): string[] {
@@ -25,13 +25,19 @@ const short = (id: string): string => id.slice(id.lastIndexOf('-') + 1);
 
 export const sagaTerminal: Invariant = {
   name: 'saga-terminal',
-  protects: 'sagas stuck forever: after the calm phase every saga is COMPLETED, COMPENSATED, or FAILED with a dead letter for a human',
+  protects:
+    'sagas stuck forever: after the calm phase every saga is COMPLETED, COMPENSATED, FAILED with a dead letter for a human, or AWAITING_APPROVAL escalated to one',
   check(w) {
     const problems: string[] = [];
     if (!w.settled) problems.push(`the run did not settle: ${w.pending.join(', ') || 'unknown work pending'}`);
-    const parked = new Set(w.sagaDeadLetters.map((d) => d.sagaId));
+    const parked = new Set(w.sagaDeadLetters.filter((d) => d.kind === 'compensation').map((d) => d.sagaId));
+    const escalated = new Set(w.sagaDeadLetters.filter((d) => d.kind === 'approval').map((d) => d.sagaId));
     for (const s of w.sagas) {
-      if (s.status !== Completed && s.status !== Compensated && s.status !== Failed) problems.push(`saga ${short(s.id)} still ${s.status}`);
+      if (s.status === AwaitingApproval) {
+        // Waiting for a person is an end for the machine only once it has told one.
+        if (!escalated.has(s.id)) problems.push(`saga ${short(s.id)} still AWAITING_APPROVAL, and no person was told`);
+      } else if (s.status !== Completed && s.status !== Compensated && s.status !== Failed)
+        problems.push(`saga ${short(s.id)} still ${s.status}`);
       if (s.status === Failed && !parked.has(s.id)) problems.push(`saga ${short(s.id)} FAILED without a dead-letter entry`);
     }
     return verdict(this.name, problems, `${plural(w.sagas.length, 'saga')} terminal`);
@@ -81,7 +87,11 @@ export const noOrphanReservation: Invariant = {
   protects: 'stock held forever by a saga that ended, or sold for a saga that was undone',
   check(w) {
     const sagas = new Map(w.sagas.map((s) => [s.id, s]));
-    const parked = new Set(w.sagaDeadLetters.filter((d) => d.command === Command.releaseStock).map((d) => d.sagaId));
+    // Held on purpose: a release a person must finish, or an order waiting for their approval.
+    const parked = new Set([
+      ...w.sagaDeadLetters.filter((d) => d.command === Command.releaseStock).map((d) => d.sagaId),
+      ...w.sagas.filter((s) => s.status === AwaitingApproval).map((s) => s.id),
+    ]);
     const problems: string[] = [];
     for (const r of w.reservations) {
       const saga = sagas.get(r.sagaId);
@@ -355,6 +365,44 @@ export const sendsWithinPolicy: Invariant = {
   },
 };
 
+export const approvalBeforeCharge: Invariant = {
+  name: 'approval-before-charge',
+  protects:
+    'a large order charged without a person saying yes, or a parked order holding more than its stock: a saga AWAITING_APPROVAL holds its reservation and nothing else',
+  check(w) {
+    const problems: string[] = [];
+    const charged = new Set(w.charges.filter((c) => c.status === 'CHARGED').map((c) => c.sagaId));
+    const large = w.sagas.filter((s) => s.amountCents >= w.approvalThresholdCents);
+    for (const s of large) {
+      if (charged.has(s.id) && !s.approvedBy) problems.push(`saga ${short(s.id)} charged ${s.amountCents} cents with no approval`);
+    }
+    const waiting = w.sagas.filter((s) => s.status === AwaitingApproval);
+    if (waiting.length > 0) {
+      const held = groupBy(
+        w.reservations.filter((r) => r.status === 'RESERVED'),
+        (r) => r.sagaId,
+      );
+      const shipped = new Set(w.shipments.filter((s) => s.status === 'SCHEDULED').map((s) => s.sagaId));
+      const told = new Set(w.notifications.map((n) => n.sagaId));
+      for (const s of waiting) {
+        const n = held.get(s.id)?.length ?? 0;
+        if (n !== 1) problems.push(`saga ${short(s.id)} AWAITING_APPROVAL holds ${n} reservations, not 1`);
+        if (charged.has(s.id)) problems.push(`saga ${short(s.id)} AWAITING_APPROVAL but already charged`);
+        if (shipped.has(s.id)) problems.push(`saga ${short(s.id)} AWAITING_APPROVAL but a shipment is scheduled`);
+        if (told.has(s.id)) problems.push(`saga ${short(s.id)} AWAITING_APPROVAL but the customer was notified`);
+      }
+    }
+    return verdict(
+      this.name,
+      problems,
+      large.length === 0
+        ? `no order of ${w.approvalThresholdCents} cents or more: none needed approval`
+        : `${plural(large.length, 'order')} of ${w.approvalThresholdCents} cents or more, none charged unapproved` +
+            (waiting.length ? `; ${waiting.length} awaiting approval ${waiting.length === 1 ? 'holds' : 'hold'} only stock` : ''),
+    );
+  },
+};
+
 export const calmRunCompletes: Invariant = {
   name: 'calm-run-completes',
   protects:
@@ -368,8 +416,15 @@ export const calmRunCompletes: Invariant = {
       w.spend.some((s) => s.cents > (money.get(s.customer) ?? 0)) ? 'not enough money for every customer' : null,
     ].filter((x) => x !== null);
     if (why.length > 0) return verdict(this.name, [], `not applicable: ${why.join(', ')}`);
-    const problems = w.sagas.filter((s) => s.status !== Completed).map((s) => `saga ${short(s.id)} ${s.status} with nothing in its way`);
-    return verdict(this.name, problems, `${plural(w.sagas.length, 'saga')} completed, with nothing in their way`);
+    // A person decides a large order, and may say no: only the others are the machine's to complete.
+    const own = w.sagas.filter((s) => s.amountCents < w.approvalThresholdCents);
+    const problems = own.filter((s) => s.status !== Completed).map((s) => `saga ${short(s.id)} ${s.status} with nothing in its way`);
+    const decided = w.sagas.length - own.length;
+    return verdict(
+      this.name,
+      problems,
+      `${plural(own.length, 'saga')} completed, with nothing in their way${decided ? `; ${decided} left to a person's approval` : ''}`,
+    );
   },
 };
 
@@ -388,5 +443,6 @@ export const INVARIANTS: readonly Invariant[] = [
   deadLettersEarned,
   compensationOrder,
   sendsWithinPolicy,
+  approvalBeforeCharge,
   calmRunCompletes,
 ];

@@ -22,7 +22,10 @@ type RowsOf<Q extends Queries> = { [K in keyof Q]: Q[K] extends Compilable<infer
 export function readSnapshot(
   dbs: Readonly<Record<ComponentName, Database>>,
   broker: Broker,
-  run: Pick<WorldSnapshot, 'stockViolationDuringRun' | 'settled' | 'pending' | 'toleratedDeadLetters' | 'faultsInjected'>,
+  run: Pick<
+    WorldSnapshot,
+    'stockViolationDuringRun' | 'settled' | 'pending' | 'toleratedDeadLetters' | 'faultsInjected' | 'approvalThresholdCents'
+  >,
 ): WorldSnapshot {
   // Each query selects its columns under the snapshot's own names: at 100,000 sagas a second,
   // renamed copy of every row would double what the check holds in memory. For the same

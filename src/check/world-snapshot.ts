@@ -1,5 +1,5 @@
 import type { ComponentName } from '../protocol/index.js';
-import type { SagaStatus } from '../orchestrator/index.js';
+import type { DeadLetterKind, SagaStatus } from '../orchestrator/index.js';
 import type { Channel, ChargeStatus, OrderStatus, ReservationStatus, ShipmentStatus } from '../services/index.js';
 
 export interface StockRow {
@@ -19,11 +19,20 @@ export interface WorldSnapshot {
     readonly id: string;
     readonly orderId: string;
     readonly status: SagaStatus;
+    /** What the order costs. */
+    readonly amountCents: number;
+    /** Who approved the order, if anyone did. */
+    readonly approvedBy: string | null;
     readonly startedTick: number;
     readonly endedTick: number | null;
   }>;
   /** Dead letters still waiting for a person (open, or a redrive asked for and not yet started). */
-  readonly sagaDeadLetters: ReadonlyArray<{ readonly sagaId: string; readonly step: number; readonly command: string }>;
+  readonly sagaDeadLetters: ReadonlyArray<{
+    readonly sagaId: string;
+    readonly kind: DeadLetterKind;
+    readonly step: number;
+    readonly command: string;
+  }>;
   /** Compensations a person redrove (each with a fresh attempt budget) or did by hand (resolved). */
   readonly sagaActedOn: ReadonlyArray<{ readonly sagaId: string; readonly command: string; readonly state: string }>;
   /** Each order's last change is at `tick` (a cancelled order: when it was cancelled). */
@@ -81,6 +90,8 @@ export interface WorldSnapshot {
   };
   /** The first moment stock was found out of balance during the run, checked after every tick; null if never. */
   readonly stockViolationDuringRun: string | null;
+  /** Orders of this many cents or more may not be charged without a person's approval. */
+  readonly approvalThresholdCents: number;
   /** Dead letters the scenario causes on purpose (a poison message); more than this is a failure. */
   readonly toleratedDeadLetters: number;
   /** Faults the run injected (network, refusals, kills): none means nothing but the workload stood in any saga's way. */

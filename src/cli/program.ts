@@ -3,10 +3,11 @@ import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
 import { RunDirUnavailable, STOP_WHEN, type Scenario } from '../scenario/index.js';
 import { BadFileError } from '../fuzz/index.js';
-import { BadRunError } from '../operate/index.js';
+import { BadRunError, SAGA_STATUSES } from '../operate/index.js';
 import { sagasCommand, showCommand, type SagasOptions, type ShowOptions } from './inspect-command.js';
 import { resumeCommand, type ResumeOptions } from './resume-command.js';
 import { dlqCommand, type DlqOptions } from './dlq-command.js';
+import { decisionCommand, type DecisionOptions } from './approve-command.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
@@ -90,7 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
   program
     .command('resume')
     .description(
-      'carry on a stopped run (file storage) in this process, from its run directory alone, to its end or the next stop; the report, digest and exit code are those of a run that never stopped (unless a person acted on it with saga dlq)',
+      'carry on a stopped run (file storage) in this process, from its run directory alone, to its end or the next stop; the report, digest and exit code are those of a run that never stopped (unless a person acted on it with saga dlq, approve or reject)',
     )
     .argument('<run>', 'a stopped run directory, or its name as `saga runs` lists it')
     .option('--stop-at <tick>', STOP_AT_HELP, once('--stop-at'))
@@ -181,11 +182,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .command('sagas')
     .description("list a run's sagas: id, order, status, step, attempt, and the tick of its last change (file runs; see `saga runs`)")
     .argument('<run>', 'a run directory, or its name as `saga runs` lists it')
-    .option(
-      '--status <status>',
-      `only sagas in this status: ${['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'].join(', ')}`,
-      once('--status'),
-    )
+    .option('--status <status>', `only sagas in this status: ${SAGA_STATUSES.join(', ')}`, once('--status'))
     .option('--json', 'print one JSON array')
     .action((dir: string, options: SagasOptions) => {
       code = sagasCommand(dir, options, io);
@@ -216,6 +213,34 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--json', 'print JSON')
     .action((dir: string, action: string | undefined, id: string | undefined, options: DlqOptions) => {
       code = dlqCommand(dir, action, id, options, io);
+    });
+
+  program
+    .command('approve')
+    .description(
+      'approve an order awaiting approval (AWAITING_APPROVAL) in a stopped run: the saga goes on to charge it; `saga resume` carries it out',
+    )
+    .argument('<run>', 'a stopped run directory, or its name as `saga runs` lists it')
+    .argument('<order>', 'the order (or its saga id)')
+    .option('--note <text>', 'why; the saga log keeps it', once('--note'))
+    .option('--by <name>', "who decides (default: $USER, or 'operator' without one)", once('--by'))
+    .option('--json', 'print JSON')
+    .action((dir: string, order: string, options: DecisionOptions) => {
+      code = decisionCommand('approve', dir, order, options, io);
+    });
+
+  program
+    .command('reject')
+    .description(
+      'reject an order awaiting approval (AWAITING_APPROVAL) in a stopped run: the saga undoes its reservation and cancels the order; `saga resume` carries it out',
+    )
+    .argument('<run>', 'a stopped run directory, or its name as `saga runs` lists it')
+    .argument('<order>', 'the order (or its saga id)')
+    .option('--reason <text>', 'why (required); the saga log keeps it', once('--reason'))
+    .option('--by <name>', "who decides (default: $USER, or 'operator' without one)", once('--by'))
+    .option('--json', 'print JSON')
+    .action((dir: string, order: string, options: DecisionOptions) => {
+      code = decisionCommand('reject', dir, order, options, io);
     });
 
   program

@@ -262,6 +262,11 @@ function describeWorldLines(world: StoppedWorld): string[] {
     `sagas: ${sagas.join(', ') || 'none yet'}`,
     `messages: ${world.queued} queued, ${world.unacked} delivered and not acked, ${world.unsent} in outboxes`,
     `dead letters waiting for a person: ${world.deadLetters}`,
+    ...(world.awaitingApproval.length
+      ? [
+          `awaiting approval: ${world.awaitingApproval.join(', ')} ('saga approve <run> <order>' or 'saga reject <run> <order> --reason "...")`,
+        ]
+      : []),
     `down: ${down.join(', ') || 'nothing'}`,
     `timers: ${world.timers}`,
   ];

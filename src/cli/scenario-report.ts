@@ -118,7 +118,9 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   lines.push(c.dim(replayLine(result.recipe)));
   if (result.interventions)
     lines.push(
-      c.yellow(`A person acted on this run (${plural(result.interventions, 'time')}, saga dlq): the replay line runs it without them.`),
+      c.yellow(
+        `A person acted on this run (${plural(result.interventions, 'time')}, saga dlq, approve or reject): the replay line runs it without them.`,
+      ),
     );
   return lines.join('\n') + '\n';
 }

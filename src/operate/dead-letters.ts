@@ -1,10 +1,10 @@
-import { actOnDeadLetter as actOnBrokerLetter, enqueueInImage, type Message } from '../broker/index.js';
-import { digestOf, type TraceEvent } from '../kernel/index.js';
-import { OperatorAction, type OperatorBody } from '../protocol/index.js';
-import { finishRunDir, readWorldFile, writeWorldFile } from '../scenario/index.js';
+import { actOnDeadLetter as actOnBrokerLetter, type Message } from '../broker/index.js';
+import { OperatorAction, type DeadLetterBody } from '../protocol/index.js';
+import { readWorldFile } from '../scenario/index.js';
 import type { Selectable } from 'kysely';
-import type { SagaDeadLettersTable } from '../orchestrator/index.js';
+import type { DeadLetterKind, SagaDeadLettersTable } from '../orchestrator/index.js';
 import { operatorDetail, operatorMessage, type SimulationImage } from '../world/index.js';
+import { recordIntervention, withOperatorMessage } from './intervention.js';
 import { BadRunError, type OpenRun } from './open-run.js';
 
 /**
@@ -17,6 +17,8 @@ export interface DeadLetterEntry {
   /** What `dlq redrive` and `dlq resolve` take: the message id (broker), or `<saga>:<number>` (orchestrator). */
   readonly id: string;
   readonly source: 'broker' | 'orchestrator';
+  /** A message the broker gave up on, or what the orchestrator left: a compensation, a forward step, an overdue approval. */
+  readonly kind: 'message' | DeadLetterKind;
   /** The queue it was for (broker), or the component the action was for (orchestrator). */
   readonly queue: string;
   readonly type: string;
@@ -37,6 +39,7 @@ export function listDeadLetters(run: Pick<OpenRun, 'dbs'>, world: SimulationImag
   const broker: DeadLetterEntry[] = (world?.world.broker.dead ?? []).map((d) => ({
     id: brokerLetterId(d.message.id, seen),
     source: 'broker',
+    kind: 'message',
     queue: d.message.queue,
     type: d.message.type,
     sagaId: d.message.sagaId,
@@ -51,6 +54,7 @@ export function listDeadLetters(run: Pick<OpenRun, 'dbs'>, world: SimulationImag
   const sagas: DeadLetterEntry[] = rows.map((r) => ({
     id: `${r.saga_id}:${r.seq}`,
     source: 'orchestrator',
+    kind: r.kind,
     queue: r.command.slice(0, r.command.indexOf('.')),
     type: r.command,
     sagaId: r.saga_id,
@@ -109,6 +113,10 @@ export function actOnDeadLetter(
     throw new BadRunError(
       `Dead letter ${id} already has a ${entry.state.replace(' asked', '')} waiting: 'saga resume ${run.dir}' carries it out.`,
     );
+  if (entry.kind === 'approval' && entry.state === 'open')
+    throw new BadRunError(
+      `Dead letter ${id} is an order nobody approved in time: 'saga approve ${run.dir} ${entry.sagaId}' or 'saga reject ${run.dir} ${entry.sagaId} --reason "..."' decides it.`,
+    );
   if (entry.state === 'closed')
     throw new BadRunError(`Dead letter ${id} is closed: the saga undid that step itself, and nothing is left to do.`);
   if (entry.state !== 'open' && !(action === 'resolve' && entry.state === 'redrive-requested'))
@@ -121,29 +129,20 @@ export function actOnDeadLetter(
     const broker = actOnBrokerLetter(world.world.broker, all.indexOf(entry), resolution);
     world = { ...world, world: { ...world.world, broker } };
   } else {
-    const n = world.world.operatorMessages + 1;
-    message = operatorMessage(n, action, { seq: Number(id.slice(id.lastIndexOf(':') + 1)), sagaId: entry.sagaId }, by, note);
-    const broker = enqueueInImage(world.world.broker, message, tick);
-    world = { ...world, world: { ...world.world, broker, operatorMessages: n } };
+    const deadLetter = Number(id.slice(id.lastIndexOf(':') + 1));
+    ({ world, message } = withOperatorMessage(world, (n) => operatorMessage(n, action, entry.sagaId, { deadLetter, by, note })));
   }
-  const event: TraceEvent = {
-    kind: 'operator',
-    tick,
-    actor: 'operator',
-    type: message?.type ?? entry.type,
-    ...(message ? { msgId: message.id } : { msgId: entry.id }),
-    sagaId: entry.sagaId,
-    detail: operatorDetail(action, id, entry.type, by, note),
-  };
-  const events = [...world.world.trace.events, event];
-  world = {
-    ...world,
-    world: { ...world.world, trace: { ...world.world.trace, events, digest: digestOf(events) } },
-    interventions: (world.interventions ?? 0) + 1,
-  };
-  writeWorldFile(run.dir, world, build);
-  // The world has work again: it is a stopped run, which `saga resume` carries on to its new end.
-  finishRunDir(run.dir, { recipe: run.info.recipe, build: run.info.build, status: 'stopped', resumable: true });
+  recordIntervention(
+    run,
+    world,
+    {
+      type: message?.type ?? entry.type,
+      msgId: message?.id ?? entry.id,
+      sagaId: entry.sagaId,
+      detail: operatorDetail(action, id, entry.type, by, note),
+    },
+    build,
+  );
   return { entry, action, tick };
 }
 
@@ -152,7 +151,7 @@ function operatorRequests(world: SimulationImage): Map<number, string> {
   const asked = new Map<number, string>();
   for (const r of world.world.broker.ready) {
     if (r.message.type !== OperatorAction.redrive && r.message.type !== OperatorAction.resolve) continue;
-    const { deadLetter } = JSON.parse(r.message.body) as OperatorBody;
+    const { deadLetter } = JSON.parse(r.message.body) as DeadLetterBody;
     asked.set(deadLetter, r.message.type === OperatorAction.redrive ? 'redrive' : 'resolve');
   }
   return asked;

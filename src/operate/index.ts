@@ -4,3 +4,4 @@ export type { MessageStory } from './message-story.js';
 export { prepareResume, type ResumableRun } from './resume-run.js';
 export { describeStoppedWorld, type StoppedWorld } from './stopped-world.js';
 export { actOnDeadLetter, listDeadLetters, type DeadLetterAction, type DeadLetterEntry } from './dead-letters.js';
+export { decideOnOrder, type Decision } from './approvals.js';

@@ -15,6 +15,8 @@ export interface StoppedWorld {
   readonly unacked: number;
   /** Dead letters waiting for a person: the broker's and the orchestrator's (see `saga dlq`). */
   readonly deadLetters: number;
+  /** Orders parked until a person approves or rejects them (see `saga approve`, `saga reject`). */
+  readonly awaitingApproval: readonly string[];
   /** Rows in the components' outboxes: messages committed and not yet confirmed by the broker. */
   readonly unsent: number;
   /** Components down, and the tick each comes back. */
@@ -36,6 +38,7 @@ export function describeStoppedWorld(run: Pick<OpenRun, 'dbs'>, image: Simulatio
     queued: world.broker.ready.length,
     unacked: world.broker.inFlight.length,
     deadLetters: listDeadLetters(run, image).filter((l) => l.state === 'open').length,
+    awaitingApproval: sagas.filter((s) => s.status === 'AWAITING_APPROVAL').map((s) => s.orderId),
     unsent: COMPONENTS.reduce((n, name) => n + (run.dbs[name].prepare('select count(*) as n from outbox').get() as { n: number }).n, 0),
     down: COMPONENTS.filter((name) => world.components[name] === null).map((component) => ({
       component,

@@ -1,5 +1,5 @@
 export { orchestratorComponent } from './orchestrator.js';
 export { ORCHESTRATOR_SNAPSHOT, type SagaDeadLettersTable, type SagasTable } from './orchestrator-tables.js';
-export { PLACE_ORDER_SAGA } from './saga-definition.js';
-export { SagaStatus, type SagaEvent, type SagaState } from './saga-state.js';
+export { DEFAULT_APPROVAL, PLACE_ORDER_SAGA, type ApprovalPolicy } from './saga-definition.js';
+export { SagaStatus, type DeadLetterKind, type SagaEvent, type SagaState } from './saga-state.js';
 export { newSaga, transition } from './transition.js';

@@ -1,6 +1,6 @@
-import type { Generated } from 'kysely';
+import { sql, type Generated } from 'kysely';
 import { queryBuilder, type Migration } from '../store/index.js';
-import type { SagaStatus, Waiting } from './saga-state.js';
+import type { DeadLetterKind, SagaStatus, Waiting } from './saga-state.js';
 
 export interface SagasTable {
   id: string;
@@ -13,6 +13,7 @@ export interface SagasTable {
   compensate_from: number | null;
   dead_letters: number;
   redriving: number | null;
+  approved_by: string | null;
   payload: string;
   version: number;
   started_tick: number;
@@ -32,7 +33,8 @@ export interface SagaLogTable {
 /**
  * What a dead letter's state can be: open (a person must act), redrive-requested (asked
  * while the saga was still compensating; it starts once the saga ends), redriven, resolved
- * (done by hand), or closed (a forward step given up on, which the saga undid itself).
+ * (done by hand; an escalated approval: decided), or closed (a forward step given up on,
+ * which the saga undid itself).
  */
 export type DeadLetterState = 'open' | 'redrive-requested' | 'redriven' | 'resolved' | 'closed';
 
@@ -40,7 +42,7 @@ export type DeadLetterState = 'open' | 'redrive-requested' | 'redriven' | 'resol
 export interface SagaDeadLettersTable {
   seq: Generated<number>;
   saga_id: string;
-  kind: 'compensation' | 'step';
+  kind: DeadLetterKind;
   step: number;
   command: string;
   reason: string;
@@ -65,13 +67,21 @@ const q = queryBuilder<OrchestratorTables>();
 export const ORCHESTRATOR_SNAPSHOT = {
   sagas: q
     .selectFrom('sagas')
-    .select(['id', 'order_id as orderId', 'status', 'started_tick as startedTick', 'ended_tick as endedTick'])
+    .select([
+      'id',
+      'order_id as orderId',
+      'status',
+      sql<number>`json_extract(payload, '$.amountCents')`.as('amountCents'),
+      'approved_by as approvedBy',
+      'started_tick as startedTick',
+      'ended_tick as endedTick',
+    ])
     .orderBy('started_tick')
     .orderBy('id'),
   // Only the letters still waiting for a person: a redriven or resolved one explains nothing any more.
   sagaDeadLetters: q
     .selectFrom('dead_letters')
-    .select(['saga_id as sagaId', 'step', 'command'])
+    .select(['saga_id as sagaId', 'kind', 'step', 'command'])
     .where('state', 'in', ['open', 'redrive-requested'])
     .orderBy('seq'),
   // Compensations a person redrove or did by hand: a redrive gives a fresh attempt budget, and either runs out of the saga's order on purpose.
@@ -96,6 +106,7 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('compensate_from', 'integer')
       .addColumn('dead_letters', 'integer', (c) => c.notNull())
       .addColumn('redriving', 'integer')
+      .addColumn('approved_by', 'text')
       .addColumn('payload', 'text', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('started_tick', 'integer', (c) => c.notNull())

@@ -7,14 +7,15 @@ import {
   parseReplyType,
   PLACE_ORDER,
   sagaIdFor,
+  type DeadLetterBody,
   type OperatorBody,
   type OrderPayload,
   type ReplyBody,
 } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type SqlValue } from '../store/index.js';
 import { ORCHESTRATOR_MIGRATIONS, type DeadLetterState, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
-import { PLACE_ORDER_SAGA, type SagaDefinition } from './saga-definition.js';
-import { isTerminal, SagaStatus, type SagaEvent, type SagaState, type Waiting } from './saga-state.js';
+import { DEFAULT_APPROVAL, PLACE_ORDER_SAGA, type ApprovalPolicy, type SagaDefinition } from './saga-definition.js';
+import { isTerminal, SagaStatus, type DeadLetterKind, type SagaEvent, type SagaState, type Waiting } from './saga-state.js';
 import { newSaga, transition } from './transition.js';
 
 /**
@@ -32,6 +33,7 @@ class OrchestratorHandler implements Handler {
   private readonly findDeadLetter;
   private readonly actOnDeadLetter;
   private readonly findRedriveRequested;
+  private readonly closeApprovalLetters;
   /**
    * Committed state of the sagas still running: memory that spares a read per reply and
    * per timer. A crash forgets it; a miss reads the database, which holds the same state.
@@ -42,6 +44,7 @@ class OrchestratorHandler implements Handler {
     db: Database,
     private readonly env: HandlerEnv,
     private readonly def: SagaDefinition,
+    private readonly approval: ApprovalPolicy,
   ) {
     const q = queryBuilder<OrchestratorTables>();
     this.findSaga = new Prepared(db, q.selectFrom('sagas').selectAll().where('id', '=', arg('id')));
@@ -55,6 +58,7 @@ class OrchestratorHandler implements Handler {
       compensate_from: arg<number | null>('compensateFrom'),
       dead_letters: arg<number>('deadLetters'),
       redriving: arg<number | null>('redriving'),
+      approved_by: arg<string | null>('approvedBy'),
       version: arg<number>('version'),
       ended_tick: arg<number | null>('endedTick'),
     };
@@ -86,7 +90,7 @@ class OrchestratorHandler implements Handler {
       db,
       q.insertInto('dead_letters').values({
         saga_id: arg('id'),
-        kind: arg<'compensation' | 'step'>('kind'),
+        kind: arg<DeadLetterKind>('kind'),
         step: arg<number>('step'),
         command: arg('command'),
         reason: arg('reason'),
@@ -112,6 +116,16 @@ class OrchestratorHandler implements Handler {
         .orderBy('seq')
         .limit(1),
     );
+    // A decision on an order whose approval was escalated: the dead letter it left is done with.
+    this.closeApprovalLetters = new Prepared(
+      db,
+      q
+        .updateTable('dead_letters')
+        .set({ state: 'resolved', acted_by: arg('by'), acted_tick: arg<number>('tick'), note: arg('note') })
+        .where('saga_id', '=', arg('id'))
+        .where('kind', '=', 'approval')
+        .where('state', '=', 'open'),
+    );
     // Recovery after a (re)start: every saga still waiting gets its timer back.
     if (env.defences.recovery && env.defences.timeouts) this.rearmTimers(db);
   }
@@ -125,6 +139,7 @@ class OrchestratorHandler implements Handler {
       return this.apply1(tx, saga, { kind: 'start' }, true);
     }
     if (message.type === OperatorAction.redrive || message.type === OperatorAction.resolve) return this.onOperator(tx, message);
+    if (message.type === OperatorAction.approve || message.type === OperatorAction.reject) return this.onDecision(tx, message);
     const reply = parseReplyType(message.type);
     if (!reply) throw new Error(`orchestrator cannot handle ${message.type}`);
     const saga = this.load(message.sagaId);
@@ -146,7 +161,7 @@ class OrchestratorHandler implements Handler {
    * ended, or waits for the compensation in progress; a resolution counts the compensation done.
    */
   private onOperator(tx: HandlerTx, message: Message): void {
-    const { deadLetter: seq, by, note } = JSON.parse(message.body) as OperatorBody;
+    const { deadLetter: seq, by, note } = JSON.parse(message.body) as DeadLetterBody;
     const letter = this.findDeadLetter.get({ seq });
     const saga = this.load(message.sagaId);
     if (!letter || !saga || letter.saga_id !== saga.id || letter.kind !== 'compensation')
@@ -164,11 +179,22 @@ class OrchestratorHandler implements Handler {
     this.apply1(tx, saga, { kind: 'redrive', ...event }, false);
   }
 
+  /** A person approves or rejects an order awaiting approval; one escalated to them leaves its dead letter resolved. */
+  private onDecision(tx: HandlerTx, message: Message): void {
+    const { by, note } = JSON.parse(message.body) as OperatorBody;
+    const saga = this.load(message.sagaId);
+    if (!saga) return tx.note(`no saga ${message.sagaId} to decide on`);
+    const kind = message.type === OperatorAction.approve ? 'approve' : 'reject';
+    if (saga.status === SagaStatus.AwaitingApproval) this.closeApprovalLetters.run({ id: saga.id, by, tick: tx.now, note });
+    this.apply1(tx, saga, { kind, by, note }, false);
+  }
+
   /** Runs one transition and writes everything it decided, inside the current transaction. */
   private apply1(tx: HandlerTx, before: SagaState, event: SagaEvent, isNew: boolean): void {
     const now = tx.now;
     const { saga, commands, deadLetters, events, log } = transition(this.def, before, event, now, {
       retryCompensations: this.env.defences.compensationRetry,
+      approval: this.approval,
     });
     const row = {
       id: saga.id,
@@ -181,6 +207,7 @@ class OrchestratorHandler implements Handler {
       deadLetters: saga.deadLetters,
       version: saga.version,
       redriving: saga.redriving,
+      approvedBy: saga.approvedBy,
       endedTick: isTerminal(saga.status) ? now : null,
     } satisfies Record<string, SqlValue>;
     if (isNew) this.insertSaga.run({ ...row, orderId: saga.orderId, payload: JSON.stringify(saga.payload), tick: now });
@@ -211,7 +238,7 @@ class OrchestratorHandler implements Handler {
     };
     tx.emit(event1);
     for (const d of deadLetters) {
-      if (d.kind === 'compensation')
+      if (d.kind !== 'step')
         tx.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason });
     }
     // A redrive asked for while the saga was still compensating starts once it has ended.
@@ -260,7 +287,7 @@ class OrchestratorHandler implements Handler {
       queryBuilder<OrchestratorTables>()
         .selectFrom('sagas')
         .select(['id', 'version', 'deadline_tick'])
-        .where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating])
+        .where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating, SagaStatus.AwaitingApproval])
         .where('deadline_tick', 'is not', null)
         .orderBy('deadline_tick')
         .orderBy('id'),
@@ -276,12 +303,15 @@ class OrchestratorHandler implements Handler {
   }
 }
 
-/** The orchestrator as a component: its tables, and its handler running `def` (the shop's saga unless told otherwise). */
-export function orchestratorComponent(def: SagaDefinition = PLACE_ORDER_SAGA): ComponentDefinition {
+/** The orchestrator as a component: its tables, and its handler running `def` (the shop's saga unless told otherwise) under an approval policy. */
+export function orchestratorComponent(
+  def: SagaDefinition = PLACE_ORDER_SAGA,
+  approval: ApprovalPolicy = DEFAULT_APPROVAL,
+): ComponentDefinition {
   return {
     name: 'orchestrator',
     migrations: ORCHESTRATOR_MIGRATIONS,
-    createHandler: (db, env) => new OrchestratorHandler(db, env, def),
+    createHandler: (db, env) => new OrchestratorHandler(db, env, def, approval),
   };
 }
 
@@ -297,6 +327,7 @@ function toState(row: SagasTable): SagaState {
     compensateFrom: row.compensate_from,
     deadLetters: row.dead_letters,
     redriving: row.redriving,
+    approvedBy: row.approved_by,
     payload: JSON.parse(row.payload) as OrderPayload,
     version: row.version,
   };

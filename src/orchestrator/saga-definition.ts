@@ -25,7 +25,23 @@ export interface SagaDefinition {
   readonly steps: readonly SagaStep[];
   /** Retriable commands that cannot fail once the saga is decided; the outbox guarantees they arrive. */
   readonly onCompleted: ReadonlyArray<{ readonly service: ComponentName; readonly command: string }>;
+  /** The step a large order may not start without a person's approval (by name); null when no step needs one. */
+  readonly approvalBefore: string | null;
 }
+
+/**
+ * When a person must approve an order, and how long they have: an order of `thresholdCents`
+ * or more waits before the saga's `approvalBefore` step. Past `slaTicks` with no decision the
+ * saga either rejects the order itself and compensates, or escalates: it leaves a dead letter
+ * and keeps waiting for a person.
+ */
+export interface ApprovalPolicy {
+  readonly thresholdCents: number;
+  readonly slaTicks: number;
+  readonly onSla: 'reject' | 'escalate';
+}
+
+export const DEFAULT_APPROVAL: ApprovalPolicy = Object.freeze({ thresholdCents: 50_000, slaTicks: 1_000, onSla: 'reject' });
 
 const forwardRetry: RetryPolicy = { maxAttempts: 4, backoffTicks: 20, backoffFactor: 2, maxBackoffTicks: 400 };
 // Compensations must not give up lightly: a saga that cannot undo a step needs a human.
@@ -63,6 +79,8 @@ export const PLACE_ORDER_SAGA: SagaDefinition = Object.freeze({
     step('notify-customer', Command.notifyCustomer),
   ]),
   onCompleted: Object.freeze([Command.commitStock, Command.confirmOrder].map((command) => ({ service: serviceOf(command), command }))),
+  // Stock is held while a person looks; nothing is charged before they say yes.
+  approvalBefore: 'charge-payment',
 });
 
 /** The wait before try number `attempt + 1`. */

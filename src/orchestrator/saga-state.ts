@@ -3,6 +3,8 @@ import type { ComponentName, OrderPayload, SagaStepEvent } from '../protocol/ind
 /** Where a saga stands. The last three are terminal. */
 export const SagaStatus = {
   Running: 'RUNNING',
+  /** Parked before a step a person must approve: it holds what the steps before it took, and waits. */
+  AwaitingApproval: 'AWAITING_APPROVAL',
   Compensating: 'COMPENSATING',
   Completed: 'COMPLETED',
   Compensated: 'COMPENSATED',
@@ -16,8 +18,8 @@ export function isTerminal(status: SagaStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
-/** What the saga waits for: a reply to the action it sent, or the end of a backoff before trying it again. */
-export type Waiting = 'reply' | 'backoff' | 'nothing';
+/** What the saga waits for: a reply to the action it sent, the end of a backoff before trying it again, or a person's decision. */
+export type Waiting = 'reply' | 'backoff' | 'approval' | 'nothing';
 
 /** One saga instance, as persisted. */
 export interface SagaState {
@@ -37,6 +39,8 @@ export interface SagaState {
   readonly deadLetters: number;
   /** The dead letter (its number) whose compensation a person asked to be sent again and is under way; null otherwise. */
   readonly redriving: number | null;
+  /** Who approved the order, once someone has (a large order waits for it before the step that needs it). */
+  readonly approvedBy: string | null;
   readonly payload: OrderPayload;
   /** Bumped by every transition, so a timer armed for an earlier state knows it is stale. */
   readonly version: number;
@@ -50,7 +54,9 @@ export type SagaEvent =
   /** A person asks for dead letter `letter` (the compensation of `step`) to be sent again. */
   | { readonly kind: 'redrive'; readonly letter: number; readonly step: number; readonly by: string; readonly note: string }
   /** A person says they did the compensation of dead letter `letter` by hand. */
-  | { readonly kind: 'resolve'; readonly letter: number; readonly step: number; readonly by: string; readonly note: string };
+  | { readonly kind: 'resolve'; readonly letter: number; readonly step: number; readonly by: string; readonly note: string }
+  /** A person's decision on an order awaiting approval. */
+  | { readonly kind: 'approve' | 'reject'; readonly by: string; readonly note: string };
 
 /** A command for the glue to write to the outbox. */
 export interface SagaCommand {
@@ -59,11 +65,18 @@ export interface SagaCommand {
 }
 
 /**
+ * What a dead letter is about: a compensation given up on, a forward step given up on (the
+ * saga undid it itself), or an approval nobody gave in time, escalated to a person.
+ */
+export type DeadLetterKind = 'compensation' | 'step' | 'approval';
+
+/**
  * An action the saga gave up on. A compensation is left for a human to finish (open until
- * redriven or resolved); a forward step is recorded too, closed at once: the saga undid it.
+ * redriven or resolved); a forward step is recorded too, closed at once: the saga undid it;
+ * an approval escalated stays open until someone approves or rejects the order.
  */
 export interface SagaDeadLetter {
-  readonly kind: 'compensation' | 'step';
+  readonly kind: DeadLetterKind;
   readonly step: number;
   readonly command: string;
   readonly reason: string;

@@ -1,14 +1,15 @@
 import { describeSagaEvent, type SagaStepEvent } from '../protocol/index.js';
-import { backoffTicks, type SagaDefinition, type SagaStep } from './saga-definition.js';
+import { backoffTicks, DEFAULT_APPROVAL, type ApprovalPolicy, type SagaDefinition, type SagaStep } from './saga-definition.js';
 import { SagaStatus, type SagaCommand, type SagaDeadLetter, type SagaEvent, type SagaState, type Transition } from './saga-state.js';
 
-/** How the orchestrator treats a failed compensation. */
+/** How the orchestrator treats a failed compensation, and which orders wait for a person. */
 export interface TransitionOptions {
   /** Retry it until it succeeds (or park it for a human); false sends it once and assumes it worked. */
   readonly retryCompensations: boolean;
+  readonly approval: ApprovalPolicy;
 }
 
-const RETRY_COMPENSATIONS: TransitionOptions = Object.freeze({ retryCompensations: true });
+const DEFAULT_OPTIONS: TransitionOptions = Object.freeze({ retryCompensations: true, approval: DEFAULT_APPROVAL });
 
 /** A new saga, before its first transition. */
 export function newSaga(id: string, payload: SagaState['payload']): SagaState {
@@ -23,6 +24,7 @@ export function newSaga(id: string, payload: SagaState['payload']): SagaState {
     compensateFrom: null,
     deadLetters: 0,
     redriving: null,
+    approvedBy: null,
     payload,
     version: 0,
   };
@@ -37,7 +39,7 @@ export function transition(
   saga: SagaState,
   event: SagaEvent,
   now: number,
-  options: TransitionOptions = RETRY_COMPENSATIONS,
+  options: TransitionOptions = DEFAULT_OPTIONS,
 ): Transition {
   const t = new Builder(def, saga, now, options);
   switch (event.kind) {
@@ -60,6 +62,10 @@ export function transition(
       break;
     case 'resolve':
       onResolve(t, event);
+      break;
+    case 'approve':
+    case 'reject':
+      onDecision(t, event);
       break;
   }
   return t.result();
@@ -108,6 +114,7 @@ function onReply(t: Builder, command: string, ok: boolean, reason: string | unde
 
 function onDeadline(t: Builder): void {
   const { saga } = t;
+  if (saga.waiting === 'approval') return onApprovalOverdue(t);
   if (saga.waiting === 'backoff') {
     const next = saga.attempt + 1;
     return saga.status === SagaStatus.Running ? t.sendForward(saga.step, next) : t.sendCompensation(saga.step, next);
@@ -143,6 +150,33 @@ function onResolve(t: Builder, e: Extract<SagaEvent, { kind: 'resolve' }>): void
   }
 }
 
+/** A person approves the order (the saga goes on to the step that waited) or rejects it (the saga undoes what it did). */
+function onDecision(t: Builder, e: Extract<SagaEvent, { kind: 'approve' | 'reject' }>): void {
+  const { saga } = t;
+  if (saga.status !== SagaStatus.AwaitingApproval) return t.event({ kind: 'decision-ignored', decision: e.kind, by: e.by });
+  if (e.kind === 'reject') {
+    t.event({ kind: 'rejected', by: e.by, note: e.note });
+    return t.beginCompensation(saga.step - 1);
+  }
+  t.event({ kind: 'approved', by: e.by, note: e.note });
+  t.update({ approvedBy: e.by });
+  t.sendForward(saga.step, 1);
+}
+
+/** Nobody decided within the approval's SLA: the policy rejects the order, or escalates it to a person and keeps waiting. */
+function onApprovalOverdue(t: Builder): void {
+  const { saga, def } = t;
+  const { slaTicks, onSla } = t.options.approval;
+  if (onSla === 'reject') {
+    t.event({ kind: 'approval-expired', slaTicks });
+    return t.beginCompensation(saga.step - 1);
+  }
+  const step = def.steps[saga.step]!;
+  t.event({ kind: 'approval-escalated', slaTicks });
+  t.leaveDeadLetter({ kind: 'approval', step: saga.step, command: step.command, reason: `no decision within ${slaTicks} ticks` });
+  t.update({ deadlineTick: null });
+}
+
 /** Accumulates one transition's changes. */
 class Builder {
   private readonly commands: SagaCommand[] = [];
@@ -170,6 +204,7 @@ class Builder {
 
   sendForward(index: number, attempt: number): void {
     const step = this.def.steps[index]!;
+    if (this.mustAwaitApproval(step)) return this.awaitApproval(index);
     this.send(step, step.command);
     this.update({ status: SagaStatus.Running, step: index, attempt, waiting: 'reply', deadlineTick: this.now + step.timeoutTicks });
   }
@@ -178,6 +213,27 @@ class Builder {
     const step = this.def.steps[index]!;
     this.send(step, step.compensation!);
     this.update({ status: SagaStatus.Compensating, step: index, attempt, waiting: 'reply', deadlineTick: this.now + step.timeoutTicks });
+  }
+
+  /** Whether the order must wait for a person before `step`: it is large enough, and nobody has approved it yet. */
+  private mustAwaitApproval(step: SagaStep): boolean {
+    return (
+      this.saga.approvedBy === null &&
+      step.name === this.def.approvalBefore &&
+      this.saga.payload.amountCents >= this.options.approval.thresholdCents
+    );
+  }
+
+  /** Park before step `index` until a person decides, or the approval's SLA runs out; nothing is sent. */
+  private awaitApproval(index: number): void {
+    const { slaTicks } = this.options.approval;
+    this.event({ kind: 'awaiting-approval', step: this.def.steps[index]!.name, amountCents: this.saga.payload.amountCents, slaTicks });
+    this.update({ status: SagaStatus.AwaitingApproval, step: index, attempt: 0, waiting: 'approval', deadlineTick: this.now + slaTicks });
+  }
+
+  /** Record an action given up on, or a decision overdue, in the dead letters. */
+  leaveDeadLetter(letter: SagaDeadLetter): void {
+    this.deadLetters.push(letter);
   }
 
   /** Undo steps `from`..0 in reverse order. */
@@ -216,7 +272,7 @@ class Builder {
     if (running) {
       // No answer: the step may or may not have happened, so its own compensation runs too.
       this.event({ kind: 'step-gave-up', step: step.name, attempts: saga.attempt });
-      this.deadLetters.push({
+      this.leaveDeadLetter({
         kind: 'step',
         step: saga.step,
         command: step.command,
@@ -225,7 +281,7 @@ class Builder {
       return this.beginCompensation(saga.step);
     }
     this.event({ kind: 'compensation-gave-up', command: step.compensation!, attempts: saga.attempt });
-    this.deadLetters.push({
+    this.leaveDeadLetter({
       kind: 'compensation',
       step: saga.step,
       command: step.compensation!,

@@ -10,6 +10,7 @@ export {
   replyType,
   sagaIdFor,
   serviceOf,
+  type DeadLetterBody,
   type OperatorBody,
   type OrderPayload,
   type ReplyBody,

@@ -79,19 +79,29 @@ export function sagaIdFor(orderId: string): string {
 }
 
 /**
- * What a person asks of a dead letter the orchestrator left: send the compensation again with
- * a fresh attempt budget, or record that they did its work by hand. It travels to the
- * orchestrator like any message (its inbox makes it happen once) and is handled in its
- * transaction, so the saga's own log says who acted, and why.
+ * What a person asks of the orchestrator: for a dead letter it left, send the compensation
+ * again with a fresh attempt budget, or record that they did its work by hand; for an order
+ * awaiting approval, approve or reject it. It travels to the orchestrator like any message
+ * (its inbox makes it happen once) and is handled in its transaction, so the saga's own log
+ * says who acted, and why.
  */
-export const OperatorAction = { redrive: 'operator.redrive', resolve: 'operator.resolve' } as const;
+export const OperatorAction = {
+  redrive: 'operator.redrive',
+  resolve: 'operator.resolve',
+  approve: 'operator.approve',
+  reject: 'operator.reject',
+} as const;
 export type OperatorAction = (typeof OperatorAction)[keyof typeof OperatorAction];
 
-/** The body of an operator's message: which dead letter (its number in the orchestrator's dead_letters), who, and why. */
+/** The body of an operator's message: who, and why. */
 export interface OperatorBody {
-  readonly deadLetter: number;
   readonly by: string;
   readonly note: string;
+}
+
+/** The body of a redrive or a resolution: which dead letter, by its number in the orchestrator's dead_letters. */
+export interface DeadLetterBody extends OperatorBody {
+  readonly deadLetter: number;
 }
 
 /** The prefix of the ids of operators' messages; no component uses it. */

@@ -29,6 +29,16 @@ export type SagaStepEvent =
   | { readonly kind: 'resolved-by-hand'; readonly command: string; readonly by: string; readonly note: string }
   /** A redrive asked for while the saga was still compensating: it starts once the saga has ended. */
   | { readonly kind: 'redrive-waiting'; readonly command: string; readonly by: string }
+  /** A large order parks before `step` until a person decides, for up to `slaTicks`. */
+  | { readonly kind: 'awaiting-approval'; readonly step: string; readonly amountCents: number; readonly slaTicks: number }
+  | { readonly kind: 'approved'; readonly by: string; readonly note: string }
+  | { readonly kind: 'rejected'; readonly by: string; readonly note: string }
+  /** Nobody decided within the SLA: the policy rejected the order. */
+  | { readonly kind: 'approval-expired'; readonly slaTicks: number }
+  /** Nobody decided within the SLA: the policy left a dead letter, and the order waits for a person. */
+  | { readonly kind: 'approval-escalated'; readonly slaTicks: number }
+  /** A decision for a saga that awaits none (decided already, or never asked). */
+  | { readonly kind: 'decision-ignored'; readonly decision: 'approve' | 'reject'; readonly by: string }
   | { readonly kind: 'completed' }
   | { readonly kind: 'compensated' }
   | { readonly kind: 'failed' };
@@ -86,6 +96,18 @@ export function describeSagaEvent(e: SagaStepEvent): string {
       return `${e.command} done by hand, says ${e.by}${why(e.note)}`;
     case 'redrive-waiting':
       return `redrive of ${e.command} by ${e.by} waits for the compensation in progress to end`;
+    case 'awaiting-approval':
+      return `${e.amountCents} cents needs approval before ${e.step}: waiting up to ${e.slaTicks} ticks`;
+    case 'approved':
+      return `approved by ${e.by}${why(e.note)}`;
+    case 'rejected':
+      return `rejected by ${e.by}${why(e.note)}`;
+    case 'approval-expired':
+      return `no decision within ${e.slaTicks} ticks: rejected`;
+    case 'approval-escalated':
+      return `no decision within ${e.slaTicks} ticks: escalated to a person (dead letter)`;
+    case 'decision-ignored':
+      return `${e.decision} by ${e.by} ignored: nothing awaits approval`;
     case 'completed':
       return 'every step done: COMPLETED';
     case 'compensated':

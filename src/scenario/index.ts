@@ -1,5 +1,5 @@
 // Scenario files import at run time only COMPONENTS, COMPENSATIONS and percentile from here; everything else they take is types.
-export { COMPENSATIONS, COMPONENTS } from '../protocol/index.js';
+export { COMPENSATIONS, COMPONENTS, sagaEventsOf } from '../protocol/index.js';
 export { runRecipe, runScenario, scenarioRun, type RunRequest, type ScenarioResult, type ScenarioRun } from './run-scenario.js';
 export type { Scenario, WorkloadOverrides } from './scenario.js';
 export { shopWorkload } from './shop-workload.js';

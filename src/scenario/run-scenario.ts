@@ -4,7 +4,7 @@ import { combineProfiles, findProfile, type FaultProfile } from '../chaos/index.
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { plural, randomStreams, type TraceEvent } from '../kernel/index.js';
-import { SagaStatus } from '../orchestrator/index.js';
+import { DEFAULT_APPROVAL, SagaStatus } from '../orchestrator/index.js';
 import { runToEnd, simulation, type RunOutcome, type SimulationImage, type SimulationOptions, type TickBoundary } from '../world/index.js';
 import { disabledOf, type Recipe } from './recipe.js';
 import { claimRunDir, createRunDir, finishRunDir } from './run-dir.js';
@@ -133,6 +133,7 @@ function* judge(
     profile,
     script: scenario.faults,
     ...(scenario.operator ? { operator: scenario.operator } : {}),
+    ...(scenario.approval ? { approval: { ...DEFAULT_APPROVAL, ...scenario.approval } } : {}),
     // Scenarios are small: the trace is always kept, so expectations can read it.
     keepTrace: true,
     ...(request.keepMoments ? { keepMoments: true } : {}),
@@ -154,7 +155,7 @@ function* judge(
     expectations.splice(0, 1, {
       name: 'expected-outcome',
       ok: true,
-      detail: `not judged: a person acted on this run (${plural(outcome.interventions, 'time')}, saga dlq); the invariants judge it alone`,
+      detail: `not judged: a person acted on this run (${plural(outcome.interventions, 'time')}, saga dlq, approve or reject); the invariants judge it alone`,
     });
   } else if (scenario.expect) {
     const problems = scenario.expect(outcome);

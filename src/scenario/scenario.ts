@@ -1,5 +1,5 @@
 import type { ScriptedFault } from '../chaos/index.js';
-import type { SagaStatus } from '../orchestrator/index.js';
+import type { ApprovalPolicy, SagaStatus } from '../orchestrator/index.js';
 import type { OperatorScript, RunOutcome } from '../world/index.js';
 import type { ShopOptions } from './shop-workload.js';
 
@@ -30,8 +30,10 @@ export interface Scenario {
   readonly expectedStatuses: readonly SagaStatus[];
   /** What may vary when a user overlays a fault profile (a timeout can turn success into compensation); defaults to COMPLETED or COMPENSATED. */
   readonly expectedStatusesUnderFaults?: readonly SagaStatus[];
-  /** A person who comes by at given ticks and redrives or resolves the dead letters left (see OperatorScript). */
+  /** A person who comes by at given ticks: redrives or resolves the dead letters left, approves or rejects orders (see OperatorScript). */
   readonly operator?: readonly OperatorScript[];
+  /** Which orders wait for a person's approval, and for how long; the rest of DEFAULT_APPROVAL applies. */
+  readonly approval?: Partial<ApprovalPolicy>;
   /** Dead letters the scenario causes on purpose (a poison message). */
   readonly toleratedDeadLetters?: number;
   /** Further expectations, as problems (empty when met); it reads the outcome and nothing else. */

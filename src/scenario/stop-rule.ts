@@ -1,5 +1,6 @@
 import type { TraceEvent, TraceKind } from '../kernel/index.js';
 import type { TickBoundary } from '../world/index.js';
+import { sagaEventsOf } from '../protocol/index.js';
 
 /** The moments `--stop-when` can name: the first event of a kind, the first saga parked for a person, or a world with nothing left to do. */
 export const STOP_WHEN: Readonly<Record<string, string>> = {
@@ -11,6 +12,7 @@ export const STOP_WHEN: Readonly<Record<string, string>> = {
   reject: 'the first handler that threw',
   skip: 'the first duplicate skipped',
   parked: 'the first saga parked for a person',
+  approval: 'the first order awaiting approval',
   idle: 'the world has nothing left to do',
 };
 
@@ -30,6 +32,8 @@ const EVENT_OF: Readonly<Record<string, (e: TraceEvent) => boolean>> = {
   skip: ofKind('skip'),
   // The orchestrator gave up on a step or a compensation and left a dead letter: only a person can move the saga on.
   parked: (e) => e.kind === 'dead-letter' && e.actor === 'orchestrator',
+  // An order large enough to need a person's approval: `saga approve` or `saga reject` decides it.
+  approval: (e) => sagaEventsOf(e).some((f) => f.kind === 'awaiting-approval'),
 };
 
 /** When to stop a run before it settles: before any work after a tick, or at the end of the tick in which something happens. */

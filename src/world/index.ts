@@ -9,4 +9,4 @@ export {
 } from './simulation.js';
 export { componentDefinitions, World } from './world.js';
 export { type Workload } from './workload.js';
-export { operatorDetail, operatorMessage, type OperatorScript } from './scripted-operator.js';
+export { decisionDetail, operatorDetail, operatorMessage, type OperatorScript, type OperatorVerb } from './scripted-operator.js';

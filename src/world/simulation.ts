@@ -10,6 +10,7 @@ import {
 } from '../check/index.js';
 import type { Moment, ScriptedFault } from '../chaos/index.js';
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import { DEFAULT_APPROVAL } from '../orchestrator/index.js';
 import type { TraceEvent } from '../kernel/index.js';
 import type { Database, Prepared } from '../store/index.js';
 import { World, type WorldImage, type WorldOptions } from './world.js';
@@ -177,6 +178,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       stockViolationDuringRun: stock.firstViolation,
       toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
       faultsInjected: world.faults.schedule().length,
+      approvalThresholdCents: (options.approval ?? DEFAULT_APPROVAL).thresholdCents,
     });
     return {
       snapshot,

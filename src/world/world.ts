@@ -23,7 +23,7 @@ import {
   type StreamsImage,
   type TraceImage,
 } from '../kernel/index.js';
-import { orchestratorComponent } from '../orchestrator/index.js';
+import { DEFAULT_APPROVAL, orchestratorComponent, PLACE_ORDER_SAGA, type ApprovalPolicy } from '../orchestrator/index.js';
 import {
   FULFILLMENT_SERVICE,
   INVENTORY_SERVICE,
@@ -40,10 +40,10 @@ import { ScriptedOperator, type OperatorScript } from './scripted-operator.js';
 import { CrashModel } from './crash-model.js';
 import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
 
-/** What each component of the shop is: its tables and its handler. */
-export function componentDefinitions(): Record<ComponentName, ComponentDefinition> {
+/** What each component of the shop is: its tables and its handler; the orchestrator asks a person to approve orders as `approval` says. */
+export function componentDefinitions(approval: ApprovalPolicy = DEFAULT_APPROVAL): Record<ComponentName, ComponentDefinition> {
   return {
-    orchestrator: orchestratorComponent(),
+    orchestrator: orchestratorComponent(PLACE_ORDER_SAGA, approval),
     order: ORDER_SERVICE,
     inventory: INVENTORY_SERVICE,
     payment: PAYMENT_SERVICE,
@@ -67,8 +67,10 @@ export interface WorldOptions {
   readonly keepMoments?: boolean;
   /** Which defences are on (all, unless a user switched some off to see what breaks). */
   readonly defences?: Defences;
-  /** A person who comes by at given ticks and acts on the dead letters left (a scenario's stand-in for an operator). */
+  /** A person who comes by at given ticks and acts on the dead letters left and the orders awaiting approval (a scenario's stand-in for an operator). */
   readonly operator?: readonly OperatorScript[];
+  /** Which orders wait for a person's approval, and for how long (DEFAULT_APPROVAL unless a scenario says otherwise). */
+  readonly approval?: ApprovalPolicy;
 }
 
 /**
@@ -163,7 +165,7 @@ export class World {
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
-    const definitions = componentDefinitions();
+    const definitions = componentDefinitions(options.approval);
     const build = (name: ComponentName) => (db: Database, memory?: EndpointImage) => new Endpoint(definitions[name], db, ctx(name), memory);
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
     this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepMoments ?? false, from?.moments);

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { happyPath } from '../../scenarios/happy-path.js';
 import { paymentDeclined } from '../../scenarios/payment-declined.js';
+import { manualApproval } from '../../scenarios/manual-approval.js';
 import {
+  approvalBeforeCharge,
   brokerDrained,
   calmRunCompletes,
   compensationOrder,
@@ -24,8 +26,15 @@ import { runScenario } from '../../src/scenario/index.js';
 
 let completed: WorldSnapshot;
 let compensated: WorldSnapshot;
+/** Three large orders: one approved and completed, one rejected, one past its SLA (rejected by the saga). */
+let decided: WorldSnapshot;
+/** The same orders with nobody deciding and the escalate policy: all three AWAITING_APPROVAL, each with a dead letter for a person. */
+let escalated: WorldSnapshot;
 
 beforeAll(() => {
+  decided = runScenario({ scenario: manualApproval, seed: 3, storage: 'memory' }).outcome.snapshot;
+  const nobody = { ...manualApproval, operator: [], approval: { ...manualApproval.approval, onSla: 'escalate' as const } };
+  escalated = runScenario({ scenario: nobody, seed: 3, storage: 'memory' }).outcome.snapshot;
   completed = runScenario({ scenario: happyPath, seed: 3, storage: 'memory' }).outcome.snapshot;
   compensated = runScenario({ scenario: paymentDeclined, seed: 3, storage: 'memory' }).outcome.snapshot;
 });
@@ -42,6 +51,15 @@ describe('every invariant holds on a consistent world', () => {
   it('after a completed and a compensated run', () => {
     expect(checkWorld(completed).filter((r) => !r.ok)).toEqual([]);
     expect(checkWorld(compensated).filter((r) => !r.ok)).toEqual([]);
+    expect(checkWorld(decided).filter((r) => !r.ok)).toEqual([]);
+    expect(checkWorld(escalated).filter((r) => !r.ok)).toEqual([]);
+    expect(escalated.sagas.map((s) => s.status)).toEqual(Array(3).fill('AWAITING_APPROVAL'));
+    const byOrder = [...decided.sagas].sort((a, b) => a.orderId.localeCompare(b.orderId));
+    expect(byOrder.map((s) => [s.orderId, s.status, s.approvedBy])).toEqual([
+      ['order-001', 'COMPLETED', 'ana'],
+      ['order-002', 'COMPENSATED', null],
+      ['order-003', 'COMPENSATED', null],
+    ]);
     // The fourteen the README documents, in its order: none dropped or renamed unnoticed.
     expect(checkWorld(completed).map((r) => r.name)).toEqual([
       'saga-terminal',
@@ -57,6 +75,7 @@ describe('every invariant holds on a consistent world', () => {
       'dead-letters-earned',
       'compensation-order',
       'sends-within-policy',
+      'approval-before-charge',
       'calm-run-completes',
     ]);
   });
@@ -84,6 +103,50 @@ describe('each invariant fails on a broken world', () => {
       () => completed,
       (w) => ({ ...w, settled: false, pending: ['3 timers'] }),
       /did not settle: 3 timers/,
+    );
+    // Waiting for a person is an end only once a person was told (an escalated approval's dead letter).
+    catches(
+      sagaTerminal,
+      () => escalated,
+      (w) => ({ ...w, sagaDeadLetters: w.sagaDeadLetters.slice(1) }),
+      /still AWAITING_APPROVAL, and no person was told/,
+    );
+  });
+
+  it('approval-before-charge: a large order charged with nobody approving it; a parked order charged, shipped, or holding no stock', () => {
+    const approved = (w: WorldSnapshot) => w.sagas.find((s) => s.approvedBy !== null)!;
+    catches(
+      approvalBeforeCharge,
+      () => decided,
+      (w) => (set(approved(w), { approvedBy: null }), w),
+      /charged 60000 cents with no approval/,
+    );
+    // The threshold is the run's: the same charge under a higher one needed nobody.
+    expect(approvalBeforeCharge.check({ ...structuredClone(decided), approvalThresholdCents: 60_001 }).ok).toBe(true);
+    const parked = (w: WorldSnapshot) => w.sagas[0]!;
+    catches(
+      approvalBeforeCharge,
+      () => escalated,
+      (w) => ({ ...w, charges: [{ id: 'ch-1', sagaId: parked(w).id, customer: 'c', amountCents: 60_000, status: 'CHARGED' }] }),
+      /AWAITING_APPROVAL but already charged/,
+    );
+    catches(
+      approvalBeforeCharge,
+      () => escalated,
+      (w) => ({ ...w, shipments: [{ sagaId: parked(w).id, status: 'SCHEDULED', tick: 9 }] }),
+      /AWAITING_APPROVAL but a shipment is scheduled/,
+    );
+    catches(
+      approvalBeforeCharge,
+      () => escalated,
+      (w) => ({ ...w, notifications: [{ sagaId: parked(w).id, channel: 'email' }] }),
+      /AWAITING_APPROVAL but the customer was notified/,
+    );
+    catches(
+      approvalBeforeCharge,
+      () => escalated,
+      (w) => ({ ...w, reservations: w.reservations.filter((r) => r.sagaId !== parked(w).id) }),
+      /AWAITING_APPROVAL holds 0 reservations, not 1/,
     );
   });
 
@@ -308,5 +371,13 @@ describe('each invariant fails on a broken world', () => {
     });
     const scarce = { ...refused, stock: refused.stock.map((s) => ({ ...s, initial: 0 })) };
     expect(calmRunCompletes.check(scarce)).toMatchObject({ ok: true, detail: 'not applicable: not enough stock for every order' });
+    // A person may say no to a large order: only the others are the machine's to complete.
+    expect(calmRunCompletes.check(decided)).toMatchObject({ ok: true, detail: expect.stringMatching(/3 left to a person's approval/) });
+    catches(
+      calmRunCompletes,
+      () => decided,
+      (w) => ({ ...w, approvalThresholdCents: 60_001 }),
+      /COMPENSATED with nothing in its way/,
+    );
   });
 });

@@ -25,6 +25,7 @@ describe('the checker reads the real databases', () => {
             stockViolationDuringRun: null,
             toleratedDeadLetters: 0,
             faultsInjected: 0,
+            approvalThresholdCents: 50_000,
           }),
         ).map((r) => [r.name, r.ok]),
       );

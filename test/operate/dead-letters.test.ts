@@ -96,7 +96,9 @@ describe('saga dlq: a person acts on the dead letters of a stopped or finished r
     expect((await cli(['dlq', dir, 'redrive', letter!.id, '--note', 'try again'])).code).toBe(0);
     const resumed = await cli(['resume', dir]);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toContain('A person acted on this run (1 time, saga dlq): the replay line runs it without them.');
+    expect(resumed.stdout).toContain(
+      'A person acted on this run (1 time, saga dlq, approve or reject): the replay line runs it without them.',
+    );
     const after = await letters(cli, dir);
     expect(after.map((l) => [l.id, l.state])).toEqual([
       [letter!.id, 'redriven'],
