@@ -23,6 +23,7 @@ import { paymentDeclined } from './payment-declined.js';
 import { peakLoad } from './peak-load.js';
 import { poisonMessage } from './poison-message.js';
 import { reorderAndDelay } from './reorder-and-delay.js';
+import { stuckSagaReconciled } from './stuck-saga-reconciled.js';
 import { stepTimeout } from './step-timeout.js';
 import { transientOutage } from './transient-outage.js';
 import { unknownCustomer } from './unknown-customer.js';
@@ -50,6 +51,7 @@ export const SCENARIOS: readonly Scenario[] = [
   approvalEscalated,
   approvalAcrossFullRestart,
   stepTimeout,
+  stuckSagaReconciled,
   transientOutage,
   lateReplyAfterTimeout,
   concurrentOrders,

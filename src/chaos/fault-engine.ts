@@ -24,6 +24,8 @@ export interface Moment {
 export interface Kill {
   readonly component: ComponentName;
   readonly downTicks: number;
+  /** It comes back without re-arming its timers (a start-up that forgets): only a reconciler finds what waited on them. */
+  readonly forgetsTimers?: true;
 }
 
 /** A command fault as decided, waiting for the component to honour it before it is recorded. */
@@ -94,9 +96,18 @@ export class FaultEngine implements FaultPlan, CommandFaults {
     const p = options.profile;
     this.idle =
       options.script.length === 0 &&
-      [p.dropPublish, p.dropDelivery, p.duplicate, p.delay, p.reorder, p.kill, p.reverseOnRestart, p.failCommand, p.throwCommand].every(
-        (x) => x === 0,
-      );
+      [
+        p.dropPublish,
+        p.dropDelivery,
+        p.duplicate,
+        p.delay,
+        p.reorder,
+        p.kill,
+        p.reverseOnRestart,
+        p.failCommand,
+        p.throwCommand,
+        p.forgetTimers,
+      ].every((x) => x === 0);
   }
 
   /** Turns network faults, kills and the profile off; a service's scripted refusals (fail-command, poison) remain, they are its behaviour. */
@@ -272,7 +283,7 @@ export class FaultEngine implements FaultPlan, CommandFaults {
       if (++this.seen[i]! < (w.nth ?? 1) || !killable(f.component)) continue;
       this.left[i] = 0;
       this.injected.push(f);
-      (kills ??= []).push({ component: f.component, downTicks: f.downTicks });
+      (kills ??= []).push(killOf(f));
     }
     const { profile } = this.options;
     if (profile.kill > 0) {
@@ -285,9 +296,11 @@ export class FaultEngine implements FaultPlan, CommandFaults {
           component: moment.actor,
           when: { ...moment, nth },
           downTicks: rng.between(1, profile.maxDownTicks),
+          // Drawn only when the profile can forget, so a profile that cannot draws what it always drew.
+          ...(profile.forgetTimers > 0 && rng.chance(profile.forgetTimers) ? { forgetsTimers: true as const } : {}),
         };
         this.injected.push(f);
-        (kills ??= []).push({ component: f.component, downTicks: f.downTicks });
+        (kills ??= []).push(killOf(f));
       }
     }
     return kills ?? NO_KILLS;
@@ -357,4 +370,9 @@ interface Occurrence {
 /** The profile named `name`, or null. */
 export function findProfile(name: string): FaultProfile | null {
   return Object.hasOwn(FAULT_PROFILES, name) ? FAULT_PROFILES[name]! : null;
+}
+
+/** The kill a scripted kill stands for. */
+function killOf(f: Extract<ScriptedFault, { kind: 'kill' }>): Kill {
+  return { component: f.component, downTicks: f.downTicks, ...(f.forgetsTimers ? { forgetsTimers: true as const } : {}) };
 }

@@ -18,6 +18,8 @@ export interface FaultProfile {
   readonly failCommand: number;
   /** The chance a handler crashes on a delivery (the message comes back). */
   readonly throwCommand: number;
+  /** The chance a killed component comes back without re-arming its timers (a start-up that forgets): a saga waiting on one is stuck. */
+  readonly forgetTimers: number;
 }
 
 const quiet = {
@@ -33,6 +35,7 @@ const quiet = {
   reverseOnRestart: 0,
   failCommand: 0,
   throwCommand: 0,
+  forgetTimers: 0,
 };
 
 /** The named profiles `--faults` accepts. */
@@ -74,5 +77,6 @@ export function combineProfiles(a: FaultProfile, b: FaultProfile): FaultProfile 
     reverseOnRestart: Math.max(a.reverseOnRestart, b.reverseOnRestart),
     failCommand: Math.max(a.failCommand, b.failCommand),
     throwCommand: Math.max(a.throwCommand, b.throwCommand),
+    forgetTimers: Math.max(a.forgetTimers, b.forgetTimers),
   };
 }

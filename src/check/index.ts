@@ -11,6 +11,7 @@ export {
   refundsWithinCharges,
   sendsWithinPolicy,
   noOrphanReservation,
+  nothingStuck,
   notificationOnce,
   orderMatchesSaga,
   sagaTerminal,

@@ -403,6 +403,26 @@ export const approvalBeforeCharge: Invariant = {
   },
 };
 
+export const nothingStuck: Invariant = {
+  name: 'nothing-stuck',
+  protects:
+    "a saga that stopped moving although nothing forgot its timers: a lost timer after a restart (recovery), or no timeout on a lost answer, left for the reconciler's SLA",
+  check(w) {
+    const stuck = w.stuckSagas.length;
+    const problems =
+      w.timersForgotten === 0
+        ? w.stuckSagas.map((s) => `saga ${short(s.sagaId)} found stuck by the reconciler, with no restart that forgot its timers`)
+        : [];
+    return verdict(
+      this.name,
+      problems,
+      stuck === 0
+        ? 'no saga stuck'
+        : `${plural(stuck, 'stuck saga')} found by the reconciler, after ${plural(w.timersForgotten, 'restart')} that forgot ${w.timersForgotten === 1 ? 'its' : 'their'} timers`,
+    );
+  },
+};
+
 export const calmRunCompletes: Invariant = {
   name: 'calm-run-completes',
   protects:
@@ -444,5 +464,6 @@ export const INVARIANTS: readonly Invariant[] = [
   compensationOrder,
   sendsWithinPolicy,
   approvalBeforeCharge,
+  nothingStuck,
   calmRunCompletes,
 ];

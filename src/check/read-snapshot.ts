@@ -1,7 +1,7 @@
 import type { Broker } from '../broker/index.js';
 import { ENDPOINT_SNAPSHOT, type EndpointTables } from '../endpoint/index.js';
-import { ORCHESTRATOR_SNAPSHOT } from '../orchestrator/index.js';
-import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import { ORCHESTRATOR_SNAPSHOT, RECONCILER_SNAPSHOT } from '../orchestrator/index.js';
+import { COMPONENTS, SERVICES, type ComponentName } from '../protocol/index.js';
 import { FULFILLMENT_SNAPSHOT, INVENTORY_SNAPSHOT, NOTIFICATION_SNAPSHOT, ORDER_SNAPSHOT, PAYMENT_SNAPSHOT } from '../services/index.js';
 import type { Compilable } from 'kysely';
 import { Prepared, queryBuilder, type Database } from '../store/index.js';
@@ -24,7 +24,13 @@ export function readSnapshot(
   broker: Broker,
   run: Pick<
     WorldSnapshot,
-    'stockViolationDuringRun' | 'settled' | 'pending' | 'toleratedDeadLetters' | 'faultsInjected' | 'approvalThresholdCents'
+    | 'stockViolationDuringRun'
+    | 'settled'
+    | 'pending'
+    | 'toleratedDeadLetters'
+    | 'faultsInjected'
+    | 'approvalThresholdCents'
+    | 'timersForgotten'
   >,
 ): WorldSnapshot {
   // Each query selects its columns under the snapshot's own names: at 100,000 sagas a second,
@@ -43,7 +49,7 @@ export function readSnapshot(
     }),
   ) as Record<ComponentName, number>;
   // Grouped in SQL, and only the counts above the least patient policy: a few rows, however many sagas.
-  const commandsSent = COMPONENTS.filter((name) => name !== 'orchestrator').flatMap((name) =>
+  const commandsSent = SERVICES.flatMap((name) =>
     new Prepared(dbs[name], commandsAbove(LEAST_PATIENCE)).all().map((r) => ({ sagaId: r.sagaId, type: r.type, messages: r.messages })),
   );
   return {
@@ -54,6 +60,7 @@ export function readSnapshot(
     ...read(dbs.payment, PAYMENT_SNAPSHOT),
     ...read(dbs.fulfillment, FULFILLMENT_SNAPSHOT),
     ...read(dbs.notification, NOTIFICATION_SNAPSHOT),
+    ...read(dbs.reconciler, RECONCILER_SNAPSHOT),
     broker: {
       depths: broker.depths(),
       deadLetters: broker

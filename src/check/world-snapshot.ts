@@ -90,6 +90,10 @@ export interface WorldSnapshot {
   };
   /** The first moment stock was found out of balance during the run, checked after every tick; null if never. */
   readonly stockViolationDuringRun: string | null;
+  /** Sagas the reconciler's sweeps found stuck (no progress for longer than its SLA, their own timer lost), each once. */
+  readonly stuckSagas: ReadonlyArray<{ readonly sagaId: string }>;
+  /** Restarts that forgot their timers on purpose (a fault): the one way a saga gets stuck with every defence on. */
+  readonly timersForgotten: number;
   /** Orders of this many cents or more may not be charged without a person's approval. */
   readonly approvalThresholdCents: number;
   /** Dead letters the scenario causes on purpose (a poison message); more than this is a failure. */

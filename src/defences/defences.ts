@@ -15,11 +15,21 @@ export interface Defences {
   readonly timeouts: boolean;
   /** Retrying a failed compensation; off, it is sent once and assumed done. */
   readonly compensationRetry: boolean;
+  /** The reconciler's periodic sweep for stuck sagas; off, a saga whose timer was lost (a restart that forgot it) waits forever. */
+  readonly reconciliation: boolean;
 }
 
 export type DefenceName = keyof Defences;
 
-export const DEFENCE_NAMES: readonly DefenceName[] = ['idempotency', 'outbox', 'isolation', 'recovery', 'timeouts', 'compensationRetry'];
+export const DEFENCE_NAMES: readonly DefenceName[] = [
+  'idempotency',
+  'outbox',
+  'isolation',
+  'recovery',
+  'timeouts',
+  'compensationRetry',
+  'reconciliation',
+];
 
 export const ALL_DEFENCES: Defences = Object.freeze({
   idempotency: true,
@@ -28,6 +38,7 @@ export const ALL_DEFENCES: Defences = Object.freeze({
   recovery: true,
   timeouts: true,
   compensationRetry: true,
+  reconciliation: true,
 });
 
 /** The CLI spelling of a defence (`compensation-retry`). */

@@ -44,7 +44,13 @@ const fault = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('reorder'), batch: z.number().int().min(1), swap: z.tuple([count, count]) }),
   z.strictObject({ kind: z.literal('reverse-queue'), queue: z.enum(COMPONENTS), nth: z.number().int().min(1) }),
   z.strictObject({ kind: z.literal('poison'), type: name }),
-  z.strictObject({ kind: z.literal('kill'), component: z.enum(COMPONENTS), when: trigger, downTicks: z.number().int().min(1) }),
+  z.strictObject({
+    kind: z.literal('kill'),
+    component: z.enum(COMPONENTS),
+    when: trigger,
+    downTicks: z.number().int().min(1),
+    forgetsTimers: z.literal(true).optional(),
+  }),
 ]);
 
 const workload = z

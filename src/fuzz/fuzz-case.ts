@@ -68,6 +68,8 @@ export function generateCase(seed: number): FuzzCase {
     reverseOnRestart: on() ? 0.5 + upTo(0.5) : 0,
     failCommand: on() ? upTo(0.1) : 0,
     throwCommand: on() ? upTo(0.02) : 0,
+    // Now and then a restart that forgets its timers: stuck sagas, which only the reconciler finds.
+    forgetTimers: on() ? upTo(0.5) : 0,
   };
   const script: ScriptedFault[] = faultMix.chance(0.05)
     ? [{ kind: 'fail-command', type: COMPENSATIONS[faultMix.int(COMPENSATIONS.length)]!, mode: 'fail', times: Infinity }]

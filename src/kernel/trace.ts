@@ -65,7 +65,7 @@ export function formatTraceEvent(e: TraceEvent): string {
   let line = `${e.tick} ${e.kind} ${e.actor}`;
   if (e.type !== undefined) line += ` ${e.type}`;
   if (e.msgId !== undefined) line += ` ${e.msgId}`;
-  if (e.sagaId !== undefined) line += ` saga=${e.sagaId}`;
+  if (e.sagaId) line += ` saga=${e.sagaId}`;
   if (e.detail !== undefined) line += ` ${e.detail}`;
   return line;
 }

@@ -17,7 +17,15 @@ export interface SagasTable {
   payload: string;
   version: number;
   started_tick: number;
+  /** The last time it moved on to a new step or status (a retry is not progress): what the reconciler measures. */
+  progress_tick: number;
   ended_tick: number | null;
+}
+
+/** Whether the reconciler rests (its last sweep found no saga to watch): a saga that starts must wake it. One row at most. */
+export interface ReconcilerWatchTable {
+  id: number;
+  resting: number;
 }
 
 /** One row per transition with its notes, in order: the saga's own story. */
@@ -59,6 +67,7 @@ export interface OrchestratorTables {
   sagas: SagasTable;
   saga_log: SagaLogTable;
   dead_letters: SagaDeadLettersTable;
+  reconciler_watch: ReconcilerWatchTable;
 }
 
 const q = queryBuilder<OrchestratorTables>();
@@ -110,6 +119,7 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('payload', 'text', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('started_tick', 'integer', (c) => c.notNull())
+      .addColumn('progress_tick', 'integer', (c) => c.notNull())
       .addColumn('ended_tick', 'integer'),
     // No index on status: only a restart looks sagas up by status, and an index would cost
     // every transition an extra write.
@@ -135,5 +145,9 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('acted_by', 'text')
       .addColumn('acted_tick', 'integer')
       .addColumn('note', 'text'),
+    q.schema
+      .createTable('reconciler_watch')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('resting', 'integer', (c) => c.notNull()),
   ],
 ];

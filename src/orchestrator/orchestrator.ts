@@ -6,7 +6,11 @@ import {
   OperatorAction,
   parseReplyType,
   PLACE_ORDER,
+  Reconcile,
+  replyType,
   sagaIdFor,
+  type SweepAnswer,
+  type SweepBody,
   type DeadLetterBody,
   type OperatorBody,
   type OrderPayload,
@@ -14,7 +18,14 @@ import {
 } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type SqlValue } from '../store/index.js';
 import { ORCHESTRATOR_MIGRATIONS, type DeadLetterState, type OrchestratorTables, type SagasTable } from './orchestrator-tables.js';
-import { DEFAULT_APPROVAL, PLACE_ORDER_SAGA, type ApprovalPolicy, type SagaDefinition } from './saga-definition.js';
+import {
+  DEFAULT_APPROVAL,
+  DEFAULT_RECONCILIATION,
+  PLACE_ORDER_SAGA,
+  type ApprovalPolicy,
+  type ReconciliationPolicy,
+  type SagaDefinition,
+} from './saga-definition.js';
 import { isTerminal, SagaStatus, type DeadLetterKind, type SagaEvent, type SagaState, type Waiting } from './saga-state.js';
 import { newSaga, transition } from './transition.js';
 
@@ -34,6 +45,10 @@ class OrchestratorHandler implements Handler {
   private readonly actOnDeadLetter;
   private readonly findRedriveRequested;
   private readonly closeApprovalLetters;
+  private readonly findUnfinished;
+  private readonly setResting;
+  /** Whether the reconciler rests, as the database says (read once per start). */
+  private resting: boolean;
   /**
    * Committed state of the sagas still running: memory that spares a read per reply and
    * per timer. A crash forgets it; a miss reads the database, which holds the same state.
@@ -45,6 +60,7 @@ class OrchestratorHandler implements Handler {
     private readonly env: HandlerEnv,
     private readonly def: SagaDefinition,
     private readonly approval: ApprovalPolicy,
+    private readonly reconciliation: ReconciliationPolicy,
   ) {
     const q = queryBuilder<OrchestratorTables>();
     this.findSaga = new Prepared(db, q.selectFrom('sagas').selectAll().where('id', '=', arg('id')));
@@ -71,11 +87,23 @@ class OrchestratorHandler implements Handler {
     };
     this.insertSaga = new Prepared(
       db,
-      q
-        .insertInto('sagas')
-        .values({ ...columns, id: arg('id'), order_id: arg('orderId'), payload: arg('payload'), started_tick: arg<number>('tick') }),
+      q.insertInto('sagas').values({
+        ...columns,
+        id: arg('id'),
+        order_id: arg('orderId'),
+        payload: arg('payload'),
+        started_tick: arg<number>('tick'),
+        progress_tick: arg<number>('tick'),
+      }),
     );
-    this.updateSaga = new Prepared(db, q.updateTable('sagas').set(keepEnded).where('id', '=', arg('id')));
+    this.updateSaga = new Prepared(
+      db,
+      q
+        .updateTable('sagas')
+        // A retry is not progress: the tick moves only with a new step or status.
+        .set({ ...keepEnded, progress_tick: sql<number>`coalesce(${arg<number | null>('progressTick')}, progress_tick)` })
+        .where('id', '=', arg('id')),
+    );
     this.insertLog = new Prepared(
       db,
       q.insertInto('saga_log').values({
@@ -126,6 +154,24 @@ class OrchestratorHandler implements Handler {
         .where('kind', '=', 'approval')
         .where('state', '=', 'open'),
     );
+    // What a sweep reads: the sagas not ended (no index on status: a sweep comes every few hundred ticks, a transition every tick).
+    this.findUnfinished = new Prepared(
+      db,
+      q
+        .selectFrom('sagas')
+        .select(['id', 'status', 'deadline_tick', 'progress_tick'])
+        .where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating, SagaStatus.AwaitingApproval])
+        .orderBy('started_tick')
+        .orderBy('id'),
+    );
+    this.setResting = new Prepared(
+      db,
+      q
+        .insertInto('reconciler_watch')
+        .values({ id: 0, resting: arg<number>('resting') })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ resting: arg<number>('resting') })),
+    );
+    this.resting = (db.prepare('select resting from reconciler_watch').get() as { resting: number } | undefined)?.resting === 1;
     // Recovery after a (re)start: every saga still waiting gets its timer back.
     if (env.defences.recovery && env.defences.timeouts) this.rearmTimers(db);
   }
@@ -140,6 +186,7 @@ class OrchestratorHandler implements Handler {
     }
     if (message.type === OperatorAction.redrive || message.type === OperatorAction.resolve) return this.onOperator(tx, message);
     if (message.type === OperatorAction.approve || message.type === OperatorAction.reject) return this.onDecision(tx, message);
+    if (message.type === Reconcile.sweep) return this.onSweep(tx, message);
     const reply = parseReplyType(message.type);
     if (!reply) throw new Error(`orchestrator cannot handle ${message.type}`);
     const saga = this.load(message.sagaId);
@@ -189,6 +236,39 @@ class OrchestratorHandler implements Handler {
     this.apply1(tx, saga, { kind, by, note }, false);
   }
 
+  /**
+   * The reconciler asks for a sweep: every saga that made no progress for longer than its SLA
+   * and whose own deadline passed more than a sweep ago (its timer is lost) is stuck, and gets
+   * the `stuck` transition, in this transaction. The answer says how many sagas are still the
+   * machine's to drive (an order escalated to a person is not); with none, the reconciler rests.
+   */
+  private onSweep(tx: HandlerTx, message: Message): void {
+    const { sweep } = JSON.parse(message.body) as SweepBody;
+    const { stuckAfterTicks, compensateAfterTicks, sweepEveryTicks } = this.reconciliation;
+    const now = tx.now;
+    let active = 0;
+    const stuck: string[] = [];
+    for (const row of this.findUnfinished.all()) {
+      if (row.status === SagaStatus.AwaitingApproval && row.deadline_tick === null) continue;
+      active++;
+      const idleTicks = now - row.progress_tick;
+      const timerLost = row.deadline_tick === null || now - row.deadline_tick >= sweepEveryTicks;
+      if (idleTicks < stuckAfterTicks || !timerLost) continue;
+      stuck.push(row.id);
+      this.apply1(tx, this.load(row.id)!, { kind: 'stuck', idleTicks, compensate: idleTicks >= compensateAfterTicks }, false);
+    }
+    tx.note(`sweep ${sweep}: ${stuck.length} stuck of ${active} unfinished`);
+    if (active === 0) this.rest(tx, true);
+    const answer: SweepAnswer = { sweep, stuck, active };
+    tx.send('reconciler', replyType(Reconcile.sweep, true), '', JSON.stringify(answer));
+  }
+
+  /** Records whether the reconciler rests; the memory follows once the transaction commits. */
+  private rest(tx: HandlerTx, resting: boolean): void {
+    this.setResting.run({ resting: resting ? 1 : 0 });
+    tx.afterCommit(() => (this.resting = resting));
+  }
+
   /** Runs one transition and writes everything it decided, inside the current transaction. */
   private apply1(tx: HandlerTx, before: SagaState, event: SagaEvent, isNew: boolean): void {
     const now = tx.now;
@@ -209,6 +289,7 @@ class OrchestratorHandler implements Handler {
       redriving: saga.redriving,
       approvedBy: saga.approvedBy,
       endedTick: isTerminal(saga.status) ? now : null,
+      progressTick: saga.status !== before.status || saga.step !== before.step ? now : null,
     } satisfies Record<string, SqlValue>;
     if (isNew) this.insertSaga.run({ ...row, orderId: saga.orderId, payload: JSON.stringify(saga.payload), tick: now });
     else if (saga.version !== before.version) this.updateSaga.run(row);
@@ -227,6 +308,11 @@ class OrchestratorHandler implements Handler {
       });
     const body = JSON.stringify(saga.payload);
     for (const c of commands) tx.send(c.service, c.type, saga.id, body);
+    // A saga that starts (or starts again) while the reconciler rests wakes it: there is something to watch again.
+    if (this.resting && !isTerminal(saga.status) && (isNew || isTerminal(before.status))) {
+      tx.send('reconciler', Reconcile.wake, '', '{}');
+      this.rest(tx, false);
+    }
 
     const event1: TraceEvent = {
       kind: 'saga',
@@ -307,11 +393,12 @@ class OrchestratorHandler implements Handler {
 export function orchestratorComponent(
   def: SagaDefinition = PLACE_ORDER_SAGA,
   approval: ApprovalPolicy = DEFAULT_APPROVAL,
+  reconciliation: ReconciliationPolicy = DEFAULT_RECONCILIATION,
 ): ComponentDefinition {
   return {
     name: 'orchestrator',
     migrations: ORCHESTRATOR_MIGRATIONS,
-    createHandler: (db, env) => new OrchestratorHandler(db, env, def, approval),
+    createHandler: (db, env) => new OrchestratorHandler(db, env, def, approval, reconciliation),
   };
 }
 

@@ -41,6 +41,26 @@ export interface ApprovalPolicy {
   readonly onSla: 'reject' | 'escalate';
 }
 
+/**
+ * When a saga counts as stuck, and what the reconciler does about it. It sweeps every
+ * `sweepEveryTicks`; a saga that made no progress (a new step or status) for
+ * `stuckAfterTicks`, and whose own deadline passed more than a sweep ago (its timer is
+ * lost), has its current action sent again; past `compensateAfterTicks` a forward step is
+ * compensated instead. Both are longer than a step's whole retry window (about 540 ticks),
+ * so a saga whose own timers work is left alone.
+ */
+export interface ReconciliationPolicy {
+  readonly sweepEveryTicks: number;
+  readonly stuckAfterTicks: number;
+  readonly compensateAfterTicks: number;
+}
+
+export const DEFAULT_RECONCILIATION: ReconciliationPolicy = Object.freeze({
+  sweepEveryTicks: 500,
+  stuckAfterTicks: 1_000,
+  compensateAfterTicks: 3_000,
+});
+
 export const DEFAULT_APPROVAL: ApprovalPolicy = Object.freeze({ thresholdCents: 50_000, slaTicks: 1_000, onSla: 'reject' });
 
 const forwardRetry: RetryPolicy = { maxAttempts: 4, backoffTicks: 20, backoffFactor: 2, maxBackoffTicks: 400 };

@@ -56,7 +56,9 @@ export type SagaEvent =
   /** A person says they did the compensation of dead letter `letter` by hand. */
   | { readonly kind: 'resolve'; readonly letter: number; readonly step: number; readonly by: string; readonly note: string }
   /** A person's decision on an order awaiting approval. */
-  | { readonly kind: 'approve' | 'reject'; readonly by: string; readonly note: string };
+  | { readonly kind: 'approve' | 'reject'; readonly by: string; readonly note: string }
+  /** The reconciler found the saga with no progress for `idleTicks` and its timer lost; past its second SLA, `compensate`. */
+  | { readonly kind: 'stuck'; readonly idleTicks: number; readonly compensate: boolean };
 
 /** A command for the glue to write to the outbox. */
 export interface SagaCommand {

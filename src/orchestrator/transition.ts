@@ -67,6 +67,9 @@ export function transition(
     case 'reject':
       onDecision(t, event);
       break;
+    case 'stuck':
+      onStuck(t, event);
+      break;
   }
   return t.result();
 }
@@ -175,6 +178,30 @@ function onApprovalOverdue(t: Builder): void {
   t.event({ kind: 'approval-escalated', slaTicks });
   t.leaveDeadLetter({ kind: 'approval', step: saga.step, command: step.command, reason: `no decision within ${slaTicks} ticks` });
   t.update({ deadlineTick: null });
+}
+
+/**
+ * The reconciler found the saga stuck: no progress for a long time, and its own timer lost.
+ * It does what the lost timer would have done, now: an overdue approval follows its policy;
+ * the current action is sent again (within its retry budget; past it, the saga gives up as
+ * it would have); past the second SLA a forward step that can be undone is compensated.
+ */
+function onStuck(t: Builder, e: Extract<SagaEvent, { kind: 'stuck' }>): void {
+  const { saga, def } = t;
+  if (saga.status !== SagaStatus.Running && saga.status !== SagaStatus.Compensating && saga.status !== SagaStatus.AwaitingApproval)
+    return t.event({ kind: 'deadline-ignored' });
+  t.event({ kind: 'stuck', idleTicks: e.idleTicks });
+  if (saga.status === SagaStatus.AwaitingApproval) return onApprovalOverdue(t);
+  const step = def.steps[saga.step]!;
+  const running = saga.status === SagaStatus.Running;
+  if (running && e.compensate && step.compensation !== null) {
+    t.event({ kind: 'reconciler-compensates', step: step.name });
+    return t.beginCompensation(saga.step);
+  }
+  const policy = running ? step.retry : step.compensationRetry;
+  if (saga.attempt >= policy.maxAttempts) return t.retryOrGiveUp();
+  t.event({ kind: 'resent', action: running ? step.command : step.compensation!, attempt: saga.attempt + 1 });
+  return running ? t.sendForward(saga.step, saga.attempt + 1) : t.sendCompensation(saga.step, saga.attempt + 1);
 }
 
 /** Accumulates one transition's changes. */

@@ -1,13 +1,17 @@
 /**
- * The components of the shop: the orchestrator and the five services. Each has its own
- * database and its own queue on the broker, named after it. This list is the one place
- * they are named; everything else (queues, kill targets, databases, id prefixes) derives from it.
+ * The components of the shop: the orchestrator, the five services, and the reconciler (the
+ * janitor that sweeps for stuck sagas). Each has its own database and its own queue on the
+ * broker, named after it. This list is the one place they are named; everything else
+ * (queues, kill targets, databases, id prefixes) derives from it.
  */
-export const COMPONENTS = ['orchestrator', 'order', 'inventory', 'payment', 'fulfillment', 'notification'] as const;
+export const COMPONENTS = ['orchestrator', 'order', 'inventory', 'payment', 'fulfillment', 'notification', 'reconciler'] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
-/** The participants: every component but the orchestrator. */
-export type ServiceName = Exclude<ComponentName, 'orchestrator'>;
+/** The participants of the saga: every component but the orchestrator and the reconciler. */
+export type ServiceName = Exclude<ComponentName, 'orchestrator' | 'reconciler'>;
+
+/** The participants, in the saga's order. */
+export const SERVICES: readonly ServiceName[] = ['order', 'inventory', 'payment', 'fulfillment', 'notification'];
 
 /**
  * Message ids start with their sender, then the sender's sequence: two senders can never
@@ -20,6 +24,7 @@ export const MESSAGE_ID_PREFIX: Readonly<Record<ComponentName, string>> = Object
   payment: 'pa',
   fulfillment: 'fu',
   notification: 'no',
+  reconciler: 're',
 });
 
 /** The prefix of the ids the client mints for the orders it places; no component uses it. */

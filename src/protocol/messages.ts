@@ -106,3 +106,22 @@ export interface DeadLetterBody extends OperatorBody {
 
 /** The prefix of the ids of operators' messages; no component uses it. */
 export const OPERATOR_ID_PREFIX = 'op';
+
+/**
+ * The reconciler's conversation with the orchestrator. On its own timer it asks for a sweep;
+ * the orchestrator looks for sagas that made no progress for longer than their SLA, acts on
+ * each in its own transaction (the saga's log says so), and answers with how many sagas it
+ * still drives. With none, the reconciler rests until the orchestrator wakes it (a saga started).
+ */
+export const Reconcile = { sweep: 'reconcile.sweep', wake: 'reconcile.wake' } as const;
+
+/** The body of a sweep: its number, so that a late answer to an older sweep is recognised. */
+export interface SweepBody {
+  readonly sweep: number;
+}
+
+/** The orchestrator's answer to a sweep: the sagas it found stuck and acted on, and how many it still drives (0: the reconciler may rest). */
+export interface SweepAnswer extends SweepBody {
+  readonly stuck: readonly string[];
+  readonly active: number;
+}

@@ -39,6 +39,12 @@ export type SagaStepEvent =
   | { readonly kind: 'approval-escalated'; readonly slaTicks: number }
   /** A decision for a saga that awaits none (decided already, or never asked). */
   | { readonly kind: 'decision-ignored'; readonly decision: 'approve' | 'reject'; readonly by: string }
+  /** The reconciler found the saga with no progress for `idleTicks`, its own timer lost: it takes over. */
+  | { readonly kind: 'stuck'; readonly idleTicks: number }
+  /** The reconciler sends the current action again (same saga, same command: consumers dedupe by business key). */
+  | { readonly kind: 'resent'; readonly action: string; readonly attempt: number }
+  /** Past the second SLA, the reconciler gives up on the forward step and compensates it (it may have happened). */
+  | { readonly kind: 'reconciler-compensates'; readonly step: string }
   | { readonly kind: 'completed' }
   | { readonly kind: 'compensated' }
   | { readonly kind: 'failed' };
@@ -108,6 +114,12 @@ export function describeSagaEvent(e: SagaStepEvent): string {
       return `no decision within ${e.slaTicks} ticks: escalated to a person (dead letter)`;
     case 'decision-ignored':
       return `${e.decision} by ${e.by} ignored: nothing awaits approval`;
+    case 'stuck':
+      return `reconciler: no progress for ${e.idleTicks} ticks and its timer lost`;
+    case 'resent':
+      return `sending ${e.action} again (attempt ${e.attempt})`;
+    case 'reconciler-compensates':
+      return `giving up on ${e.step}: compensating it`;
     case 'completed':
       return 'every step done: COMPLETED';
     case 'compensated':

@@ -24,6 +24,8 @@ export interface CrashPoint {
   readonly compensating: boolean;
   /** How long the component stays down: shorter or longer than a step's timeout. */
   readonly downTicks: number;
+  /** It comes back without re-arming its timers (a start-up that forgets): only the reconciler finds the saga. */
+  readonly forgetsTimers: boolean;
 }
 
 /** A row of the matrix: the point and what the checker said after the crash and restart. */
@@ -43,8 +45,16 @@ const MOMENTS = {
   publish: 'after-publish',
 } as const;
 
-/** Every point is tried with a kill shorter than a step's timeout (the saga waits it out) and one longer (the timeout fires while the component is down). */
-const DOWN_TICKS = [40, 150] as const;
+/**
+ * Every point is tried with a kill shorter than a step's timeout (the saga waits it out) and
+ * one longer (the timeout fires while the component is down); in a forgetful baseline, also
+ * one longer after which the component comes back without its timers.
+ */
+const KILLS = [
+  { downTicks: 40, forgetsTimers: false },
+  { downTicks: 150, forgetsTimers: false },
+] as const;
+const FORGETFUL_KILL = { downTicks: 150, forgetsTimers: true } as const;
 
 /**
  * The runs the matrix breaks, each chosen so that one or more defences matter in it:
@@ -54,10 +64,13 @@ const DOWN_TICKS = [40, 150] as const;
  *   the inventory (isolation: without the conditional reservation it oversells);
  * - `undo-retried`: a declined charge whose stock release fails once, so the orchestrator
  *   waits on a backoff timer, broken at the orchestrator (compensation-retry; recovery: a
- *   restart must re-arm the timer it was waiting on);
+ *   restart must re-arm the timer it was waiting on; reconciliation: a restart that forgets
+ *   it leaves the saga to the reconciler);
  * - `poisoned`: a charge command that crashes its handler until the broker dead-letters it,
  *   broken at the orchestrator and the payment service (timeouts: only the step timeout
- *   sends a fresh command).
+ *   sends a fresh command; reconciliation, again, after a restart that forgets);
+ * - `parked`: one large order that waits for a person's approval, broken at the orchestrator
+ *   and the reconciler while it waits and as the approval arrives.
  */
 interface Baseline {
   readonly scenario: Scenario;
@@ -65,6 +78,8 @@ interface Baseline {
   readonly compensating?: boolean;
   /** Only points at these components. */
   readonly components?: readonly ComponentName[];
+  /** Each point also with a restart that forgets its timers. */
+  readonly forgetful?: boolean;
 }
 
 const matrixScenario = (name: string, description: string, rest: Partial<Scenario>): Scenario => ({
@@ -97,6 +112,7 @@ const BASELINES: readonly Baseline[] = [
   {
     compensating: true,
     components: ['orchestrator'],
+    forgetful: true,
     scenario: matrixScenario('undo-retried', 'a declined charge whose stock release fails once and is retried after a backoff', {
       shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 },
       faults: [{ kind: 'fail-command', type: 'inventory.release', mode: 'fail', times: 1 }],
@@ -105,9 +121,18 @@ const BASELINES: readonly Baseline[] = [
   },
   {
     components: ['orchestrator', 'payment'],
+    forgetful: true,
     scenario: matrixScenario('poisoned', 'a charge command that crashes its handler until it is dead-lettered', {
       faults: [{ kind: 'poison', type: 'payment.charge' }],
       toleratedDeadLetters: 1,
+    }),
+  },
+  {
+    components: ['orchestrator', 'reconciler'],
+    scenario: matrixScenario('parked', 'one large order that waits for a person, who approves it at tick 300', {
+      shop: { orders: 1, arrivalTicks: 1, priceCents: 60_000, minQty: 1, maxQty: 1 },
+      approval: {},
+      operator: [{ atTick: 300, action: 'approve', note: 'approved' }],
     }),
   },
 ];
@@ -132,7 +157,7 @@ export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRo
 /** The crash points of the matrix, in order, each with the run that tests it. */
 export function planCrashMatrix(seed: number): PlannedCrash[] {
   const planned: PlannedCrash[] = [];
-  for (const { scenario, compensating: onlyCompensating, components } of BASELINES) {
+  for (const { scenario, compensating: onlyCompensating, components, forgetful } of BASELINES) {
     const baseline = runScenario({ scenario, seed, storage: 'memory', keepMoments: true }).outcome;
     const seen = new Map<string, number>();
     let compensating = false;
@@ -144,7 +169,7 @@ export function planCrashMatrix(seed: number): PlannedCrash[] {
       const nth = (seen.get(key) ?? 0) + 1;
       seen.set(key, nth);
       if ((onlyCompensating && !compensating) || (components && !components.includes(m.actor))) continue;
-      for (const downTicks of DOWN_TICKS) {
+      for (const { downTicks, forgetsTimers } of forgetful ? [...KILLS, FORGETFUL_KILL] : KILLS) {
         const point: CrashPoint = {
           baseline: scenario.name.replace('crash-matrix-', ''),
           component: m.actor,
@@ -153,8 +178,14 @@ export function planCrashMatrix(seed: number): PlannedCrash[] {
           nth,
           compensating,
           downTicks,
+          forgetsTimers,
         };
-        planned.push({ point, scenario, kill: { kind: 'kill', component: m.actor, when: { ...m, nth }, downTicks } });
+        const when = { ...m, nth };
+        planned.push({
+          point,
+          scenario,
+          kill: { kind: 'kill', component: m.actor, when, downTicks, ...(forgetsTimers ? { forgetsTimers } : {}) },
+        });
       }
     }
   }
@@ -163,7 +194,7 @@ export function planCrashMatrix(seed: number): PlannedCrash[] {
 
 /** How a point reads in a table: what the component had just done, and for how long it died. */
 export function describeCrashPoint(p: CrashPoint): string {
-  return `${p.type}${p.nth > 1 ? ` #${p.nth}` : ''}${p.compensating ? ' (compensating)' : ''}, down ${p.downTicks}`;
+  return `${p.type}${p.nth > 1 ? ` #${p.nth}` : ''}${p.compensating ? ' (compensating)' : ''}, down ${p.downTicks}${p.forgetsTimers ? ', back without its timers' : ''}`;
 }
 
 /** Runs one crash point and says what the checker found after the crash and restart. */

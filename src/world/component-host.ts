@@ -25,7 +25,7 @@ export class ComponentHost {
   constructor(
     readonly name: ComponentName,
     private readonly location: StorageLocation,
-    private readonly build: (db: Database, from?: EndpointImage) => Component,
+    private readonly build: (db: Database, from?: EndpointImage, forgetsTimers?: boolean) => Component,
   ) {}
 
   get up(): boolean {
@@ -47,10 +47,13 @@ export class ComponentHost {
     return this.db;
   }
 
-  /** Builds the component on its database: from nothing but the database after a crash, or with the memory it had when a world stopped. */
-  start(from?: EndpointImage): void {
+  /**
+   * Builds the component on its database: from nothing but the database after a crash (a
+   * start-up that `forgetsTimers` skips its recovery), or with the memory it had when a world stopped.
+   */
+  start(from?: EndpointImage, forgetsTimers = false): void {
     const fresh = this.db === null;
-    this.endpoint = this.build(this.database(), from);
+    this.endpoint = this.build(this.database(), from, forgetsTimers);
     // Right after the first build the database holds its schema and nothing else.
     if (fresh && this.location.kind === 'memory' && !emptyMemoryDatabases.has(this.name))
       emptyMemoryDatabases.set(this.name, this.database().serialize());

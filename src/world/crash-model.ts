@@ -50,7 +50,7 @@ export class CrashModel {
     from?: readonly Moment[] | null,
   ) {
     this.moments = keepMoments ? [...(from ?? [])] : null;
-    kernel.scheduler.serve(RESTARTS, (data) => this.restart(String(data.restart) as ComponentName));
+    kernel.scheduler.serve(RESTARTS, (data) => this.restart(String(data.restart) as ComponentName, data.forgetsTimers === 1));
   }
 
   /** The driver reports a moment at which a kill can land; any kill the plan decides waits for the next phase boundary. */
@@ -73,8 +73,8 @@ export class CrashModel {
       else this.pending.push(kill);
     }
     if (!own) return null;
-    const { component, downTicks } = own;
-    return () => this.kill(component, downTicks, `died ${moment.on.replace('-', ' ')} of ${moment.type}`);
+    const kill = own;
+    return () => this.kill(kill, `died ${moment.on.replace('-', ' ')} of ${moment.type}`);
   };
 
   /** A component can be killed while it is up and no kill of it is already waiting for the phase boundary. */
@@ -91,11 +91,11 @@ export class CrashModel {
     if (this.pending.length === 0) return;
     const kills = this.pending;
     this.pending = [];
-    for (const { component, downTicks } of kills) this.kill(component, downTicks);
+    for (const kill of kills) this.kill(kill);
   }
 
   /** Kills a component now, if it is up, and schedules its restart `downTicks` later; `how` says where it died, when inside its work. */
-  kill(component: ComponentName, downTicks: number, how?: string): void {
+  kill({ component, downTicks, forgetsTimers }: Kill, how?: string): void {
     const host = this.hosts.get(component)!;
     if (!host.up) return;
     const { clock, scheduler, trace } = this.kernel;
@@ -105,16 +105,16 @@ export class CrashModel {
     host.kill();
     scheduler.cancelOwner(component);
     this.broker.releaseQueue(component, now);
-    scheduler.at(now + downTicks, RESTARTS, { restart: component });
+    scheduler.at(now + downTicks, RESTARTS, { restart: component, ...(forgetsTimers ? { forgetsTimers: 1 } : {}) });
   }
 
-  /** Brings a crashed component back from its database; does nothing if it is up. */
-  restart(component: ComponentName): void {
+  /** Brings a crashed component back from its database, re-arming its timers unless it `forgetsTimers`; does nothing if it is up. */
+  restart(component: ComponentName, forgetsTimers = false): void {
     const host = this.hosts.get(component)!;
     if (host.up) return;
-    host.start();
+    host.start(undefined, forgetsTimers);
     const now = this.kernel.clock.now();
-    this.kernel.trace.emit({ kind: 'restart', tick: now, actor: component });
+    this.kernel.trace.emit({ kind: 'restart', tick: now, actor: component, ...(forgetsTimers ? { detail: 'without its timers' } : {}) });
     if (this.plan.reverseOnRestart(component)) {
       this.broker.reverseQueue(component, now);
       this.kernel.trace.emit({ kind: 'fault', tick: now, actor: 'broker', detail: `${component}'s queue comes back newest first` });

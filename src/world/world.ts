@@ -23,7 +23,13 @@ import {
   type StreamsImage,
   type TraceImage,
 } from '../kernel/index.js';
-import { DEFAULT_APPROVAL, orchestratorComponent, PLACE_ORDER_SAGA, type ApprovalPolicy } from '../orchestrator/index.js';
+import {
+  DEFAULT_APPROVAL,
+  orchestratorComponent,
+  PLACE_ORDER_SAGA,
+  reconcilerComponent,
+  type ApprovalPolicy,
+} from '../orchestrator/index.js';
 import {
   FULFILLMENT_SERVICE,
   INVENTORY_SERVICE,
@@ -49,6 +55,7 @@ export function componentDefinitions(approval: ApprovalPolicy = DEFAULT_APPROVAL
     payment: PAYMENT_SERVICE,
     fulfillment: FULFILLMENT_SERVICE,
     notification: NOTIFICATION_SERVICE,
+    reconciler: reconcilerComponent(),
   };
 }
 
@@ -166,7 +173,10 @@ export class World {
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
     const definitions = componentDefinitions(options.approval);
-    const build = (name: ComponentName) => (db: Database, memory?: EndpointImage) => new Endpoint(definitions[name], db, ctx(name), memory);
+    // A start-up that forgets its timers is one that skips its recovery.
+    const forgetful = new Map(COMPONENTS.map((name) => [name, { ...ctx(name), defences: { ...ctx(name).defences, recovery: false } }]));
+    const build = (name: ComponentName) => (db: Database, memory?: EndpointImage, forgetsTimers?: boolean) =>
+      new Endpoint(definitions[name], db, forgetsTimers ? forgetful.get(name)! : ctx(name), memory);
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
     this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepMoments ?? false, from?.moments);
     this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);

@@ -5,6 +5,7 @@ import { manualApproval } from '../../scenarios/manual-approval.js';
 import {
   approvalBeforeCharge,
   brokerDrained,
+  nothingStuck,
   calmRunCompletes,
   compensationOrder,
   deadLettersEarned,
@@ -76,6 +77,7 @@ describe('every invariant holds on a consistent world', () => {
       'compensation-order',
       'sends-within-policy',
       'approval-before-charge',
+      'nothing-stuck',
       'calm-run-completes',
     ]);
   });
@@ -354,6 +356,21 @@ describe('each invariant fails on a broken world', () => {
       /sent 21 times; its policy allows 20/,
     );
     catches(sendsWithinPolicy, () => redriven(() => 'saga-other')(completed), sent('inventory.release', 13), /its policy allows 12/);
+  });
+
+  it('nothing-stuck: the reconciler found a stuck saga although no restart forgot its timers', () => {
+    catches(
+      nothingStuck,
+      () => completed,
+      (w) => ({ ...w, stuckSagas: [{ sagaId: w.sagas[0]!.id }] }),
+      /saga \d+ found stuck by the reconciler, with no restart that forgot/,
+    );
+    // A restart that forgot its timers is the one way a saga gets stuck with every defence on: then the reconciler is doing its job.
+    const stuckSagas = [{ sagaId: 'saga-001' }, { sagaId: 'saga-002' }];
+    expect(nothingStuck.check({ ...completed, stuckSagas, timersForgotten: 1 })).toMatchObject({
+      ok: true,
+      detail: '2 stuck sagas found by the reconciler, after 1 restart that forgot its timers',
+    });
   });
 
   it('calm-run-completes: a saga refused with stock, money and no fault in its way; not judged once anything stood in the way', () => {

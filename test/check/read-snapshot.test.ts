@@ -26,6 +26,7 @@ describe('the checker reads the real databases', () => {
             toleratedDeadLetters: 0,
             faultsInjected: 0,
             approvalThresholdCents: 50_000,
+            timersForgotten: 0,
           }),
         ).map((r) => [r.name, r.ok]),
       );

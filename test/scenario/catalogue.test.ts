@@ -69,14 +69,17 @@ describe('the crash matrix', () => {
     const rows = runCrashMatrix(3);
     expect(rows.filter((r) => !r.ok).map((r) => `${r.label}: ${r.failed.map((f) => f.detail).join('; ')}`)).toEqual([]);
     const components = new Set(rows.map((r) => r.point.component));
-    expect([...components].sort()).toEqual(['fulfillment', 'inventory', 'notification', 'orchestrator', 'order', 'payment']);
+    expect([...components].sort()).toEqual(['fulfillment', 'inventory', 'notification', 'orchestrator', 'order', 'payment', 'reconciler']);
     expect(new Set(rows.map((r) => r.point.moment))).toEqual(
       new Set(['before-commit', 'after-commit', 'after-handling', 'after-ack', 'after-publish']),
     );
     expect(new Set(rows.map((r) => r.point.baseline))).toEqual(
-      new Set(['forward', 'compensation', 'contended', 'undo-retried', 'poisoned']),
+      new Set(['forward', 'compensation', 'contended', 'undo-retried', 'poisoned', 'parked']),
     );
     expect(new Set(rows.map((r) => r.point.downTicks))).toEqual(new Set([40, 150]));
+    // Restarts that forget their timers, which only the reconciler recovers from; and kills while an order awaits approval.
+    expect(rows.some((r) => r.point.forgetsTimers)).toBe(true);
+    expect(rows.some((r) => r.point.baseline === 'parked' && r.point.type === 'operator.approve')).toBe(true);
     expect(rows.some((r) => r.point.compensating)).toBe(true);
     // Kills at the orchestrator's timer work: a deadline or backoff fires in a transaction of its own.
     expect(rows.some((r) => r.point.component === 'orchestrator' && r.point.type === 'timer')).toBe(true);
@@ -90,7 +93,7 @@ describe('the crash matrix', () => {
     expect(new Set(failed.map((r) => r.point.moment))).toEqual(new Set(['after-commit', 'after-handling', 'after-ack']));
   });
 
-  it('fails with each of the six defences switched off', () => {
+  it('fails with each of the seven defences switched off', () => {
     const planned = planCrashMatrix(3);
     // Stops at the first failing point: the matrix need not run whole to show it sees the defence.
     const firstFailure = (defence: DefenceName) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_PROFILES } from '../../src/chaos/index.js';
+import { withDisabled } from '../../src/defences/index.js';
 import { World, type Workload } from '../../src/world/index.js';
 
 const workload: Workload = {
@@ -8,8 +9,18 @@ const workload: Workload = {
   orders: [{ orderId: 'order-1', customer: 'alice', sku: 'SKU-A', qty: 1, atTick: 0 }],
 };
 
+/** A one-order world; the reconciler is off, so that the only timers are the saga's and the only messages its own. */
 function world(): World {
-  return new World({ seed: 1, storage: 'memory', dataDir: '', workload, profile: FAULT_PROFILES.calm!, script: [], keepTrace: true });
+  return new World({
+    seed: 1,
+    storage: 'memory',
+    dataDir: '',
+    workload,
+    profile: FAULT_PROFILES.calm!,
+    script: [],
+    keepTrace: true,
+    defences: withDisabled(['reconciliation']),
+  });
 }
 
 /** One tick, all five phases, kills applied between phases as the simulation does. */
@@ -33,7 +44,7 @@ describe('crash model', () => {
     expect(count(w, 'select count(*) from sagas')).toBe(1);
     const timersBefore = w.scheduler.size;
     expect(timersBefore).toBeGreaterThan(0);
-    w.crashes.kill('orchestrator', 10);
+    w.crashes.kill({ component: 'orchestrator', downTicks: 10 });
     expect(w.host('orchestrator').up).toBe(false);
     expect(w.scheduler.size).toBe(1); // only the crash model's own restart timer is left
     expect(count(w, 'select count(*) from sagas')).toBe(1);
@@ -49,13 +60,25 @@ describe('crash model', () => {
     w.close();
   });
 
+  it('a restart that forgets its timers comes back without them: the saga keeps its deadline in the database, and nothing will fire it', () => {
+    const w = world();
+    for (let t = 0; t <= 1; t++) tick(w, t);
+    w.crashes.kill({ component: 'orchestrator', downTicks: 10, forgetsTimers: true });
+    tick(w, 11);
+    expect(w.host('orchestrator').up).toBe(true);
+    expect(w.scheduler.size).toBe(0);
+    expect(count(w, 'select count(*) from sagas where deadline_tick is not null')).toBe(1);
+    expect(w.trace.events().find((e) => e.kind === 'restart')?.detail).toBe('without its timers');
+    w.close();
+  });
+
   it('a crash between handling and acking forgets the ack: the delivery goes back to the queue at once and is redelivered', () => {
     const w = world();
     tick(w, 0);
     tick(w, 1, 'deliver');
     // The orchestrator committed the new saga but has not acked the place-order message.
     expect(w.host('orchestrator').acks).toHaveLength(1);
-    w.crashes.kill('orchestrator', 5);
+    w.crashes.kill({ component: 'orchestrator', downTicks: 5 });
     expect(w.broker.depths().orchestrator).toBe(1);
     tick(w, 6);
     tick(w, 7);
@@ -81,7 +104,7 @@ describe('crash model', () => {
     expect(w.host('order').up).toBe(true);
     w.crashes.applyPending();
     expect(w.crashes.down()).toEqual(['order']);
-    w.crashes.kill('order', 5);
+    w.crashes.kill({ component: 'order', downTicks: 5 });
     w.crashes.restart('inventory');
     expect(w.trace.events().map((e) => `${e.kind} ${e.actor} ${e.detail ?? ''}`)).toEqual(['crash order down for 50 ticks']);
     w.close();
