@@ -1,4 +1,5 @@
 import type { Scenario } from '../src/scenario/index.js';
+import { cancelAfterDispatch } from './cancel-after-dispatch.js';
 import { compensationExhausted } from './compensation-exhausted.js';
 import { compensationRetry } from './compensation-retry.js';
 import { concurrentOrders } from './concurrent-orders.js';
@@ -36,6 +37,7 @@ export const SCENARIOS: readonly Scenario[] = [
   paymentDeclined,
   fulfillmentFails,
   notificationFails,
+  cancelAfterDispatch,
   duplicateDelivery,
   duplicateStorm,
   lossyNetwork,

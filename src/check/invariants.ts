@@ -1,11 +1,11 @@
 import { plural } from '../kernel/index.js';
 import { Command, COMPONENTS } from '../protocol/index.js';
-import { PLACE_ORDER_SAGA, SagaStatus } from '../orchestrator/index.js';
+import { isTerminal, PLACE_ORDER_SAGA, SagaStatus } from '../orchestrator/index.js';
 import { CHANNELS } from '../services/index.js';
 import { groupBy, verdict, type Invariant } from './invariant.js';
 import type { StockRow, WorldSnapshot } from './world-snapshot.js';
 
-const { Completed, Compensated, Failed, AwaitingApproval } = SagaStatus;
+const { Completed, Compensated, Failed, AwaitingApproval, Escalated } = SagaStatus;
 
 /** The problems with one moment's stock: units appearing or vanishing, or a count below zero. */
 export function stockProblems(stock: readonly StockRow[]): string[] {
@@ -26,7 +26,7 @@ const short = (id: string): string => id.slice(id.lastIndexOf('-') + 1);
 export const sagaTerminal: Invariant = {
   name: 'saga-terminal',
   protects:
-    'sagas stuck forever: after the calm phase every saga is COMPLETED, COMPENSATED, FAILED with a dead letter for a human, or AWAITING_APPROVAL escalated to one',
+    'sagas stuck forever: after the calm phase every saga is COMPLETED, COMPENSATED, FAILED or ESCALATED with a dead letter for a human, or AWAITING_APPROVAL escalated to one',
   check(w) {
     const problems: string[] = [];
     if (!w.settled) problems.push(`the run did not settle: ${w.pending.join(', ') || 'unknown work pending'}`);
@@ -36,9 +36,9 @@ export const sagaTerminal: Invariant = {
       if (s.status === AwaitingApproval) {
         // Waiting for a person is an end for the machine only once it has told one.
         if (!escalated.has(s.id)) problems.push(`saga ${short(s.id)} still AWAITING_APPROVAL, and no person was told`);
-      } else if (s.status !== Completed && s.status !== Compensated && s.status !== Failed)
-        problems.push(`saga ${short(s.id)} still ${s.status}`);
-      if (s.status === Failed && !parked.has(s.id)) problems.push(`saga ${short(s.id)} FAILED without a dead-letter entry`);
+      } else if (!isTerminal(s.status)) problems.push(`saga ${short(s.id)} still ${s.status}`);
+      if ((s.status === Failed || s.status === Escalated) && !parked.has(s.id))
+        problems.push(`saga ${short(s.id)} ${s.status} without a dead-letter entry`);
     }
     return verdict(this.name, problems, `${plural(w.sagas.length, 'saga')} terminal`);
   },
@@ -58,7 +58,7 @@ export const orderMatchesSaga: Invariant = {
           ? status === 'CONFIRMED'
           : s.status === Compensated
             ? status === 'CANCELLED' || status === 'REJECTED' || status === 'absent'
-            : s.status === Failed
+            : s.status === Failed || s.status === Escalated
               ? status !== 'CONFIRMED'
               : true;
       if (!ok) problems.push(`saga ${short(s.id)} ${s.status} but order ${status}`);
@@ -87,10 +87,10 @@ export const noOrphanReservation: Invariant = {
   protects: 'stock held forever by a saga that ended, or sold for a saga that was undone',
   check(w) {
     const sagas = new Map(w.sagas.map((s) => [s.id, s]));
-    // Held on purpose: a release a person must finish, or an order waiting for their approval.
+    // Held on purpose: a release a person must finish, an order waiting for their approval, or one past its point of no return.
     const parked = new Set([
       ...w.sagaDeadLetters.filter((d) => d.command === Command.releaseStock).map((d) => d.sagaId),
-      ...w.sagas.filter((s) => s.status === AwaitingApproval).map((s) => s.id),
+      ...w.sagas.filter((s) => s.status === AwaitingApproval || s.status === Escalated).map((s) => s.id),
     ]);
     const problems: string[] = [];
     for (const r of w.reservations) {
@@ -208,17 +208,31 @@ function moneyMoved(w: WorldSnapshot) {
 
 export const shipmentMatches: Invariant = {
   name: 'shipment-matches',
-  protects: 'a parcel sent for an undone order, or a paid order never shipped',
+  protects:
+    'a parcel sent for an undone order, or a paid order never shipped; a dispatched parcel counted as undone (its money or stock given back)',
   check(w) {
+    // Scheduled or already on its way: either way, it goes out.
     const scheduled = groupBy(
-      w.shipments.filter((s) => s.status === 'SCHEDULED'),
+      w.shipments.filter((s) => s.status === 'SCHEDULED' || s.status === 'DISPATCHED'),
       (s) => s.sagaId,
     );
     const problems: string[] = [];
     for (const s of w.sagas) {
-      const n = scheduled.get(s.id)?.length ?? 0;
+      const going = scheduled.get(s.id) ?? [];
+      const n = going.length;
       if (s.status === Completed && n !== 1) problems.push(`saga ${short(s.id)} COMPLETED with ${n} scheduled shipments`);
-      if (s.status === Compensated && n !== 0) problems.push(`saga ${short(s.id)} COMPENSATED but its shipment is still scheduled`);
+      if (s.status === Compensated && n !== 0)
+        problems.push(
+          `saga ${short(s.id)} COMPENSATED but its shipment is still ${going[0]!.status === 'DISPATCHED' ? 'dispatched' : 'scheduled'}`,
+        );
+    }
+    // Past the point of no return the goods are gone: giving back the money or the stock would ship them for free.
+    const refunded = new Set(w.refunds.map((r) => r.sagaId));
+    const released = new Set(w.reservations.filter((r) => r.status === 'RELEASED').map((r) => r.sagaId));
+    for (const d of w.shipments) {
+      if (d.status !== 'DISPATCHED') continue;
+      if (refunded.has(d.sagaId)) problems.push(`saga ${short(d.sagaId)} refunded although its parcel was dispatched`);
+      if (released.has(d.sagaId)) problems.push(`saga ${short(d.sagaId)} released its stock although its parcel was dispatched`);
     }
     const known = new Set(w.sagas.map((s) => s.id));
     for (const id of scheduled.keys()) if (!known.has(id)) problems.push(`shipment for unknown saga ${short(id)}`);

@@ -191,13 +191,17 @@ class OrchestratorHandler implements Handler {
     if (!reply) throw new Error(`orchestrator cannot handle ${message.type}`);
     const saga = this.load(message.sagaId);
     if (!saga) return tx.note('reply for an unknown saga ignored');
-    const { reason } = JSON.parse(message.body) as ReplyBody;
+    const { reason, permanent } = JSON.parse(message.body) as ReplyBody;
     this.apply1(
       tx,
       saga,
-      reason === undefined
-        ? { kind: 'reply', command: reply.command, ok: reply.ok }
-        : { kind: 'reply', command: reply.command, ok: reply.ok, reason },
+      {
+        kind: 'reply',
+        command: reply.command,
+        ok: reply.ok,
+        ...(reason === undefined ? {} : { reason }),
+        ...(permanent ? { permanent } : {}),
+      },
       false,
     );
   }
@@ -221,7 +225,7 @@ class OrchestratorHandler implements Handler {
       this.actOnDeadLetter.run({ seq, state: 'resolved', by, tick: tx.now, note });
       return this.apply1(tx, saga, { kind: 'resolve', ...event }, false);
     }
-    const starts = saga.status === SagaStatus.Failed && saga.redriving === null;
+    const starts = (saga.status === SagaStatus.Failed || saga.status === SagaStatus.Escalated) && saga.redriving === null;
     this.actOnDeadLetter.run({ seq, state: starts ? 'redriven' : 'redrive-requested', by, tick: tx.now, note });
     this.apply1(tx, saga, { kind: 'redrive', ...event }, false);
   }
@@ -328,7 +332,8 @@ class OrchestratorHandler implements Handler {
         tx.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason });
     }
     // A redrive asked for while the saga was still compensating starts once it has ended.
-    if (saga.status === SagaStatus.Failed && saga.redriving === null && saga.version !== before.version) {
+    const handedOver = saga.status === SagaStatus.Failed || saga.status === SagaStatus.Escalated;
+    if (handedOver && saga.redriving === null && saga.version !== before.version) {
       const requested = this.findRedriveRequested.get({ id: saga.id });
       if (requested) {
         this.actOnDeadLetter.run({ seq: requested.seq, state: 'redriven', by: requested.acted_by, tick: now, note: requested.note });

@@ -1,6 +1,6 @@
 import type { ComponentName, OrderPayload, SagaStepEvent } from '../protocol/index.js';
 
-/** Where a saga stands. The last three are terminal. */
+/** Where a saga stands. The last four are terminal. */
 export const SagaStatus = {
   Running: 'RUNNING',
   /** Parked before a step a person must approve: it holds what the steps before it took, and waits. */
@@ -9,10 +9,12 @@ export const SagaStatus = {
   Completed: 'COMPLETED',
   Compensated: 'COMPENSATED',
   Failed: 'FAILED',
+  /** Past its point of no return: a compensation was refused for good (the parcel left), so the saga stopped undoing and handed over to a person. */
+  Escalated: 'ESCALATED',
 } as const;
 export type SagaStatus = (typeof SagaStatus)[keyof typeof SagaStatus];
 
-const TERMINAL_STATUSES: readonly SagaStatus[] = [SagaStatus.Completed, SagaStatus.Compensated, SagaStatus.Failed];
+const TERMINAL_STATUSES: readonly SagaStatus[] = [SagaStatus.Completed, SagaStatus.Compensated, SagaStatus.Failed, SagaStatus.Escalated];
 
 export function isTerminal(status: SagaStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
@@ -49,7 +51,8 @@ export interface SagaState {
 /** What can happen to a saga. */
 export type SagaEvent =
   | { readonly kind: 'start' }
-  | { readonly kind: 'reply'; readonly command: string; readonly ok: boolean; readonly reason?: string }
+  /** A service's answer; a `permanent` refusal is one no retry can change. */
+  | { readonly kind: 'reply'; readonly command: string; readonly ok: boolean; readonly reason?: string; readonly permanent?: boolean }
   | { readonly kind: 'deadline' }
   /** A person asks for dead letter `letter` (the compensation of `step`) to be sent again. */
   | { readonly kind: 'redrive'; readonly letter: number; readonly step: number; readonly by: string; readonly note: string }

@@ -52,7 +52,7 @@ export function transition(
       t.sendForward(0, 1);
       break;
     case 'reply':
-      onReply(t, event.command, event.ok, event.reason);
+      onReply(t, event.command, event.ok, event.reason, event.permanent ?? false);
       break;
     case 'deadline':
       onDeadline(t);
@@ -74,7 +74,7 @@ export function transition(
   return t.result();
 }
 
-function onReply(t: Builder, command: string, ok: boolean, reason: string | undefined): void {
+function onReply(t: Builder, command: string, ok: boolean, reason: string | undefined, permanent: boolean): void {
   const { saga, def } = t;
   const forward = def.steps.findIndex((s) => s.command === command);
   const undo = def.steps.findIndex((s) => s.compensation === command);
@@ -96,6 +96,7 @@ function onReply(t: Builder, command: string, ok: boolean, reason: string | unde
       return t.compensateBelow(undo - 1);
     }
     t.event({ kind: 'compensation-failed', step: def.steps[undo]!.name, ...(reason ? { reason } : {}) });
+    if (permanent) return t.escalate(reason ?? 'refused for good');
     if (!t.options.retryCompensations) {
       t.event({ kind: 'compensation-assumed' });
       return t.compensateBelow(undo - 1);
@@ -136,17 +137,22 @@ function onDeadline(t: Builder): void {
 function onRedrive(t: Builder, e: Extract<SagaEvent, { kind: 'redrive' }>): void {
   const { saga, def } = t;
   const command = def.steps[e.step]!.compensation!;
-  if (saga.status !== SagaStatus.Failed || saga.redriving !== null) return t.event({ kind: 'redrive-waiting', command, by: e.by });
+  if (!hasHandedOver(saga) || saga.redriving !== null) return t.event({ kind: 'redrive-waiting', command, by: e.by });
   t.event({ kind: 'redriven', command, by: e.by, note: e.note });
   t.update({ deadLetters: saga.deadLetters - 1, redriving: e.letter });
   t.sendCompensation(e.step, 1);
 }
 
-/** A person did a compensation given up on by hand: it counts as done, and a saga with no other dead letter is COMPENSATED. */
+/**
+ * A person did a compensation given up on by hand: it counts as done, and a saga with no
+ * other dead letter is COMPENSATED. An ESCALATED saga stopped undoing at that step: it now
+ * undoes the steps below it.
+ */
 function onResolve(t: Builder, e: Extract<SagaEvent, { kind: 'resolve' }>): void {
   const { saga, def } = t;
   t.event({ kind: 'resolved-by-hand', command: def.steps[e.step]!.compensation!, by: e.by, note: e.note });
   t.update({ deadLetters: saga.deadLetters - 1 });
+  if (saga.status === SagaStatus.Escalated) return t.compensateBelow(e.step - 1);
   if (saga.status === SagaStatus.Failed && saga.deadLetters - 1 === 0) {
     t.event({ kind: 'compensated' });
     t.update({ status: SagaStatus.Compensated });
@@ -202,6 +208,11 @@ function onStuck(t: Builder, e: Extract<SagaEvent, { kind: 'stuck' }>): void {
   if (saga.attempt >= policy.maxAttempts) return t.retryOrGiveUp();
   t.event({ kind: 'resent', action: running ? step.command : step.compensation!, attempt: saga.attempt + 1 });
   return running ? t.sendForward(saga.step, saga.attempt + 1) : t.sendCompensation(saga.step, saga.attempt + 1);
+}
+
+/** Whether the saga has ended handing over to a person (FAILED, ESCALATED): a redrive starts at once. */
+function hasHandedOver(saga: SagaState): boolean {
+  return saga.status === SagaStatus.Failed || saga.status === SagaStatus.Escalated;
 }
 
 /** Accumulates one transition's changes. */
@@ -277,6 +288,29 @@ class Builder {
     const status = this.saga.deadLetters > 0 ? SagaStatus.Failed : SagaStatus.Compensated;
     this.event({ kind: status === SagaStatus.Failed ? 'failed' : 'compensated' });
     this.update({ status, waiting: 'nothing', deadlineTick: null, redriving: null });
+  }
+
+  /**
+   * A compensation refused for good: the step cannot be undone (the parcel left). Undoing the
+   * steps below it would make things worse (goods shipped and the money back), so the saga
+   * stops here, ESCALATED, with a dead letter a person resolves once they have dealt with it.
+   */
+  escalate(reason: string): void {
+    const step = this.def.steps[this.saga.step]!;
+    this.event({ kind: 'escalated', command: step.compensation!, reason });
+    this.leaveDeadLetter({
+      kind: 'compensation',
+      step: this.saga.step,
+      command: step.compensation!,
+      reason: `refused for good: ${reason}`,
+    });
+    this.update({
+      status: SagaStatus.Escalated,
+      waiting: 'nothing',
+      deadlineTick: null,
+      deadLetters: this.saga.deadLetters + 1,
+      redriving: null,
+    });
   }
 
   complete(): void {

@@ -45,10 +45,11 @@ export interface OrderPayload {
   readonly amountCents: number;
 }
 
-/** The body of a reply. */
+/** The body of a reply; a `permanent` refusal is one no retry can change (a shipment already dispatched cannot be cancelled). */
 export interface ReplyBody {
   readonly ok: boolean;
   readonly reason?: string;
+  readonly permanent?: true;
 }
 
 const DONE = '.done';

@@ -45,6 +45,8 @@ export type SagaStepEvent =
   | { readonly kind: 'resent'; readonly action: string; readonly attempt: number }
   /** Past the second SLA, the reconciler gives up on the forward step and compensates it (it may have happened). */
   | { readonly kind: 'reconciler-compensates'; readonly step: string }
+  /** A compensation refused for good (past the point of no return): the saga stops undoing and hands over to a person. */
+  | { readonly kind: 'escalated'; readonly command: string; readonly reason: string }
   | { readonly kind: 'completed' }
   | { readonly kind: 'compensated' }
   | { readonly kind: 'failed' };
@@ -120,6 +122,8 @@ export function describeSagaEvent(e: SagaStepEvent): string {
       return `sending ${e.action} again (attempt ${e.attempt})`;
     case 'reconciler-compensates':
       return `giving up on ${e.step}: compensating it`;
+    case 'escalated':
+      return `${e.command} refused for good: nothing below it is undone, ESCALATED to a person`;
     case 'completed':
       return 'every step done: COMPLETED';
     case 'compensated':

@@ -134,6 +134,7 @@ function* judge(
     script: scenario.faults,
     ...(scenario.operator ? { operator: scenario.operator } : {}),
     ...(scenario.approval ? { approval: { ...DEFAULT_APPROVAL, ...scenario.approval } } : {}),
+    ...(scenario.dispatchAfterTicks !== undefined ? { dispatchAfterTicks: scenario.dispatchAfterTicks } : {}),
     // Scenarios are small: the trace is always kept, so expectations can read it.
     keepTrace: true,
     ...(request.keepMoments ? { keepMoments: true } : {}),

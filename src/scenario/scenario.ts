@@ -34,6 +34,8 @@ export interface Scenario {
   readonly operator?: readonly OperatorScript[];
   /** Which orders wait for a person's approval, and for how long; the rest of DEFAULT_APPROVAL applies. */
   readonly approval?: Partial<ApprovalPolicy>;
+  /** How long after it is scheduled a parcel leaves the warehouse, past which it cannot be cancelled; never, unless set. */
+  readonly dispatchAfterTicks?: number;
   /** Dead letters the scenario causes on purpose (a poison message). */
   readonly toleratedDeadLetters?: number;
   /** Further expectations, as problems (empty when met); it reads the outcome and nothing else. */

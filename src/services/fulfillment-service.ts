@@ -1,16 +1,20 @@
 import type { Message } from '../broker/index.js';
 import { Command } from '../protocol/index.js';
-import type { ComponentDefinition, HandleOutcome, Handler, HandlerTx } from '../endpoint/index.js';
+import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
+import type { TimerData } from '../kernel/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { orderOf, reply } from './reply.js';
 
-export type ShipmentStatus = 'SCHEDULED' | 'CANCELLED' | 'FAILED';
+/** A shipment is SCHEDULED, then DISPATCHED once the parcel leaves (no cancelling it after that), or CANCELLED, or FAILED (refused). */
+export type ShipmentStatus = 'SCHEDULED' | 'DISPATCHED' | 'CANCELLED' | 'FAILED';
 
 export interface ShipmentsTable {
   saga_id: string;
   order_id: string;
   status: ShipmentStatus;
   tick: number;
+  /** When the parcel leaves, if it is still scheduled then; null when this warehouse does not dispatch within a run. */
+  dispatch_tick: number | null;
 }
 
 /** The component's own tables; the inbox and outbox belong to its endpoint, and a handler cannot reach them. */
@@ -32,24 +36,55 @@ const FULFILLMENT_MIGRATIONS: readonly Migration[] = [
       .addColumn('saga_id', 'text', (c) => c.primaryKey())
       .addColumn('order_id', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('tick', 'integer', (c) => c.notNull()),
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      .addColumn('dispatch_tick', 'integer'),
   ],
 ];
 
-/** Owns shipments: schedule one (SCHEDULED), cancel it while it is not dispatched (the compensation). */
+/**
+ * Owns shipments: schedule one (SCHEDULED), cancel it while it is not dispatched (the
+ * compensation). `dispatchAfterTicks` after it was scheduled the parcel leaves (DISPATCHED):
+ * the saga's point of no return. A cancel after that is refused for good, and says so.
+ */
 class FulfillmentHandler implements Handler {
   private readonly find;
   private readonly insert;
   private readonly setStatus;
+  private readonly dispatch;
 
-  constructor(db: Database) {
-    this.find = new Prepared(db, q.selectFrom('shipments').select('status').where('saga_id', '=', arg('sagaId')));
+  constructor(
+    db: Database,
+    private readonly env: HandlerEnv,
+    private readonly dispatchAfterTicks: number,
+  ) {
+    this.find = new Prepared(db, q.selectFrom('shipments').select(['status', 'tick']).where('saga_id', '=', arg('sagaId')));
     this.insert = new Prepared(
       db,
-      q
-        .insertInto('shipments')
-        .values({ saga_id: arg('sagaId'), order_id: arg('orderId'), status: arg<ShipmentStatus>('status'), tick: arg<number>('tick') }),
+      q.insertInto('shipments').values({
+        saga_id: arg('sagaId'),
+        order_id: arg('orderId'),
+        status: arg<ShipmentStatus>('status'),
+        tick: arg<number>('tick'),
+        dispatch_tick: arg<number | null>('dispatchTick'),
+      }),
     );
+    this.dispatch = new Prepared(
+      db,
+      q
+        .updateTable('shipments')
+        .set({ status: 'DISPATCHED', tick: arg<number>('tick') })
+        .where('saga_id', '=', arg('sagaId'))
+        .where('status', '=', 'SCHEDULED'),
+    );
+    // Recovery after a (re)start: every parcel still to leave gets its dispatch back.
+    if (env.defences.recovery) {
+      const waiting = db
+        .prepare(
+          "select saga_id as sagaId, dispatch_tick as dispatchTick from shipments where status = 'SCHEDULED' and dispatch_tick is not null order by dispatch_tick, saga_id",
+        )
+        .all() as Array<{ sagaId: string; dispatchTick: number }>;
+      for (const s of waiting) env.timers.at(s.dispatchTick, { sagaId: s.sagaId });
+    }
     this.setStatus = new Prepared(
       db,
       q
@@ -66,22 +101,23 @@ class FulfillmentHandler implements Handler {
     switch (message.type) {
       case Command.scheduleShipment: {
         if (existing) {
-          reply(
-            tx,
-            message,
-            existing.status === 'SCHEDULED',
-            existing.status === 'SCHEDULED' ? undefined : `shipment already ${existing.status}`,
-          );
+          const going = existing.status === 'SCHEDULED' || existing.status === 'DISPATCHED';
+          reply(tx, message, going, going ? undefined : `shipment already ${existing.status}`);
           return 'duplicate';
         }
         const { orderId } = orderOf(message);
         const refused = tx.injectedFailure();
-        this.insert.run({ sagaId, orderId, status: refused ? 'FAILED' : 'SCHEDULED', tick });
+        const dispatchTick = refused || !Number.isFinite(this.dispatchAfterTicks) ? null : tick + this.dispatchAfterTicks;
+        this.insert.run({ sagaId, orderId, status: refused ? 'FAILED' : 'SCHEDULED', tick, dispatchTick });
         if (refused) return reply(tx, message, false, 'no carrier can take the shipment (injected)');
-        tx.note('SCHEDULED');
+        tx.note(dispatchTick === null ? 'SCHEDULED' : `SCHEDULED, leaves at tick ${dispatchTick}`);
+        if (dispatchTick !== null) tx.afterCommit(() => this.env.timers.at(dispatchTick, { sagaId }));
         return reply(tx, message, true);
       }
       case Command.cancelShipment: {
+        // Past the point of no return: no retry can change that, and the saga must hear so.
+        if (existing?.status === 'DISPATCHED')
+          return reply(tx, message, false, `shipment dispatched at tick ${existing.tick}: it cannot be cancelled`, true);
         if (tx.injectedFailure()) return reply(tx, message, false, 'cancel failed (injected)');
         if (existing && existing.status !== 'SCHEDULED') {
           reply(tx, message, true);
@@ -90,7 +126,7 @@ class FulfillmentHandler implements Handler {
         if (existing) this.setStatus.run({ sagaId, status: 'CANCELLED', tick });
         else {
           // Cancelled before it was scheduled: the record makes a late schedule fail.
-          this.insert.run({ sagaId, orderId: orderOf(message).orderId, status: 'CANCELLED', tick });
+          this.insert.run({ sagaId, orderId: orderOf(message).orderId, status: 'CANCELLED', tick, dispatchTick: null });
           tx.fact({ kind: 'compensation-first', compensation: Command.cancelShipment });
         }
         tx.note('CANCELLED');
@@ -100,10 +136,21 @@ class FulfillmentHandler implements Handler {
         throw new Error(`fulfillment service cannot handle ${message.type}`);
     }
   }
+
+  /** A parcel's time to leave: it is dispatched, unless it was cancelled first. */
+  onTimer(data: TimerData): void {
+    const sagaId = String(data.sagaId);
+    this.env.transact((tx) => {
+      if (this.dispatch.run({ sagaId, tick: tx.now }) > 0) tx.note(`shipment of ${sagaId} DISPATCHED`);
+    });
+  }
 }
 
-export const FULFILLMENT_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({
-  name: 'fulfillment',
-  migrations: FULFILLMENT_MIGRATIONS,
-  createHandler: (db) => new FulfillmentHandler(db),
-});
+/** The fulfillment service, whose warehouse dispatches a scheduled parcel `dispatchAfterTicks` later (never, by default). */
+export function fulfillmentService(dispatchAfterTicks = Number.POSITIVE_INFINITY): ComponentDefinition {
+  return {
+    name: 'fulfillment',
+    migrations: FULFILLMENT_MIGRATIONS,
+    createHandler: (db, env) => new FulfillmentHandler(db, env, dispatchAfterTicks),
+  };
+}

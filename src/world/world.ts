@@ -31,7 +31,7 @@ import {
   type ApprovalPolicy,
 } from '../orchestrator/index.js';
 import {
-  FULFILLMENT_SERVICE,
+  fulfillmentService,
   INVENTORY_SERVICE,
   NOTIFICATION_SERVICE,
   ORDER_SERVICE,
@@ -46,14 +46,20 @@ import { ScriptedOperator, type OperatorScript } from './scripted-operator.js';
 import { CrashModel } from './crash-model.js';
 import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
 
-/** What each component of the shop is: its tables and its handler; the orchestrator asks a person to approve orders as `approval` says. */
-export function componentDefinitions(approval: ApprovalPolicy = DEFAULT_APPROVAL): Record<ComponentName, ComponentDefinition> {
+/**
+ * What each component of the shop is: its tables and its handler. The orchestrator asks a
+ * person to approve orders as `shop.approval` says; the warehouse dispatches a parcel
+ * `shop.dispatchAfterTicks` after it was scheduled (never, unless told).
+ */
+export function componentDefinitions(
+  shop: Pick<WorldOptions, 'approval' | 'dispatchAfterTicks'> = {},
+): Record<ComponentName, ComponentDefinition> {
   return {
-    orchestrator: orchestratorComponent(PLACE_ORDER_SAGA, approval),
+    orchestrator: orchestratorComponent(PLACE_ORDER_SAGA, shop.approval ?? DEFAULT_APPROVAL),
     order: ORDER_SERVICE,
     inventory: INVENTORY_SERVICE,
     payment: PAYMENT_SERVICE,
-    fulfillment: FULFILLMENT_SERVICE,
+    fulfillment: fulfillmentService(shop.dispatchAfterTicks),
     notification: NOTIFICATION_SERVICE,
     reconciler: reconcilerComponent(),
   };
@@ -78,6 +84,8 @@ export interface WorldOptions {
   readonly operator?: readonly OperatorScript[];
   /** Which orders wait for a person's approval, and for how long (DEFAULT_APPROVAL unless a scenario says otherwise). */
   readonly approval?: ApprovalPolicy;
+  /** How long after it is scheduled a parcel leaves the warehouse (the saga's point of no return); never, unless set. */
+  readonly dispatchAfterTicks?: number;
 }
 
 /**
@@ -172,7 +180,7 @@ export class World {
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
-    const definitions = componentDefinitions(options.approval);
+    const definitions = componentDefinitions(options);
     // A start-up that forgets its timers is one that skips its recovery.
     const forgetful = new Map(COMPONENTS.map((name) => [name, { ...ctx(name), defences: { ...ctx(name).defences, recovery: false } }]));
     const build = (name: ComponentName) => (db: Database, memory?: EndpointImage, forgetsTimers?: boolean) =>

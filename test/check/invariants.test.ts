@@ -106,6 +106,12 @@ describe('each invariant fails on a broken world', () => {
       (w) => ({ ...w, settled: false, pending: ['3 timers'] }),
       /did not settle: 3 timers/,
     );
+    catches(
+      sagaTerminal,
+      () => completed,
+      (w) => (set(first(w), { status: 'ESCALATED' }), w),
+      /ESCALATED without a dead-letter/,
+    );
     // Waiting for a person is an end only once a person was told (an escalated approval's dead letter).
     catches(
       sagaTerminal,
@@ -269,6 +275,27 @@ describe('each invariant fails on a broken world', () => {
       (w) => ({ ...w, shipments: w.shipments.slice(1) }),
       /COMPLETED with 0 scheduled/,
     );
+    // A parcel that left is not undone: counting the saga COMPENSATED would be a lie.
+    catches(
+      shipmentMatches,
+      () => compensated,
+      (w) => ({ ...w, shipments: [{ sagaId: first(w).id, status: 'DISPATCHED', tick: 9 }] }),
+      /COMPENSATED but its shipment is still dispatched/,
+    );
+    catches(
+      shipmentMatches,
+      () => compensated,
+      (w) => ({
+        ...w,
+        shipments: [{ sagaId: first(w).id, status: 'DISPATCHED', tick: 9 }],
+        sagas: w.sagas.map((s) => ({ ...s, status: 'FAILED' as const })),
+      }),
+      /released its stock although its parcel was dispatched/,
+    );
+    // A dispatched shipment goes out as surely as a scheduled one.
+    const dispatched = structuredClone(completed);
+    for (const s of dispatched.shipments) Object.assign(s, { status: 'DISPATCHED' });
+    expect(shipmentMatches.check(dispatched).ok).toBe(true);
   });
 
   it('notification-once: a customer told twice, or told about a cancelled order', () => {

@@ -245,7 +245,7 @@ describe('a directory that cannot be inspected is refused in one sentence, exit 
     const status = await cli(['sagas', run, '--status', 'compensatd']);
     expect(status.code).toBe(2);
     expect(status.stderr.trim()).toBe(
-      "Unknown saga status 'compensatd'. Did you mean 'COMPENSATED'? Known: RUNNING, AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED, FAILED.",
+      "Unknown saga status 'compensatd'. Did you mean 'COMPENSATED'? Known: RUNNING, AWAITING_APPROVAL, COMPENSATING, COMPLETED, COMPENSATED, FAILED, ESCALATED.",
     );
   });
 });

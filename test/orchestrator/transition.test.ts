@@ -202,3 +202,41 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+describe('the point of no return', () => {
+  const refusedForGood: SagaEvent = {
+    kind: 'reply',
+    command: 'fulfillment.cancel',
+    ok: false,
+    reason: 'shipment dispatched at tick 9: it cannot be cancelled',
+    permanent: true,
+  };
+  const escalating: SagaEvent[] = [
+    { kind: 'start' },
+    ...['order.create', 'inventory.reserve', 'payment.charge', 'fulfillment.schedule'].map(done),
+    failed('notification.send'),
+    refusedForGood,
+  ];
+
+  it('a compensation refused for good is not retried: the saga stops undoing, ESCALATED, with a dead letter', () => {
+    const { saga, sent, deadLetters } = drive(escalating);
+    expect(saga).toMatchObject({ status: SagaStatus.Escalated, deadLetters: 1, waiting: 'nothing', deadlineTick: null });
+    // Nothing below the shipment is undone: refunding goods already on their way would be worse.
+    expect(sent.slice(5)).toEqual(['fulfillment.cancel']);
+    expect(deadLetters).toEqual(['fulfillment.cancel']);
+  });
+
+  it('once a person resolves it (the parcel recalled), the saga undoes the steps below and ends COMPENSATED', () => {
+    const resolve: SagaEvent = { kind: 'resolve', letter: 1, step: 3, by: 'ana', note: 'parcel recalled' };
+    const { saga, sent } = drive([...escalating, resolve, done('payment.refund'), done('inventory.release'), done('order.cancel')]);
+    expect(saga.status).toBe(SagaStatus.Compensated);
+    expect(sent.slice(6)).toEqual(['payment.refund', 'inventory.release', 'order.cancel']);
+  });
+
+  it('a redrive starts at once, and is refused for good again', () => {
+    const redrive: SagaEvent = { kind: 'redrive', letter: 1, step: 3, by: 'ana', note: 'try again' };
+    const { saga, sent } = drive([...escalating, redrive, refusedForGood]);
+    expect(sent.at(-1)).toBe('fulfillment.cancel');
+    expect(saga).toMatchObject({ status: SagaStatus.Escalated, redriving: null, deadLetters: 1 });
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withDisabled } from '../../src/defences/index.js';
 import {
-  FULFILLMENT_SERVICE,
+  fulfillmentService,
   INVENTORY_SERVICE,
   NOTIFICATION_SERVICE,
   ORDER_SERVICE,
@@ -85,7 +85,7 @@ describe('service handlers, with a fake transaction', () => {
   });
 
   it('fulfillment: a cancel that arrives before its schedule leaves a record, and the late schedule is refused', () => {
-    const { db, handler } = handlerOn(FULFILLMENT_SERVICE);
+    const { db, handler } = handlerOn(fulfillmentService());
     const t = fakeTx();
     handler.handle(t.tx, message('fulfillment', 'fulfillment.cancel'));
     handler.handle(t.tx, message('fulfillment', 'fulfillment.schedule'));
@@ -112,7 +112,7 @@ describe('a compensation that arrives before its step', () => {
       [ORDER_SERVICE, 'order', 'order.cancel'],
       [INVENTORY_SERVICE, 'inventory', 'inventory.release'],
       [PAYMENT_SERVICE, 'payment', 'payment.refund'],
-      [FULFILLMENT_SERVICE, 'fulfillment', 'fulfillment.cancel'],
+      [fulfillmentService(), 'fulfillment', 'fulfillment.cancel'],
     ] as const;
     for (const [definition, queue, compensation] of cases) {
       const { handler } = handlerOn(definition);
