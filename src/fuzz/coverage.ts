@@ -26,6 +26,16 @@ export const COVERAGE_PATHS = [
   // (it finds the order's saga first, and drops a timer armed for an older state); its unit tests take those paths.
   'crash-recovery',
   'timeout-after-restart',
+  // A person in the loop: an order parked for approval, decided either way, or left to its SLA (rejected, or escalated).
+  'awaiting-approval',
+  'approved',
+  'rejected',
+  'approval-expired',
+  'approval-escalated',
+  // Past the point of no return: a cancel refused for good, the saga escalated.
+  'escalated',
+  // The janitor: a saga found stuck after a restart that forgot its timers.
+  'stuck',
 ] as const;
 export type CoveragePath = (typeof COVERAGE_PATHS)[number];
 
@@ -72,6 +82,13 @@ export class CoverageTracker {
             case 'compensation-gave-up':
             case 'late-success-compensated':
             case 'stale-reply':
+            case 'awaiting-approval':
+            case 'approved':
+            case 'rejected':
+            case 'approval-expired':
+            case 'approval-escalated':
+            case 'escalated':
+            case 'stuck':
               this.reached.add(fact.kind);
               break;
           }

@@ -21,12 +21,14 @@ const defence = z.string().transform((given, ctx) => {
 });
 const defences = z.array(defence).refine((d) => new Set(d).size === d.length, 'a defence named twice');
 
-const target = { type: name, saga: name.optional(), times: z.number().int().min(1).optional(), nth: z.number().int().min(1).optional() };
+/** The saga a message belongs to: empty for one that belongs to none (the reconciler's sweeps). */
+const sagaOf = z.string().max(200);
+const target = { type: name, saga: sagaOf.optional(), times: z.number().int().min(1).optional(), nth: z.number().int().min(1).optional() };
 const trigger = z.strictObject({
   on: z.enum(['before-commit', 'after-commit', 'handle', 'ack', 'publish']),
   type: name.optional(),
   actor: z.enum(COMPONENTS).optional(),
-  saga: name.optional(),
+  saga: sagaOf.optional(),
   nth: z.number().int().min(1).optional(),
 });
 /** Every kind of targeted fault a schedule can hold (see ScriptedFault). */
@@ -62,6 +64,21 @@ const workload = z
       .min(1)
       // One saga per order, named after it: two orders with one id would be one saga.
       .refine((orders) => new Set(orders.map((o) => o.orderId)).size === orders.length, 'an order id given twice'),
+    approval: z
+      .strictObject({ thresholdCents: count, slaTicks: z.number().int().min(1), onSla: z.enum(['reject', 'escalate']) })
+      .optional(),
+    dispatchAfterTicks: z.number().int().min(1).optional(),
+    operator: z
+      .array(
+        z.strictObject({
+          atTick: count,
+          action: z.enum(['redrive', 'resolve', 'approve', 'reject']),
+          note: z.string().max(200),
+          by: name.optional(),
+          orders: z.array(name).optional(),
+        }),
+      )
+      .optional(),
   })
   .superRefine((w, ctx) => {
     const skus = new Set(w.stock.map((s) => s.sku));

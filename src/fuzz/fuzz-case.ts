@@ -1,5 +1,5 @@
 import type { FaultProfile, ScriptedFault } from '../chaos/index.js';
-import { fuzzCaseStreams } from '../kernel/index.js';
+import { fuzzCaseStreams, type Rng } from '../kernel/index.js';
 import { COMPENSATIONS } from '../protocol/index.js';
 import { PLACE_ORDER_SAGA } from '../orchestrator/index.js';
 
@@ -18,6 +18,34 @@ export interface FuzzCase {
 /** Faults stop at this tick; then the calm phase must settle. */
 export const FUZZ_FAULT_PHASE_TICKS = 3_000;
 export const FUZZ_MAX_TICKS = 300_000;
+
+/**
+ * Now and then the shop's own rules: large orders that wait for a person (some approved or
+ * rejected at a tick, some left to the SLA, which rejects or escalates), and a warehouse that
+ * dispatches parcels, past which a cancel is refused for good.
+ */
+function shopRules(rng: Rng, orders: Workload['orders']): Pick<Workload, 'approval' | 'operator' | 'dispatchAfterTicks'> {
+  const rules: { -readonly [K in 'approval' | 'operator' | 'dispatchAfterTicks']?: Workload[K] } = {};
+  if (rng.chance(0.3)) {
+    // Prices run from 100 to 4,000 cents and quantities to 3: a threshold in that range parks some orders, not all.
+    rules.approval = {
+      thresholdCents: rng.between(1, 60) * 100,
+      slaTicks: rng.between(100, 1500),
+      onSla: rng.chance(0.5) ? 'reject' : 'escalate',
+    };
+    rules.operator = orders
+      .filter(() => rng.chance(0.6))
+      .map((o) => ({
+        atTick: rng.int(2000),
+        action: rng.chance(0.7) ? ('approve' as const) : ('reject' as const),
+        orders: [o.orderId],
+        note: 'swarm',
+        by: 'fuzz',
+      }));
+  }
+  if (rng.chance(0.3)) rules.dispatchAfterTicks = rng.between(1, 300);
+  return rules;
+}
 
 /** The experiment a seed stands for; the same seed always gives the same case. */
 export function generateCase(seed: number): FuzzCase {
@@ -40,17 +68,14 @@ export function generateCase(seed: number): FuzzCase {
     balanceCents: rng.chance(0.2) ? rng.between(0, 3_000) : 1_000_000,
   }));
   const arrivalTicks = rng.between(1, 200);
-  const workload: Workload = {
-    stock,
-    customers,
-    orders: customers.map((c, i) => ({
-      orderId: `order-${String(i + 1).padStart(3, '0')}`,
-      customer: c.customer,
-      sku: stock[rng.int(skus)]!.sku,
-      qty: rng.between(1, 3),
-      atTick: rng.int(arrivalTicks),
-    })),
-  };
+  const orderList = customers.map((c, i) => ({
+    orderId: `order-${String(i + 1).padStart(3, '0')}`,
+    customer: c.customer,
+    sku: stock[rng.int(skus)]!.sku,
+    qty: rng.between(1, 3),
+    atTick: rng.int(arrivalTicks),
+  }));
+  const workload: Workload = { stock, customers, orders: orderList, ...shopRules(rng, orderList) };
 
   const profile: FaultProfile = {
     name: `swarm-${seed}`,

@@ -85,6 +85,12 @@ export async function shrink(
     const smaller = { ...current, orders: current.orders.map((o, j) => (j === i ? { ...o, qty: 1 } : o)) };
     if (await fails(smaller, faults)) current = smaller;
   }
+  // A person's decisions that do not matter to the failure.
+  if (current.operator?.length) {
+    const w = current;
+    const operator = await ddmin(w.operator!, (candidate) => fails({ ...w, operator: candidate }, faults));
+    current = { ...w, operator };
+  }
   // A smaller workload can leave some faults with nothing to strike, and fewer faults some orders with nothing to do: one more pass over each.
   faults = await ddmin(faults, (candidate) => fails(current, candidate));
   current = await fewerOrders(current);

@@ -262,7 +262,8 @@ class OrchestratorHandler implements Handler {
       this.apply1(tx, this.load(row.id)!, { kind: 'stuck', idleTicks, compensate: idleTicks >= compensateAfterTicks }, false);
     }
     tx.note(`sweep ${sweep}: ${stuck.length} stuck of ${active} unfinished`);
-    if (active === 0) this.rest(tx, true);
+    // The reconciler rests exactly when told there is nothing to watch; a saga that starts while it rests wakes it.
+    if ((active === 0) !== this.resting) this.rest(tx, active === 0);
     const answer: SweepAnswer = { sweep, stuck, active };
     tx.send('reconciler', replyType(Reconcile.sweep, true), '', JSON.stringify(answer));
   }

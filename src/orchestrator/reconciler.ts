@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { Message } from '../broker/index.js';
 import type { ComponentDefinition, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import type { TimerData } from '../kernel/index.js';
@@ -12,6 +13,8 @@ export interface SweepsTable {
   answered_tick: number | null;
   stuck: number | null;
   active: number | null;
+  /** Woken while this sweep was out: whatever its answer says, a saga started after the orchestrator counted. */
+  woken: Generated<number>;
 }
 
 /** The sagas each sweep found stuck (the orchestrator's log says what it did about them). */
@@ -40,7 +43,8 @@ const RECONCILER_MIGRATIONS: readonly Migration[] = [
       .addColumn('sent_tick', 'integer', (c) => c.notNull())
       .addColumn('answered_tick', 'integer')
       .addColumn('stuck', 'integer')
-      .addColumn('active', 'integer'),
+      .addColumn('active', 'integer')
+      .addColumn('woken', 'integer', (c) => c.notNull().defaultTo(0)),
     q.schema
       .createTable('found_stuck')
       .addColumn('sweep', 'integer', (c) => c.notNull())
@@ -64,6 +68,7 @@ class ReconcilerHandler implements Handler {
   private readonly insertSweep;
   private readonly answerSweep;
   private readonly insertFound;
+  private readonly markWoken;
 
   constructor(
     db: Database,
@@ -79,6 +84,7 @@ class ReconcilerHandler implements Handler {
         .set({ answered_tick: arg<number>('tick'), stuck: arg<number>('stuck'), active: arg<number>('active') })
         .where('seq', '=', arg<number>('seq')),
     );
+    this.markWoken = new Prepared(db, q.updateTable('sweeps').set({ woken: 1 }).where('seq', '=', arg<number>('seq')));
     this.insertFound = new Prepared(db, q.insertInto('found_stuck').values({ sweep: arg<number>('sweep'), saga_id: arg('sagaId') }));
     // At start-up: a sweep at once (a timer due in the past fires at the next tick).
     if (env.defences.reconciliation) env.timers.at(0, { sweep: AT_START_UP });
@@ -103,13 +109,18 @@ class ReconcilerHandler implements Handler {
       this.answerSweep.run({ seq: answer.sweep, tick: tx.now, stuck: answer.stuck.length, active: answer.active });
       for (const sagaId of answer.stuck) this.insertFound.run({ sweep: answer.sweep, sagaId });
       if (answer.sweep !== last?.seq) return tx.note(`answer to sweep ${answer.sweep}, not the latest`);
-      if (answer.active === 0) return tx.note('no saga to watch: resting until woken');
+      if (answer.active === 0 && last.woken === 0) return tx.note('no saga to watch: resting until woken');
       tx.note(`${answer.stuck.length} stuck of ${answer.active} unfinished; next sweep in ${this.policy.sweepEveryTicks} ticks`);
       return this.armNext(tx, answer.sweep + 1);
     }
     if (message.type === Reconcile.wake) {
+      // A sweep is out: its answer may have counted before this saga started, so it must not send the reconciler to rest.
+      if (last && last.answered_tick === null) {
+        this.markWoken.run({ seq: last.seq });
+        return tx.note(`woken while sweep ${last.seq} is out: watching on whatever it finds`);
+      }
       // Resting means: its latest sweep was answered, with nothing to watch.
-      if (last && (last.answered_tick === null || last.active !== 0)) return tx.note('already watching');
+      if (last && last.active !== 0) return tx.note('already watching');
       tx.note(`woken: next sweep in ${this.policy.sweepEveryTicks} ticks`);
       return this.armNext(tx, (last?.seq ?? 0) + 1);
     }

@@ -5,7 +5,15 @@ import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { plural, randomStreams, type TraceEvent } from '../kernel/index.js';
 import { DEFAULT_APPROVAL, SagaStatus } from '../orchestrator/index.js';
-import { runToEnd, simulation, type RunOutcome, type SimulationImage, type SimulationOptions, type TickBoundary } from '../world/index.js';
+import {
+  runToEnd,
+  simulation,
+  type RunOutcome,
+  type SimulationImage,
+  type SimulationOptions,
+  type TickBoundary,
+  type Workload,
+} from '../world/index.js';
 import { disabledOf, type Recipe } from './recipe.js';
 import { claimRunDir, createRunDir, finishRunDir } from './run-dir.js';
 import { dropWorldFile, hasWorldFile, writeWorldFile } from './world-file.js';
@@ -112,7 +120,12 @@ function* judge(
   recipe: Recipe,
 ): Generator<TickBoundary, { result: ScenarioResult; outcome: RunOutcome }> {
   const { scenario, seed } = request;
-  const workload = shopWorkload(randomStreams(seed).workload, scenario.shop, request.overrides ?? {});
+  const workload: Workload = {
+    ...shopWorkload(randomStreams(seed).workload, scenario.shop, request.overrides ?? {}),
+    ...(scenario.operator ? { operator: scenario.operator } : {}),
+    ...(scenario.approval ? { approval: { ...DEFAULT_APPROVAL, ...scenario.approval } } : {}),
+    ...(scenario.dispatchAfterTicks !== undefined ? { dispatchAfterTicks: scenario.dispatchAfterTicks } : {}),
+  };
   const own = findProfile(scenario.profile ?? 'calm');
   if (!own) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);
   const profile = request.profile ? combineProfiles(own, request.profile) : own;
@@ -132,9 +145,6 @@ function* judge(
     workload,
     profile,
     script: scenario.faults,
-    ...(scenario.operator ? { operator: scenario.operator } : {}),
-    ...(scenario.approval ? { approval: { ...DEFAULT_APPROVAL, ...scenario.approval } } : {}),
-    ...(scenario.dispatchAfterTicks !== undefined ? { dispatchAfterTicks: scenario.dispatchAfterTicks } : {}),
     // Scenarios are small: the trace is always kept, so expectations can read it.
     keepTrace: true,
     ...(request.keepMoments ? { keepMoments: true } : {}),

@@ -178,7 +178,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       stockViolationDuringRun: stock.firstViolation,
       toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
       faultsInjected: world.faults.schedule().length,
-      approvalThresholdCents: (options.approval ?? DEFAULT_APPROVAL).thresholdCents,
+      approvalThresholdCents: (options.workload.approval ?? DEFAULT_APPROVAL).thresholdCents,
       timersForgotten: world.faults.schedule().filter((f) => f.kind === 'kill' && f.forgetsTimers).length,
     });
     return {

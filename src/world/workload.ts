@@ -1,8 +1,21 @@
-/** What a run starts with and what arrives during it. Money is in integer cents. */
+import type { ApprovalPolicy } from '../orchestrator/index.js';
+import type { OperatorScript } from './scripted-operator.js';
+
+/**
+ * What a run starts with and what arrives during it: the shop's stock, customers and rules,
+ * the orders, and the person who comes by. Money is in integer cents. A fuzz case is one of
+ * these, so a replay file and a shrunk case carry all of it.
+ */
 export interface Workload {
   readonly stock: ReadonlyArray<{ readonly sku: string; readonly units: number; readonly priceCents: number }>;
   readonly customers: ReadonlyArray<{ readonly customer: string; readonly balanceCents: number }>;
   readonly orders: readonly OrderRequest[];
+  /** Which orders wait for a person's approval, and for how long (DEFAULT_APPROVAL when absent). */
+  readonly approval?: ApprovalPolicy;
+  /** How long after it is scheduled a parcel leaves the warehouse, past which it cannot be cancelled (never, when absent). */
+  readonly dispatchAfterTicks?: number;
+  /** A person who comes by at given ticks: decides on orders awaiting approval, acts on dead letters. */
+  readonly operator?: readonly OperatorScript[];
 }
 
 /** One customer's order, arriving at a virtual tick. */

@@ -23,13 +23,7 @@ import {
   type StreamsImage,
   type TraceImage,
 } from '../kernel/index.js';
-import {
-  DEFAULT_APPROVAL,
-  orchestratorComponent,
-  PLACE_ORDER_SAGA,
-  reconcilerComponent,
-  type ApprovalPolicy,
-} from '../orchestrator/index.js';
+import { DEFAULT_APPROVAL, orchestratorComponent, PLACE_ORDER_SAGA, reconcilerComponent } from '../orchestrator/index.js';
 import {
   fulfillmentService,
   INVENTORY_SERVICE,
@@ -42,7 +36,7 @@ import {
 } from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
 import { ComponentHost } from './component-host.js';
-import { ScriptedOperator, type OperatorScript } from './scripted-operator.js';
+import { ScriptedOperator } from './scripted-operator.js';
 import { CrashModel } from './crash-model.js';
 import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
 
@@ -52,7 +46,7 @@ import { orderAmountCents, type OrderRequest, type Workload } from './workload.j
  * `shop.dispatchAfterTicks` after it was scheduled (never, unless told).
  */
 export function componentDefinitions(
-  shop: Pick<WorldOptions, 'approval' | 'dispatchAfterTicks'> = {},
+  shop: Pick<Workload, 'approval' | 'dispatchAfterTicks'> = {},
 ): Record<ComponentName, ComponentDefinition> {
   return {
     orchestrator: orchestratorComponent(PLACE_ORDER_SAGA, shop.approval ?? DEFAULT_APPROVAL),
@@ -80,12 +74,6 @@ export interface WorldOptions {
   readonly keepMoments?: boolean;
   /** Which defences are on (all, unless a user switched some off to see what breaks). */
   readonly defences?: Defences;
-  /** A person who comes by at given ticks and acts on the dead letters left and the orders awaiting approval (a scenario's stand-in for an operator). */
-  readonly operator?: readonly OperatorScript[];
-  /** Which orders wait for a person's approval, and for how long (DEFAULT_APPROVAL unless a scenario says otherwise). */
-  readonly approval?: ApprovalPolicy;
-  /** How long after it is scheduled a parcel leaves the warehouse (the saga's point of no return); never, unless set. */
-  readonly dispatchAfterTicks?: number;
 }
 
 /**
@@ -180,7 +168,7 @@ export class World {
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
-    const definitions = componentDefinitions(options);
+    const definitions = componentDefinitions(options.workload);
     // A start-up that forgets its timers is one that skips its recovery.
     const forgetful = new Map(COMPONENTS.map((name) => [name, { ...ctx(name), defences: { ...ctx(name).defences, recovery: false } }]));
     const build = (name: ComponentName) => (db: Database, memory?: EndpointImage, forgetsTimers?: boolean) =>
@@ -188,7 +176,7 @@ export class World {
     this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
     this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepMoments ?? false, from?.moments);
     this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
-    this.operator = new ScriptedOperator([...(options.operator ?? [])].sort((a, b) => a.atTick - b.atTick));
+    this.operator = new ScriptedOperator([...(options.workload.operator ?? [])].sort((a, b) => a.atTick - b.atTick));
     if (from) {
       this.operatorMessages = from.operatorMessages;
       this.operator.position = from.operatorVisits;

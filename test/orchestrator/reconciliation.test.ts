@@ -96,6 +96,24 @@ describe('the reconciler in a world', () => {
     expect(outcome.snapshot.settled).toBe(true);
   });
 
+  it('woken while a sweep is out, it keeps watching whatever that sweep answers: the answer counted before the saga started', () => {
+    // The first answer (nothing to watch) crashes its handler once and comes back after the visibility timeout, long after the wake.
+    const late: Scenario = {
+      ...stuckSagaReconciled,
+      name: 'late-answer',
+      faults: [{ kind: 'fail-command', type: 'reconcile.sweep.done', mode: 'throw', nth: 1 }],
+      toleratedDeadLetters: 0,
+      expect: () => [],
+    };
+    const { outcome } = factsOf(late);
+    const notes = outcome.traceEvents.filter((e) => e.kind === 'handle' && e.actor === 'reconciler').map((e) => e.detail);
+    expect(notes.slice(0, 3)).toEqual([
+      'woken while sweep 1 is out: watching on whatever it finds',
+      '0 stuck of 0 unfinished; next sweep in 500 ticks',
+      'no saga to watch: resting until woken',
+    ]);
+  });
+
   it('a sweep it sent before a crash is answered, and ignored, once it has sent a newer one', () => {
     const crashing: Scenario = {
       ...stuckSagaReconciled,
