@@ -61,7 +61,7 @@ describe('every invariant holds on a consistent world', () => {
       ['order-002', 'COMPENSATED', null],
       ['order-003', 'COMPENSATED', null],
     ]);
-    // The fourteen the README documents, in its order: none dropped or renamed unnoticed.
+    // The sixteen the README documents, in its order: none dropped or renamed unnoticed.
     expect(checkWorld(completed).map((r) => r.name)).toEqual([
       'saga-terminal',
       'order-matches-saga',

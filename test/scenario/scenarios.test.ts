@@ -30,6 +30,14 @@ describe('determinism', () => {
     expect(json('file')).toBe(first);
   });
 
+  it('every scenario gives the same report and digest in memory and on files', () => {
+    const dataRoot = scratchDir('runs');
+    for (const scenario of SCENARIOS) {
+      const json = (storage: 'memory' | 'file') => JSON.stringify(runScenario({ scenario, seed: 7, storage, dataRoot }).result);
+      expect(json('file'), scenario.name).toBe(json('memory'));
+    }
+  });
+
   it('different seeds give different runs', () => {
     const digest = (seed: number) => runScenario({ scenario: crash, seed, storage: 'memory' }).result.digest;
     expect(digest(1)).not.toBe(digest(2));
