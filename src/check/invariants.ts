@@ -452,12 +452,13 @@ export const calmRunCompletes: Invariant = {
     if (why.length > 0) return verdict(this.name, [], `not applicable: ${why.join(', ')}`);
     // A person decides a large order, and may say no: only the others are the machine's to complete.
     const own = w.sagas.filter((s) => s.amountCents < w.approvalThresholdCents);
-    const problems = own.filter((s) => s.status !== Completed).map((s) => `saga ${short(s.id)} ${s.status} with nothing in its way`);
     const decided = w.sagas.length - own.length;
+    if (own.length === 0 && decided > 0) return verdict(this.name, [], "not applicable: every order was left to a person's approval");
+    const problems = own.filter((s) => s.status !== Completed).map((s) => `saga ${short(s.id)} ${s.status} with nothing in its way`);
     return verdict(
       this.name,
       problems,
-      `${plural(own.length, 'saga')} completed, with nothing in their way${decided ? `; ${decided} left to a person's approval` : ''}`,
+      `${plural(own.length, 'saga')} completed, with nothing in their way${decided ? `; ${decided} more left to a person's approval, not judged` : ''}`,
     );
   },
 };

@@ -55,7 +55,7 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
     const width = outputWidth(io);
     io.out(
       broken.length > 0
-        ? `${wrap(`Without ${names}, ${broken.length} of ${rows.length} scenarios break: ${broken.map((r) => r.scenario).join(', ')}.`, width)}\n`
+        ? `${wrap(`Without ${names}, ${broken.length} of ${rows.length} scenarios ${broken.length === 1 ? 'breaks' : 'break'}: ${broken.map((r) => r.scenario).join(', ')}.`, width)}\n`
         : c.red(`${wrap(`Without ${names}, nothing in the ${rows.length} scenarios run breaks: none shows what it protects.`, width)}\n`),
     );
     if (interrupts.heard) io.out(c.yellow(`stopped by ${interrupts.heard} after ${rows.length} of ${catalogue.length} scenarios\n`));

@@ -82,9 +82,12 @@ function renderLetters(letters: readonly DeadLetterEntry[], dir: string, io: Cli
     lines.push(c.dim(wrap(`${l.id}: ${l.reason}${acted}`, outputWidth(io))));
   }
   lines.push(`${plural(letters.length, 'dead letter')}, ${open} open`);
-  if (open > 0)
+  const openOf = (approval: boolean) => letters.some((l) => l.state === 'open' && (l.kind === 'approval') === approval);
+  if (openOf(false))
     lines.push(
       c.dim(`'saga dlq <run> redrive <id>' sends one again; 'saga dlq <run> resolve <id> --note "..."' records it was done by hand.`),
     );
+  if (openOf(true))
+    lines.push(c.dim(`An approval is decided with 'saga approve <run> <order>' or 'saga reject <run> <order> --reason "..."'.`));
   return lines.join('\n') + '\n';
 }

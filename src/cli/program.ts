@@ -107,7 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
   program
     .command('crash-matrix')
     .description(
-      'kill each component at every crash point of a saga (after commit, after ack, after publish, while compensating), restart it, and check the world',
+      'kill each component at every crash point of a saga (before and after each commit, after handling, after an ack, after a publish; forward, while compensating, while parked for approval; some restarts forgetting their timers), restart it, and check the world',
     )
     .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
@@ -222,7 +222,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     )
     .argument('<run>', 'a stopped run directory, or its name as `saga runs` lists it')
     .argument('<order>', 'the order (or its saga id)')
-    .option('--note <text>', 'why; the saga log keeps it', once('--note'))
+    .option('--note <text>', 'why (or --reason); the saga log keeps it', once('--note'))
+    .addOption(new Option('--reason <text>').hideHelp().argParser(once('--reason')))
     .option('--by <name>', "who decides (default: $USER, or 'operator' without one)", once('--by'))
     .option('--json', 'print JSON')
     .action((dir: string, order: string, options: DecisionOptions) => {
@@ -236,7 +237,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     )
     .argument('<run>', 'a stopped run directory, or its name as `saga runs` lists it')
     .argument('<order>', 'the order (or its saga id)')
-    .option('--reason <text>', 'why (required); the saga log keeps it', once('--reason'))
+    .option('--reason <text>', 'why (required; or --note); the saga log keeps it', once('--reason'))
+    .addOption(new Option('--note <text>').hideHelp().argParser(once('--note')))
     .option('--by <name>', "who decides (default: $USER, or 'operator' without one)", once('--by'))
     .option('--json', 'print JSON')
     .action((dir: string, order: string, options: DecisionOptions) => {
@@ -266,14 +268,15 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.held;
       if (error.code === 'commander.help') return EXIT.held;
-      // Commander puts its suggestion on a line of its own: one line, then the way to help.
+      // Commander puts its suggestion on a line of its own: one line, then the way to help (the command's own, when one was named).
+      const command = program.commands.find((c) => c.name() === argv[0]);
       io.err(
         `${printable(
           error.message
             .replace(/^error: /, '')
             .trim()
             .replace(/\n\(Did you mean/, ' (Did you mean'),
-        )}\nRun 'saga --help' for usage.\n`,
+        )}\nRun 'saga ${command ? `${command.name()} ` : ''}--help' for usage.\n`,
       );
       return EXIT.usage;
     }

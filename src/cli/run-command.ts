@@ -244,7 +244,14 @@ function reportStop(
   const c = makeStyle(io.env);
   const width = outputWidth(io);
   io.out(c.bold(wrap(`Stopped at tick ${stopped.tick}: ${stopped.reason}.`, width)) + '\n');
-  for (const line of describeWorldLines(world)) io.out(wrap(`  ${line}`, width) + '\n');
+  // Each line indented, its continuation lines too.
+  for (const line of describeWorldLines(world, runArgument(runDir!, io)))
+    io.out(
+      wrap(line, width - 4)
+        .split('\n')
+        .map((part, i) => (i === 0 ? `  ${part}` : `    ${part}`))
+        .join('\n') + '\n',
+    );
   io.out(`resume: ${resume}\n`);
   return EXIT.held;
 }
@@ -254,8 +261,9 @@ function runArgument(dir: string, io: CliIo): string {
   return resolve(dirname(dir)) === resolve(sagaDir(io, 'runs')) ? basename(dir) : dir;
 }
 
-/** A stopped world in a few lines: its sagas, its messages, what is down, what is waiting. */
-function describeWorldLines(world: StoppedWorld): string[] {
+/** A stopped world in a few lines: its sagas, its messages, what is down, what is waiting (and for an order awaiting approval, the commands that decide it). */
+function describeWorldLines(world: StoppedWorld, run: string): string[] {
+  const first = world.awaitingApproval[0];
   const sagas = Object.entries(world.sagas).map(([status, n]) => `${n} ${status}`);
   const down = world.down.map((d) => `${d.component}${d.backAtTick === null ? '' : ` (back at tick ${d.backAtTick})`}`);
   return [
@@ -264,7 +272,7 @@ function describeWorldLines(world: StoppedWorld): string[] {
     `dead letters waiting for a person: ${world.deadLetters}`,
     ...(world.awaitingApproval.length
       ? [
-          `awaiting approval: ${world.awaitingApproval.join(', ')} ('saga approve <run> <order>' or 'saga reject <run> <order> --reason "...")`,
+          `awaiting approval: ${world.awaitingApproval.join(', ')} (decide with 'npx saga approve ${run} ${first}' or 'npx saga reject ${run} ${first} --reason "..."')`,
         ]
       : []),
     `down: ${down.join(', ') || 'nothing'}`,

@@ -12,6 +12,8 @@ export interface Decision {
   readonly decision: 'approve' | 'reject';
   /** The tick the world stood at: the orchestrator decides from the next one, when the run resumes. */
   readonly tick: number;
+  /** When the approval's SLA runs out (null once it was escalated): a decision that arrives later is too late. */
+  readonly slaEndsTick: number | null;
 }
 
 /**
@@ -31,9 +33,11 @@ export function decideOnOrder(
 ): Decision {
   const read = readWorldFile(run.dir, build);
   if ('problem' in read) throw new BadRunError(read.problem);
-  const saga = run.dbs.orchestrator.prepare('select id, order_id, status from sagas where id = ? or order_id = ?').get(key, key) as
-    Pick<SagasTable, 'id' | 'order_id' | 'status'> | undefined;
-  if (!saga) throw new BadRunError(`No order or saga ${key} in ${run.dir}; 'saga sagas ${run.dir}' lists them.`);
+  const saga = run.dbs.orchestrator
+    .prepare('select id, order_id, status, deadline_tick from sagas where id = ? or order_id = ?')
+    .get(key, key) as Pick<SagasTable, 'id' | 'order_id' | 'status' | 'deadline_tick'> | undefined;
+  if (!saga)
+    throw new BadRunError(`No saga for ${key} in ${run.dir} (no such order, or not placed yet); 'saga sagas ${run.dir}' lists them.`);
   if (saga.status !== 'AWAITING_APPROVAL')
     throw new BadRunError(`${saga.order_id} is ${saga.status}, not AWAITING_APPROVAL: there is nothing to ${decision}.`);
   const waiting = read.image.world.broker.ready.find(
@@ -56,5 +60,5 @@ export function decideOnOrder(
     },
     build,
   );
-  return { orderId: saga.order_id, sagaId: saga.id, decision, tick };
+  return { orderId: saga.order_id, sagaId: saga.id, decision, tick, slaEndsTick: saga.deadline_tick };
 }

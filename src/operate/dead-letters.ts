@@ -55,8 +55,9 @@ export function listDeadLetters(run: Pick<OpenRun, 'dbs'>, world: SimulationImag
     id: `${r.saga_id}:${r.seq}`,
     source: 'orchestrator',
     kind: r.kind,
-    queue: r.command.slice(0, r.command.indexOf('.')),
-    type: r.command,
+    // An overdue approval waits for a person, not for a service: it is named for what it holds back.
+    queue: r.kind === 'approval' ? 'person' : r.command.slice(0, r.command.indexOf('.')),
+    type: r.kind === 'approval' ? `approval before ${r.command}` : r.command,
     sagaId: r.saga_id,
     tick: r.tick,
     reason: r.reason,

@@ -236,7 +236,9 @@ class OrchestratorHandler implements Handler {
     const saga = this.load(message.sagaId);
     if (!saga) return tx.note(`no saga ${message.sagaId} to decide on`);
     const kind = message.type === OperatorAction.approve ? 'approve' : 'reject';
-    if (saga.status === SagaStatus.AwaitingApproval) this.closeApprovalLetters.run({ id: saga.id, by, tick: tx.now, note });
+    // The escalation's letter says what was decided, and why.
+    const decided = `${kind === 'approve' ? 'approved' : 'rejected'}${note ? `: ${note}` : ''}`;
+    if (saga.status === SagaStatus.AwaitingApproval) this.closeApprovalLetters.run({ id: saga.id, by, tick: tx.now, note: decided });
     this.apply1(tx, saga, { kind, by, note }, false);
   }
 

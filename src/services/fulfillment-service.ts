@@ -141,7 +141,9 @@ class FulfillmentHandler implements Handler {
   onTimer(data: TimerData): void {
     const sagaId = String(data.sagaId);
     this.env.transact((tx) => {
-      if (this.dispatch.run({ sagaId, tick: tx.now }) > 0) tx.note(`shipment of ${sagaId} DISPATCHED`);
+      // On the timeline: the moment the saga's point of no return passed.
+      if (this.dispatch.run({ sagaId, tick: tx.now }) > 0)
+        tx.emit({ kind: 'handle', tick: tx.now, actor: 'fulfillment', type: 'timer', sagaId, detail: 'shipment DISPATCHED' });
     });
   }
 }

@@ -416,7 +416,10 @@ describe('each invariant fails on a broken world', () => {
     const scarce = { ...refused, stock: refused.stock.map((s) => ({ ...s, initial: 0 })) };
     expect(calmRunCompletes.check(scarce)).toMatchObject({ ok: true, detail: 'not applicable: not enough stock for every order' });
     // A person may say no to a large order: only the others are the machine's to complete.
-    expect(calmRunCompletes.check(decided)).toMatchObject({ ok: true, detail: expect.stringMatching(/3 left to a person's approval/) });
+    expect(calmRunCompletes.check(decided)).toMatchObject({
+      ok: true,
+      detail: "not applicable: every order was left to a person's approval",
+    });
     catches(
       calmRunCompletes,
       () => decided,
