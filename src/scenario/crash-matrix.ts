@@ -69,8 +69,9 @@ const FORGETFUL_KILL = { downTicks: 150, forgetsTimers: true } as const;
  * - `poisoned`: a charge command that crashes its handler until the broker dead-letters it,
  *   broken at the orchestrator and the payment service (timeouts: only the step timeout
  *   sends a fresh command; reconciliation, again, after a restart that forgets);
- * - `parked`: one large order that waits for a person's approval, broken at the orchestrator
- *   and the reconciler while it waits and as the approval arrives.
+ * - `parked`: two large orders that wait for a person's approval, one approved and one left
+ *   to its SLA, broken at the orchestrator and the reconciler while they wait (recovery: a
+ *   restart must re-arm the SLA's timer).
  */
 interface Baseline {
   readonly scenario: Scenario;
@@ -129,10 +130,11 @@ const BASELINES: readonly Baseline[] = [
   },
   {
     components: ['orchestrator', 'reconciler'],
-    scenario: matrixScenario('parked', 'one large order that waits for a person, who approves it at tick 300', {
-      shop: { orders: 1, arrivalTicks: 1, priceCents: 60_000, minQty: 1, maxQty: 1 },
-      approval: {},
-      operator: [{ atTick: 300, action: 'approve', note: 'approved' }],
+    scenario: matrixScenario('parked', 'two large orders that wait for a person: one approved at tick 300, one left to its SLA', {
+      shop: { orders: 2, arrivalTicks: 1, priceCents: 60_000, minQty: 1, maxQty: 1 },
+      approval: { slaTicks: 400 },
+      operator: [{ atTick: 300, action: 'approve', orders: ['order-001'], note: 'approved' }],
+      expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
     }),
   },
 ];
