@@ -29,7 +29,7 @@ export interface BenchResult {
   readonly floorRatio: number | null;
   /** Wall time until the last saga completed (what sagas/s is computed from). */
   readonly seconds: number;
-  /** Wall time after that: reading all six databases back and checking every invariant. */
+  /** Wall time after that: reading all seven databases back and checking every invariant. */
   readonly checkSeconds: number;
 }
 

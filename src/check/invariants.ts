@@ -396,7 +396,7 @@ export const approvalBeforeCharge: Invariant = {
         w.reservations.filter((r) => r.status === 'RESERVED'),
         (r) => r.sagaId,
       );
-      const shipped = new Set(w.shipments.filter((s) => s.status === 'SCHEDULED').map((s) => s.sagaId));
+      const shipped = new Set(w.shipments.filter((s) => s.status === 'SCHEDULED' || s.status === 'DISPATCHED').map((s) => s.sagaId));
       const told = new Set(w.notifications.map((n) => n.sagaId));
       for (const s of waiting) {
         const n = held.get(s.id)?.length ?? 0;

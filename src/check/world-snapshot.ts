@@ -11,7 +11,7 @@ export interface StockRow {
 }
 
 /**
- * Everything the checker looks at, read from the six databases and the broker. Plain data,
+ * Everything the checker looks at, read from the seven databases and the broker. Plain data,
  * so a test can hand-make a broken world and see each invariant fail.
  */
 export interface WorldSnapshot {

@@ -65,7 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .addOption(
       new Option(
         '--storage <kind>',
-        'where the six databases live: files in a new directory under .saga/runs/ (see `saga runs`), or memory',
+        'where the seven databases live: files in a new directory under .saga/runs/ (see `saga runs`), or memory',
       )
         .default('file')
         .argParser(once('--storage')),

@@ -9,9 +9,9 @@ export interface Defences {
   readonly outbox: boolean;
   /** The reservation's conditional update (available ≥ qty); off, concurrent sagas oversell. */
   readonly isolation: boolean;
-  /** Re-arming timers from persisted deadlines on restart; off, a saga waiting on a timer when its orchestrator died waits forever. */
+  /** Re-arming timers from persisted deadlines on restart; off, a saga waiting on a timer when its orchestrator died waits for the reconciler's sweep. */
   readonly recovery: boolean;
-  /** Step timeouts; off, a saga whose command was lost waits forever. */
+  /** Step timeouts; off, a saga whose command was lost waits for the reconciler's sweep (an approval's SLA stays on: it is the business's). */
   readonly timeouts: boolean;
   /** Retrying a failed compensation; off, it is sent once and assumed done. */
   readonly compensationRetry: boolean;

@@ -2,9 +2,10 @@ import type { FaultProfile, ScriptedFault } from '../chaos/index.js';
 import { fuzzCaseStreams, type Rng } from '../kernel/index.js';
 import { COMPENSATIONS } from '../protocol/index.js';
 import { PLACE_ORDER_SAGA } from '../orchestrator/index.js';
-
-const POISONABLE = PLACE_ORDER_SAGA.steps.flatMap((s) => [s.command, ...(s.compensation ? [s.compensation] : [])]);
 import type { Workload } from '../world/index.js';
+
+/** The commands a poison message can be: a step's, or its compensation's (see generateCase). */
+const POISONABLE = PLACE_ORDER_SAGA.steps.flatMap((s) => [s.command, ...(s.compensation ? [s.compensation] : [])]);
 
 /** One seed's experiment: its own workload and its own mix of faults (swarm testing: each seed turns some fault kinds on, at its own intensity). */
 export interface FuzzCase {
@@ -101,7 +102,7 @@ export function generateCase(seed: number): FuzzCase {
     : [];
   // Now and then a poison message, so the broker's own dead-letter queue is exercised (a handler failing on every delivery).
   // Only a step's command or its compensation: the saga times out and sends another. A confirmation sent once the saga is
-  // decided has no retry, and a dead-lettered one waits for an operator, which the lab does not play yet.
+  // decided has no retry, and a dead-lettered one would wait for a person (saga dlq), whom a sweep does not play.
   if (faultMix.chance(0.1)) script.push({ kind: 'poison', type: POISONABLE[faultMix.int(POISONABLE.length)]! });
   return { seed, workload, profile, script };
 }

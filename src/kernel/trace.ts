@@ -19,7 +19,7 @@ export type TraceKind =
   | 'restart' // a component came back from its database
   | 'saga' // a saga changed state
   | 'phase' // the run moved from its fault phase to its calm phase
-  | 'operator'; // a person acted on a stopped world (a dead letter redriven or resolved)
+  | 'operator'; // a person acted: a dead letter redriven or resolved, an order approved or rejected
 
 /** One line of the run's timeline. */
 export interface TraceEvent {

@@ -26,7 +26,17 @@ import {
   type ReconciliationPolicy,
   type SagaDefinition,
 } from './saga-definition.js';
-import { isTerminal, SagaStatus, type DeadLetterKind, type SagaEvent, type SagaState, type Waiting } from './saga-state.js';
+import {
+  handsOver,
+  isTerminal,
+  isWatched,
+  SagaStatus,
+  UNFINISHED_STATUSES,
+  type DeadLetterKind,
+  type SagaEvent,
+  type SagaState,
+  type Waiting,
+} from './saga-state.js';
 import { newSaga, transition } from './transition.js';
 
 /**
@@ -160,7 +170,7 @@ class OrchestratorHandler implements Handler {
       q
         .selectFrom('sagas')
         .select(['id', 'status', 'deadline_tick', 'progress_tick'])
-        .where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating, SagaStatus.AwaitingApproval])
+        .where('status', 'in', UNFINISHED_STATUSES)
         .orderBy('started_tick')
         .orderBy('id'),
     );
@@ -173,7 +183,7 @@ class OrchestratorHandler implements Handler {
     );
     this.resting = (db.prepare('select resting from reconciler_watch').get() as { resting: number } | undefined)?.resting === 1;
     // Recovery after a (re)start: every saga still waiting gets its timer back.
-    if (env.defences.recovery && env.defences.timeouts) this.rearmTimers(db);
+    if (env.defences.recovery) this.rearmTimers(db);
   }
 
   handle(tx: HandlerTx, message: Message): HandleOutcome | void {
@@ -225,7 +235,7 @@ class OrchestratorHandler implements Handler {
       this.actOnDeadLetter.run({ seq, state: 'resolved', by, tick: tx.now, note });
       return this.apply1(tx, saga, { kind: 'resolve', ...event }, false);
     }
-    const starts = (saga.status === SagaStatus.Failed || saga.status === SagaStatus.Escalated) && saga.redriving === null;
+    const starts = handsOver(saga.status) && saga.redriving === null;
     this.actOnDeadLetter.run({ seq, state: starts ? 'redriven' : 'redrive-requested', by, tick: tx.now, note });
     this.apply1(tx, saga, { kind: 'redrive', ...event }, false);
   }
@@ -255,7 +265,7 @@ class OrchestratorHandler implements Handler {
     let active = 0;
     const stuck: string[] = [];
     for (const row of this.findUnfinished.all()) {
-      if (row.status === SagaStatus.AwaitingApproval && row.deadline_tick === null) continue;
+      if (!isWatched({ status: row.status, deadlineTick: row.deadline_tick })) continue;
       active++;
       const idleTicks = now - row.progress_tick;
       const timerLost = row.deadline_tick === null || now - row.deadline_tick >= sweepEveryTicks;
@@ -316,7 +326,7 @@ class OrchestratorHandler implements Handler {
     const body = JSON.stringify(saga.payload);
     for (const c of commands) tx.send(c.service, c.type, saga.id, body);
     // A saga that starts (or starts again) while the reconciler rests wakes it: there is something to watch again.
-    if (this.resting && !isTerminal(saga.status) && (isNew || isTerminal(before.status))) {
+    if (this.resting && isWatched(saga) && (isNew || !isWatched(before))) {
       tx.send('reconciler', Reconcile.wake, '', '{}');
       this.rest(tx, false);
     }
@@ -335,8 +345,7 @@ class OrchestratorHandler implements Handler {
         tx.emit({ kind: 'dead-letter', tick: now, actor: 'orchestrator', type: d.command, sagaId: saga.id, detail: d.reason });
     }
     // A redrive asked for while the saga was still compensating starts once it has ended.
-    const handedOver = saga.status === SagaStatus.Failed || saga.status === SagaStatus.Escalated;
-    if (handedOver && saga.redriving === null && saga.version !== before.version) {
+    if (handsOver(saga.status) && saga.redriving === null && saga.version !== before.version) {
       const requested = this.findRedriveRequested.get({ id: saga.id });
       if (requested) {
         this.actOnDeadLetter.run({ seq: requested.seq, state: 'redriven', by: requested.acted_by, tick: now, note: requested.note });
@@ -354,7 +363,7 @@ class OrchestratorHandler implements Handler {
       tx.afterCommit(() => {
         if (isTerminal(saga.status)) this.cache.delete(saga.id);
         else this.cache.set(saga.id, saga);
-        if (saga.deadlineTick !== null && this.env.defences.timeouts) this.arm(saga.id, saga.version, saga.deadlineTick);
+        if (saga.deadlineTick !== null && this.timed(saga.status)) this.arm(saga.id, saga.version, saga.deadlineTick);
       });
     }
   }
@@ -374,19 +383,24 @@ class OrchestratorHandler implements Handler {
     });
   }
 
+  /** Whether a saga in `status` waits on a timer: step timeouts can be switched off, an approval's SLA is the business's and cannot. */
+  private timed(status: SagaStatus): boolean {
+    return this.env.defences.timeouts || status === SagaStatus.AwaitingApproval;
+  }
+
   /** After a restart: every saga still waiting gets its timer back from the deadline it persisted. */
   private rearmTimers(db: Database): void {
     const waiting = new Prepared(
       db,
       queryBuilder<OrchestratorTables>()
         .selectFrom('sagas')
-        .select(['id', 'version', 'deadline_tick'])
-        .where('status', 'in', [SagaStatus.Running, SagaStatus.Compensating, SagaStatus.AwaitingApproval])
+        .select(['id', 'status', 'version', 'deadline_tick'])
+        .where('status', 'in', UNFINISHED_STATUSES)
         .where('deadline_tick', 'is not', null)
         .orderBy('deadline_tick')
         .orderBy('id'),
     );
-    for (const s of waiting.all()) this.arm(s.id, s.version, s.deadline_tick!);
+    for (const s of waiting.all()) if (this.timed(s.status)) this.arm(s.id, s.version, s.deadline_tick!);
   }
 
   private load(id: string): SagaState | null {

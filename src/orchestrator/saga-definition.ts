@@ -46,8 +46,8 @@ export interface ApprovalPolicy {
  * `sweepEveryTicks`; a saga that made no progress (a new step or status) for
  * `stuckAfterTicks`, and whose own deadline passed more than a sweep ago (its timer is
  * lost), has its current action sent again; past `compensateAfterTicks` a forward step is
- * compensated instead. Both are longer than a step's whole retry window (about 540 ticks),
- * so a saga whose own timers work is left alone.
+ * compensated instead. A saga whose own timers work is left alone: its deadline is never
+ * more than a backoff away, so it is never a sweep overdue.
  */
 export interface ReconciliationPolicy {
   readonly sweepEveryTicks: number;

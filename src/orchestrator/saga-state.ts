@@ -20,6 +20,19 @@ export function isTerminal(status: SagaStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }
 
+/** The statuses a saga can still move on from by itself (or by a person's decision). */
+export const UNFINISHED_STATUSES: readonly SagaStatus[] = Object.values(SagaStatus).filter((s) => !isTerminal(s));
+
+/** Whether a saga ended by handing over to a person (FAILED, ESCALATED): a redrive of its dead letter starts at once. */
+export function handsOver(status: SagaStatus): boolean {
+  return status === SagaStatus.Failed || status === SagaStatus.Escalated;
+}
+
+/** Whether the machine still drives the saga: it has not ended, and it is not an approval escalated to a person (no deadline left). */
+export function isWatched(saga: { readonly status: SagaStatus; readonly deadlineTick: number | null }): boolean {
+  return !isTerminal(saga.status) && !(saga.status === SagaStatus.AwaitingApproval && saga.deadlineTick === null);
+}
+
 /** What the saga waits for: a reply to the action it sent, the end of a backoff before trying it again, or a person's decision. */
 export type Waiting = 'reply' | 'backoff' | 'approval' | 'nothing';
 
@@ -33,7 +46,7 @@ export interface SagaState {
   /** Tries of the current action so far. */
   readonly attempt: number;
   readonly waiting: Waiting;
-  /** When the wait ends: a reply timeout or the end of a backoff. */
+  /** When the wait ends: a reply timeout, the end of a backoff, or an approval's SLA (null once escalated to a person). */
   readonly deadlineTick: number | null;
   /** The highest step the compensation covers; the step that timed out is included, a step that said no is not. */
   readonly compensateFrom: number | null;

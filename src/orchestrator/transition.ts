@@ -1,6 +1,14 @@
 import { describeSagaEvent, type SagaStepEvent } from '../protocol/index.js';
 import { backoffTicks, DEFAULT_APPROVAL, type ApprovalPolicy, type SagaDefinition, type SagaStep } from './saga-definition.js';
-import { SagaStatus, type SagaCommand, type SagaDeadLetter, type SagaEvent, type SagaState, type Transition } from './saga-state.js';
+import {
+  handsOver,
+  SagaStatus,
+  type SagaCommand,
+  type SagaDeadLetter,
+  type SagaEvent,
+  type SagaState,
+  type Transition,
+} from './saga-state.js';
 
 /** How the orchestrator treats a failed compensation, and which orders wait for a person. */
 export interface TransitionOptions {
@@ -130,16 +138,18 @@ function onDeadline(t: Builder): void {
 }
 
 /**
- * A person asks for a compensation given up on to be sent again. Once the saga has ended
- * (FAILED), it compensates that one step again with a fresh attempt budget and then ends
- * anew; while it is still compensating, the request waits (the glue keeps it and asks again).
+ * A person asks for a compensation given up on to be sent again. Once the saga has ended, it
+ * compensates that step again with a fresh attempt budget: a FAILED saga then ends anew (the
+ * steps below were undone already); an ESCALATED one stopped at that step, so it goes on to
+ * undo the steps below. While it is still compensating, the request waits (the glue keeps it
+ * and asks again).
  */
 function onRedrive(t: Builder, e: Extract<SagaEvent, { kind: 'redrive' }>): void {
   const { saga, def } = t;
   const command = def.steps[e.step]!.compensation!;
-  if (!hasHandedOver(saga) || saga.redriving !== null) return t.event({ kind: 'redrive-waiting', command, by: e.by });
+  if (!handsOver(saga.status) || saga.redriving !== null) return t.event({ kind: 'redrive-waiting', command, by: e.by });
   t.event({ kind: 'redriven', command, by: e.by, note: e.note });
-  t.update({ deadLetters: saga.deadLetters - 1, redriving: e.letter });
+  t.update({ deadLetters: saga.deadLetters - 1, redriving: saga.status === SagaStatus.Escalated ? null : e.letter });
   t.sendCompensation(e.step, 1);
 }
 
@@ -208,11 +218,6 @@ function onStuck(t: Builder, e: Extract<SagaEvent, { kind: 'stuck' }>): void {
   if (saga.attempt >= policy.maxAttempts) return t.retryOrGiveUp();
   t.event({ kind: 'resent', action: running ? step.command : step.compensation!, attempt: saga.attempt + 1 });
   return running ? t.sendForward(saga.step, saga.attempt + 1) : t.sendCompensation(saga.step, saga.attempt + 1);
-}
-
-/** Whether the saga has ended handing over to a person (FAILED, ESCALATED): a redrive starts at once. */
-function hasHandedOver(saga: SagaState): boolean {
-  return saga.status === SagaStatus.Failed || saga.status === SagaStatus.Escalated;
 }
 
 /** Accumulates one transition's changes. */

@@ -66,7 +66,7 @@ export interface ScenarioResult {
   readonly digest: string;
   /** How to run it again (without what a person did to it: see interventions). */
   readonly recipe: Recipe;
-  /** Times a person acted on this run with saga dlq; absent when none (the recipe alone reproduces it). */
+  /** Times a person acted on this run (saga dlq, approve, reject); absent when none (the recipe alone reproduces it). */
   readonly interventions?: number;
 }
 

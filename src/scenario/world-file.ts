@@ -33,7 +33,7 @@ const restoreInfinity = (_key: string, value: unknown): unknown =>
     : value;
 
 /**
- * Writes a world into its run directory, stopped or settled: with the six databases,
+ * Writes a world into its run directory, stopped or settled: with the seven databases,
  * everything a new process needs to carry it on, and everything an operator reads of it
  * (`world.json`: queues, timers, generators, fault counters; `trace.jsonl`: every event so
  * far, one per line). Each is written to a temporary file and renamed into place, the trace

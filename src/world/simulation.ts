@@ -37,7 +37,7 @@ export interface SimulationImage {
   /** The tick the calm phase began, or -1 while faults are on. */
   readonly calmFromTick: number;
   readonly stockViolation: string | null;
-  /** Times a person acted on this world while it was stopped (`saga dlq`): its scenario's own expectations no longer describe it. */
+  /** Times a person acted on this world while it was stopped (`saga dlq`, `approve`, `reject`): its scenario's own expectations no longer describe it. */
   readonly interventions?: number;
 }
 
@@ -179,7 +179,8 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
       faultsInjected: world.faults.schedule().length,
       approvalThresholdCents: (options.workload.approval ?? DEFAULT_APPROVAL).thresholdCents,
-      timersForgotten: world.faults.schedule().filter((f) => f.kind === 'kill' && f.forgetsTimers).length,
+      // Only the orchestrator's timers move sagas on: a service that forgets its own strands none.
+      timersForgotten: world.faults.schedule().filter((f) => f.kind === 'kill' && f.forgetsTimers && f.component === 'orchestrator').length,
     });
     return {
       snapshot,

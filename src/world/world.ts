@@ -102,7 +102,7 @@ export interface WorldImage {
 }
 
 /**
- * The shop in one process: a broker, five services and an orchestrator, each on its own
+ * The shop in one process: a broker, five services, an orchestrator and a reconciler, each on its own
  * database, a client that places the workload's orders, the fault engine that decides every
  * fault, and the crash model that carries out kills. The simulation drives it one phase at a
  * time; at each moment a kill can land, the world tells the crash model, which applies the
@@ -335,7 +335,7 @@ export class World {
     return this.options.storage === 'memory' ? { kind: 'memory' } : { kind: 'file', path: join(this.options.dataDir, `${name}.db`) };
   }
 
-  /** The scripted operator's visits due now: each open dead letter gets its message in the orchestrator's queue, and the trace says who did what. */
+  /** The scripted operator's visits due now: each open dead letter or parked order it acts on gets its message in the orchestrator's queue, and the trace says who did what. */
   private operatorVisits(now: number): void {
     if (this.operator.nextTick > now) return;
     for (const { message, detail } of this.operator.visit(now, this.host('orchestrator').database(), this.operatorMessages + 1)) {

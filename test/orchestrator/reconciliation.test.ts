@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { approvalEscalated } from '../../scenarios/approval-escalated.js';
 import { stuckSagaReconciled } from '../../scenarios/stuck-saga-reconciled.js';
 import { withDisabled } from '../../src/defences/index.js';
 import {
@@ -112,6 +113,18 @@ describe('the reconciler in a world', () => {
       '0 stuck of 0 unfinished; next sweep in 500 ticks',
       'no saga to watch: resting until woken',
     ]);
+  });
+
+  it('an approval escalated to a person is not watched, so the reconciler may rest; the decision wakes it', () => {
+    const { outcome } = factsOf(approvalEscalated);
+    const reconciler = outcome.traceEvents
+      .filter((e) => e.kind === 'handle' && e.actor === 'reconciler')
+      .map((e) => `${e.tick} ${e.detail}`);
+    const decided = outcome.traceEvents.find((e) => sagaEventsOf(e).some((f) => f.kind === 'approved'))!.tick;
+    const restedWhileEscalated = reconciler.filter((l) => l.endsWith('resting until woken') && Number(l.split(' ')[0]) < decided);
+    const wokenAfter = reconciler.filter((l) => l.includes('woken: next sweep') && Number(l.split(' ')[0]) > decided);
+    expect(restedWhileEscalated.length).toBeGreaterThan(1);
+    expect(wokenAfter).toHaveLength(1);
   });
 
   it('a sweep it sent before a crash is answered, and ignored, once it has sent a newer one', () => {

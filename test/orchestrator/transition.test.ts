@@ -233,6 +233,14 @@ describe('the point of no return', () => {
     expect(sent.slice(6)).toEqual(['payment.refund', 'inventory.release', 'order.cancel']);
   });
 
+  it('a redrive that works this time (the parcel came back) goes on to undo the steps below: COMPENSATED', () => {
+    const redrive: SagaEvent = { kind: 'redrive', letter: 1, step: 3, by: 'ana', note: 'parcel back' };
+    const rest = ['fulfillment.cancel', 'payment.refund', 'inventory.release', 'order.cancel'].map(done);
+    const { saga, sent } = drive([...escalating, redrive, ...rest]);
+    expect(sent.slice(6)).toEqual(['fulfillment.cancel', 'payment.refund', 'inventory.release', 'order.cancel']);
+    expect(saga).toMatchObject({ status: SagaStatus.Compensated, deadLetters: 0, redriving: null });
+  });
+
   it('a redrive starts at once, and is refused for good again', () => {
     const redrive: SagaEvent = { kind: 'redrive', letter: 1, step: 3, by: 'ana', note: 'try again' };
     const { saga, sent } = drive([...escalating, redrive, refusedForGood]);
