@@ -84,6 +84,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--stop-at <tick>', STOP_AT_HELP, once('--stop-at'))
     .option('--stop-when <moment>', STOP_WHEN_HELP, once('--stop-when'))
     .option('--show <saga>', SHOW_HELP, once('--show'))
+    .option(
+      '--mermaid [saga]',
+      "print one saga (by saga or order id; the run's first saga without one) as a Mermaid sequence diagram, instead of the report",
+    )
     .action(async (options: RunOptions) => {
       code = await runCommand(options, catalogue, io);
     });

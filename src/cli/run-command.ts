@@ -10,7 +10,7 @@ import {
   type StopRule,
   type WorkloadOverrides,
 } from '../scenario/index.js';
-import { describeStoppedWorld, showSaga, type SagaDetail, type StoppedWorld } from '../operate/index.js';
+import { describeStoppedWorld, sagaSequenceDiagram, showSaga, type SagaDetail, type StoppedWorld } from '../operate/index.js';
 import type { SimulationImage, TickBoundary } from '../world/index.js';
 import { buildVersion } from '../version.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
@@ -47,6 +47,7 @@ export interface RunOptions extends StopOptions {
   readonly allSagas?: boolean;
   readonly dir?: string;
   readonly show?: string;
+  readonly mermaid?: string | true;
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
@@ -82,6 +83,10 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   const rule = parseStopRule(options, null);
   if (storage === 'memory' && rule !== NO_STOP)
     throw new UsageError('A stopped run is kept in its run directory: --stop-at and --stop-when need --storage file (the default).');
+  if (options.mermaid !== undefined && (options.all || options.json || options.trace))
+    throw new UsageError(
+      '--mermaid prints one saga of one run as a diagram: run one scenario with --scenario <name>, without --json or --trace.',
+    );
   if (options.all && options.show !== undefined)
     throw new UsageError('--show shows one saga of one run; run one scenario with --scenario <name>.');
   if (options.all && rule !== NO_STOP)
@@ -122,6 +127,8 @@ export interface StopOptions {
 interface ReportOptions extends StopOptions {
   /** A saga or order to show, after the report, as `saga show` shows it. */
   readonly show?: string;
+  /** Print one saga as a Mermaid sequence diagram instead of the report: the saga or order named, or the run's first (true). */
+  readonly mermaid?: string | true;
   /** The tick a resumed run carried on from (said above its report, which is otherwise that of a run that never stopped). */
   readonly resumedFromTick?: number;
   readonly json?: boolean;
@@ -187,6 +194,16 @@ export async function driveRun(
   if (stopped) return reportStop(stopped, runDir, interrupts.heard, options, io);
   if (!run) throw new Error('a run neither ended nor stopped');
   const { result, outcome, dataDir } = run;
+  if (options.mermaid !== undefined) {
+    const key = options.mermaid;
+    const saga = key === true ? result.sagas[0] : result.sagas.find((s) => s.id === key || s.orderId === key);
+    if (!saga) {
+      io.err(`No saga or order ${quote(String(key))} in this run; its sagas are ${result.sagas.map((s) => s.id).join(', ') || 'none'}.\n`);
+      return EXIT.usage;
+    }
+    io.out(sagaSequenceDiagram(outcome.traceEvents, saga.id));
+    return result.ok ? EXIT.held : EXIT.violated;
+  }
   if (options.json) {
     // Where the databases are (null in memory), so a script can open them.
     const json = {

@@ -5,3 +5,4 @@ export { prepareResume, type ResumableRun } from './resume-run.js';
 export { describeStoppedWorld, type StoppedWorld } from './stopped-world.js';
 export { actOnDeadLetter, listDeadLetters, type DeadLetterAction, type DeadLetterEntry } from './dead-letters.js';
 export { decideOnOrder, type Decision } from './approvals.js';
+export { sagaSequenceDiagram } from './sequence-diagram.js';

@@ -29,6 +29,7 @@ describe('the guard rails npm test runs', () => {
     for (const entry of [
       'src',
       'scenarios',
+      'scripts',
       'test',
       'bin',
       'package.json',
