@@ -8,6 +8,7 @@ import { sagasCommand, showCommand, type SagasOptions, type ShowOptions } from '
 import { resumeCommand, type ResumeOptions } from './resume-command.js';
 import { dlqCommand, type DlqOptions } from './dlq-command.js';
 import { decisionCommand, type DecisionOptions } from './approve-command.js';
+import { diffCommand, type DiffOptions } from './diff-command.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
@@ -250,6 +251,21 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     });
 
   program
+    .command('diff')
+    .description(
+      'where two runs part, and how they end differently: the first event of their timelines that differs, with the events before it, then the sagas and invariants that differ. Exit 0 when the runs are the same, 1 when they differ',
+    )
+    .argument('<a>', 'the options of a run in one argument ("--scenario crash-before-publish --seed 9"), a replay file, or a run directory')
+    .argument('<b>', 'the other run, the same way ("--scenario crash-before-publish --seed 9 --disable outbox")')
+    .option('--json', 'print one JSON object')
+    // A side is a run's options in one argument: it starts with '--' and is not diff's own.
+    .allowUnknownOption()
+    .action(async (a: string, b: string, options: DiffOptions) => {
+      const run = (sideArgv: readonly string[]) => captured(sideArgv, io, catalogue);
+      code = await diffCommand(a, b, options, run, io);
+    });
+
+  program
     .command('scenarios')
     .description('list the scenarios, one line each: the name, then what it shows')
     .option('--json', 'print one JSON array: name, fault, description, expected statuses')
@@ -299,4 +315,16 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     else io.err(`saga failed: ${message}\nSet SAGA_DEBUG=1 to see where.\n`);
     return EXIT.failed;
   }
+}
+
+/** Runs the CLI on `argv` with its output kept, not printed (how `saga diff` runs each side). */
+async function captured(argv: readonly string[], io: CliIo, catalogue: readonly Scenario[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(
+    argv,
+    { env: io.env, ...(io.cwd ? { cwd: io.cwd } : {}), out: (t) => void (stdout += t), err: (t) => void (stderr += t) },
+    catalogue,
+  );
+  return { code, stdout, stderr };
 }

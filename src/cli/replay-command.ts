@@ -36,6 +36,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
           sameDigest,
           build: { file: replay.build, this: build },
           digest: result.digest,
+          sagas: result.outcome.snapshot.sagas.map((s) => ({ id: s.id, orderId: s.orderId, status: s.status })),
           invariants: result.outcome.invariants,
           ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent) } : {}),
         },

@@ -6,3 +6,4 @@ export { describeStoppedWorld, type StoppedWorld } from './stopped-world.js';
 export { actOnDeadLetter, listDeadLetters, type DeadLetterAction, type DeadLetterEntry } from './dead-letters.js';
 export { decideOnOrder, type Decision } from './approvals.js';
 export { sagaSequenceDiagram } from './sequence-diagram.js';
+export { diffRuns, type ComparedRun, type RunDiff } from './run-diff.js';
