@@ -86,6 +86,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--stop-when <moment>', STOP_WHEN_HELP, once('--stop-when'))
     .option('--show <saga>', SHOW_HELP, once('--show'))
     .option(
+      '--timeline [saga]',
+      'draw the timeline as lanes, one column per component: arrows for messages, markers for what the world did to them (one saga or order with a value)',
+    )
+    .option(
       '--mermaid [saga]',
       "print one saga (by saga or order id; the run's first saga without one) as a Mermaid sequence diagram, instead of the report",
     )

@@ -10,6 +10,7 @@ import {
   type StopRule,
   type WorkloadOverrides,
 } from '../scenario/index.js';
+import { renderLanes } from './lane-timeline.js';
 import { describeStoppedWorld, sagaSequenceDiagram, showSaga, type SagaDetail, type StoppedWorld } from '../operate/index.js';
 import type { SimulationImage, TickBoundary } from '../world/index.js';
 import { buildVersion } from '../version.js';
@@ -48,6 +49,7 @@ export interface RunOptions extends StopOptions {
   readonly dir?: string;
   readonly show?: string;
   readonly mermaid?: string | true;
+  readonly timeline?: string | true;
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
@@ -83,6 +85,10 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   const rule = parseStopRule(options, null);
   if (storage === 'memory' && rule !== NO_STOP)
     throw new UsageError('A stopped run is kept in its run directory: --stop-at and --stop-when need --storage file (the default).');
+  if (options.timeline !== undefined && (options.all || options.json))
+    throw new UsageError(
+      '--timeline draws one run in its report: run one scenario with --scenario <name>, without --json (--trace gives the lines).',
+    );
   if (options.mermaid !== undefined && (options.all || options.json || options.trace))
     throw new UsageError(
       '--mermaid prints one saga of one run as a diagram: run one scenario with --scenario <name>, without --json or --trace.',
@@ -129,6 +135,8 @@ interface ReportOptions extends StopOptions {
   readonly show?: string;
   /** Print one saga as a Mermaid sequence diagram instead of the report: the saga or order named, or the run's first (true). */
   readonly mermaid?: string | true;
+  /** Draw the timeline as lanes in the report: every saga's (true), or the saga or order named. */
+  readonly timeline?: string | true;
   /** The tick a resumed run carried on from (said above its report, which is otherwise that of a run that never stopped). */
   readonly resumedFromTick?: number;
   readonly json?: boolean;
@@ -222,7 +230,13 @@ export async function driveRun(
       width: outputWidth(io),
     };
     if (options.resumedFromTick !== undefined) io.out(c.dim(`resumed at tick ${options.resumedFromTick}\n`));
-    io.out(renderScenarioReport(scenario, result, keepTrace ? { ...settings, timeline: outcome.traceEvents } : settings, c));
+    const key = options.timeline;
+    const laneSaga = typeof key === 'string' ? result.sagas.find((s) => s.id === key || s.orderId === key) : undefined;
+    if (typeof key === 'string' && !laneSaga)
+      throw new UsageError(`No saga or order ${quote(key)} in this run, so --timeline has nothing to draw.`);
+    const lanes = key === undefined ? undefined : renderLanes(outcome.traceEvents, c, settings.width, laneSaga?.id);
+    const drawn = { ...settings, ...(keepTrace ? { timeline: outcome.traceEvents } : {}), ...(lanes ? { lanes } : {}) };
+    io.out(renderScenarioReport(scenario, result, drawn, c));
     if (shown) io.out('\n' + renderSaga(shown, c, settings.width));
   }
   if (show !== undefined && !shown) {

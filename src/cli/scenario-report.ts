@@ -17,6 +17,8 @@ export interface RunSettings {
   readonly width?: number;
   /** The trace, shown after the header (what the run was) and before the sagas (what it came to). */
   readonly timeline?: readonly TraceEvent[];
+  /** The timeline drawn as lanes (see lane-timeline.ts), shown in the same place. */
+  readonly lanes?: string;
 }
 
 /** Up to this many sagas, the report lists each. */
@@ -61,6 +63,7 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   }
   lines.push('');
   if (settings.timeline) lines.push(renderTimeline(settings.timeline, c));
+  if (settings.lanes) lines.push(settings.lanes);
 
   // Every saga when there are few (or when asked); with many, a count by status and the ones that did not complete first.
   const shown = settings.allSagas || result.sagas.length <= SAGAS_SHOWN ? result.sagas : sagasThatMatter(result.sagas);
