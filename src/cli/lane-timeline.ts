@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { TraceEvent } from '../kernel/index.js';
+import { messageRoutes } from '../operate/index.js';
 import { parseReplyType, sagaEventsOf } from '../protocol/index.js';
 import { wrap } from './style.js';
 
@@ -34,16 +35,7 @@ type Mark = keyof typeof MARKS;
  * kept). Plain text when colour is off; every line fits `width`.
  */
 export function renderLanes(events: readonly TraceEvent[], c: ChalkInstance, width: number, sagaId?: string): string {
-  const sender = new Map<string, string>();
-  for (const e of events) if (e.msgId !== undefined && e.kind === 'publish' && !sender.has(e.msgId)) sender.set(e.msgId, e.actor);
-  const consumer = new Map<string, string>();
-  // The saga each message belongs to, from any event that names both: a fault names its message, not always its saga.
-  const sagaOfMessage = new Map<string, string>();
-  for (const e of events) {
-    if (e.msgId === undefined) continue;
-    if ((e.kind === 'deliver' || e.kind === 'handle') && !consumer.has(e.msgId)) consumer.set(e.msgId, e.actor);
-    if (e.sagaId && !sagaOfMessage.has(e.msgId)) sagaOfMessage.set(e.msgId, e.sagaId);
-  }
+  const { sender, consumer, saga: sagaOfMessage } = messageRoutes(events);
   const labelWidth = Math.max(20, width - TICK - LANES.length * LANE - 1);
   const header = `${'tick'.padStart(TICK - 1)} ${SHORT.map((s) => s.padEnd(LANE)).join('')}`;
   const lines = [c.bold(header)];
@@ -70,13 +62,20 @@ interface Row {
   readonly paint: (c: ChalkInstance) => (s: string) => string;
 }
 
-function drawn(e: TraceEvent, sender: Map<string, string>, consumer: Map<string, string>, status: Map<string, string>): Row | null {
+function drawn(
+  e: TraceEvent,
+  sender: ReadonlyMap<string, string>,
+  consumer: ReadonlyMap<string, string>,
+  status: Map<string, string>,
+): Row | null {
   const to = e.msgId === undefined ? undefined : consumer.get(e.msgId);
   const saga = e.sagaId ? ` ${e.sagaId}` : '';
   switch (e.kind) {
     case 'handle': {
       if (e.msgId === undefined) return e.detail ? mark(e.actor, 'note', `${e.detail}${saga}`) : null;
-      const from = sender.get(e.msgId) ?? (e.msgId.startsWith('op-') ? 'orchestrator' : 'client');
+      // The client's orders are placed without a publish of their own; a person's message has no lane to come from.
+      const from = sender.get(e.msgId) ?? 'client';
+      if (from === 'operator') return mark(e.actor, 'operator', `${e.type}${saga} handled`, (c) => c.magenta);
       const reply = parseReplyType(e.type ?? '') !== null;
       return {
         lanes: arrow(from, e.actor, reply),

@@ -1,6 +1,6 @@
 export { BadRunError, openRun, type OpenRun } from './open-run.js';
 export { listSagas, SAGA_STATUSES, showSaga, type SagaDetail, type SagaSummary } from './saga-view.js';
-export type { MessageStory } from './message-story.js';
+export { messageRoutes, type MessageRoutes, type MessageStory } from './message-story.js';
 export { prepareResume, type ResumableRun } from './resume-run.js';
 export { describeStoppedWorld, type StoppedWorld } from './stopped-world.js';
 export { actOnDeadLetter, listDeadLetters, type DeadLetterAction, type DeadLetterEntry } from './dead-letters.js';

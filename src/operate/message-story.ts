@@ -104,3 +104,26 @@ export function messageStories(events: readonly TraceEvent[], sagaId: string): M
   }
   return [...stories.values()];
 }
+
+/** Who sent each message, who consumed it, and which saga it belongs to, as a run's trace tells it (the first event that says so). */
+export interface MessageRoutes {
+  readonly sender: ReadonlyMap<string, string>;
+  readonly consumer: ReadonlyMap<string, string>;
+  readonly saga: ReadonlyMap<string, string>;
+}
+
+/** The routes of every message of a trace: a fault or an ack names its message, not always its saga, and these tie them back. */
+export function messageRoutes(events: readonly TraceEvent[]): MessageRoutes {
+  const sender = new Map<string, string>();
+  const consumer = new Map<string, string>();
+  const saga = new Map<string, string>();
+  for (const e of events) {
+    if (e.msgId === undefined) continue;
+    if (e.kind === 'publish' && !sender.has(e.msgId)) sender.set(e.msgId, e.actor);
+    // An operator's message is put straight into its queue: its sender is the person.
+    if (e.kind === 'operator' && !sender.has(e.msgId)) sender.set(e.msgId, 'operator');
+    if ((e.kind === 'deliver' || e.kind === 'handle') && !consumer.has(e.msgId)) consumer.set(e.msgId, e.actor);
+    if (e.sagaId && !saga.has(e.msgId)) saga.set(e.msgId, e.sagaId);
+  }
+  return { sender, consumer, saga };
+}

@@ -1,5 +1,6 @@
 import { sagaEventsOf, parseReplyType } from '../protocol/index.js';
 import type { TraceEvent } from '../kernel/index.js';
+import { messageRoutes } from './message-story.js';
 
 /** The lanes, in the order a reader expects them: who starts the saga, who drives it, who does its steps. */
 const LANES = ['client', 'operator', 'orchestrator', 'order', 'inventory', 'payment', 'fulfillment', 'notification'] as const;
@@ -20,15 +21,7 @@ export function sagaSequenceDiagram(events: readonly TraceEvent[], sagaId: strin
   if (first < 0) throw new Error(`no event of saga ${sagaId} in this trace`);
   let last = first;
   events.forEach((e, i) => ours(e) && (last = i));
-  // Who sent each message, and where it was going, as the trace tells it.
-  const sender = new Map<string, string>();
-  const consumer = new Map<string, string>();
-  for (const e of events) {
-    if (!ours(e) || e.msgId === undefined) continue;
-    if (e.kind === 'publish' && !sender.has(e.msgId)) sender.set(e.msgId, e.actor);
-    if ((e.kind === 'deliver' || e.kind === 'handle') && !consumer.has(e.msgId)) consumer.set(e.msgId, e.actor);
-    if (e.kind === 'operator') sender.set(e.msgId, 'operator');
-  }
+  const { sender, consumer, saga: sagaOfMessage } = messageRoutes(events);
   const lines: string[] = [];
   const used = new Set<string>();
   const note = (over: string, text: string): void => {
@@ -46,7 +39,7 @@ export function sagaSequenceDiagram(events: readonly TraceEvent[], sagaId: strin
     }
     const to = e.msgId === undefined ? undefined : consumer.get(e.msgId);
     // A fault names the message it struck, not always its saga.
-    if (e.kind === 'fault' && to && e.detail) {
+    if (e.kind === 'fault' && to && e.detail && e.msgId !== undefined && sagaOfMessage.get(e.msgId) === sagaId) {
       note(to, `fault: ${e.detail}`);
       continue;
     }

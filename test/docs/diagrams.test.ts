@@ -36,6 +36,8 @@ describe('a saga as a Mermaid sequence diagram', () => {
     expect(crash).toContain('Note over payment: duplicate payment.charge skipped (message id already in inbox)');
     const late = sagaSequenceDiagram(traceOf('cancel-after-dispatch').traceEvents, 'saga-002');
     expect(late).toContain('Note over notification: fault: delivery delayed 60');
+    // Only its own messages' faults: the first saga's refused send is another story.
+    expect(late).not.toContain('of saga-001');
     expect(late).toContain('Note over fulfillment: shipment DISPATCHED');
     expect(late).toMatch(/Note over orchestrator: ESCALATED\n {2}Note over orchestrator: dead letter: fulfillment.cancel/);
     // Mermaid ends a statement at ';' and starts an entity at '#': neither is left in a label.
