@@ -38,7 +38,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
           digest: result.digest,
           sagas: result.outcome.snapshot.sagas.map((s) => ({ id: s.id, orderId: s.orderId, status: s.status })),
           invariants: result.outcome.invariants,
-          ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent) } : {}),
+          ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent), traceEvents: result.outcome.traceEvents } : {}),
         },
         null,
         2,

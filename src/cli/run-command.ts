@@ -217,7 +217,8 @@ export async function driveRun(
     const json = {
       ...result,
       runDir: dataDir,
-      ...(keepTrace ? { trace: outcome.traceEvents.map(formatTraceEvent) } : {}),
+      // The timeline as its lines (what the digest hashes), and as objects with their typed facts, for a script to read.
+      ...(keepTrace ? { trace: outcome.traceEvents.map(formatTraceEvent), traceEvents: outcome.traceEvents } : {}),
       ...(shown ? { show: shown } : {}),
     };
     io.out(JSON.stringify(json, null, 2) + '\n');

@@ -40,4 +40,15 @@ describe('saga run --timeline: the run as lanes', () => {
     const json = await sagaCli(['run', '--scenario', 'happy-path', '--storage', 'memory', '--timeline', '--json']);
     expect(json.code).toBe(2);
   });
+
+  it('--json --trace gives the timeline as its lines and as objects with their typed facts, one for one', async () => {
+    const run = await sagaCli(['run', '--scenario', 'payment-declined', '--storage', 'memory', '--json', '--trace']);
+    const report = JSON.parse(run.stdout) as {
+      trace: string[];
+      traceEvents: Array<{ kind: string; tick: number; facts?: Array<{ kind: string }> }>;
+    };
+    expect(report.traceEvents).toHaveLength(report.trace.length);
+    expect(report.trace[0]!.startsWith(`${report.traceEvents[0]!.tick} ${report.traceEvents[0]!.kind} `)).toBe(true);
+    expect(report.traceEvents.some((e) => e.kind === 'saga' && e.facts?.some((f) => f.kind === 'step-failed'))).toBe(true);
+  });
 });
