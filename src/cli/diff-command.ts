@@ -14,8 +14,22 @@ export interface DiffOptions {
   readonly json?: boolean;
 }
 
-/** What each side may not carry: diff runs it in memory, as JSON with its timeline, and to its end. */
-const OWN_FLAGS = new Set(['--storage', '--dir', '--json', '--trace', '--all-sagas', '--show', '--mermaid', '--stop-at', '--stop-when']);
+/**
+ * What each side may not carry, and what value each takes: diff runs it in memory, as JSON
+ * with its timeline, and to its end. `optional`: a value only when one follows.
+ */
+const OWN_FLAGS: ReadonlyMap<string, 'none' | 'one' | 'optional'> = new Map([
+  ['--storage', 'one'],
+  ['--dir', 'one'],
+  ['--show', 'one'],
+  ['--stop-at', 'one'],
+  ['--stop-when', 'one'],
+  ['--json', 'none'],
+  ['--trace', 'none'],
+  ['--all-sagas', 'none'],
+  ['--mermaid', 'optional'],
+  ['--timeline', 'optional'],
+]);
 
 /**
  * `saga diff <a> <b>`: where two runs part, and how they end differently. Each side is the
@@ -64,12 +78,10 @@ function words_(text: string): string[] {
 function withoutOwnFlags(words: readonly string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < words.length; i++) {
-    const [flag] = words[i]!.split('=');
-    if (!OWN_FLAGS.has(flag!)) kept.push(words[i]!);
-    else if (!words[i]!.includes('=') && flag !== '--json' && flag !== '--trace' && flag !== '--all-sagas') {
-      // --mermaid takes a value only when one follows.
-      if (flag !== '--mermaid' || (words[i + 1] !== undefined && !words[i + 1]!.startsWith('--'))) i++;
-    }
+    const word = words[i]!;
+    const takes = OWN_FLAGS.get(word.split('=')[0]!);
+    if (takes === undefined) kept.push(word);
+    else if (!word.includes('=') && (takes === 'one' || (takes === 'optional' && !(words[i + 1] ?? '--').startsWith('--')))) i++;
   }
   return kept;
 }

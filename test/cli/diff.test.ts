@@ -41,8 +41,12 @@ describe('saga diff', () => {
     expect(outbox.code).toBe(1);
     expect(outbox.stdout).toMatch(/The runs part at event \d+ of their timelines:\n( {4}.*\n){3} {2}a .*\n {2}b .*\n/);
     expect(outbox.stdout).toMatch(/order-matches-saga: a pass: .*; b FAIL: saga \d+ COMPLETED but order PENDING/);
-    // Storage changes nothing: diff runs each side in memory.
-    const same = await sagaCli(['diff', '--scenario happy-path --seed 3', '--scenario happy-path --seed 3 --storage file']);
+    // Storage changes nothing: diff runs each side in memory, as JSON, and drops what would draw or print it otherwise.
+    const same = await sagaCli([
+      'diff',
+      '--scenario happy-path --seed 3 --timeline order-001',
+      '--scenario happy-path --seed 3 --storage file --mermaid',
+    ]);
     expect(same.code).toBe(0);
     expect(same.stdout).toMatch(/The runs are the same: \d+ events, digest [0-9a-f]{16}\.\n$/);
   });
