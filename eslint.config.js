@@ -41,7 +41,7 @@ const LAYERS = [
   /*  7 */ ['world'],
   /*  8 */ ['scenario'],
   /*  9 */ ['fuzz', 'operate'], // operate: reads and acts on a run directory
-  /* 10 */ ['bench'],
+  /* 10 */ ['bench', 'report'], // report: draws a run as one HTML page
   /* 11 */ ['cli'],
 ];
 const BOUNDARY_SEVERITY = 'error';

@@ -1,6 +1,16 @@
-import { replayLine, runRecipe, runScenario, type RunRequest, type Scenario, type ScenarioResult } from '../scenario/index.js';
+import {
+  formatRecipe,
+  replayLine,
+  runRecipe,
+  runScenario,
+  type RunRequest,
+  type Scenario,
+  type ScenarioResult,
+} from '../scenario/index.js';
 import { nextTurn } from '../kernel/index.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
+import { writeReport } from './html-option.js';
+import { RunRecorder, scenarioRunFacts, type ReportRun } from '../report/index.js';
 import { listenForInterrupts } from './interrupts.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { makeProgress } from './progress.js';
@@ -13,23 +23,45 @@ const WIDE_TABLE = 152;
 export async function runCatalogue(
   catalogue: readonly Scenario[],
   request: Omit<RunRequest, 'scenario'>,
-  json: boolean,
+  output: { readonly json: boolean; readonly html?: string },
   io: CliIo,
 ): Promise<ExitCode> {
+  const { json, html } = output;
   const progress = makeProgress(io, json);
   const interrupts = listenForInterrupts(io, progress, 'scenario');
   const results: ScenarioResult[] = [];
+  const drawn: ReportRun[] = [];
   try {
     for (const [i, scenario] of catalogue.entries()) {
       if (interrupts.heard) break;
       progress.show(`run --all: ${i + 1}/${catalogue.length} ${scenario.name}`);
-      results.push(runScenario({ ...request, scenario }).result);
+      const recorder = html ? new RunRecorder() : null;
+      const run = runScenario({ ...request, scenario, ...(recorder ? recorder.hooks : {}) });
+      results.push(run.result);
+      if (recorder) drawn.push(recorder.draw(scenarioRunFacts(scenario, run)));
       await nextTurn();
     }
   } finally {
     interrupts.stop();
   }
   progress.end();
+  if (html) {
+    // What was run, even when a Ctrl-C cut the catalogue short.
+    const rows = results.map((r, i) => {
+      const failed = [...r.invariants, ...r.expectations].filter((x) => !x.ok).map((x) => x.name);
+      const cells = [
+        r.scenario,
+        catalogue[i]!.fault,
+        failed.join(', ') || `${r.invariants.length} held`,
+        String(r.sagas.length),
+        r.ok ? 'PASS' : 'FAIL',
+      ];
+      return { cells, ok: r.ok, run: i };
+    });
+    const table = { columns: ['scenario', 'fault', 'invariants', 'sagas', 'result'], rows };
+    const recipe = runRecipe(request);
+    writeReport(html, { title: `saga run --all — seed ${request.seed}`, replay: formatRecipe(recipe), table, runs: drawn });
+  }
   if (json) {
     io.out(JSON.stringify(results, null, 2) + '\n');
   } else {
@@ -81,6 +113,7 @@ export async function runCatalogue(
       for (const f of [...r.invariants, ...r.expectations].filter((x) => !x.ok)) io.out(c.red(`  ${r.scenario}: ${f.name}: ${f.detail}\n`));
     }
     io.out(c.dim(`${replayLine(runRecipe(request))}\n`));
+    if (html) io.out(`report: ${html}\n`);
   }
   if (interrupts.heard) {
     if (!json) io.out(`stopped by ${interrupts.heard} after ${results.length} of ${catalogue.length} scenarios\n`);

@@ -1,7 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { TraceEvent } from '../kernel/index.js';
-import { messageRoutes } from '../operate/index.js';
-import { parseReplyType, sagaEventsOf } from '../protocol/index.js';
+import { belongsTo, eventMark, messageRoutes, type MarkKind, type MessageRoutes } from '../operate/index.js';
 import { wrap } from './style.js';
 
 /** One column per component, in the order a message goes through them; the operator acts on the orchestrator's lane. */
@@ -11,7 +10,7 @@ const LANE = 4;
 const TICK = 7;
 
 /** What a marker on a lane means, for the legend. */
-const MARKS = {
+const MARKS: Record<MarkKind, string> = {
   skip: '⊘',
   dropped: '✗',
   fault: '⚡',
@@ -22,9 +21,7 @@ const MARKS = {
   saga: '◆',
   operator: '✎',
   note: '·',
-} as const;
-
-type Mark = keyof typeof MARKS;
+};
 
 /**
  * The run's timeline as lanes: one column per component, one line per event in virtual time,
@@ -35,15 +32,14 @@ type Mark = keyof typeof MARKS;
  * kept). Plain text when colour is off; every line fits `width`.
  */
 export function renderLanes(events: readonly TraceEvent[], c: ChalkInstance, width: number, sagaId?: string): string {
-  const { sender, consumer, saga: sagaOfMessage } = messageRoutes(events);
+  const routes = messageRoutes(events);
   const labelWidth = Math.max(20, width - TICK - LANES.length * LANE - 1);
   const header = `${'tick'.padStart(TICK - 1)} ${SHORT.map((s) => s.padEnd(LANE)).join('')}`;
   const lines = [c.bold(header)];
   const status = new Map<string, string>();
   for (const e of events) {
-    const belongs = e.sagaId === sagaId || (e.msgId !== undefined && sagaOfMessage.get(e.msgId) === sagaId);
-    if (sagaId !== undefined && e.kind !== 'crash' && e.kind !== 'restart' && !belongs) continue;
-    const row = drawn(e, sender, consumer, status);
+    if (sagaId !== undefined && e.kind !== 'crash' && e.kind !== 'restart' && !belongsTo(e, sagaId, routes)) continue;
+    const row = drawn(e, routes, status);
     if (!row) continue;
     const label = row.label.length > labelWidth ? `${row.label.slice(0, labelWidth - 1)}…` : row.label;
     lines.push(`${String(e.tick).padStart(TICK - 1)} ${row.paint(c)(row.lanes)}${label}`);
@@ -62,66 +58,33 @@ interface Row {
   readonly paint: (c: ChalkInstance) => (s: string) => string;
 }
 
-function drawn(
-  e: TraceEvent,
-  sender: ReadonlyMap<string, string>,
-  consumer: ReadonlyMap<string, string>,
-  status: Map<string, string>,
-): Row | null {
-  const to = e.msgId === undefined ? undefined : consumer.get(e.msgId);
-  const saga = e.sagaId ? ` ${e.sagaId}` : '';
-  switch (e.kind) {
-    case 'handle': {
-      if (e.msgId === undefined) return e.detail ? mark(e.actor, 'note', `${e.detail}${saga}`) : null;
-      // The client's orders are placed without a publish of their own; a person's message has no lane to come from.
-      const from = sender.get(e.msgId) ?? 'client';
-      if (from === 'operator') return mark(e.actor, 'operator', `${e.type}${saga} handled`, (c) => c.magenta);
-      const reply = parseReplyType(e.type ?? '') !== null;
-      return {
-        lanes: arrow(from, e.actor, reply),
-        label: `${e.type}${saga}${e.detail ? `: ${e.detail}` : ''}`,
-        paint: (c) => (reply ? c.blue : c.cyan),
-      };
-    }
-    case 'skip':
-      return mark(e.actor, 'skip', `duplicate ${e.type} skipped${e.detail ? ` (${e.detail})` : ''}`, (c) => c.yellow);
-    case 'publish':
-      return e.detail === 'dropped' ? mark(e.actor, 'dropped', `publish of ${e.type} dropped${saga}`, (c) => c.yellow) : null;
-    case 'fault':
-      return mark(to ?? 'orchestrator', 'fault', e.detail ?? 'fault', (c) => c.yellow);
-    case 'crash':
-      return mark(e.actor, 'crash', `${e.actor} crashed${e.detail ? `: ${e.detail}` : ''}`, (c) => c.red);
-    case 'restart':
-      return mark(e.actor, 'restart', `${e.actor} restarted${e.detail ? ` ${e.detail}` : ''}`, (c) => c.green);
-    case 'reject':
-      return mark(e.actor, 'reject', `${e.actor} crashed handling ${e.type}${saga}: it comes back`, (c) => c.red);
-    case 'dead-letter':
-      return mark(
-        e.actor === 'broker' ? (to ?? 'orchestrator') : e.actor,
-        'dead',
-        `dead letter: ${e.type}${saga}${e.detail ? ` (${e.detail})` : ''}`,
-        (c) => c.red,
-      );
-    case 'operator':
-      return mark('orchestrator', 'operator', e.detail ?? 'a person acted', (c) => c.magenta);
-    case 'saga': {
-      const now = e.detail?.slice(0, e.detail.indexOf(' ')) ?? '';
-      const before = status.get(e.sagaId ?? '');
-      status.set(e.sagaId ?? '', now);
-      if (now === before || sagaEventsOf(e).length === 0 || (before === undefined && now === 'RUNNING')) return null;
-      return mark('orchestrator', 'saga', `${e.sagaId} ${now}`, (c) => c.bold);
-    }
-    default:
-      return null;
-  }
+/** The colour of each marker. */
+const PAINT: Record<MarkKind, Row['paint']> = {
+  skip: (c) => c.yellow,
+  dropped: (c) => c.yellow,
+  fault: (c) => c.yellow,
+  crash: (c) => c.red,
+  restart: (c) => c.green,
+  reject: (c) => c.red,
+  dead: (c) => c.red,
+  saga: (c) => c.bold,
+  operator: (c) => c.magenta,
+  note: (c) => c.dim,
+};
+
+function drawn(e: TraceEvent, routes: MessageRoutes, status: Map<string, string>): Row | null {
+  const m = eventMark(e, routes, status);
+  if (!m) return null;
+  if (m.kind === 'mark') return { lanes: mark(m.lane, m.mark), label: m.label, paint: PAINT[m.mark] };
+  return { lanes: arrow(m.from, m.to, m.reply), label: m.label, paint: (c) => (m.reply ? c.blue : c.cyan) };
 }
 
-/** The lanes, each its line, with one marker. */
-function mark(lane: string, kind: Mark, label: string, paint: Row['paint'] = (c) => c.dim): Row {
+/** The lanes, with one marker. */
+function mark(lane: string, kind: MarkKind): string {
   const cells = empty();
   const i = laneOf(lane);
   if (i >= 0) cells[i * LANE + 1] = MARKS[kind];
-  return { lanes: cells.join(''), label, paint };
+  return cells.join('');
 }
 
 /** The lanes with an arrow from one to another: ●──▶ for a message, ●┄┄▷ for a reply. */

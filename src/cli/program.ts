@@ -26,6 +26,8 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 
 const DEFENCES = DEFENCE_NAMES.map(defenceFlag).join(', ');
 const SHOW_HELP = 'after the report, show one saga (by saga or order id) as `saga show` does; with --storage memory too';
+const HTML_HELP =
+  'also write the run as one self-contained HTML page (works offline): swimlanes per saga, the rows each event wrote, the invariants';
 const STOP_AT_HELP = 'stop before the world does anything after this tick, and write it down to resume later (file storage)';
 const STOP_WHEN_HELP = `stop at the end of the tick in which this happens: ${Object.keys(STOP_WHEN).join(', ')}`;
 
@@ -93,6 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       '--mermaid [saga]',
       "print one saga (by saga or order id; the run's first saga without one) as a Mermaid sequence diagram, instead of the report",
     )
+    .option('--html <file>', HTML_HELP, once('--html'))
     .action(async (options: RunOptions) => {
       code = await runCommand(options, catalogue, io);
     });
@@ -161,6 +164,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .argument('<file>', 'a file under .saga/failures/')
     .option('--trace', 'also print the message timeline')
     .option('--json', 'print one JSON object')
+    .option('--html <file>', HTML_HELP, once('--html'))
     .action((file: string, options: ReplayOptions) => {
       code = replayCommand(file, options, io);
     });

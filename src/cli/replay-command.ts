@@ -6,24 +6,54 @@ import { plural } from './user-text.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { buildVersion } from '../version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { reportPath, writeReport } from './html-option.js';
+import { RunRecorder } from '../report/index.js';
+import { formatRecipe } from '../scenario/index.js';
+import { basename } from 'node:path';
 import { renderTimeline } from './scenario-report.js';
 import { makeStyle, makeTable, wrap } from './style.js';
 
 export interface ReplayOptions {
   readonly trace?: boolean;
   readonly json?: boolean;
+  readonly html?: string;
 }
 
 /** `saga replay <file>`: reruns exactly the recorded schedule; exit 1 while the violation still reproduces. */
 export function replayCommand(path: string, options: ReplayOptions, io: CliIo): ExitCode {
+  const html = options.html === undefined ? undefined : reportPath(options.html);
   const replay = readReplayFile(path);
   const build = buildVersion();
+  const recorder = html ? new RunRecorder() : null;
   const result = runCase(
     { seed: replay.seed, workload: replay.workload, schedule: replay.schedule, defences: withDisabled(replay.disabled) },
-    options.trace === true,
+    options.trace === true || recorder !== null,
+    recorder?.hooks,
   );
   const reproduced = result.violations.some((v) => v.name === replay.invariant);
   const sameDigest = result.digest === replay.digest;
+  if (recorder && html) {
+    const command = formatRecipe({ command: 'replay', file: path, trace: false });
+    const run = recorder.draw({
+      name: `replay of ${basename(path)}`,
+      description: `A failure the fuzzer found (${replay.invariant}, seed ${replay.seed}), replayed from its recorded faults: ${reproduced ? 'it reproduces' : 'it no longer reproduces'}.`,
+      seed: replay.seed,
+      ok: result.ok,
+      digest: result.digest,
+      ticks: result.outcome.ticks,
+      replay: command,
+      invariants: result.outcome.invariants,
+      expectations: [],
+      sagas: result.outcome.snapshot.sagas.map((s) => ({
+        id: s.id,
+        orderId: s.orderId,
+        status: s.status,
+        latencyTicks: s.endedTick === null ? null : s.endedTick - s.startedTick,
+      })),
+      events: result.outcome.traceEvents,
+    });
+    writeReport(html, { title: `saga replay ${basename(path)}`, replay: command, table: null, runs: [run] });
+  }
   if (options.json) {
     io.out(
       JSON.stringify(
@@ -38,6 +68,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
           digest: result.digest,
           sagas: result.outcome.snapshot.sagas.map((s) => ({ id: s.id, orderId: s.orderId, status: s.status })),
           invariants: result.outcome.invariants,
+          ...(html ? { report: html } : {}),
           ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent), traceEvents: result.outcome.traceEvents } : {}),
         },
         null,
@@ -76,6 +107,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
         ? (sameDigest ? c.red.bold : c.yellow)(wrap(`reproduced: ${replay.invariant} violated again${digest}`, width)) + '\n'
         : c.green.bold(`not reproduced: ${replay.invariant} holds now`) + '\n',
     );
+    if (html) io.out(`report: ${html}\n`);
   }
   return reproduced ? EXIT.violated : EXIT.held;
 }

@@ -1,5 +1,6 @@
 import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.js';
 import {
+  formatRecipe,
   scenarioRun,
   STOP_WHEN,
   stopWatch,
@@ -27,6 +28,8 @@ import { makeStyle, wrap } from './style.js';
 import { renderSaga, withRun } from './inspect-command.js';
 import { quote } from './user-text.js';
 import { runCatalogue } from './catalogue-command.js';
+import { reportPath, writeReport } from './html-option.js';
+import { RunRecorder, scenarioRunFacts } from '../report/index.js';
 import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 
@@ -50,6 +53,7 @@ export interface RunOptions extends StopOptions {
   readonly show?: string;
   readonly mermaid?: string | true;
   readonly timeline?: string | true;
+  readonly html?: string;
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
@@ -97,12 +101,25 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     throw new UsageError('--show shows one saga of one run; run one scenario with --scenario <name>.');
   if (options.all && rule !== NO_STOP)
     throw new UsageError('--stop-at and --stop-when stop one run; run one scenario with --scenario <name>.');
+  if (options.html !== undefined && rule !== NO_STOP)
+    throw new UsageError(
+      '--html draws a run that ended; a stopped run has no verdict yet: drop --stop-at/--stop-when, or resume it first.',
+    );
+  if (options.html !== undefined && options.mermaid !== undefined)
+    throw new UsageError('--mermaid prints a diagram instead of the report; give --html or --mermaid, not both.');
+  const html = options.html === undefined ? undefined : reportPath(options.html);
   const dataRoot = options.dir ?? sagaDir(io, 'runs');
   if (storage === 'file') ensureFolder(dataRoot);
   const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
-  if (!scenario) return await runCatalogue(catalogue, request, options.json === true, io);
+  if (!scenario) return await runCatalogue(catalogue, request, { json: options.json === true, ...(html ? { html } : {}) }, io);
 
-  return await driveRun(scenario, (hooks) => scenarioRun({ ...request, scenario, ...hooks }), rule, options, io);
+  return await driveRun(
+    scenario,
+    (hooks) => scenarioRun({ ...request, scenario, ...hooks }),
+    rule,
+    { ...options, ...(html ? { html } : {}) },
+    io,
+  );
 }
 
 /** The stop rule of `run` and `resume`, checked: a tick still to come (after `now` when resuming), and a moment `--stop-when` knows. */
@@ -142,6 +159,8 @@ interface ReportOptions extends StopOptions {
   readonly json?: boolean;
   readonly trace?: boolean;
   readonly allSagas?: boolean;
+  /** Also write the run as an HTML report to this file (a checked, absolute path). */
+  readonly html?: string;
 }
 
 /**
@@ -165,8 +184,22 @@ export async function driveRun(
   // --show reads the saga from the world as it ended, before its databases close: the same view `saga show` gives, memory or file.
   let shown: SagaDetail | null = null;
   const show = options.show;
-  const onEnd: RunRequest['onEnd'] = show === undefined ? undefined : (image, dbs) => (shown = showSaga({ dbs }, show, image));
-  const steps = start({ onRunDir: (dir) => (runDir = dir), onEvent: watch.onEvent, ...(onEnd ? { onEnd } : {}) });
+  // --html reads, as the run goes, the rows each event wrote, and each saga's rows as it ended.
+  const recorder = options.html === undefined ? null : new RunRecorder();
+  const onEnd: RunRequest['onEnd'] =
+    show === undefined && !recorder
+      ? undefined
+      : (image, dbs) => {
+          if (show !== undefined) shown = showSaga({ dbs }, show, image);
+          recorder?.hooks.onEnd(image, dbs);
+        };
+  const onEvent: RunRequest['onEvent'] = recorder
+    ? (event, databases) => {
+        watch.onEvent(event);
+        recorder.hooks.onEvent(event, databases);
+      }
+    : watch.onEvent;
+  const steps = start({ onRunDir: (dir) => (runDir = dir), onEvent, ...(onEnd ? { onEnd } : {}) });
   let run: ScenarioRun | null = null;
   let stopped: { tick: number; reason: string | null; image: SimulationImage | null } | null = null;
   let lastTurn = wallClockMs();
@@ -212,11 +245,21 @@ export async function driveRun(
     io.out(sagaSequenceDiagram(outcome.traceEvents, saga.id));
     return result.ok ? EXIT.held : EXIT.violated;
   }
+  if (recorder && options.html) {
+    const title = `saga run ${scenario.name} — seed ${result.seed}`;
+    writeReport(options.html, {
+      title,
+      replay: formatRecipe(result.recipe),
+      table: null,
+      runs: [recorder.draw(scenarioRunFacts(scenario, run))],
+    });
+  }
   if (options.json) {
     // Where the databases are (null in memory), so a script can open them.
     const json = {
       ...result,
       runDir: dataDir,
+      ...(options.html ? { report: options.html } : {}),
       // The timeline as its lines (what the digest hashes), and as objects with their typed facts, for a script to read.
       ...(keepTrace ? { trace: outcome.traceEvents.map(formatTraceEvent), traceEvents: outcome.traceEvents } : {}),
       ...(shown ? { show: shown } : {}),
@@ -239,6 +282,7 @@ export async function driveRun(
     const drawn = { ...settings, ...(keepTrace ? { timeline: outcome.traceEvents } : {}), ...(lanes ? { lanes } : {}) };
     io.out(renderScenarioReport(scenario, result, drawn, c));
     if (shown) io.out('\n' + renderSaga(shown, c, settings.width));
+    if (options.html) io.out(`report: ${options.html}\n`);
   }
   if (show !== undefined && !shown) {
     // Found out only once the run ended: the run itself stands, and its verdict is the exit code.

@@ -1,7 +1,7 @@
 import { FAULT_PROFILES, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
-import { simulate, type RunOutcome, type Workload } from '../world/index.js';
+import { simulate, type RunOutcome, type SimulationOptions, type Workload } from '../world/index.js';
 import { CoverageTracker, type CoveragePath } from './coverage.js';
 import { FUZZ_FAULT_PHASE_TICKS, FUZZ_MAX_TICKS, type FuzzCase } from './fuzz-case.js';
 
@@ -33,7 +33,7 @@ export interface CaseResult {
 }
 
 /** Runs a fuzz case to the end (fault phase, then calm) and checks every invariant. */
-export function runCase(input: CaseInput, keepTrace = false): CaseResult {
+export function runCase(input: CaseInput, keepTrace = false, watch?: Pick<SimulationOptions, 'onEvent' | 'onEnd'>): CaseResult {
   const coverage = new CoverageTracker();
   const outcome = simulate({
     seed: input.seed,
@@ -46,7 +46,11 @@ export function runCase(input: CaseInput, keepTrace = false): CaseResult {
     defences: input.defences ?? ALL_DEFENCES,
     faultPhaseTicks: FUZZ_FAULT_PHASE_TICKS,
     maxTicks: FUZZ_MAX_TICKS,
-    onEvent: (e) => coverage.observe(e),
+    onEvent: (e, databases) => {
+      coverage.observe(e);
+      watch?.onEvent?.(e, databases);
+    },
+    ...(watch?.onEnd ? { onEnd: watch.onEnd } : {}),
     // A poisoned message is meant to end in the dead-letter queue; dead-letters-earned still checks it got every delivery.
     toleratedDeadLetters: (input.schedule ?? []).filter((f) => f.kind === 'poison').length,
   });

@@ -7,3 +7,4 @@ export { actOnDeadLetter, listDeadLetters, type DeadLetterAction, type DeadLette
 export { decideOnOrder, type Decision } from './approvals.js';
 export { sagaSequenceDiagram } from './sequence-diagram.js';
 export { diffRuns, type ComparedRun, type RunDiff } from './run-diff.js';
+export { belongsTo, eventMark, type EventMark, type MarkKind } from './event-marks.js';

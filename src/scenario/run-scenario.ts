@@ -3,7 +3,7 @@ import type { BrokerStats } from '../broker/index.js';
 import { combineProfiles, findProfile, type FaultProfile } from '../chaos/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
-import { plural, randomStreams, type TraceEvent } from '../kernel/index.js';
+import { plural, randomStreams } from '../kernel/index.js';
 import { DEFAULT_APPROVAL, SagaStatus } from '../orchestrator/index.js';
 import {
   runToEnd,
@@ -37,7 +37,7 @@ export interface RunRequest {
   /** Told the run's directory as soon as it exists (file storage), before the first tick. */
   readonly onRunDir?: (dir: string) => void;
   /** Called for every trace event as it happens (a caller watching for the moment to stop). */
-  readonly onEvent?: (event: TraceEvent) => void;
+  readonly onEvent?: SimulationOptions['onEvent'];
   /** Keep every moment a kill could have landed, in the outcome (the crash matrix plans its points from them). */
   readonly keepMoments?: boolean;
   /** Told the world as it ended, with its databases before they close (see SimulationOptions.onEnd). */

@@ -38,6 +38,11 @@ export class ComponentHost {
     return this.endpoint;
   }
 
+  /** The database as it stands, without opening it: null while a crash has closed it (a file run). */
+  openDatabase(): Database | null {
+    return this.db;
+  }
+
   /** The database, opening it if a crash closed it. */
   database(): Database {
     if (!this.db) {

@@ -2,6 +2,7 @@ export {
   runToEnd,
   simulate,
   simulation,
+  type OpenDatabases,
   type RunOutcome,
   type SimulationImage,
   type SimulationOptions,

@@ -23,13 +23,20 @@ export interface SimulationOptions extends WorldOptions {
   readonly maxTicks: number;
   /** Dead letters the run causes on purpose. */
   readonly toleratedDeadLetters?: number;
-  /** Called for every trace event as it happens (the benchmark samples memory and wall time here). */
-  readonly onEvent?: (event: TraceEvent) => void;
+  /**
+   * Called for every trace event as it happens (the benchmark samples memory and wall time
+   * here), with a way to read a component's database as it stands then (null while a crash
+   * has closed it): a report reads the rows a handler just committed. Reading only.
+   */
+  readonly onEvent?: (event: TraceEvent, databases: OpenDatabases) => void;
   /** Told the world as it ended (settled or given up), with its databases before they close: a file run writes it down, an operator's view reads it. */
   readonly onEnd?: (image: SimulationImage, dbs: Readonly<Record<ComponentName, Database>>) => void;
   /** Carry on a run that stopped, from its image and its databases, instead of starting one. */
   readonly resume?: SimulationImage;
 }
+
+/** A component's database as it stands at this moment of the run, or null while a crash has closed it. */
+export type OpenDatabases = (component: ComponentName) => Database | null;
 
 /** A run stopped between two ticks, as plain data: its world, and where the run itself stood. */
 export interface SimulationImage {
@@ -108,7 +115,11 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       () => world.relayConfirm(),
     ];
     const stock = new StockWatch(from?.stockViolation ?? null);
-    if (options.onEvent) world.trace.on(options.onEvent);
+    const onEvent = options.onEvent;
+    if (onEvent) {
+      const databases: OpenDatabases = (name) => world.host(name).openDatabase();
+      world.trace.on((event) => onEvent(event, databases));
+    }
     // Counted per kind and actor without building a key per event; flattened to `kind:actor` at the end.
     const counts = new Map<string, Map<string, number>>();
     const count = (e: TraceEvent): void => {

@@ -1,0 +1,3 @@
+export { renderHtmlReport } from './html-report.js';
+export { RunRecorder, scenarioRunFacts, type ReportData, type ReportRun, type ReportTable, type RunFacts } from './report-data.js';
+export { RowWatch, type RowChange } from './row-changes.js';
