@@ -1,5 +1,7 @@
-import { defenceFlag } from '../defences/index.js';
-import { replayLine, runAbRow, type AbRow, type Recipe, type Scenario } from '../scenario/index.js';
+import { defenceFlag, withDisabled } from '../defences/index.js';
+import { formatRecipe, replayLine, runAbRow, type AbRow, type Recipe, type Scenario } from '../scenario/index.js';
+import { drawScenario, type ReportRun, type ReportTable } from '../report/index.js';
+import { reportPath, writeReport } from './html-option.js';
 import { nextTurn } from '../kernel/index.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
@@ -13,6 +15,7 @@ export interface AbOptions {
   readonly seed: string;
   readonly json?: boolean;
   readonly disable?: string[];
+  readonly html?: string;
 }
 
 /**
@@ -24,6 +27,7 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
   if (disabled.length === 0) throw new UsageError('saga ab needs --disable <defence>: the defence to switch off.');
+  const html = options.html === undefined ? undefined : reportPath(options.html);
   // Scenario by scenario, so a Ctrl-C is heard between two and the rows so far are reported.
   const progress = makeProgress(io, options.json === true);
   const interrupts = listenForInterrupts(io, progress, 'scenario');
@@ -42,8 +46,12 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
   const broken = rows.filter((r) => r.broken.length > 0);
   const names = disabled.map(defenceFlag).join(',');
   const recipe: Recipe = { command: 'ab', seed, disabled };
+  if (html) writeAbReport(html, catalogue, rows, recipe, io);
   if (options.json) {
-    io.out(JSON.stringify({ seed, disabled: disabled.map(defenceFlag), scenarios: rows, recipe }, null, 2) + '\n');
+    io.out(
+      JSON.stringify({ seed, disabled: disabled.map(defenceFlag), scenarios: rows, recipe, ...(html ? { report: html } : {}) }, null, 2) +
+        '\n',
+    );
   } else {
     const c = makeStyle(io.env);
     const table = makeTable(['scenario', 'with', 'without', 'what breaks without it'], [30, 6, 9, 80], outputWidth(io));
@@ -60,7 +68,59 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
     );
     if (interrupts.heard) io.out(c.yellow(`stopped by ${interrupts.heard} after ${rows.length} of ${catalogue.length} scenarios\n`));
     io.out(c.dim(`${replayLine(recipe)}\n`));
+    if (html) io.out(`report: ${html}\n`);
   }
   if (interrupts.heard) return interruptExit(interrupts.heard);
   return broken.length > 0 ? EXIT.held : EXIT.violated;
+}
+
+/** The comparison as a page: each scenario with and without the defence, and, where something broke, both runs drawn (run again, watched). */
+function writeAbReport(
+  html: string,
+  catalogue: readonly Scenario[],
+  rows: readonly AbRow[],
+  recipe: Recipe & { command: 'ab' },
+  io: CliIo,
+): void {
+  const names = recipe.disabled.map(defenceFlag).join(', ');
+  const runs: ReportRun[] = [];
+  const tableRows: Array<ReportTable['rows'][number]> = [];
+  const drawing = makeProgress(io, false);
+  for (const r of rows) {
+    const what = r.broken.map((b) => b.name).join(', ');
+    if (r.broken.length === 0) {
+      tableRows.push({
+        cells: [r.scenario, 'both', r.without ? 'pass' : 'FAIL', 'nothing breaks'],
+        ok: r.withDefence && r.without,
+        run: null,
+      });
+      continue;
+    }
+    const scenario = catalogue.find((s) => s.name === r.scenario)!;
+    drawing.show(`ab --html: drawing ${r.scenario} with and without ${names}`);
+    const request = { scenario, seed: recipe.seed, storage: 'memory' as const };
+    runs.push(drawScenario(request, `${r.scenario}, every defence on`));
+    tableRows.push({
+      cells: [r.scenario, 'every defence on', r.withDefence ? 'pass' : 'FAIL', ''],
+      ok: r.withDefence,
+      run: runs.length - 1,
+    });
+    runs.push(drawScenario({ ...request, defences: withDisabled(recipe.disabled) }, `${r.scenario}, without ${names}`));
+    tableRows.push({ cells: [r.scenario, `without ${names}`, r.without ? 'pass' : 'FAIL', what], ok: r.without, run: runs.length - 1 });
+  }
+  drawing.end();
+  writeReport(html, {
+    title: `saga ab — without ${names}, seed ${recipe.seed}`,
+    replay: formatRecipe(recipe),
+    table: { columns: ['scenario', 'defences', 'result', 'what breaks without it'], rows: tableRows },
+    runs,
+    verdict: {
+      ok: runs.length > 0,
+      text: runs.length > 0 ? `${runs.length / 2} of ${rows.length} break without it` : 'nothing breaks without it',
+    },
+    note:
+      runs.length > 0
+        ? 'Each scenario where something breaks is drawn twice, with every defence and without: click a row.'
+        : `Without ${names}, nothing in the catalogue breaks.`,
+  });
 }

@@ -124,6 +124,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
+    .option('--html <file>', 'also write the matrix as an HTML page: a row per point, the failing ones drawn', once('--html'))
     .action(async (options: CrashMatrixOptions) => {
       code = await crashMatrixCommand(options, io);
     });
@@ -177,6 +178,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--disable <defence>', `the defence to switch off: ${DEFENCES}`, collect, [])
     .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
+    .option('--html <file>', 'also write an HTML page: where something breaks, the run with and without the defence, drawn', once('--html'))
     .action(async (options: AbOptions) => {
       code = await abCommand(options, catalogue, io);
     });

@@ -1,3 +1,11 @@
 export { renderHtmlReport } from './html-report.js';
-export { RunRecorder, scenarioRunFacts, type ReportData, type ReportRun, type ReportTable, type RunFacts } from './report-data.js';
+export {
+  drawScenario,
+  RunRecorder,
+  scenarioRunFacts,
+  type ReportData,
+  type ReportRun,
+  type ReportTable,
+  type RunFacts,
+} from './report-data.js';
 export { RowWatch, type RowChange } from './row-changes.js';

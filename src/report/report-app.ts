@@ -56,8 +56,8 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
     if (text !== undefined) node.textContent = text;
     return node;
   }
-  function verdict(ok: boolean): HTMLElement {
-    return el('span', { class: ok ? 'verdict pass' : 'verdict fail' }, ok ? 'PASS' : 'FAIL');
+  function verdict(ok: boolean, text = ok ? 'PASS' : 'FAIL'): HTMLElement {
+    return el('span', { class: ok ? 'verdict pass' : 'verdict fail' }, text);
   }
   function cell(value: unknown): string {
     return value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -79,7 +79,15 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
   root.append(header, tableSection, runSection);
 
   header.append(
-    el('h1', {}, data.title, ' ', verdict(data.runs.every((r) => r.ok) && (data.table?.rows.every((r) => r.ok) ?? true))),
+    el(
+      'h1',
+      {},
+      data.title,
+      ' ',
+      data.verdict
+        ? verdict(data.verdict.ok, data.verdict.text)
+        : verdict(data.runs.every((r) => r.ok) && (data.table?.rows.every((r) => r.ok) ?? true)),
+    ),
     el('p', { class: 'dim' }, `build ${data.build}`),
     el('p', {}, 'Run it again: ', el('code', { class: 'replay' }, data.replay)),
   );
@@ -94,10 +102,21 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
         const run = row.run;
         tr.classList.add('opens');
         tr.setAttribute('data-run', String(run));
-        tr.addEventListener('click', () => showRun(run));
+        tr.addEventListener('click', () => {
+          showRun(run);
+          runSection.scrollIntoView();
+        });
       }
       body.append(tr);
     });
+    if (table.rows.length > 40 && table.rows.some((r) => !r.ok)) {
+      // Hundreds of rows (the crash matrix): the failures alone, on request.
+      const only = el('input', { type: 'checkbox', id: 'only-failures' });
+      only.addEventListener('change', () => {
+        table.rows.forEach((row, i) => ((body.children[i] as HTMLElement).hidden = only.checked && row.ok));
+      });
+      tableSection.append(el('label', { class: 'only-failures' }, only, ` only the ${table.rows.filter((r) => !r.ok).length} that failed`));
+    }
     tableSection.append(
       el('table', { class: 'summary' }, el('thead', {}, el('tr', {}, ...table.columns.map((c) => el('th', {}, c)))), body),
     );

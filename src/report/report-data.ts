@@ -1,7 +1,7 @@
 import { INVARIANTS, type InvariantResult } from '../check/index.js';
 import { formatTraceEvent, type TraceEvent } from '../kernel/index.js';
 import { eventMark, messageRoutes, showSaga, type EventMark, type SagaDetail } from '../operate/index.js';
-import { formatRecipe, type Scenario, type ScenarioRun } from '../scenario/index.js';
+import { formatRecipe, runScenario, type RunRequest, type Scenario, type ScenarioRun } from '../scenario/index.js';
 import type { SimulationOptions } from '../world/index.js';
 import { RowWatch, type RowChange } from './row-changes.js';
 
@@ -17,6 +17,8 @@ export interface ReportData {
   readonly runs: readonly ReportRun[];
   /** Something the report leaves out, said once at the top (e.g. runs drawn only for failures). */
   readonly note?: string;
+  /** The verdict at the top, when it is not "every run passed" (ab's: something breaks without the defence). */
+  readonly verdict?: { readonly ok: boolean; readonly text: string };
 }
 
 export interface ReportTable {
@@ -210,4 +212,12 @@ export function scenarioRunFacts(scenario: Pick<Scenario, 'name' | 'description'
     sagas: result.sagas,
     events: outcome.traceEvents,
   };
+}
+
+/** Runs a scenario (in memory unless the request says otherwise) and draws it; `name` and `replay` say what it stands for in a larger report. */
+export function drawScenario(request: RunRequest, name = request.scenario.name, replay?: string): ReportRun {
+  const recorder = new RunRecorder();
+  const run = runScenario({ ...request, ...recorder.hooks });
+  const facts = scenarioRunFacts(request.scenario, run);
+  return recorder.draw({ ...facts, name, ...(replay ? { replay } : {}) });
 }

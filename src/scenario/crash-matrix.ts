@@ -199,10 +199,16 @@ export function describeCrashPoint(p: CrashPoint): string {
   return `${p.type}${p.nth > 1 ? ` #${p.nth}` : ''}${p.compensating ? ' (compensating)' : ''}, down ${p.downTicks}${p.forgetsTimers ? ', back without its timers' : ''}`;
 }
 
+/** The baseline with the point's kill added to its faults: the run a crash point is. */
+export function crashPointScenario({ scenario, kill }: PlannedCrash): Scenario {
+  return { ...scenario, faults: [...scenario.faults, kill] };
+}
+
 /** Runs one crash point and says what the checker found after the crash and restart. */
-export function runCrashPoint({ point, scenario, kill }: PlannedCrash, seed: number, defences?: Defences): CrashMatrixRow {
+export function runCrashPoint(planned: PlannedCrash, seed: number, defences?: Defences): CrashMatrixRow {
+  const { point } = planned;
   const { result } = runScenario({
-    scenario: { ...scenario, faults: [...scenario.faults, kill] },
+    scenario: crashPointScenario(planned),
     seed,
     storage: 'memory',
     ...(defences ? { defences } : {}),

@@ -4,7 +4,15 @@ export { runRecipe, runScenario, scenarioRun, type RunRequest, type ScenarioResu
 export type { Scenario, WorkloadOverrides } from './scenario.js';
 export { shopWorkload } from './shop-workload.js';
 export { percentile } from './summarize.js';
-export { describeCrashPoint, planCrashMatrix, runCrashMatrix, runCrashPoint, type CrashMatrixRow } from './crash-matrix.js';
+export {
+  crashPointScenario,
+  describeCrashPoint,
+  planCrashMatrix,
+  runCrashMatrix,
+  runCrashPoint,
+  type CrashMatrixRow,
+  type PlannedCrash,
+} from './crash-matrix.js';
 export { runAbRow, runDefenceAb, type AbRow } from './defence-ab.js';
 export { formatRecipe, replayLine, type Recipe } from './recipe.js';
 export { cleanRunDirs, finishRunDir, heldBy, listRunDirs, readRunInfo, RunDirUnavailable, type RunInfo } from './run-dir.js';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportData } from '../../src/report/index.js';
+import { SCENARIOS } from '../../scenarios/index.js';
 import { sagaCli, scratchDir } from '../helpers.js';
 import { HOSTILE, hostileReplayFile } from '../report/hostile-replay.js';
 
@@ -92,4 +93,43 @@ describe('saga run --html: the run as one HTML page', () => {
     expect(drawn!.sagas.map((s) => s.orderId)).toEqual([HOSTILE.orderId]);
     expect(drawn!.events.some((e) => e.line.includes(HOSTILE.sku))).toBe(true);
   });
+
+  it('ab --html draws, where something breaks, the run with every defence and the run without', async () => {
+    const file = join(scratchDir('html-ab'), 'ab.html');
+    const catalogue = SCENARIOS.filter((s) => s.name === 'happy-path' || s.name === 'duplicate-delivery');
+    const run = await sagaCli(['ab', '--disable', 'idempotency', '--html', file], {}, catalogue);
+    expect(run.code).toBe(0);
+    const data = dataOf(file);
+    expect(data.verdict).toEqual({ ok: true, text: '1 of 2 break without it' });
+    expect(data.table!.rows.map((r) => [...r.cells.slice(0, 3), r.run])).toEqual([
+      ['happy-path', 'both', 'pass', null],
+      ['duplicate-delivery', 'every defence on', 'pass', 0],
+      ['duplicate-delivery', 'without idempotency', 'FAIL', 1],
+    ]);
+    expect(data.runs.map((r) => [r.name, r.ok])).toEqual([
+      ['duplicate-delivery, every defence on', true],
+      ['duplicate-delivery, without idempotency', false],
+    ]);
+  });
+
+  it('crash-matrix --html lists every point and draws the failing ones', async () => {
+    const file = join(scratchDir('html-matrix'), 'matrix.html');
+    const run = await sagaCli(['crash-matrix', '--disable', 'reconciliation', '--html', file]);
+    expect(run.code).toBe(1);
+    const data = dataOf(file);
+    const failing = data.table!.rows.filter((r) => !r.ok);
+    expect(failing.length).toBeGreaterThan(0);
+    expect(data.table!.rows.length).toBeGreaterThan(failing.length * 10);
+    // Each failing row opens its run, drawn again from the same seed: it fails the same way.
+    expect(failing.map((r) => r.run)).toEqual(data.runs.map((_, i) => i));
+    for (const [i, drawn] of data.runs.entries()) {
+      expect(drawn.ok).toBe(false);
+      expect(failing[i]!.cells[4]).toBe(
+        `FAIL ${drawn.checks
+          .filter((c) => !c.ok)
+          .map((c) => c.name)
+          .join(', ')}`,
+      );
+    }
+  }, 60_000);
 });
