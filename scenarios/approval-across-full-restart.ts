@@ -5,6 +5,11 @@ export const approvalAcrossFullRestart: Scenario = {
   description:
     'An order of 600 euros parks AWAITING_APPROVAL, and at that moment every service and the orchestrator die. They come back from their databases; the approval given afterwards finds the saga where it parked, and it completes exactly once.',
   fault: 'everything killed while an order awaits approval',
+  lesson: {
+    watch: 'Watch everything die while an order awaits approval.',
+    showed:
+      'A parked saga is a row in a database: after the restart the approval finds it where it stopped, and it completes exactly once.',
+  },
   shop: { orders: 1, stockPerSku: 100, priceCents: 60_000, minQty: 1, maxQty: 1 },
   // The orchestrator has just parked the saga (committed, not yet acked); the others die with it.
   faults: COMPONENTS.map((component, i) => ({

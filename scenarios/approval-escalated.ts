@@ -5,6 +5,10 @@ export const approvalEscalated: Scenario = {
   description:
     'An order of 600 euros awaits approval and nobody decides within its 500-tick SLA. This shop escalates rather than refuse a customer: the saga leaves a dead letter and keeps waiting, holding its stock. A person approves it at tick 2,000 and it completes.',
   fault: 'none: the approval is late and escalated',
+  lesson: {
+    watch: 'Watch an approval pass its SLA with nobody deciding.',
+    showed: 'Escalation instead of refusal: a dead letter tells a person, the stock stays held, and the late approval completes the saga.',
+  },
   shop: { orders: 1, stockPerSku: 100, priceCents: 60_000, minQty: 1, maxQty: 1 },
   faults: [],
   approval: { thresholdCents: 50_000, slaTicks: 500, onSla: 'escalate' },

@@ -5,6 +5,11 @@ export const cancelAfterDispatch: Scenario = {
   description:
     "The warehouse dispatches a parcel 30 ticks after it is scheduled, and the notification service refuses every send. The first order hears the refusal in time: its shipment is cancelled and it is undone, COMPENSATED. The second order's refusal is held up for 60 ticks; by then its parcel has left, the cancel is refused for good, and the saga stops undoing (refunding goods already on their way would be worse) and is ESCALATED to a person.",
   fault: 'notification.send refused; the second one late, after the parcel left',
+  lesson: {
+    watch: 'Watch two sagas race the warehouse: one hears of the failure before its parcel leaves, the other after.',
+    showed:
+      'Past the point of no return a step cannot be undone: the saga stops compensating and is ESCALATED to a person, instead of refunding goods already on their way.',
+  },
   shop: { orders: 2, stockPerSku: 100 },
   dispatchAfterTicks: 30,
   faults: [

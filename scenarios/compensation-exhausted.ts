@@ -5,6 +5,11 @@ export const compensationExhausted: Scenario = {
   description:
     'Releasing the stock never works: after its retries the orchestrator parks it as a dead letter for a human, undoes the rest, and ends FAILED.',
   fault: 'inventory.release always fails',
+  lesson: {
+    watch: 'Watch the release of the stock fail every time.',
+    showed:
+      'When a compensation cannot be made, the saga does not pretend: it parks a dead letter for a person and ends FAILED, with the rest undone.',
+  },
   shop: { orders: 1, stockPerSku: 100, balanceCents: 0 },
   faults: [{ kind: 'fail-command', type: 'inventory.release', mode: 'fail', times: Infinity }],
   expectedStatuses: ['FAILED'],

@@ -6,6 +6,11 @@ export const crashBeforePublish: Scenario = {
   description:
     'The orchestrator commits the saga as COMPLETED and dies before its outbox is relayed: after restart the confirm and commit still go out.',
   fault: 'orchestrator killed between commit and relay',
+  lesson: {
+    watch: 'Watch the orchestrator commit the saga as COMPLETED and die before its outbox is relayed.',
+    showed:
+      'The transactional outbox: the messages were committed with the state, so after the restart the relay sends them. Writing them after the commit would have lost them.',
+  },
   shop: { orders: 2, stockPerSku: 100 },
   faults: [
     {

@@ -6,6 +6,11 @@ export const crashDuringCompensation: Scenario = {
   description:
     'The charge is declined, the first stock release fails, and the orchestrator dies while waiting to retry it: restarted, it re-arms the retry and finishes compensating.',
   fault: 'orchestrator killed mid-compensation',
+  lesson: {
+    watch: 'Watch the orchestrator die while it waits to retry a failed release.',
+    showed:
+      "A compensation's retry lives in a deadline stored in the saga's row: the restarted orchestrator re-arms it and finishes undoing.",
+  },
   shop: { orders: 1, stockPerSku: 100, balanceCents: 0 },
   faults: [
     { kind: 'fail-command', type: 'inventory.release', mode: 'fail', times: 1 },

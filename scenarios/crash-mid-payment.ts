@@ -5,6 +5,11 @@ export const crashMidPayment: Scenario = {
   description:
     'The orchestrator dies right after publishing the charge, before it hears back; restarted from its database, it finishes every saga.',
   fault: 'orchestrator killed after publishing payment.charge',
+  lesson: {
+    watch: 'Watch the orchestrator die right after it sends the charge, before it hears back.',
+    showed:
+      "The saga's state was in the orchestrator's database, not its memory: restarted, it re-arms the step's timer, sends the charge again, and payment's inbox makes the repeat a no-op. One charge.",
+  },
   shop: { orders: 3, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'orchestrator', when: { on: 'publish', type: 'payment.charge' }, downTicks: 250 }],
   expectedStatuses: ['COMPLETED', 'COMPENSATED'],

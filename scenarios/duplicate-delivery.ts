@@ -4,6 +4,11 @@ export const duplicateDelivery: Scenario = {
   name: 'duplicate-delivery',
   description: 'The broker delivers the charge command twice: the payment service finds it in its inbox, skips it, and charges once.',
   fault: 'payment.charge delivered twice',
+  lesson: {
+    watch: 'Watch the charge command arrive twice.',
+    showed:
+      'The inbox remembers every message id in the same transaction as the effect: the second copy is skipped and the customer is charged once.',
+  },
   shop: { orders: 1, stockPerSku: 100 },
   faults: [{ kind: 'duplicate-delivery', type: 'payment.charge', copies: 1 }],
   expectedStatuses: ['COMPLETED'],

@@ -6,6 +6,11 @@ export const fulfillmentFails: Scenario = {
   description:
     'No carrier will take the shipment: the saga refunds, releases and cancels, in that order — the reverse of how it went forward.',
   fault: 'fulfillment.schedule refused',
+  lesson: {
+    watch: 'Watch the shipment fail after the stock was reserved and the money taken.',
+    showed:
+      'Undoing goes backwards through what succeeded: refund, then release, then cancel. Each compensation is a new local transaction, not a rollback.',
+  },
   shop: { orders: 2, stockPerSku: 100 },
   faults: [{ kind: 'fail-command', type: 'fulfillment.schedule', mode: 'fail', times: Infinity }],
   expectedStatuses: ['COMPENSATED'],

@@ -7,6 +7,10 @@ export const fullRestart: Scenario = {
   description:
     'Mid-run, every service and the orchestrator die at once and come back one by one: the world rebuilds from its six databases.',
   fault: 'everything killed mid-run',
+  lesson: {
+    watch: 'Watch every component die at once and come back one by one.',
+    showed: 'Each component rebuilds from its own database: sagas resume where their rows say, outboxes are relayed, queues redeliver.',
+  },
   shop: { orders: 8, stockPerSku: 100, arrivalTicks: 40 },
   faults: everyone.map((component, i) => ({
     kind: 'kill',

@@ -4,6 +4,11 @@ export const insufficientStock: Scenario = {
   name: 'insufficient-stock',
   description: 'Each order wants more units than the shop holds: the reservation fails, the order is cancelled, nothing is charged.',
   fault: 'order exceeds stock',
+  lesson: {
+    watch: 'Watch the reservation fail: there are not enough units.',
+    showed:
+      'A business failure is a normal reply, not an exception: the orchestrator undoes what came before it (the order) and the saga ends COMPENSATED.',
+  },
   shop: { orders: 3, skus: 1, stockPerSku: 1, beyondStock: true, minQty: 1, maxQty: 3 },
   faults: [],
   expectedStatuses: ['COMPENSATED'],

@@ -5,6 +5,11 @@ export const lateReplyAfterTimeout: Scenario = {
   description:
     'The charge succeeds but every reply to it is held back past the retry budget: the saga gives up and refunds; the late successes change nothing.',
   fault: 'payment.charge.done delayed past the timeout',
+  lesson: {
+    watch: 'Watch the charge succeed while its replies are held back past the retry budget.',
+    showed:
+      'A success that comes after the orchestrator gave up is compensated at once: the saga stays consistent even when the network lies by omission.',
+  },
   shop: { orders: 1, stockPerSku: 100 },
   faults: [{ kind: 'delay-delivery', type: 'payment.charge.done', ticks: 2_000, times: Infinity }],
   expectedStatuses: ['COMPENSATED'],

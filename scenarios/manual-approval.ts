@@ -15,6 +15,11 @@ export const manualApproval: Scenario = {
   description:
     'Three orders of 600 euros each need a person to approve them: each parks AWAITING_APPROVAL after its reservation, holding its stock, charged nothing. The operator approves the first (it completes) and rejects the second (its stock is released); nobody decides the third, and when its 1,000-tick SLA runs out the saga rejects it itself.',
   fault: 'none: a person approves one order, rejects one, forgets one',
+  lesson: {
+    watch: 'Watch large orders stop before the charge and wait for a person.',
+    showed:
+      'A saga can wait for a human as durably as for a service: approved goes on, rejected undoes, and an SLA decides when nobody does.',
+  },
   shop: { orders: 3, stockPerSku: 100, priceCents: 60_000, minQty: 1, maxQty: 1 },
   faults: [],
   approval: { thresholdCents: 50_000, slaTicks: 1_000, onSla: 'reject' },

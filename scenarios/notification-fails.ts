@@ -5,6 +5,11 @@ export const notificationFails: Scenario = {
   name: 'notification-fails',
   description: 'The notification service refuses for good: nothing was sent, so steps 4 to 1 are undone in reverse order.',
   fault: 'notification.send refused',
+  lesson: {
+    watch: 'Watch the last step fail for good, after four steps succeeded.',
+    showed:
+      'Four compensations in reverse order undo four commits in four databases: the saga ends COMPENSATED and the checker finds nothing left behind.',
+  },
   shop: { orders: 2, stockPerSku: 100 },
   faults: [{ kind: 'fail-command', type: 'notification.send', mode: 'fail', times: Infinity }],
   expectedStatuses: ['COMPENSATED'],

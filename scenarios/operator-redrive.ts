@@ -5,6 +5,11 @@ export const operatorRedrive: Scenario = {
   description:
     'Inventory refuses every release until someone fixes it: the compensation gives up and the saga is parked FAILED with a dead letter. At tick 5,000 an operator redrives it; the release now works, and the saga ends COMPENSATED.',
   fault: 'inventory.release fails 8 times; redriven at tick 5,000',
+  lesson: {
+    watch: 'Watch a compensation give up, and a person come by later.',
+    showed:
+      'A dead letter is work for a person, not a lost message: redriven with a fresh budget, the release works and the saga ends COMPENSATED.',
+  },
   shop: { orders: 1, stockPerSku: 100, balanceCents: 0 },
   // Eight refusals use up the compensation's eight tries; the ninth, the redrive's, works.
   faults: [{ kind: 'fail-command', type: 'inventory.release', mode: 'fail', times: 8 }],

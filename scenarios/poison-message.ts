@@ -5,6 +5,11 @@ export const poisonMessage: Scenario = {
   description:
     'One charge command crashes its handler on every delivery: the broker dead-letters it after the delivery cap, the step timeout sends a fresh one, every saga completes.',
   fault: 'a malformed payment.charge',
+  lesson: {
+    watch: 'Watch one charge command crash its handler every time it is delivered.',
+    showed:
+      "The broker's delivery cap stops a poison message from blocking the queue: it is dead-lettered, and the step timeout sends a fresh command.",
+  },
   shop: { orders: 3, stockPerSku: 100 },
   faults: [{ kind: 'poison', type: 'payment.charge' }],
   toleratedDeadLetters: 1,

@@ -5,6 +5,10 @@ export const stuckSagaReconciled: Scenario = {
   description:
     "The orchestrator dies right after publishing a charge that crashes its handler every time, and comes back without re-arming its timers (its recovery forgot them): the saga waits for an answer that never comes, and nothing of its own will wake it. The reconciler's sweep finds it stuck and sends the charge again; the new one works.",
   fault: 'orchestrator restarted without its timers; the charge it waits on is poison',
+  lesson: {
+    watch: 'Watch the orchestrator come back without its timers, leaving a saga that nothing will wake.',
+    showed: "A janitor for what falls through: the reconciler's sweep finds the idle saga and the orchestrator sends its action again.",
+  },
   shop: { orders: 1, stockPerSku: 100 },
   faults: [
     { kind: 'poison', type: 'payment.charge' },

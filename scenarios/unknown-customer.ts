@@ -5,6 +5,11 @@ export const unknownCustomer: Scenario = {
   description:
     'One order comes from a customer the shop does not know: the order service refuses it at the very first step, so there is nothing to undo. That saga ends COMPENSATED with a REJECTED order and no reservation or charge; the others complete.',
   fault: 'order from an unknown customer',
+  lesson: {
+    watch: 'Watch the first step refuse: the order service does not know the customer.',
+    showed:
+      'A step that refuses before anything succeeded leaves nothing to undo: the saga ends COMPENSATED at once, with a REJECTED order and no reservation or charge.',
+  },
   shop: { orders: 3, unknownCustomers: 1 },
   expectedStatuses: ['COMPLETED', 'COMPENSATED'],
   faults: [],

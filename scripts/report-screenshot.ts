@@ -1,6 +1,6 @@
 /**
  * Redraws docs/report.png, the README's picture of the HTML report: crash-mid-payment with
- * seed 1, the redelivered charge clicked. Needs Debian's Chromium (scripts/install-browser.sh).
+ * seed 1, the redelivered charge clicked. Needs Debian's Chromium (scripts/install-test-tools.sh).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -10,6 +10,8 @@ export interface CliIo {
   readonly cwd?: string;
   /** The width of the terminal stdout writes to, when it is one. */
   readonly columns?: number;
+  /** The next key a person presses, when both input and output are a terminal (absent otherwise): a lesson waits for it. */
+  readKey?(): Promise<string>;
   /** Calls `handler` on Ctrl-C (SIGINT) or SIGTERM instead of dying at once; returns the function that stops listening. */
   onInterrupt?(handler: (signal: Interrupt) => void): () => void;
 }
@@ -44,10 +46,25 @@ export function processIo(): CliIo {
     env: process.env,
     isTTY: process.stderr.isTTY,
     ...(process.stdout.isTTY ? { columns: process.stdout.columns } : {}),
+    ...(process.stdin.isTTY && process.stdout.isTTY ? { readKey } : {}),
     onInterrupt: (handler) => {
       const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => handler(signal)] as const);
       for (const [signal, f] of listeners) process.on(signal, f);
       return () => listeners.forEach(([signal, f]) => process.off(signal, f));
     },
   };
+}
+
+/** One key from the terminal, read raw (Enter, q, Ctrl-C as \u0003), the terminal left as it was after. */
+function readKey(): Promise<string> {
+  const stdin = process.stdin;
+  return new Promise((resolve) => {
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.once('data', (data: Buffer) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      resolve(data.toString('utf8'));
+    });
+  });
 }

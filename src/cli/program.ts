@@ -8,6 +8,7 @@ import { sagasCommand, showCommand, type SagasOptions, type ShowOptions } from '
 import { resumeCommand, type ResumeOptions } from './resume-command.js';
 import { dlqCommand, type DlqOptions } from './dlq-command.js';
 import { decisionCommand, type DecisionOptions } from './approve-command.js';
+import { walkthroughCommand, type WalkthroughOptions } from './walkthrough-command.js';
 import { diffCommand, type DiffOptions } from './diff-command.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
@@ -258,6 +259,18 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--json', 'print JSON')
     .action((dir: string, order: string, options: DecisionOptions) => {
       code = decisionCommand('reject', dir, order, options, io);
+    });
+
+  program
+    .command('walkthrough')
+    .description(
+      'run a scenario as a lesson: the saga the world did most to, one moment at a time (a command, a crash, a restart, a skipped duplicate, a compensation, a dead letter), each with why the design handles it and the rows it wrote. At a terminal Enter goes on and q quits; piped, it prints straight through',
+    )
+    .argument('<scenario>', 'a scenario of the catalogue (see `saga scenarios`)')
+    .option('--seed <n>', 'the seed', once('--seed'), '1')
+    .option('--no-pause', 'print straight through, without waiting for Enter')
+    .action(async (name: string, options: WalkthroughOptions) => {
+      code = await walkthroughCommand(name, options, catalogue, io);
     });
 
   program

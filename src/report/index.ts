@@ -9,3 +9,4 @@ export {
   type RunFacts,
 } from './report-data.js';
 export { RowWatch, type RowChange } from './row-changes.js';
+export { walkthroughOf, type Moment, type Walkthrough } from './walkthrough.js';

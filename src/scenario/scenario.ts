@@ -20,6 +20,8 @@ export interface Scenario {
   readonly description: string;
   /** The fault, in a few words, for the scenario table. */
   readonly fault: string;
+  /** A walkthrough's own words: what to watch for before it starts, and what the run showed at its end. */
+  readonly lesson?: { readonly watch: string; readonly showed: string };
   /** The shop and its orders (arrival times and SKUs are drawn from the seed); `--orders` and `--stock` override `orders` and `stockPerSku`. */
   readonly shop: Partial<ShopOptions>;
   /** Targeted faults, fired by what happens rather than when. */

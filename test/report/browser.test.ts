@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sagaCli, scratchDir } from '../helpers.js';
 import { HOSTILE, hostileReplayFile } from './hostile-replay.js';
 
-/** Debian's Chromium (scripts/install-browser.sh puts it there; .ci/run runs that script). */
+/** Debian's Chromium (scripts/install-test-tools.sh puts it there; .ci/run runs that script). */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE_BROWSER = existsSync(CHROMIUM);
 if (!HAVE_BROWSER)
   console.warn(
-    `The browser test of the HTML report is skipped: no Chromium at ${CHROMIUM}. Install it with 'bash scripts/install-browser.sh' (root or sudo).`,
+    `The browser test of the HTML report is skipped: no Chromium at ${CHROMIUM}. Install it with 'bash scripts/install-test-tools.sh' (root or sudo).`,
   );
 
 /** The flags a closed network needs: without them Chromium keeps trying to reach its own services. */

@@ -1,0 +1,183 @@
+import type { TraceEvent } from '../kernel/index.js';
+import { COMPENSATIONS, parseReplyType, sagaEventsOf, serviceFactsOf, type SagaStepEvent } from '../protocol/index.js';
+import type { ReportRun } from './report-data.js';
+import type { RowChange } from './row-changes.js';
+
+/** One stop of a walkthrough: what happened, why the design handles it, and the rows it wrote. */
+export interface Moment {
+  /** Its index in the run's events. */
+  readonly index: number;
+  readonly tick: number;
+  /** What happened, in a line (the arrow or marker the lanes draw). */
+  readonly what: string;
+  /** Why it matters and how the design handles it, in a sentence or two. */
+  readonly why: string;
+  readonly changes: readonly RowChange[];
+}
+
+/** A run told as a lesson: the saga it follows and the moments that matter to it. */
+export interface Walkthrough {
+  readonly saga: string;
+  readonly moments: readonly Moment[];
+}
+
+/** Events that show the world doing something to a saga; the saga with most of them is the one worth following. */
+const TROUBLE = new Set<TraceEvent['kind']>(['fault', 'skip', 'reject', 'redeliver', 'dead-letter', 'operator']);
+
+/**
+ * Picks the saga the world did most to (faults, skipped duplicates, crashed handlers, dead
+ * letters, a person's acts; the first one when it did nothing), and the moments of its story:
+ * each command a service handled for it, its failures and compensations, each change of its
+ * status, what the network did to its messages, and every crash and restart while it ran.
+ * `events` are the run's trace events, one for one with `run.events`.
+ */
+export function walkthroughOf(run: ReportRun, events: readonly TraceEvent[]): Walkthrough {
+  const trouble = new Map<string, number>();
+  for (const e of run.events) if (e.saga && TROUBLE.has(e.kind)) trouble.set(e.saga, (trouble.get(e.saga) ?? 0) + 1);
+  const saga = run.sagas.reduce<string | null>(
+    (best, s) => (best === null || (trouble.get(s.id) ?? 0) > (trouble.get(best) ?? 0) ? s.id : best),
+    null,
+  );
+  if (saga === null) return { saga: '', moments: [] };
+  const ours = run.events.map((e, i) => (e.saga === saga ? i : -1)).filter((i) => i >= 0);
+  const [first, last] = [ours[0] ?? 0, ours[ours.length - 1] ?? 0];
+  const told = new Set<string>();
+  const moments: Moment[] = [];
+  for (let i = first; i <= last; i++) {
+    const drawn = run.events[i]!;
+    const e = events[i]!;
+    const world = (e.kind === 'crash' || e.kind === 'restart') && e.actor !== 'client';
+    if (drawn.saga !== saga && !world) continue;
+    const why = explain(e, told);
+    if (why === null) continue;
+    const mark = drawn.mark;
+    const what = mark === null ? drawn.line : mark.kind === 'arrow' ? `${mark.from} → ${mark.to}: ${mark.label}` : mark.label;
+    moments.push({ index: i, tick: e.tick, what, why, changes: drawn.changes });
+  }
+  return { saga, moments };
+}
+
+/**
+ * Why an event matters, or null for one that tells nothing new (a delivery, an ack, a
+ * publish that got through, a reply that only moves the saga on). `told` remembers which
+ * lessons were given in full, so the second command reads shorter than the first.
+ */
+function explain(e: TraceEvent, told: Set<string>): string | null {
+  const once = (key: string, full: string, again: string): string => {
+    if (told.has(key)) return again;
+    told.add(key);
+    return full;
+  };
+  switch (e.kind) {
+    case 'handle': {
+      if (e.msgId === undefined)
+        return e.detail ? `${e.actor}: ${e.detail}. A timer of its own, in a local transaction like a message's.` : null;
+      const reply = parseReplyType(e.type ?? '');
+      if (reply)
+        return reply.ok
+          ? null
+          : `The orchestrator hears that ${reply.command} failed. It records it in the saga's row, in the same transaction as the next command it sends.`;
+      if (e.actor === 'orchestrator') {
+        if (e.type === 'saga.place-order')
+          return once(
+            'start',
+            'An order arrives: the orchestrator writes the saga to its own database before anything else, so a crash from here on loses nothing. Its first command goes out through its outbox.',
+            'Another order: a new saga, durable before its first command.',
+          );
+        return `A person's message to the orchestrator (${e.type}), handled in its own transaction.`;
+      }
+      if (serviceFactsOf(e).some((f) => f.kind === 'compensation-first'))
+        return `${e.type} reaches ${e.actor} before the step it undoes: ${e.actor} records the undo anyway, so the step, if it comes late, is refused. Messages can overtake each other.`;
+      if ((COMPENSATIONS as readonly string[]).includes(e.type ?? ''))
+        return `A compensation: ${e.actor} undoes its step (${e.type}${e.detail ? `: ${e.detail}` : ''}) in a new local transaction. Nothing is rolled back: the effect is reversed by another one.`;
+      return once(
+        'command',
+        `${e.actor} handles ${e.type}${e.detail ? ` (${e.detail})` : ''} in one local transaction: the message id goes into its inbox, the effect into its tables, the reply into its outbox. All of it commits, or none of it.`,
+        `${e.actor} handles ${e.type}${e.detail ? ` (${e.detail})` : ''}: inbox, effect and outbox, one transaction.`,
+      );
+    }
+    case 'skip':
+      return `${e.actor} gets ${e.type} again and skips it (${e.detail ?? 'already handled'}): the first copy's effect stands and is not applied twice. This is the idempotent consumer, the answer to an at-least-once broker.`;
+    case 'reject':
+      return `${e.actor}'s handler crashed on ${e.type}: its transaction rolled back, nothing was acked, and the message comes back to be tried again.`;
+    case 'redeliver':
+      return `${e.type} goes back to its queue: it was handed over but never acked (its consumer crashed, or took longer than the visibility timeout). At-least-once delivery: it will come again.`;
+    case 'dead-letter':
+      return `${e.type} is given up on and parked as a dead letter (${e.detail ?? 'no more tries'}): a person decides what to do with it (saga dlq).`;
+    case 'fault':
+      return `The lab does this on purpose: ${e.detail ?? 'a fault'}.`;
+    case 'publish':
+      return e.detail === 'dropped'
+        ? `The broker drops the publish of ${e.type}. The row stays in ${e.actor}'s outbox until the broker confirms it, so the relay simply sends it again.`
+        : null;
+    case 'crash':
+      return `${e.actor} crashes${e.detail ? ` (${e.detail})` : ''}: everything it held in memory is gone (timers, pending acks, what its relay was about to send). Its database stays, and what it had not acked goes back to its queue.`;
+    case 'restart':
+      return e.actor === 'orchestrator'
+        ? `The orchestrator comes back from its database: it re-arms each saga's timer from the deadline stored in its row, and its relay sends again whatever is still in its outbox.`
+        : `${e.actor} comes back from its database; its relay sends again whatever is still in its outbox, and its queue delivers what it never acked.`;
+    case 'operator':
+      return `A person acts: ${e.detail ?? ''}. The orchestrator takes it as a message, in its own transaction.`;
+    case 'saga':
+      return (
+        sagaEventsOf(e)
+          .map(why)
+          .filter((s): s is string => s !== null)
+          .join(' ') || null
+      );
+    default:
+      return null;
+  }
+}
+
+/** Why a step event of the saga matters, or null when it only records progress. */
+function why(f: SagaStepEvent): string | null {
+  switch (f.kind) {
+    case 'step-failed':
+      return `The step ${f.step} failed${f.reason ? ` (${f.reason})` : ''}: the saga turns back and undoes, last first, every step that succeeded.`;
+    case 'timed-out':
+      return `No reply to ${f.action} in time (attempt ${f.attempt}): the timer, armed from a deadline kept in the saga's row, fires, and the command is sent again. Safe: the service's inbox and business key make a repeat do nothing.`;
+    case 'retry-scheduled':
+      return `It waits ${f.waitTicks} ticks first (backoff).`;
+    case 'step-gave-up':
+      return `After ${f.attempts} tries, the orchestrator gives up on ${f.step} and undoes it too: it may have happened without a reply.`;
+    case 'compensation-failed':
+      return `The compensation of ${f.step} was refused${f.reason ? ` (${f.reason})` : ''}: a compensation must succeed in the end, so it is retried.`;
+    case 'compensation-gave-up':
+      return `${f.command} failed ${f.attempts} times: it is parked as a dead letter for a person, and the saga waits for them.`;
+    case 'late-success-compensated':
+      return `${f.command} succeeded after the orchestrator had given up on it: it is undone at once with ${f.compensation}.`;
+    case 'stale-reply':
+      return `A reply to ${f.command} the saga has moved past: recorded, and changes nothing.`;
+    case 'awaiting-approval':
+      return `The order is large (${f.amountCents} cents): the saga parks before ${f.step}, holding its stock, until a person approves or rejects it.`;
+    case 'approved':
+      return `${f.by} approves it: the saga goes on.`;
+    case 'rejected':
+      return `${f.by} rejects it: the saga undoes what it did.`;
+    case 'approval-expired':
+      return `Nobody decided within ${f.slaTicks} ticks: the policy rejects the order.`;
+    case 'approval-escalated':
+      return `Nobody decided within ${f.slaTicks} ticks: the order is escalated to a person as a dead letter.`;
+    case 'stuck':
+      return `The reconciler's sweep finds the saga idle for ${f.idleTicks} ticks with its deadline long gone: nothing would ever wake it.`;
+    case 'resent':
+      return `So the orchestrator sends ${f.action} again (attempt ${f.attempt}).`;
+    case 'escalated':
+      return `${f.command} cannot be undone (${f.reason}): the point of no return is past, and a person must settle it.`;
+    case 'redriven':
+      return `${f.by} redrives ${f.command}: it is tried again with a fresh budget.`;
+    case 'resolved-by-hand':
+      return `${f.by} records that ${f.command} was done by hand (${f.note}); the lab believes it as far as the databases agree.`;
+    case 'reconciler-compensates':
+      return `Idle past the reconciler's limit: the orchestrator undoes ${f.step} and what came before it.`;
+    case 'completed':
+      return 'Every step is done: the saga is COMPLETED; the order is confirmed and the stock committed.';
+    case 'compensated':
+      return 'Every step that succeeded is undone: the saga ends COMPENSATED, as if the order had never been placed.';
+    case 'failed':
+      return 'The saga ends FAILED: a compensation could not be made, and a person must finish it.';
+    default:
+      return null;
+  }
+}

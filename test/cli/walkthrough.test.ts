@@ -1,0 +1,103 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../scenarios/index.js';
+import { sagaCli, wallWait } from '../helpers.js';
+
+const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
+if (!HAVE_TMUX)
+  console.warn(
+    "The walkthrough's test in a real terminal is skipped: no tmux here. Install it with 'bash scripts/install-test-tools.sh' (root or sudo).",
+  );
+
+describe('saga walkthrough: a scenario as a lesson', () => {
+  it('piped, it prints straight through: each moment, why the design handles it, and the rows it wrote', async () => {
+    const run = await sagaCli(['walkthrough', 'crash-mid-payment'], { columns: 100 });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^saga walkthrough crash-mid-payment — seed 1\n/);
+    expect(run.stdout).toContain('Following saga-003 (order-003), the saga the world did most to, of 3: 13 moments.\n');
+    expect(run.stdout).not.toContain('[Enter]');
+    // The crash, the restart, the redelivered charge skipped, and the charge's own rows.
+    expect(run.stdout).toMatch(
+      /\d+\/13 · tick 20 · orchestrator crashed: down for 250 ticks\n {2}orchestrator crashes .*Its database stays/s,
+    );
+    expect(run.stdout).toMatch(
+      /tick 270 · orchestrator restarted\n {2}The orchestrator comes back from its database: it re-arms each saga's timer/,
+    );
+    expect(run.stdout).toMatch(
+      /duplicate payment\.charge skipped \(message id already in inbox\)\n {2}payment gets payment\.charge again and skips it/,
+    );
+    expect(run.stdout).toContain('    ~ payment.accounts customer-003  balance_cents 100000 → 97500\n');
+    expect(run.stdout).toContain('PASS  3 COMPLETED; all 16 invariants held.\n');
+    expect(run.stdout).toContain("What it showed: The saga's state was in the orchestrator's database");
+    for (const line of run.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
+  it('at a terminal, it waits for a key between two moments: Enter goes on, q quits, Ctrl-C is exit 130', async () => {
+    const pressing = (keys: string[]) => ({ readKey: () => Promise.resolve(keys.shift() ?? 'q') });
+    const quit = await sagaCli(['walkthrough', 'duplicate-delivery'], pressing(['\r', '\r', 'q']));
+    expect(quit.code).toBe(0);
+    expect(quit.stdout).toContain('3/');
+    expect(quit.stdout).not.toContain('\n4/');
+    expect(quit.stdout.replace(/\s+/g, ' ')).toMatch(
+      /Stopped at moment 3 of \d+\. See the whole run: npx saga run --scenario duplicate-delivery --seed 1 --html report\.html/,
+    );
+    expect((await sagaCli(['walkthrough', 'duplicate-delivery'], pressing(['\r', '\u0003']))).code).toBe(130);
+    // --no-pause never waits.
+    const through = await sagaCli(['walkthrough', 'duplicate-delivery', '--no-pause'], {
+      readKey: () => Promise.reject(new Error('waited')),
+    });
+    expect(through.code).toBe(0);
+    expect(through.stdout).toContain('What it showed:');
+  });
+
+  it('every scenario of the catalogue has its own words, and a walkthrough with moments', async () => {
+    for (const scenario of SCENARIOS) {
+      expect(scenario.lesson, scenario.name).toBeDefined();
+      const run = await sagaCli(['walkthrough', scenario.name]);
+      expect(run.code, scenario.name).toBe(0);
+      expect(run.stdout, scenario.name).toContain(scenario.lesson!.showed.slice(0, 40));
+      expect(run.stdout, scenario.name).toMatch(/\n1\/\d+ · tick /);
+    }
+    // docs/sagas.md sends a reader to each one.
+    const docs = readFileSync('docs/sagas.md', 'utf8');
+    for (const scenario of SCENARIOS) expect(docs, scenario.name).toContain(`npx saga walkthrough ${scenario.name}\``);
+    const unknown = await sagaCli(['walkthrough', 'crash-mid-paymnt']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/crash-mid-payment/);
+  }, 60_000);
+
+  it.skipIf(!HAVE_TMUX)(
+    'in a real terminal (tmux): Enter goes on, q quits',
+    async () => {
+      const session = `saga-walkthrough-${process.pid}`;
+      const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+      const screen = () => tmux('capture-pane', '-p', '-t', session, '-S', '-200');
+      const until = async (test: (s: string) => boolean): Promise<string> => {
+        for (let i = 0; i < 300; i++) {
+          const s = screen();
+          if (test(s)) return s;
+          await wallWait(100);
+        }
+        throw new Error(`the terminal never showed what was awaited:\n${screen()}`);
+      };
+      const command = `${process.execPath} node_modules/tsx/dist/cli.mjs src/cli/main.ts walkthrough crash-mid-payment; echo "EXIT=$?"; sleep 60`;
+      tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '50', '-c', process.cwd(), command);
+      try {
+        const first = await until((s) => s.includes('[Enter] next · [q] quit'));
+        expect(first).toContain('1/13 · tick 16');
+        expect(first).not.toContain('2/13');
+        tmux('send-keys', '-t', session, 'Enter');
+        const second = await until((s) => s.includes('2/13 · tick 17'));
+        expect(second).not.toContain('3/13');
+        tmux('send-keys', '-t', session, 'q');
+        const end = await until((s) => s.includes('EXIT='));
+        expect(end).toContain('Stopped at moment 2 of 13.');
+        expect(end).toContain('EXIT=0');
+      } finally {
+        spawnSync('tmux', ['kill-session', '-t', session]);
+      }
+    },
+    60_000,
+  );
+});
