@@ -81,7 +81,7 @@ export class Broker {
   ) {}
 
   /** Accepts a message for delivery from the next tick on; returns false when the publish was dropped and must be retried. */
-  publish(message: Message, now: number, publisher: string): boolean {
+  publish(message: Message, now: number, publisher: string, note?: string): boolean {
     const fault = this.faults.onPublish(message, now);
     if (fault.kind === 'drop') {
       this.stats.dropped++;
@@ -98,7 +98,15 @@ export class Broker {
     }
     this.stats.published++;
     this.enqueue(message, now + 1, 0);
-    this.trace.emit({ kind: 'publish', tick: now, actor: publisher, type: message.type, msgId: message.id, sagaId: message.sagaId });
+    this.trace.emit({
+      kind: 'publish',
+      tick: now,
+      actor: publisher,
+      type: message.type,
+      msgId: message.id,
+      sagaId: message.sagaId,
+      ...(note ? { detail: note } : {}),
+    });
     return true;
   }
 

@@ -74,9 +74,12 @@ export class AfterCommitFailure extends Error {
 export interface Component {
   readonly name: ComponentName;
   handle(message: Message): HandleOutcome;
-  relayPublish(publish: (message: Message) => boolean): void;
+  /** Publishes unsent outbox rows; `fromRestart` says a row was read back from the outbox after a restart. */
+  relayPublish(publish: (message: Message, fromRestart: boolean) => boolean): void;
   relayConfirm(): void;
   readonly relayPending: boolean;
+  /** After a restart: reads back the outbox rows the crash left unsent (the relay names them when it publishes) and says how many. */
+  recoverOutbox(): number;
   /** What it holds in memory between two ticks, to carry on from in a new process. */
   image(): EndpointImage;
 }
@@ -90,6 +93,8 @@ export interface EndpointImage {
   readonly unsent: readonly OutboxRow[] | null;
   readonly confirmedUpTo: number;
   readonly recordedUpTo: number;
+  /** The last outbox row read back after a restart (0: none). */
+  readonly recoveredUpTo: number;
 }
 
 /**
@@ -111,6 +116,8 @@ export class Endpoint implements Component {
   /** The highest outbox seq the broker confirmed, and the highest deleted as sent (lost in a crash: those rows are published again). */
   private confirmedUpTo = 0;
   private recordedUpTo = 0;
+  /** Rows up to this seq were found in the outbox after a restart: the relay publishes them as such. */
+  private recoveredUpTo = 0;
   /** What the transaction in progress wrote to the outbox, and what it wants done once it commits. */
   private readonly staged: OutboxRow[] = [];
   /** What the world records once the transaction commits (trace events, faults that took effect): it happened, even if the component dies right after. */
@@ -142,6 +149,7 @@ export class Endpoint implements Component {
       this.unsent = from.unsent && [...from.unsent];
       this.confirmedUpTo = from.confirmedUpTo;
       this.recordedUpTo = from.recordedUpTo;
+      this.recoveredUpTo = from.recoveredUpTo;
     }
     const e = queryBuilder<EndpointTables>();
     // One statement both checks and records the message id: no row inserted means it was seen before.
@@ -202,6 +210,8 @@ export class Endpoint implements Component {
           }
           this.failure = fault;
           outcome = this.handler.handle(this.tx, message) === 'duplicate' ? 'duplicate' : 'handled';
+          // A new message id whose effect was already done (a command sent again): its business key says so.
+          if (outcome === 'duplicate') this.detail ??= 'already done for this saga (business key)';
         }
         const event: TraceEvent = {
           kind: outcome === 'duplicate' ? 'skip' : 'handle',
@@ -245,15 +255,22 @@ export class Endpoint implements Component {
   }
 
   /** Publishes unsent outbox rows in order, stopping at the first the broker does not confirm: it is retried next tick, and order is kept. */
-  relayPublish(publish: (message: Message) => boolean): void {
+  relayPublish(publish: (message: Message, fromRestart: boolean) => boolean): void {
     const unsent = (this.unsent ??= this.outboxUnsent.all().map(toOutboxRow));
     let published = 0;
     for (const row of unsent) {
-      if (!publish(row.message)) break;
+      if (!publish(row.message, row.seq > 0 && row.seq <= this.recoveredUpTo)) break;
       if (row.seq > 0) this.confirmedUpTo = row.seq;
       published++;
     }
     unsent.splice(0, published);
+  }
+
+  recoverOutbox(): number {
+    // Read now rather than at the relay's next turn: rows committed after the restart are not among them.
+    this.unsent ??= this.outboxUnsent.all().map(toOutboxRow);
+    this.recoveredUpTo = this.unsent.at(-1)?.seq ?? 0;
+    return this.unsent.length;
   }
 
   /** Deletes what the broker confirmed, in one statement (its own local transaction): a sent message needs no row. */
@@ -270,7 +287,12 @@ export class Endpoint implements Component {
   }
 
   image(): EndpointImage {
-    return { unsent: this.unsent && [...this.unsent], confirmedUpTo: this.confirmedUpTo, recordedUpTo: this.recordedUpTo };
+    return {
+      unsent: this.unsent && [...this.unsent],
+      confirmedUpTo: this.confirmedUpTo,
+      recordedUpTo: this.recordedUpTo,
+      recoveredUpTo: this.recoveredUpTo,
+    };
   }
 
   /**

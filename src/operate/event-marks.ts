@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../kernel/index.js';
 import { parseReplyType, sagaEventsOf } from '../protocol/index.js';
+import { FROM_RESTART } from '../world/index.js';
 import type { MessageRoutes } from './message-story.js';
 
 /** What a marker on a lane stands for. */
@@ -33,13 +34,14 @@ export function eventMark(e: TraceEvent, routes: MessageRoutes, status: Map<stri
     case 'skip':
       return mark(e.actor, 'skip', `duplicate ${e.type} skipped${e.detail ? ` (${e.detail})` : ''}`);
     case 'publish':
+      if (e.detail === FROM_RESTART) return mark(e.actor, 'note', `${e.type}${saga} relayed ${FROM_RESTART}`);
       return e.detail === 'dropped' ? mark(e.actor, 'dropped', `publish of ${e.type} dropped${saga}`) : null;
     case 'fault':
       return mark(to ?? 'orchestrator', 'fault', e.detail ?? 'fault');
     case 'crash':
       return mark(e.actor, 'crash', `${e.actor} crashed${e.detail ? `: ${e.detail}` : ''}`);
     case 'restart':
-      return mark(e.actor, 'restart', `${e.actor} restarted${e.detail ? ` ${e.detail}` : ''}`);
+      return mark(e.actor, 'restart', `${e.actor} restarted${e.detail ? `: ${e.detail}` : ''}`);
     case 'reject':
       return mark(e.actor, 'reject', `${e.actor} crashed handling ${e.type}${saga}: it comes back`);
     case 'dead-letter':

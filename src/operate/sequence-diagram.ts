@@ -34,7 +34,7 @@ export function sagaSequenceDiagram(events: readonly TraceEvent[], sagaId: strin
     if ((e.kind === 'crash' || e.kind === 'restart') && (LANES as readonly string[]).includes(e.actor)) {
       // Only lanes the saga has used so far, or is about to: a crash elsewhere is another saga's story.
       if (used.has(e.actor) || events.slice(i, last + 1).some((x) => ours(x) && x.actor === e.actor))
-        note(e.actor, e.kind === 'crash' ? `crashed${e.detail ? `: ${e.detail}` : ''}` : `restarted${e.detail ? ` ${e.detail}` : ''}`);
+        note(e.actor, e.kind === 'crash' ? `crashed${e.detail ? `: ${e.detail}` : ''}` : `restarted${e.detail ? `: ${e.detail}` : ''}`);
       continue;
     }
     const to = e.msgId === undefined ? undefined : consumer.get(e.msgId);

@@ -189,7 +189,10 @@ class OrchestratorHandler implements Handler {
   handle(tx: HandlerTx, message: Message): HandleOutcome | void {
     if (message.type === PLACE_ORDER) {
       const payload = JSON.parse(message.body) as OrderPayload;
-      if (this.findSagaByOrder.get({ orderId: payload.orderId })) return 'duplicate';
+      if (this.findSagaByOrder.get({ orderId: payload.orderId })) {
+        tx.note(`a saga for ${payload.orderId} exists (business key)`);
+        return 'duplicate';
+      }
       const saga = newSaga(sagaIdFor(payload.orderId), payload);
       tx.note(`saga ${saga.id} for ${payload.orderId}`);
       return this.apply1(tx, saga, { kind: 'start' }, true);

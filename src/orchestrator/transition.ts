@@ -129,6 +129,8 @@ function onDeadline(t: Builder): void {
   if (saga.waiting === 'approval') return onApprovalOverdue(t);
   if (saga.waiting === 'backoff') {
     const next = saga.attempt + 1;
+    const step = t.def.steps[saga.step]!;
+    t.event({ kind: 'retried', action: saga.status === SagaStatus.Running ? step.command : step.compensation!, attempt: next });
     return saga.status === SagaStatus.Running ? t.sendForward(saga.step, next) : t.sendCompensation(saga.step, next);
   }
   if (saga.waiting !== 'reply') return t.event({ kind: 'deadline-ignored' });

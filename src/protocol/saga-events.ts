@@ -20,6 +20,8 @@ export type SagaStepEvent =
   | { readonly kind: 'deadline-ignored' }
   | { readonly kind: 'timed-out'; readonly action: string; readonly attempt: number }
   | { readonly kind: 'retry-scheduled'; readonly waitTicks: number }
+  /** The backoff is over: the action goes out again, as a new message. */
+  | { readonly kind: 'retried'; readonly action: string; readonly attempt: number }
   | { readonly kind: 'step-gave-up'; readonly step: string; readonly attempts: number }
   /** A compensation out of retries, parked as a dead letter for a human. */
   | { readonly kind: 'compensation-gave-up'; readonly command: string; readonly attempts: number }
@@ -94,6 +96,8 @@ export function describeSagaEvent(e: SagaStepEvent): string {
       return `${e.action} timed out (attempt ${e.attempt})`;
     case 'retry-scheduled':
       return `retrying in ${e.waitTicks} ticks`;
+    case 'retried':
+      return `${e.action} sent again (attempt ${e.attempt})`;
     case 'step-gave-up':
       return `${e.step} gave up after ${e.attempts} attempts`;
     case 'compensation-gave-up':

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../kernel/index.js';
+import { FROM_RESTART } from '../world/index.js';
 import { COMPENSATIONS, parseReplyType, sagaEventsOf, serviceFactsOf, type SagaStepEvent } from '../protocol/index.js';
 import type { ReportRun } from './report-data.js';
 import type { RowChange } from './row-changes.js';
@@ -107,15 +108,19 @@ function explain(e: TraceEvent, told: Set<string>): string | null {
     case 'fault':
       return `The lab does this on purpose: ${e.detail ?? 'a fault'}.`;
     case 'publish':
+      if (e.detail === FROM_RESTART)
+        return `${e.actor}'s relay publishes ${e.type} from a row it found in its outbox after the restart: the crash came before the broker's confirmation was recorded, or before the relay ran. It is the same message, with the same id, not a retry: if its consumer already has it, its inbox knows.`;
       return e.detail === 'dropped'
         ? `The broker drops the publish of ${e.type}. The row stays in ${e.actor}'s outbox until the broker confirms it, so the relay simply sends it again.`
         : null;
     case 'crash':
       return `${e.actor} crashes${e.detail ? ` (${e.detail})` : ''}: everything it held in memory is gone (timers, pending acks, what its relay was about to send). Its database stays, and what it had not acked goes back to its queue.`;
-    case 'restart':
+    case 'restart': {
+      const recovered = e.detail ? ` (${e.detail})` : '';
       return e.actor === 'orchestrator'
-        ? `The orchestrator comes back from its database: it re-arms each saga's timer from the deadline stored in its row, and its relay sends again whatever is still in its outbox.`
-        : `${e.actor} comes back from its database; its relay sends again whatever is still in its outbox, and its queue delivers what it never acked.`;
+        ? `The orchestrator comes back from its database${recovered}: it re-arms each saga's timer from the deadline stored in its row, and its relay sends whatever is still in its outbox.`
+        : `${e.actor} comes back from its database${recovered}: its relay sends whatever is still in its outbox, and its queue delivers what it never acked.`;
+    }
     case 'operator':
       return `A person acts: ${e.detail ?? ''}. The orchestrator takes it as a message, in its own transaction.`;
     case 'saga':
@@ -139,6 +144,8 @@ function why(f: SagaStepEvent): string | null {
       return `No reply to ${f.action} in time (attempt ${f.attempt}): the timer, armed from a deadline kept in the saga's row, fires, and the command is sent again. Safe: the service's inbox and business key make a repeat do nothing.`;
     case 'retry-scheduled':
       return `It waits ${f.waitTicks} ticks first (backoff).`;
+    case 'retried':
+      return `The backoff is over: ${f.action} goes out again as a new message (attempt ${f.attempt}). If an earlier one got through after all, the service's business key makes this one do nothing.`;
     case 'step-gave-up':
       return `After ${f.attempts} tries, the orchestrator gives up on ${f.step} and undoes it too: it may have happened without a reply.`;
     case 'compensation-failed':

@@ -1,6 +1,6 @@
 import type { Broker } from '../broker/index.js';
 import type { Kill, Moment } from '../chaos/index.js';
-import type { Clock, Scheduler, Trace } from '../kernel/index.js';
+import { plural, type Clock, type Scheduler, type Trace } from '../kernel/index.js';
 import type { ComponentName } from '../protocol/index.js';
 import type { ComponentHost } from './component-host.js';
 
@@ -112,12 +112,21 @@ export class CrashModel {
   restart(component: ComponentName, forgetsTimers = false): void {
     const host = this.hosts.get(component)!;
     if (host.up) return;
+    const { scheduler, trace } = this.kernel;
+    const timersBefore = scheduler.size;
     host.start(undefined, forgetsTimers);
+    // What it recovered from its database: the timers its start-up armed again, the outbox rows its relay will send.
+    const timers = scheduler.size - timersBefore;
+    const rows = host.instance.recoverOutbox();
+    const recovered = [
+      forgetsTimers ? 'without its timers' : timers > 0 ? `${plural(timers, 'timer')} re-armed` : '',
+      rows > 0 ? `${plural(rows, 'outbox row')} to relay` : '',
+    ].filter((part) => part !== '');
     const now = this.kernel.clock.now();
-    this.kernel.trace.emit({ kind: 'restart', tick: now, actor: component, ...(forgetsTimers ? { detail: 'without its timers' } : {}) });
+    trace.emit({ kind: 'restart', tick: now, actor: component, ...(recovered.length ? { detail: recovered.join(', ') } : {}) });
     if (this.plan.reverseOnRestart(component)) {
       this.broker.reverseQueue(component, now);
-      this.kernel.trace.emit({ kind: 'fault', tick: now, actor: 'broker', detail: `${component}'s queue comes back newest first` });
+      trace.emit({ kind: 'fault', tick: now, actor: 'broker', detail: `${component}'s queue comes back newest first` });
     }
   }
 

@@ -40,6 +40,9 @@ import { ScriptedOperator } from './scripted-operator.js';
 import { CrashModel } from './crash-model.js';
 import { orderAmountCents, type OrderRequest, type Workload } from './workload.js';
 
+/** How the trace names a publish of an outbox row a restart found unsent: the relay's work, not a retry (a retry is a new message). */
+export const FROM_RESTART = 'from the outbox after a restart';
+
 /**
  * What each component of the shop is: its tables and its handler. The orchestrator asks a
  * person to approve orders as `shop.approval` says; the warehouse dispatches a parcel
@@ -293,8 +296,8 @@ export class World {
     this.clientOutbox = unconfirmed;
     for (const host of this.hosts.values()) {
       if (!host.up) continue;
-      host.instance.relayPublish((m) => {
-        const published = this.broker.publish(m, now, host.name);
+      host.instance.relayPublish((m, fromRestart) => {
+        const published = this.broker.publish(m, now, host.name, fromRestart ? FROM_RESTART : undefined);
         if (published) this.crashes.at({ on: 'publish', actor: host.name, type: m.type, saga: m.sagaId });
         return published;
       });

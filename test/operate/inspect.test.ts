@@ -40,9 +40,12 @@ describe('saga sagas and saga show read a finished run', () => {
       'COMPENSATING',
       'COMPENSATING',
       'COMPENSATING',
+      'COMPENSATING',
       'COMPENSATED',
     ]);
     expect(d.log[3]!.note).toContain('charge-payment failed');
+    // The release's retry after its backoff says which attempt it is.
+    expect(d.log.map((l) => l.note)).toContain('inventory.release sent again (attempt 2)');
     // The first release failed and was retried: both deliveries reached the inventory's inbox.
     expect(d.handled.filter((m) => m.component === 'inventory').map((m) => m.type)).toEqual([
       'inventory.reserve',
