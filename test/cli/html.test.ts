@@ -132,4 +132,21 @@ describe('saga run --html: the run as one HTML page', () => {
       );
     }
   }, 60_000);
+
+  it('resume --html draws a stopped run carried on to its end: the rows written after the stop', async () => {
+    const dir = scratchDir('html-resume');
+    const file = join(dir, 'r.html');
+    expect((await sagaCli(['run', '--scenario', 'crash-mid-payment', '--dir', dir, '--stop-at', '100'])).code).toBe(0);
+    const run = join(dir, 'crash-mid-payment-seed1');
+    expect((await sagaCli(['resume', run, '--stop-at', '300', '--html', file])).code).toBe(2);
+    expect((await sagaCli(['resume', run, '--html', file])).code).toBe(0);
+    const [drawn] = dataOf(file).runs;
+    const whole = JSON.parse((await sagaCli(['run', '--scenario', 'crash-mid-payment', '--storage', 'memory', '--json'])).stdout) as {
+      digest: string;
+    };
+    expect(drawn!.digest).toBe(whole.digest);
+    // Written in another process before the stop: no rows to show there; after it, the charge's reply handled and the rest.
+    expect(drawn!.events.filter((e) => e.tick <= 100).every((e) => e.changes.length === 0)).toBe(true);
+    expect(drawn!.events.some((e) => e.tick > 100 && e.changes.length > 0)).toBe(true);
+  });
 });
