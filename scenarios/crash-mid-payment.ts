@@ -8,7 +8,7 @@ export const crashMidPayment: Scenario = {
   lesson: {
     watch: 'Watch the orchestrator die right after it sends the charge, before it hears back.',
     showed:
-      "The saga's state was in the orchestrator's database, not its memory: restarted, it re-arms the step's timer, sends the charge again, and payment's inbox makes the repeat a no-op. One charge.",
+      "The saga's state was in the orchestrator's database, not its memory. Restarted, it re-arms the step's timer; the reply waiting in its queue moves the saga on; its relay sends the charge still in its outbox again, the same message, and payment's inbox skips it. One charge.",
   },
   shop: { orders: 3, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'orchestrator', when: { on: 'publish', type: 'payment.charge' }, downTicks: 250 }],

@@ -4,8 +4,7 @@ const everyone = COMPONENTS;
 
 export const fullRestart: Scenario = {
   name: 'full-restart',
-  description:
-    'Mid-run, every service and the orchestrator die at once and come back one by one: the world rebuilds from its six databases.',
+  description: 'Mid-run, every service and the orchestrator die at once and come back one by one, each from its own database.',
   fault: 'everything killed mid-run',
   lesson: {
     watch: 'Watch every component die at once and come back one by one.',

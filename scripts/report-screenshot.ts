@@ -23,7 +23,7 @@ try {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 980 } });
   await page.goto(pathToFileURL(file).href);
   await page.locator('g.event', { hasText: 'payment.charge: charged 2500' }).click();
   await page.locator('#saga h3').scrollIntoViewIfNeeded();

@@ -273,6 +273,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     )
     .argument('<scenario>', 'a scenario of the catalogue (see `saga scenarios`)')
     .option('--seed <n>', 'the seed', once('--seed'), '1')
+    .option('--saga <saga>', 'follow this saga (by saga or order id) instead of the one the world did most to', once('--saga'))
     .option('--no-pause', 'print straight through, without waiting for Enter')
     .action(async (name: string, options: WalkthroughOptions) => {
       code = await walkthroughCommand(name, options, catalogue, io);

@@ -105,7 +105,9 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     io.out(
       reproduced
         ? (sameDigest ? c.red.bold : c.yellow)(wrap(`reproduced: ${replay.invariant} violated again${digest}`, width)) + '\n'
-        : c.green.bold(`not reproduced: ${replay.invariant} holds now`) + '\n',
+        : c.green.bold(`not reproduced: ${replay.invariant} holds now`) +
+            (sameDigest ? '' : c.yellow(wrap(` (and the digest differs${digest.slice(digest.indexOf(':'))})`, width))) +
+            '\n',
     );
     if (html) io.out(`report: ${html}\n`);
   }

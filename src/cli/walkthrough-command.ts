@@ -5,11 +5,15 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { parseSeed, unknownName } from './parse-options.js';
 import { makeStyle, wrap } from './style.js';
+import { quote } from './user-text.js';
+import { UsageError } from './usage-error.js';
 
 export interface WalkthroughOptions {
   readonly seed: string;
   /** False with --no-pause: print straight through. */
   readonly pause: boolean;
+  /** The saga (or its order) to follow, instead of the one the world did most to. */
+  readonly saga?: string;
 }
 
 /** Ctrl-C as a raw terminal sends it. */
@@ -40,12 +44,16 @@ export async function walkthroughCommand(
   const recorder = new RunRecorder();
   const run = runScenario({ scenario, seed, storage: 'memory', ...recorder.hooks });
   const drawn = recorder.draw(scenarioRunFacts(scenario, run));
-  const lesson = walkthroughOf(drawn, run.outcome.traceEvents);
+  const chosen = options.saga === undefined ? undefined : drawn.sagas.find((s) => s.id === options.saga || s.orderId === options.saga);
+  if (options.saga !== undefined && !chosen)
+    throw new UsageError(
+      `No saga or order ${quote(options.saga)} in ${scenario.name} with seed ${seed}; its sagas are ${drawn.sagas.map((s) => `${s.id} (${s.orderId})`).join(', ')}.`,
+    );
+  const lesson = walkthroughOf(drawn, run.outcome.traceEvents, chosen?.id);
   const c = makeStyle(io.env);
   const width = Math.min(outputWidth(io), 100);
   // Wrapped to the width, each line indented; under a moment, a line that goes on is indented two more.
-  const say = (text: string, indent = ''): void => {
-    const hang = indent === '' ? '' : `${indent}  `;
+  const say = (text: string, indent = '', hang = indent === '' ? '' : `${indent}  `): void => {
     io.out(
       wrap(text, width - hang.length)
         .split('\n')
@@ -59,12 +67,16 @@ export async function walkthroughCommand(
   io.out(`${c.bold(`saga walkthrough ${scenario.name}`)} ${c.dim(`— seed ${seed}`)}\n`);
   say(scenario.description);
   if (scenario.lesson) say(c.bold(scenario.lesson.watch));
-  if (saga)
+  if (saga) {
+    const why = chosen ? '' : drawn.sagas.length > 1 ? `, the saga the world did most to, of ${drawn.sagas.length}` : '';
     say(
-      c.dim(
-        `Following ${saga.id} (${saga.orderId})${drawn.sagas.length > 1 ? `, the saga the world did most to, of ${drawn.sagas.length}` : ''}: ${lesson.moments.length} moments.${readKey ? ' Enter: next · q: quit.' : ''}`,
-      ),
+      c.dim(`Following ${saga.id} (${saga.orderId})${why}: ${lesson.moments.length} moments.${readKey ? ' Enter: next · q: quit.' : ''}`),
     );
+    const others = drawn.sagas.filter((s) => s.id !== saga.id);
+    if (others.length > 0 && others.length <= 8)
+      say(c.dim(`The others: ${others.map((s) => `${s.id} ${s.status}`).join(', ')}; --saga <id> follows one.`));
+    else if (others.length > 8) say(c.dim(`${others.length} others; --saga <id> follows one.`));
+  }
   for (const [i, moment] of lesson.moments.entries()) {
     io.out('\n');
     tell(moment, i, lesson.moments.length, c, say);
@@ -96,8 +108,8 @@ export async function walkthroughCommand(
 }
 
 /** One moment: where and when, what happened, why it matters, and the rows it wrote. */
-function tell(moment: Moment, i: number, of: number, c: ChalkInstance, say: (text: string, indent?: string) => void): void {
-  say(c.bold(`${i + 1}/${of} · tick ${moment.tick} · ${moment.what}`));
+function tell(moment: Moment, i: number, of: number, c: ChalkInstance, say: (text: string, indent?: string, hang?: string) => void): void {
+  say(c.bold(`${i + 1}/${of} · tick ${moment.tick} · ${moment.what}`), '', '  ');
   say(moment.why, '  ');
   if (moment.changes.length === 0) return;
   say(c.dim('rows written:'), '  ');
@@ -106,7 +118,7 @@ function tell(moment: Moment, i: number, of: number, c: ChalkInstance, say: (tex
 
 /** A row change on one line: `+ table  key=value ...`, `~ table  column before → after ...`, `− table  key=value ...`. */
 function changeLine(change: RowChange): string {
-  const where = `${change.component}.${change.table}`;
+  const where = `${change.component}.${change.table}${change.shared ? ' (shared)' : ''}`;
   const fields = (row: Readonly<Record<string, unknown>>): string =>
     Object.entries(row)
       .filter(([, v]) => v !== null)

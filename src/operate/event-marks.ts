@@ -34,10 +34,17 @@ export function eventMark(e: TraceEvent, routes: MessageRoutes, status: Map<stri
     case 'skip':
       return mark(e.actor, 'skip', `duplicate ${e.type} skipped${e.detail ? ` (${e.detail})` : ''}`);
     case 'publish':
-      if (e.detail === FROM_RESTART) return mark(e.actor, 'note', `${e.type}${saga} relayed ${FROM_RESTART}`);
+      // The relay sends a row a restart found: drawn as the message it is, to its consumer.
+      if (e.detail === FROM_RESTART) {
+        const label = `${e.type}${saga} relayed ${FROM_RESTART}`;
+        return to
+          ? { kind: 'arrow', from: e.actor, to, reply: parseReplyType(e.type ?? '') !== null, label }
+          : mark(e.actor, 'note', label);
+      }
       return e.detail === 'dropped' ? mark(e.actor, 'dropped', `publish of ${e.type} dropped${saga}`) : null;
     case 'fault':
-      return mark(to ?? 'orchestrator', 'fault', e.detail ?? 'fault');
+      // Name the message it struck, when the detail does not.
+      return mark(to ?? 'orchestrator', 'fault', `${e.type && !e.detail?.includes(e.type) ? `${e.type}: ` : ''}${e.detail ?? 'fault'}`);
     case 'crash':
       return mark(e.actor, 'crash', `${e.actor} crashed${e.detail ? `: ${e.detail}` : ''}`);
     case 'restart':

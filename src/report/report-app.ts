@@ -35,7 +35,8 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
     note: 'a transition or an effect of its own',
   };
   const LANE_GAP = 86;
-  const LABEL_CHARS = 48;
+  const LABEL_CHARS = 64;
+  const QUIET_TICKS = 50;
   const ROW = 24;
   const TOP = 34;
   const LEFT = 64;
@@ -132,8 +133,9 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
       el('h2', {}, `${run.name} — seed ${run.seed} `, verdict(run.ok)),
       el('p', {}, run.description),
       el('p', { class: 'dim' }, `${run.ticks} ticks · digest ${run.digest.slice(0, 16)}`),
-      el('p', {}, 'Run it again: ', el('code', { class: 'replay' }, run.replay)),
     );
+    // One run alone: the header already says how to run it again.
+    if (run.replay !== data.replay) runSection.append(el('p', {}, 'Run it again: ', el('code', { class: 'replay' }, run.replay)));
     runSection.append(checksOf(run));
     const sagaView = el('div', { id: 'saga' });
     runSection.append(el('h3', {}, `Sagas (${run.sagas.length})`), sagaPicker(run, sagaView), sagaView);
@@ -238,9 +240,18 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
       );
     const lanes = LANES.filter((l) => used.has(l));
     const x = (lane: string): number => LEFT + lanes.indexOf(lane) * LANE_GAP + LANE_GAP / 2;
-    const y = (row: number): number => TOP + row * ROW + ROW / 2;
-    const width = LEFT + lanes.length * LANE_GAP + LABEL_CHARS * 7.3 + 16;
-    const height = TOP + rows.length * ROW + 10;
+    // A long quiet stretch (a component down, a backoff) gets a row of its own saying how long.
+    const slots: number[] = [];
+    const gaps: Array<{ slot: number; ticks: number }> = [];
+    let slot = 0;
+    rows.forEach(({ e }, r) => {
+      const gap = r > 0 ? e.tick - rows[r - 1]!.e.tick : 0;
+      if (gap >= QUIET_TICKS) gaps.push({ slot: slot++, ticks: gap });
+      slots.push(slot++);
+    });
+    const y = (row: number): number => TOP + slots[row]! * ROW + ROW / 2;
+    const width = LEFT + lanes.length * LANE_GAP + LABEL_CHARS * 7.6 + 24;
+    const height = TOP + slot * ROW + 10;
     const picture = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'swimlanes', role: 'img' });
     picture.append(svg('title', {}, `${saga.id}: ${rows.length} events`));
     const defs = svg('defs');
@@ -260,6 +271,8 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
       picture.append(svg('line', { class: 'lane', x1: x(lane), y1: TOP - 6, x2: x(lane), y2: height - 4 }));
       picture.append(svg('text', { class: 'lane-name', x: x(lane), y: 18, 'text-anchor': 'middle' }, lane));
     }
+    for (const gap of gaps)
+      picture.append(svg('text', { class: 'gap', x: 6, y: TOP + gap.slot * ROW + ROW / 2 + 4 }, `⋮ ${gap.ticks} ticks later`));
     rows.forEach(({ e, i }, r) => {
       const g = svg('g', { class: `event kind-${e.kind}${i === selected ? ' selected' : ''}`, 'data-event': i, tabindex: 0 });
       g.append(svg('title', {}, e.line));
@@ -330,16 +343,24 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
     if (m && m.kind === 'arrow')
       detail.append(el('p', {}, `${m.from} → ${m.to}: ${m.reply ? 'a reply' : 'a message'}, handled in one local transaction`));
     if (e.changes.length === 0) {
-      detail.append(el('p', { class: 'dim changes-none' }, 'No row of this saga changed here.'));
+      // A saga's change of status is written with the message it handled, one event before.
+      const none =
+        e.kind === 'saga'
+          ? 'Its rows were written with the message handled just before, in the same transaction.'
+          : 'No row of this saga changed here.';
+      detail.append(el('p', { class: 'dim changes-none' }, none));
       return;
     }
     const list = el('div', { class: 'changes' });
     for (const change of e.changes) {
+      const row = (change.after ?? change.before ?? {}) as Readonly<Record<string, unknown>>;
+      const key = Object.values(row)[0];
       const title = el(
         'div',
         { class: `change op-${change.op}` },
-        `${change.op === 'insert' ? '+' : change.op === 'delete' ? '−' : '~'} ${change.component}.${change.table}`,
+        `${change.op === 'insert' ? '+' : change.op === 'delete' ? '−' : '~'} ${change.component}.${change.table} ${cell(key)}`,
       );
+      if (change.shared) title.append(el('span', { class: 'dim shared' }, ' (shared: other sagas change it too)'));
       if (change.op === 'update') {
         const before = change.before ?? {};
         const after = change.after ?? {};
@@ -364,10 +385,19 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
             ),
           ),
         );
-      } else title.append(rowsTable([(change.op === 'insert' ? change.after : change.before) ?? {}]));
+      } else title.append(columnsTable(row));
       list.append(title);
     }
     detail.append(el('p', {}, 'Rows it wrote, in the same transaction:'), list);
+  }
+
+  /** One row as a column of names and values: it fits a narrow panel. */
+  function columnsTable(row: Readonly<Record<string, unknown>>): HTMLElement {
+    return el(
+      'table',
+      { class: 'rows' },
+      el('tbody', {}, ...Object.entries(row).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, cell(v))))),
+    );
   }
 
   function stepLog(saga: ReportSaga): HTMLElement {

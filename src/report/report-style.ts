@@ -25,7 +25,6 @@ ol.explained { font: 12px/1.5 ui-monospace, monospace; margin: 2px 0 8px; }
 .status-COMPLETED { color: var(--ok); } .status-COMPENSATED { color: var(--warn); } .status-FAILED, .status-ESCALATED { color: var(--bad); }
 .filter { font: inherit; padding: 3px 6px; width: 320px; }
 .lanes-and-detail { display: flex; gap: 16px; align-items: flex-start; }
-@media (max-width: 1100px) { .lanes-and-detail { flex-direction: column; } .event-detail { position: static; width: 100%; flex-basis: auto; } }
 .lanes { overflow-x: auto; flex: 1 1 auto; border: 1px solid var(--line); border-radius: 4px; }
 .event-detail { flex: 0 0 340px; position: sticky; top: 8px; border: 1px solid var(--line); border-radius: 4px; padding: 8px 12px; max-height: 90vh; overflow: auto; }
 .event-detail .line { display: block; white-space: pre-wrap; }
@@ -36,10 +35,12 @@ svg .lane { stroke: var(--line); stroke-width: 2; } svg .lane-name { font-weight
 svg .crash-band { fill: var(--bad); opacity: 0.16; pointer-events: none; }
 svg .arrow { stroke: var(--msg); stroke-width: 1.6; } svg .arrow.reply { stroke: var(--reply); stroke-dasharray: 5 3; }
 svg .head { fill: var(--fg); } svg .dot { fill: var(--fg); }
-svg .tick { fill: var(--dim); } svg .label { fill: var(--fg); } svg .wrote { fill: var(--dim); }
+svg .tick, svg .gap { fill: var(--dim); } svg .gap { font-style: italic; } svg .label { fill: var(--fg); } svg .wrote { fill: var(--dim); }
 svg .marker { font-size: 15px; } svg .marker-fault, svg .marker-skip, svg .marker-dropped { fill: var(--warn); }
 svg .marker-crash, svg .marker-reject, svg .marker-dead { fill: var(--bad); } svg .marker-restart { fill: var(--ok); } svg .marker-operator { fill: #a21caf; }
 svg g.event { cursor: pointer; } svg .hit { fill: transparent; } svg g.event:hover .hit { fill: #f3f4f6; } svg g.event.selected .hit { fill: var(--pick); }
 .event-detail table.rows { display: block; overflow-x: auto; }
+/* Narrower than a diagram and a panel side by side: the panel on top, staying in view while the diagram scrolls under it. */
+@media (max-width: 1499px) { .lanes-and-detail { flex-direction: column-reverse; align-items: stretch; } .event-detail { top: 0; width: 100%; flex: 0 0 auto; max-height: 38vh; background: #fff; z-index: 1; box-shadow: 0 2px 6px rgba(0,0,0,.12); } }
 @media print { .event-detail { position: static; } }
 `;

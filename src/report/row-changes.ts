@@ -13,6 +13,8 @@ export interface RowChange {
   readonly op: 'insert' | 'update' | 'delete';
   readonly before?: Row;
   readonly after?: Row;
+  /** A row every saga shares (a SKU's stock, a customer's account): other sagas change it too. */
+  readonly shared?: true;
 }
 
 /** The events after which a component may have committed rows of a saga: a handled message, a timer's transition, a dead letter, a person's act. */
@@ -71,8 +73,8 @@ export class RowWatch {
       if (old === json) continue;
       shared.set(id, json);
       const after = JSON.parse(json) as Row;
-      if (old === undefined) changes.push({ component, table: tableOf(id), op: 'insert', after });
-      else changes.push({ component, table: tableOf(id), op: 'update', before: JSON.parse(old) as Row, after });
+      if (old === undefined) changes.push({ component, table: tableOf(id), op: 'insert', after, shared: true });
+      else changes.push({ component, table: tableOf(id), op: 'update', before: JSON.parse(old) as Row, after, shared: true });
     }
     for (const [id, json] of now) {
       const old = before.get(id);

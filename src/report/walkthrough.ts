@@ -32,30 +32,79 @@ const TROUBLE = new Set<TraceEvent['kind']>(['fault', 'skip', 'reject', 'redeliv
  * status, what the network did to its messages, and every crash and restart while it ran.
  * `events` are the run's trace events, one for one with `run.events`.
  */
-export function walkthroughOf(run: ReportRun, events: readonly TraceEvent[]): Walkthrough {
+export function walkthroughOf(run: ReportRun, events: readonly TraceEvent[], chosen?: string): Walkthrough {
   const trouble = new Map<string, number>();
   for (const e of run.events) if (e.saga && TROUBLE.has(e.kind)) trouble.set(e.saga, (trouble.get(e.saga) ?? 0) + 1);
-  const saga = run.sagas.reduce<string | null>(
-    (best, s) => (best === null || (trouble.get(s.id) ?? 0) > (trouble.get(best) ?? 0) ? s.id : best),
-    null,
-  );
+  const saga =
+    chosen ??
+    run.sagas.reduce<string | null>(
+      (best, s) => (best === null || (trouble.get(s.id) ?? 0) > (trouble.get(best) ?? 0) ? s.id : best),
+      null,
+    );
   if (saga === null) return { saga: '', moments: [] };
   const ours = run.events.map((e, i) => (e.saga === saga ? i : -1)).filter((i) => i >= 0);
   const [first, last] = [ours[0] ?? 0, ours[ours.length - 1] ?? 0];
-  const told = new Set<string>();
+  const story: Story = { told: new Set(), troubled: false, events, at: first };
   const moments: Moment[] = [];
+  // An action retried many times is told for its first two tries and its last; the tries between are one moment.
+  const lastTry = new Map<string, number>();
+  for (let i = first; i <= last; i++)
+    for (const f of sagaEventsOf(events[i]!))
+      if (f.kind === 'retried') lastTry.set(f.action, Math.max(lastTry.get(f.action) ?? 0, f.attempt));
+  let skipping = false;
   for (let i = first; i <= last; i++) {
     const drawn = run.events[i]!;
     const e = events[i]!;
     const world = (e.kind === 'crash' || e.kind === 'restart') && e.actor !== 'client';
     if (drawn.saga !== saga && !world) continue;
-    const why = explain(e, told);
+    const retried = sagaEventsOf(e).find((f) => f.kind === 'retried');
+    if (retried) {
+      const final = lastTry.get(retried.action)!;
+      const between = retried.attempt >= 3 && retried.attempt < final;
+      if (between && !skipping)
+        moments.push({
+          index: i,
+          tick: e.tick,
+          what: `${retried.action}: tries ${retried.attempt} to ${final - 1}`,
+          why: `Tries ${retried.attempt} to ${final - 1} of ${retried.action} go as the ones before: each after a longer backoff, each written in the saga's row and log before it goes out.`,
+          changes: [],
+        });
+      skipping = between;
+    } else if (skipping && (world || (drawn.mark?.kind === 'mark' && drawn.mark.mark === 'saga'))) skipping = false;
+    if (skipping) continue;
+    story.at = i;
+    const why = explain(e, story);
     if (why === null) continue;
     const mark = drawn.mark;
-    const what = mark === null ? drawn.line : mark.kind === 'arrow' ? `${mark.from} → ${mark.to}: ${mark.label}` : mark.label;
+    const what =
+      mark === null
+        ? `${e.kind === 'saga' ? 'saga' : (e.type ?? e.kind)}${e.detail ? `: ${e.detail}` : ''}`
+        : mark.kind === 'arrow'
+          ? `${mark.from} → ${mark.to}: ${mark.label}`
+          : mark.label;
     moments.push({ index: i, tick: e.tick, what, why, changes: drawn.changes });
   }
   return { saga, moments };
+}
+
+/** Where the telling stands: the lessons given in full, whether something went wrong since the last command, and the event at hand. */
+interface Story {
+  readonly told: Set<string>;
+  /** Something happened since the saga's last command (a crash, a timeout, a fault): the reply that ends it is worth a moment. */
+  troubled: boolean;
+  readonly events: readonly TraceEvent[];
+  at: number;
+}
+
+/** Whether the service that handled the command at `story.at` answered it with success, as its reply says (null when no reply follows). */
+function answeredOk(story: Story): boolean | null {
+  const e = story.events[story.at]!;
+  for (let i = story.at + 1; i < story.events.length; i++) {
+    const x = story.events[i]!;
+    if (x.kind === 'publish' && x.actor === e.actor && x.sagaId === e.sagaId && x.type?.startsWith(`${e.type}.`))
+      return parseReplyType(x.type)?.ok ?? null;
+  }
+  return null;
 }
 
 /**
@@ -63,7 +112,15 @@ export function walkthroughOf(run: ReportRun, events: readonly TraceEvent[]): Wa
  * publish that got through, a reply that only moves the saga on). `told` remembers which
  * lessons were given in full, so the second command reads shorter than the first.
  */
-function explain(e: TraceEvent, told: Set<string>): string | null {
+function explain(e: TraceEvent, story: Story): string | null {
+  const text = tell(e, story);
+  // What makes the saga's next reply worth telling: it ends a story with trouble in it.
+  if (text !== null && e.kind !== 'handle') story.troubled = true;
+  return text;
+}
+
+function tell(e: TraceEvent, story: Story): string | null {
+  const { told } = story;
   const once = (key: string, full: string, again: string): string => {
     if (told.has(key)) return again;
     told.add(key);
@@ -74,10 +131,13 @@ function explain(e: TraceEvent, told: Set<string>): string | null {
       if (e.msgId === undefined)
         return e.detail ? `${e.actor}: ${e.detail}. A timer of its own, in a local transaction like a message's.` : null;
       const reply = parseReplyType(e.type ?? '');
-      if (reply)
-        return reply.ok
-          ? null
-          : `The orchestrator hears that ${reply.command} failed. It records it in the saga's row, in the same transaction as the next command it sends.`;
+      if (reply && !reply.ok)
+        return `The orchestrator hears that ${reply.command} failed. It records it in the saga's row, in the same transaction as the next command it sends.`;
+      if (reply) {
+        if (!story.troubled) return null;
+        story.troubled = false;
+        return `The reply to ${reply.command} reaches the orchestrator: the step is done, the timer waiting for it no longer matters, and the next command goes out in the same transaction.`;
+      }
       if (e.actor === 'orchestrator') {
         if (e.type === 'saga.place-order')
           return once(
@@ -89,8 +149,11 @@ function explain(e: TraceEvent, told: Set<string>): string | null {
       }
       if (serviceFactsOf(e).some((f) => f.kind === 'compensation-first'))
         return `${e.type} reaches ${e.actor} before the step it undoes: ${e.actor} records the undo anyway, so the step, if it comes late, is refused. Messages can overtake each other.`;
+      story.troubled = false;
       if ((COMPENSATIONS as readonly string[]).includes(e.type ?? ''))
-        return `A compensation: ${e.actor} undoes its step (${e.type}${e.detail ? `: ${e.detail}` : ''}) in a new local transaction. Nothing is rolled back: the effect is reversed by another one.`;
+        return answeredOk(story) === false
+          ? `${e.actor} is asked to undo its step (${e.type}) and refuses${e.detail ? ` (${e.detail})` : ''}: nothing changes, and the refusal goes back to the orchestrator.`
+          : `A compensation: ${e.actor} undoes its step (${e.type}${e.detail ? `: ${e.detail}` : ''}) in a new local transaction. Nothing is rolled back: the effect is reversed by another one.`;
       return once(
         'command',
         `${e.actor} handles ${e.type}${e.detail ? ` (${e.detail})` : ''} in one local transaction: the message id goes into its inbox, the effect into its tables, the reply into its outbox. All of it commits, or none of it.`,
@@ -141,7 +204,7 @@ function why(f: SagaStepEvent): string | null {
     case 'step-failed':
       return `The step ${f.step} failed${f.reason ? ` (${f.reason})` : ''}: the saga turns back and undoes, last first, every step that succeeded.`;
     case 'timed-out':
-      return `No reply to ${f.action} in time (attempt ${f.attempt}): the timer, armed from a deadline kept in the saga's row, fires, and the command is sent again. Safe: the service's inbox and business key make a repeat do nothing.`;
+      return `No reply to ${f.action} in time (attempt ${f.attempt}): the timer, armed from a deadline kept in the saga's row, fires. The orchestrator will send the command again, unless its reply comes first; a repeat is safe, as the service's inbox and business key make it do nothing.`;
     case 'retry-scheduled':
       return `It waits ${f.waitTicks} ticks first (backoff).`;
     case 'retried':
@@ -149,9 +212,9 @@ function why(f: SagaStepEvent): string | null {
     case 'step-gave-up':
       return `After ${f.attempts} tries, the orchestrator gives up on ${f.step} and undoes it too: it may have happened without a reply.`;
     case 'compensation-failed':
-      return `The compensation of ${f.step} was refused${f.reason ? ` (${f.reason})` : ''}: a compensation must succeed in the end, so it is retried.`;
+      return `The compensation of ${f.step} was refused${f.reason ? ` (${f.reason})` : ''}.`;
     case 'compensation-gave-up':
-      return `${f.command} failed ${f.attempts} times: it is parked as a dead letter for a person, and the saga waits for them.`;
+      return `${f.command} failed ${f.attempts} times: it is parked as a dead letter for a person. The saga undoes the steps below it and ends FAILED until someone acts.`;
     case 'late-success-compensated':
       return `${f.command} succeeded after the orchestrator had given up on it: it is undone at once with ${f.compensation}.`;
     case 'stale-reply':
@@ -171,7 +234,7 @@ function why(f: SagaStepEvent): string | null {
     case 'resent':
       return `So the orchestrator sends ${f.action} again (attempt ${f.attempt}).`;
     case 'escalated':
-      return `${f.command} cannot be undone (${f.reason}): the point of no return is past, and a person must settle it.`;
+      return `${f.command} is refused for good (${f.reason}): past the point of no return, the saga stops undoing, and a person must settle it.`;
     case 'redriven':
       return `${f.by} redrives ${f.command}: it is tried again with a fresh budget.`;
     case 'resolved-by-hand':
@@ -179,7 +242,7 @@ function why(f: SagaStepEvent): string | null {
     case 'reconciler-compensates':
       return `Idle past the reconciler's limit: the orchestrator undoes ${f.step} and what came before it.`;
     case 'completed':
-      return 'Every step is done: the saga is COMPLETED; the order is confirmed and the stock committed.';
+      return 'Every step is done: the saga is COMPLETED. What is left is to confirm the order and commit the stock.';
     case 'compensated':
       return 'Every step that succeeded is undone: the saga ends COMPENSATED, as if the order had never been placed.';
     case 'failed':

@@ -15,13 +15,17 @@ describe('saga walkthrough: a scenario as a lesson', () => {
     const run = await sagaCli(['walkthrough', 'crash-mid-payment'], { columns: 100 });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^saga walkthrough crash-mid-payment — seed 1\n/);
-    expect(run.stdout).toContain('Following saga-003 (order-003), the saga the world did most to, of 3: 14 moments.\n');
+    expect(run.stdout).toContain('Following saga-003 (order-003), the saga the world did most to, of 3: 15 moments.\n');
     expect(run.stdout).not.toContain('[Enter]');
     // Each moment's prose as one line: its wrapped lines go on indented by four.
     const flat = run.stdout.replace(/\n {4}/g, ' ');
+    // The reply that waited in the orchestrator's queue moves the saga on at the restart, before the relay sends the charge again.
+    expect(flat).toMatch(
+      /tick 270 · payment → orchestrator: payment\.charge\.done saga-003\n {2}The reply to payment\.charge reaches the orchestrator/,
+    );
     // The crash, the restart, the redelivered charge skipped, and the charge's own rows.
     expect(run.stdout).toMatch(
-      /\d+\/14 · tick 20 · orchestrator crashed: down for 250 ticks\n {2}orchestrator crashes .*Its database stays/s,
+      /\d+\/15 · tick 20 · orchestrator crashed: down for 250 ticks\n {2}orchestrator crashes .*Its database stays/s,
     );
     expect(flat).toMatch(
       /tick 270 · orchestrator restarted: 1 timer re-armed, 1 outbox row to relay\n {2}The orchestrator comes back from its database \(1 timer re-armed, 1 outbox row to relay\): it re-arms each saga's timer/,
@@ -29,10 +33,10 @@ describe('saga walkthrough: a scenario as a lesson', () => {
     expect(flat).toMatch(
       /duplicate payment\.charge skipped \(message id already in inbox\)\n {2}payment gets payment\.charge again and skips it/,
     );
-    expect(run.stdout).toContain('    ~ payment.accounts customer-003  balance_cents 100000 → 97500\n');
+    expect(run.stdout).toContain('    ~ payment.accounts (shared) customer-003  balance_cents 100000 → 97500\n');
     // The relay's publish of a row the crash left, named as such: the same message, not a retry.
     expect(flat).toMatch(
-      /tick 270 · payment\.charge saga-003 relayed from the outbox after a restart\n {2}orchestrator's relay publishes payment\.charge from a row it found in its outbox after the restart/,
+      /tick 270 · orchestrator → payment: payment\.charge saga-003 relayed from the outbox after a\n {2}restart\n {2}orchestrator's relay publishes payment\.charge from a row it found in its outbox after the restart/,
     );
     expect(run.stdout).toContain('PASS  3 COMPLETED; all 16 invariants held.\n');
     expect(run.stdout).toContain("What it showed: The saga's state was in the orchestrator's database");
@@ -91,14 +95,14 @@ describe('saga walkthrough: a scenario as a lesson', () => {
       tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '50', '-c', process.cwd(), command);
       try {
         const first = await until((s) => s.includes('[Enter] next · [q] quit'));
-        expect(first).toContain('1/14 · tick 16');
-        expect(first).not.toContain('2/14');
+        expect(first).toContain('1/15 · tick 16');
+        expect(first).not.toContain('2/15');
         tmux('send-keys', '-t', session, 'Enter');
-        const second = await until((s) => s.includes('2/14 · tick 17'));
-        expect(second).not.toContain('3/14');
+        const second = await until((s) => s.includes('2/15 · tick 17'));
+        expect(second).not.toContain('3/15');
         tmux('send-keys', '-t', session, 'q');
         const end = await until((s) => s.includes('EXIT='));
-        expect(end).toContain('Stopped at moment 2 of 14.');
+        expect(end).toContain('Stopped at moment 2 of 15.');
         expect(end).toContain('EXIT=0');
       } finally {
         spawnSync('tmux', ['kill-session', '-t', session]);

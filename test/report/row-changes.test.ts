@@ -42,6 +42,7 @@ describe('RowWatch: the rows each event committed', () => {
         op: 'update',
         before: { sku: 'SKU-A', available: 10, reserved: 0 },
         after: { sku: 'SKU-A', available: 8, reserved: 2 },
+        shared: true,
       },
       { component: 'inventory', table: 'outbox', op: 'insert', after: { seq: 1, id: 'in-1', saga_id: 'saga-1' } },
       {
