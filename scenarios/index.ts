@@ -24,6 +24,7 @@ import { paymentDeclined } from './payment-declined.js';
 import { peakLoad } from './peak-load.js';
 import { poisonMessage } from './poison-message.js';
 import { reorderAndDelay } from './reorder-and-delay.js';
+import { rollingUpgrade } from './rolling-upgrade.js';
 import { stuckSagaReconciled } from './stuck-saga-reconciled.js';
 import { stepTimeout } from './step-timeout.js';
 import { transientOutage } from './transient-outage.js';
@@ -59,5 +60,6 @@ export const SCENARIOS: readonly Scenario[] = [
   concurrentOrders,
   poisonMessage,
   fullRestart,
+  rollingUpgrade,
   peakLoad,
 ];

@@ -18,6 +18,8 @@ export interface DeadLetter {
   readonly message: Message;
   readonly attempts: number;
   readonly tick: number;
+  /** Why its consumer refused it outright (a schema version it cannot read); absent for one that used up its deliveries. */
+  readonly refused?: string;
   readonly resolution?: DeadLetterResolution;
 }
 
@@ -207,6 +209,28 @@ export class Broker {
       msgId: entry.ready.message.id,
     });
     return entry.ready.message;
+  }
+
+  /**
+   * Its consumer cannot read this delivery, and never will (a schema version it does not know):
+   * the message goes to the dead-letter queue at once, saying why, instead of coming back.
+   */
+  refuse(token: number, now: number, why: string): void {
+    const entry = this.inFlight.get(token);
+    if (!entry) return;
+    this.inFlight.delete(token);
+    const { message, attempts } = entry.ready;
+    this.dead.push({ message, attempts, tick: now, refused: why });
+    this.stats.deadLettered++;
+    this.trace.emit({
+      kind: 'dead-letter',
+      tick: now,
+      actor: 'broker',
+      type: message.type,
+      msgId: message.id,
+      sagaId: message.sagaId,
+      detail: why,
+    });
   }
 
   /** Returns every expired unacked delivery to its queue, or to the dead-letter queue once it has used up its tries. */

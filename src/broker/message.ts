@@ -8,6 +8,8 @@ export interface Message {
   readonly type: string;
   readonly sagaId: string;
   readonly body: string;
+  /** The schema version of its body, when past the first (see src/protocol/schemas.ts): a consumer reads the versions it knows. */
+  readonly version?: number;
 }
 
 /** One hand-over of a message to its consumer; the token acknowledges exactly this hand-over. */

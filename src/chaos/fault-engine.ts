@@ -26,6 +26,8 @@ export interface Kill {
   readonly downTicks: number;
   /** It comes back without re-arming its timers (a start-up that forgets): only a reconciler finds what waited on them. */
   readonly forgetsTimers?: true;
+  /** It comes back on this release of its code (a deploy). */
+  readonly upgradesTo?: number;
 }
 
 /** A command fault as decided, waiting for the component to honour it before it is recorded. */
@@ -374,5 +376,10 @@ export function findProfile(name: string): FaultProfile | null {
 
 /** The kill a scripted kill stands for. */
 function killOf(f: Extract<ScriptedFault, { kind: 'kill' }>): Kill {
-  return { component: f.component, downTicks: f.downTicks, ...(f.forgetsTimers ? { forgetsTimers: true as const } : {}) };
+  return {
+    component: f.component,
+    downTicks: f.downTicks,
+    ...(f.forgetsTimers ? { forgetsTimers: true as const } : {}),
+    ...(f.upgradesTo ? { upgradesTo: f.upgradesTo } : {}),
+  };
 }

@@ -58,13 +58,18 @@ export type ScriptedFault =
   | { readonly kind: 'reverse-queue'; readonly queue: ComponentName; readonly nth: number }
   /** Make the first message of `type` poison: its handler throws on every delivery, until the broker dead-letters it. */
   | { readonly kind: 'poison'; readonly type: string }
-  /** Kill a component when the trigger fires, and restart it `downTicks` later; with `forgetsTimers`, it comes back without re-arming its timers. */
+  /**
+   * Kill a component when the trigger fires, and restart it `downTicks` later; with
+   * `forgetsTimers`, it comes back without re-arming its timers; with `upgradesTo`, it comes
+   * back on that release of its code (a rolling upgrade: a deploy is a restart).
+   */
   | {
       readonly kind: 'kill';
       readonly component: ComponentName;
       readonly when: Trigger;
       readonly downTicks: number;
       readonly forgetsTimers?: true;
+      readonly upgradesTo?: number;
     };
 
 /** A one-line description of a fault, for tables and timelines. */
@@ -91,7 +96,7 @@ export function describeFault(f: ScriptedFault): string {
       return `poison the first ${f.type}`;
     case 'kill': {
       const w = f.when;
-      return `kill ${f.component} on ${w.on}${w.type ? ` ${w.type}` : ''}${w.actor ? ` by ${w.actor}` : ''}${w.nth && w.nth > 1 ? ` #${w.nth}` : ''}${w.saga ? ` of ${w.saga}` : ''}, down ${f.downTicks} ticks${f.forgetsTimers ? ', back without its timers' : ''}`;
+      return `kill ${f.component} on ${w.on}${w.type ? ` ${w.type}` : ''}${w.actor ? ` by ${w.actor}` : ''}${w.nth && w.nth > 1 ? ` #${w.nth}` : ''}${w.saga ? ` of ${w.saga}` : ''}, down ${f.downTicks} ticks${f.forgetsTimers ? ', back without its timers' : ''}${f.upgradesTo ? `, back on release ${f.upgradesTo}` : ''}`;
     }
   }
 }

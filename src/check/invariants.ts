@@ -292,9 +292,11 @@ export const brokerDrained: Invariant = {
 
 export const deadLettersEarned: Invariant = {
   name: 'dead-letters-earned',
-  protects: 'a message given up on too soon: nothing is dead-lettered before the broker handed it over its maximum number of times',
+  protects:
+    'a message given up on too soon: nothing is dead-lettered before the broker handed it over its maximum number of times, unless its consumer refused it as unreadable',
   check(w) {
-    const early = w.broker.deadLetters.filter((d) => d.attempts < w.broker.maxDeliveries);
+    // A consumer that cannot read a message's schema version refuses it at once: more deliveries would not help.
+    const early = w.broker.deadLetters.filter((d) => d.attempts < w.broker.maxDeliveries && d.refused === undefined);
     const problems = early.map((d) => `${d.type} ${d.msgId} dead-lettered after ${d.attempts} of ${w.broker.maxDeliveries} deliveries`);
     return verdict(
       this.name,

@@ -63,9 +63,13 @@ export function readSnapshot(
     ...read(dbs.reconciler, RECONCILER_SNAPSHOT),
     broker: {
       depths: broker.depths(),
-      deadLetters: broker
-        .deadLetters()
-        .map((d) => ({ type: d.message.type, msgId: d.message.id, sagaId: d.message.sagaId, attempts: d.attempts })),
+      deadLetters: broker.deadLetters().map((d) => ({
+        type: d.message.type,
+        msgId: d.message.id,
+        sagaId: d.message.sagaId,
+        attempts: d.attempts,
+        ...(d.refused ? { refused: d.refused } : {}),
+      })),
       maxDeliveries: broker.maxDeliveries,
       unsent,
     },

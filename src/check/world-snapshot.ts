@@ -82,6 +82,8 @@ export interface WorldSnapshot {
       readonly msgId: string;
       readonly sagaId: string;
       readonly attempts: number;
+      /** Why its consumer refused it outright, if it did (then it is not a matter of deliveries). */
+      readonly refused?: string;
     }>;
     /** The hand-overs the broker allows before it parks a message. */
     readonly maxDeliveries: number;

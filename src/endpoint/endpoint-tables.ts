@@ -24,6 +24,8 @@ export interface OutboxTable {
   type: string;
   saga_id: string;
   body: string;
+  /** The schema version of the message's body (see src/protocol/schemas.ts). */
+  version: number;
 }
 
 export interface EndpointTables {
@@ -53,7 +55,8 @@ export const ENDPOINT_MIGRATION: Migration = [
     .addColumn('queue', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('saga_id', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull()),
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1)),
 ];
 
 /** What the checker reads of every endpoint: how many outbox rows were never confirmed by the broker. */

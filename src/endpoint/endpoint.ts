@@ -1,5 +1,5 @@
 import type { Message } from '../broker/index.js';
-import { MESSAGE_ID_PREFIX, type ComponentName, type ServiceFact } from '../protocol/index.js';
+import { MESSAGE_ID_PREFIX, upcastBody, type ComponentName, type ServiceFact } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { Clock, Rng, Scheduler, TimerData, Trace, TraceEvent } from '../kernel/index.js';
 import { arg, logTransactionEnd, migrate, Prepared, queryBuilder, type Database } from '../store/index.js';
@@ -134,6 +134,9 @@ export class Endpoint implements Component {
   /** The command fault decided for the message being handled, and whether the handler honoured it. */
   private failure: CommandFault | null = null;
   private failureTaken = false;
+  /** The newest schema version of each message type this component reads; the version the message in hand was upcast from. */
+  private readonly reads: Readonly<Record<string, number>>;
+  private upcastFrom: number | null = null;
 
   constructor(
     definition: ComponentDefinition,
@@ -142,6 +145,7 @@ export class Endpoint implements Component {
     from?: EndpointImage,
   ) {
     this.name = definition.name;
+    this.reads = definition.reads ?? {};
     migrate(db, [ENDPOINT_MIGRATION, ...definition.migrations]);
     // Without an outbox nothing unsent survives a restart: there is nothing to read back.
     if (!ctx.defences.outbox) this.unsent = [];
@@ -162,7 +166,14 @@ export class Endpoint implements Component {
     );
     this.outboxAdd = new Prepared(
       db,
-      e.insertInto('outbox').values({ id: arg('id'), queue: arg('queue'), type: arg('type'), saga_id: arg('sagaId'), body: arg('body') }),
+      e.insertInto('outbox').values({
+        id: arg('id'),
+        queue: arg('queue'),
+        type: arg('type'),
+        saga_id: arg('sagaId'),
+        body: arg('body'),
+        version: arg<number>('version'),
+      }),
     );
     this.outboxUnsent = new Prepared(db, e.selectFrom('outbox').selectAll().orderBy('seq'));
     // The relay publishes in order, so everything up to the last confirmed seq is sent: a range of the primary key.
@@ -180,7 +191,7 @@ export class Endpoint implements Component {
         return clock.now();
       },
       newId: (prefix) => ctx.rng.id(prefix),
-      send: inside((queue, type, sagaId, bodyJson) => this.send(queue, type, sagaId, bodyJson)),
+      send: inside((queue, type, sagaId, bodyJson, version) => this.send(queue, type, sagaId, bodyJson, version ?? 1)),
       note: inside((detail) => {
         this.detail = detail;
       }),
@@ -213,6 +224,7 @@ export class Endpoint implements Component {
           // A new message id whose effect was already done (a command sent again): its business key says so.
           if (outcome === 'duplicate') this.detail ??= 'already done for this saga (business key)';
         }
+        const upcast = this.upcastFrom === null ? '' : `(version ${this.upcastFrom} upcast to ${message.version})`;
         const event: TraceEvent = {
           kind: outcome === 'duplicate' ? 'skip' : 'handle',
           tick: now,
@@ -220,7 +232,7 @@ export class Endpoint implements Component {
           type: message.type,
           msgId: message.id,
           sagaId: message.sagaId,
-          detail: this.detail,
+          detail: upcast && this.detail ? `${this.detail} ${upcast}` : upcast || this.detail,
           facts: this.facts ?? undefined,
         };
         // First in line, so the timeline shows the handling before anything it caused, and the
@@ -251,7 +263,17 @@ export class Endpoint implements Component {
    * A throwing effect rolls everything back and the message stays unacked.
    */
   handle(message: Message): HandleOutcome {
-    return this.handleInTransaction(message);
+    const version = message.version ?? 1;
+    const reads = this.reads[message.type] ?? 1;
+    if (version > reads) throw new UnreadableMessage(`${this.name} reads ${message.type} up to version ${reads}, not version ${version}`);
+    if (version === reads) return this.handleInTransaction(message);
+    // Written before its schema grew: brought up to the version this component reads, and said so in the timeline.
+    this.upcastFrom = version;
+    try {
+      return this.handleInTransaction({ ...message, body: upcastBody(message.type, message.body, version, reads), version: reads });
+    } finally {
+      this.upcastFrom = null;
+    }
   }
 
   /** Publishes unsent outbox rows in order, stopping at the first the broker does not confirm: it is retried next tick, and order is kept. */
@@ -365,14 +387,21 @@ export class Endpoint implements Component {
     this.failureTaken = false;
   }
 
-  private send(queue: ComponentName, type: string, sagaId: string, bodyJson: string): void {
-    const message: Message = { id: this.ctx.rng.id(MESSAGE_ID_PREFIX[this.name]), queue, type, sagaId, body: bodyJson };
+  private send(queue: ComponentName, type: string, sagaId: string, bodyJson: string, version: number): void {
+    const message: Message = {
+      id: this.ctx.rng.id(MESSAGE_ID_PREFIX[this.name]),
+      queue,
+      type,
+      sagaId,
+      body: bodyJson,
+      ...(version > 1 ? { version } : {}),
+    };
     if (!this.ctx.defences.outbox) {
       // Without an outbox the message exists only in memory until it is published: a crash in between loses it.
       this.staged.push({ seq: 0, message });
       return;
     }
-    const seq = this.outboxAdd.insert({ id: message.id, queue, type, sagaId, body: bodyJson });
+    const seq = this.outboxAdd.insert({ id: message.id, queue, type, sagaId, body: bodyJson, version });
     this.staged.push({ seq, message });
   }
 }
@@ -384,7 +413,8 @@ export interface OutboxRow {
 }
 
 function toOutboxRow(row: Selectable<OutboxTable>): OutboxRow {
-  return { seq: row.seq, message: { id: row.id, queue: row.queue as ComponentName, type: row.type, sagaId: row.saga_id, body: row.body } };
+  const message: Message = { id: row.id, queue: row.queue as ComponentName, type: row.type, sagaId: row.saga_id, body: row.body };
+  return { seq: row.seq, message: row.version > 1 ? { ...message, version: row.version } : message };
 }
 
 /** Thrown inside the transaction to roll it back when the component dies before its commit. */
@@ -402,5 +432,13 @@ class InjectedHandlerCrash extends Error {
   constructor(service: string, message: Message) {
     super(`${service} crashed while handling ${message.type} ${message.id} (injected)`);
     this.name = 'InjectedHandlerCrash';
+  }
+}
+
+/** A message in a schema version its consumer does not read: no number of deliveries will change that, so it is dead-lettered at once. */
+export class UnreadableMessage extends Error {
+  constructor(why: string) {
+    super(why);
+    this.name = 'UnreadableMessage';
   }
 }

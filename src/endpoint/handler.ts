@@ -17,8 +17,8 @@ export interface HandlerTx {
   readonly now: number;
   /** A new id from the component's seeded generator, e.g. `ch-000001-3f2a9c01`. */
   newId(prefix: string): string;
-  /** Writes a message (its body already JSON) to the outbox; the relay publishes it once the transaction commits. */
-  send(queue: ComponentName, type: string, sagaId: string, bodyJson: string): void;
+  /** Writes a message (its body already JSON, of schema `version`, 1 unless given) to the outbox; the relay publishes it once the transaction commits. */
+  send(queue: ComponentName, type: string, sagaId: string, bodyJson: string, version?: number): void;
   /** A few words for the timeline about what the effect did. */
   note(detail: string): void;
   /** A typed fact about this handling for observers (coverage, reports); its trace event carries it. */
@@ -55,6 +55,11 @@ export interface HandlerEnv {
 /** A component as data: its name, its tables, and how to build its handler on its database. */
 export interface ComponentDefinition {
   readonly name: ComponentName;
+  /**
+   * The newest schema version of each message type it reads (1 when absent): an older message
+   * is upcast to it before the handler sees it, a newer one is dead-lettered as unreadable.
+   */
+  readonly reads?: Readonly<Record<string, number>>;
   /** The component's own tables; the endpoint adds the inbox and outbox. */
   readonly migrations: readonly Migration[];
   createHandler(db: Database, env: HandlerEnv): Handler;

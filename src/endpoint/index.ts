@@ -4,6 +4,7 @@ export {
   Endpoint,
   NO_COMMAND_FAULTS,
   NO_TRANSACTION_CRASHES,
+  UnreadableMessage,
   type TransactionCrashes,
   type CommandFault,
   type CommandFaults,

@@ -52,6 +52,7 @@ const fault = z.discriminatedUnion('kind', [
     when: trigger,
     downTicks: z.number().int().min(1),
     forgetsTimers: z.literal(true).optional(),
+    upgradesTo: z.number().int().min(1).optional(),
   }),
 ]);
 

@@ -3,6 +3,7 @@ import type { Message } from '../broker/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import type { TimerData, TraceEvent } from '../kernel/index.js';
 import {
+  Command,
   OperatorAction,
   parseReplyType,
   PLACE_ORDER,
@@ -204,7 +205,8 @@ class OrchestratorHandler implements Handler {
     if (!reply) throw new Error(`orchestrator cannot handle ${message.type}`);
     const saga = this.load(message.sagaId);
     if (!saga) return tx.note('reply for an unknown saga ignored');
-    const { reason, permanent } = JSON.parse(message.body) as ReplyBody;
+    const { reason, permanent, chargeId } = JSON.parse(message.body) as ReplyBody;
+    if (chargeId !== undefined) tx.note(chargeId === null ? 'no charge id: written before payment knew it' : `charge ${chargeId}`);
     this.apply1(
       tx,
       saga,
@@ -419,9 +421,12 @@ export function orchestratorComponent(
   def: SagaDefinition = PLACE_ORDER_SAGA,
   approval: ApprovalPolicy = DEFAULT_APPROVAL,
   reconciliation: ReconciliationPolicy = DEFAULT_RECONCILIATION,
+  release = 1,
 ): ComponentDefinition {
   return {
     name: 'orchestrator',
+    // Release 2 reads payment's replies with the charge's id (version 2), and older ones brought up to it.
+    ...(release >= 2 ? { reads: { [replyType(Command.chargePayment, true)]: 2 } } : {}),
     migrations: ORCHESTRATOR_MIGRATIONS,
     createHandler: (db, env) => new OrchestratorHandler(db, env, def, approval, reconciliation),
   };

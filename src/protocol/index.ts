@@ -19,3 +19,4 @@ export {
   type SweepBody,
 } from './messages.js';
 export { describeSagaEvent, sagaEventsOf, serviceFactsOf, type SagaStepEvent, type ServiceFact } from './saga-events.js';
+export { newestVersion, upcastBody } from './schemas.js';

@@ -50,6 +50,8 @@ export interface ReplyBody {
   readonly ok: boolean;
   readonly reason?: string;
   readonly permanent?: true;
+  /** payment.charge.done from version 2 (see schemas.ts): the charge made; null in a version 1 reply brought up to 2. */
+  readonly chargeId?: string | null;
 }
 
 const DONE = '.done';

@@ -113,7 +113,13 @@ function answeredOk(story: Story): boolean | null {
  * lessons were given in full, so the second command reads shorter than the first.
  */
 function explain(e: TraceEvent, story: Story): string | null {
-  const text = tell(e, story);
+  let text = tell(e, story);
+  // A message written in an older version of its schema, read after an upgrade.
+  const upcast = /\(version (\d+) upcast to (\d+)\)/.exec(e.detail ?? '');
+  if (upcast && text !== null)
+    text += ` It was written in version ${upcast[1]} of its schema, before an upgrade; ${e.actor} reads version ${upcast[2]} and brings it up to that (what version ${upcast[2]} added is empty), instead of refusing it.`;
+  if (e.kind === 'restart' && e.detail?.startsWith('on release') && text !== null)
+    text += ` It runs new code now (${e.detail.split(',')[0]}): a deploy is a restart.`;
   // What makes the saga's next reply worth telling: it ends a story with trouble in it.
   if (text !== null && e.kind !== 'handle') story.troubled = true;
   return text;

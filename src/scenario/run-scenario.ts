@@ -125,6 +125,7 @@ function* judge(
     ...(scenario.operator ? { operator: scenario.operator } : {}),
     ...(scenario.approval ? { approval: { ...DEFAULT_APPROVAL, ...scenario.approval } } : {}),
     ...(scenario.dispatchAfterTicks !== undefined ? { dispatchAfterTicks: scenario.dispatchAfterTicks } : {}),
+    ...(scenario.releases ? { releases: scenario.releases } : {}),
   };
   const own = findProfile(scenario.profile ?? 'calm');
   if (!own) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);

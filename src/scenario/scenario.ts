@@ -1,4 +1,5 @@
 import type { ScriptedFault } from '../chaos/index.js';
+import type { ComponentName } from '../protocol/index.js';
 import type { ApprovalPolicy, SagaStatus } from '../orchestrator/index.js';
 import type { OperatorScript, RunOutcome } from '../world/index.js';
 import type { ShopOptions } from './shop-workload.js';
@@ -38,6 +39,8 @@ export interface Scenario {
   readonly approval?: Partial<ApprovalPolicy>;
   /** How long after it is scheduled a parcel leaves the warehouse, past which it cannot be cancelled; never, unless set. */
   readonly dispatchAfterTicks?: number;
+  /** The release of its code each component starts on (1 unless given): see src/protocol/schemas.ts for what a release reads and writes. */
+  readonly releases?: Partial<Record<ComponentName, number>>;
   /** Dead letters the scenario causes on purpose (a poison message). */
   readonly toleratedDeadLetters?: number;
   /** Further expectations, as problems (empty when met); it reads the outcome and nothing else. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
-import { Command } from '../protocol/index.js';
+import { Command, replyType, type ReplyBody } from '../protocol/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { orderOf, reply } from './reply.js';
@@ -112,6 +112,7 @@ class PaymentHandler implements Handler {
   constructor(
     db: Database,
     private readonly env: HandlerEnv,
+    private readonly release: number,
   ) {
     const amount = arg<number>('amountCents');
     // The first charge written, were there ever two for one saga (only with idempotency off):
@@ -173,7 +174,9 @@ class PaymentHandler implements Handler {
     switch (message.type) {
       case Command.chargePayment: {
         if (charge && this.env.defences.idempotency) {
-          reply(tx, message, charge.status === 'CHARGED' && !refunded, charge.reason ?? (refunded ? 'charge already refunded' : undefined));
+          const ok = charge.status === 'CHARGED' && !refunded;
+          if (ok) this.charged(tx, message, charge.id);
+          else reply(tx, message, false, charge.reason ?? (refunded ? 'charge already refunded' : undefined));
           return 'duplicate';
         }
         // A refund that came first means the saga gave up on this step: the late charge must not take money.
@@ -183,10 +186,11 @@ class PaymentHandler implements Handler {
         if (tx.injectedFailure()) reason = 'card declined (injected)';
         else if (this.debit.run({ customer, amountCents }) !== 1) reason = 'insufficient funds';
         const status: ChargeStatus = reason === null ? 'CHARGED' : 'DECLINED';
-        this.insertCharge.run({ id: tx.newId('ch'), sagaId, customer, amountCents, status, reason, tick });
+        const id = tx.newId('ch');
+        this.insertCharge.run({ id, sagaId, customer, amountCents, status, reason, tick });
         if (reason !== null) return reply(tx, message, false, reason);
         tx.note(`charged ${amountCents}`);
-        return reply(tx, message, true);
+        return this.charged(tx, message, id);
       }
       case Command.refundPayment: {
         if (tx.injectedFailure()) return reply(tx, message, false, 'refund failed (injected)');
@@ -210,10 +214,25 @@ class PaymentHandler implements Handler {
         throw new Error(`payment service cannot handle ${message.type}`);
     }
   }
+
+  /** A charge's success: from release 2, with the charge's id, as version 2 of the reply. */
+  private charged(tx: HandlerTx, command: Message, chargeId: string): void {
+    if (this.release < 2) return reply(tx, command, true);
+    const body: ReplyBody = { ok: true, chargeId };
+    tx.send('orchestrator', replyType(command.type, true), command.sagaId, JSON.stringify(body), 2);
+  }
 }
 
-export const PAYMENT_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({
-  name: 'payment',
-  migrations: PAYMENT_MIGRATIONS,
-  createHandler: (db, env) => new PaymentHandler(db, env),
-});
+/**
+ * The payment service at a release: release 2 answers a charge with the charge's id (version
+ * 2 of payment.charge.done, see src/protocol/schemas.ts); release 1, the first, without it.
+ */
+export function paymentService(release = 1): ComponentDefinition {
+  return Object.freeze<ComponentDefinition>({
+    name: 'payment',
+    migrations: PAYMENT_MIGRATIONS,
+    createHandler: (db, env) => new PaymentHandler(db, env, release),
+  });
+}
+
+export const PAYMENT_SERVICE: ComponentDefinition = paymentService(1);

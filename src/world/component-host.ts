@@ -25,7 +25,9 @@ export class ComponentHost {
   constructor(
     readonly name: ComponentName,
     private readonly location: StorageLocation,
-    private readonly build: (db: Database, from?: EndpointImage, forgetsTimers?: boolean) => Component,
+    private readonly build: (db: Database, release: number, from?: EndpointImage, forgetsTimers?: boolean) => Component,
+    /** The release of its code it runs (1, the first, unless a deploy brought another): a restart keeps it. */
+    public release = 1,
   ) {}
 
   get up(): boolean {
@@ -58,7 +60,7 @@ export class ComponentHost {
    */
   start(from?: EndpointImage, forgetsTimers = false): void {
     const fresh = this.db === null;
-    this.endpoint = this.build(this.database(), from, forgetsTimers);
+    this.endpoint = this.build(this.database(), this.release, from, forgetsTimers);
     // Right after the first build the database holds its schema and nothing else.
     if (fresh && this.location.kind === 'memory' && !emptyMemoryDatabases.has(this.name))
       emptyMemoryDatabases.set(this.name, this.database().serialize());

@@ -50,7 +50,13 @@ export class CrashModel {
     from?: readonly Moment[] | null,
   ) {
     this.moments = keepMoments ? [...(from ?? [])] : null;
-    kernel.scheduler.serve(RESTARTS, (data) => this.restart(String(data.restart) as ComponentName, data.forgetsTimers === 1));
+    kernel.scheduler.serve(RESTARTS, (data) =>
+      this.restart(
+        String(data.restart) as ComponentName,
+        data.forgetsTimers === 1,
+        typeof data.upgradesTo === 'number' ? data.upgradesTo : undefined,
+      ),
+    );
   }
 
   /** The driver reports a moment at which a kill can land; any kill the plan decides waits for the next phase boundary. */
@@ -95,7 +101,7 @@ export class CrashModel {
   }
 
   /** Kills a component now, if it is up, and schedules its restart `downTicks` later; `how` says where it died, when inside its work. */
-  kill({ component, downTicks, forgetsTimers }: Kill, how?: string): void {
+  kill({ component, downTicks, forgetsTimers, upgradesTo }: Kill, how?: string): void {
     const host = this.hosts.get(component)!;
     if (!host.up) return;
     const { clock, scheduler, trace } = this.kernel;
@@ -105,20 +111,26 @@ export class CrashModel {
     host.kill();
     scheduler.cancelOwner(component);
     this.broker.releaseQueue(component, now);
-    scheduler.at(now + downTicks, RESTARTS, { restart: component, ...(forgetsTimers ? { forgetsTimers: 1 } : {}) });
+    scheduler.at(now + downTicks, RESTARTS, {
+      restart: component,
+      ...(forgetsTimers ? { forgetsTimers: 1 } : {}),
+      ...(upgradesTo ? { upgradesTo } : {}),
+    });
   }
 
   /** Brings a crashed component back from its database, re-arming its timers unless it `forgetsTimers`; does nothing if it is up. */
-  restart(component: ComponentName, forgetsTimers = false): void {
+  restart(component: ComponentName, forgetsTimers = false, upgradesTo?: number): void {
     const host = this.hosts.get(component)!;
     if (host.up) return;
     const { scheduler, trace } = this.kernel;
     const timersBefore = scheduler.size;
+    if (upgradesTo !== undefined) host.release = upgradesTo;
     host.start(undefined, forgetsTimers);
     // What it recovered from its database: the timers its start-up armed again, the outbox rows its relay will send.
     const timers = scheduler.size - timersBefore;
     const rows = host.instance.recoverOutbox();
     const recovered = [
+      upgradesTo !== undefined ? `on release ${upgradesTo}` : '',
       forgetsTimers ? 'without its timers' : timers > 0 ? `${plural(timers, 'timer')} re-armed` : '',
       rows > 0 ? `${plural(rows, 'outbox row')} to relay` : '',
     ].filter((part) => part !== '');

@@ -1,4 +1,5 @@
 import type { ApprovalPolicy } from '../orchestrator/index.js';
+import type { ComponentName } from '../protocol/index.js';
 import type { OperatorScript } from './scripted-operator.js';
 
 /**
@@ -16,6 +17,8 @@ export interface Workload {
   readonly dispatchAfterTicks?: number;
   /** A person who comes by at given ticks: decides on orders awaiting approval, acts on dead letters. */
   readonly operator?: readonly OperatorScript[];
+  /** The release of its code each component starts on (1 unless given); a kill with `upgradesTo` deploys another. */
+  readonly releases?: Partial<Record<ComponentName, number>>;
 }
 
 /** One customer's order, arriving at a virtual tick. */

@@ -5,6 +5,7 @@ import { CLIENT_ID_PREFIX, COMPONENTS, PLACE_ORDER, sagaIdFor, type ComponentNam
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import {
   AfterCommitFailure,
+  UnreadableMessage,
   ComponentDied,
   Endpoint,
   type ComponentDefinition,
@@ -29,7 +30,7 @@ import {
   INVENTORY_SERVICE,
   NOTIFICATION_SERVICE,
   ORDER_SERVICE,
-  PAYMENT_SERVICE,
+  paymentService,
   seedAccounts,
   seedCustomers,
   seedStock,
@@ -50,12 +51,13 @@ export const FROM_RESTART = 'from the outbox after a restart';
  */
 export function componentDefinitions(
   shop: Pick<Workload, 'approval' | 'dispatchAfterTicks'> = {},
+  release: (component: ComponentName) => number = () => 1,
 ): Record<ComponentName, ComponentDefinition> {
   return {
-    orchestrator: orchestratorComponent(PLACE_ORDER_SAGA, shop.approval ?? DEFAULT_APPROVAL),
+    orchestrator: orchestratorComponent(PLACE_ORDER_SAGA, shop.approval ?? DEFAULT_APPROVAL, undefined, release('orchestrator')),
     order: ORDER_SERVICE,
     inventory: INVENTORY_SERVICE,
-    payment: PAYMENT_SERVICE,
+    payment: paymentService(release('payment')),
     fulfillment: fulfillmentService(shop.dispatchAfterTicks),
     notification: NOTIFICATION_SERVICE,
     reconciler: reconcilerComponent(),
@@ -102,6 +104,8 @@ export interface WorldImage {
   readonly streams: StreamsImage;
   readonly trace: TraceImage;
   readonly moments: readonly Moment[] | null;
+  /** The release each component runs, where a deploy changed it from the workload's. */
+  readonly releases?: Partial<Record<ComponentName, number>>;
 }
 
 /**
@@ -171,12 +175,22 @@ export class World {
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
-    const definitions = componentDefinitions(options.workload);
+    // Each component's code at each release it runs (a deploy restarts it on another).
+    const definitions = new Map<number, Record<ComponentName, ComponentDefinition>>();
+    const definitionOf = (name: ComponentName, release: number): ComponentDefinition => {
+      if (!definitions.has(release))
+        definitions.set(
+          release,
+          componentDefinitions(options.workload, () => release),
+        );
+      return definitions.get(release)![name];
+    };
     // A start-up that forgets its timers is one that skips its recovery.
     const forgetful = new Map(COMPONENTS.map((name) => [name, { ...ctx(name), defences: { ...ctx(name).defences, recovery: false } }]));
-    const build = (name: ComponentName) => (db: Database, memory?: EndpointImage, forgetsTimers?: boolean) =>
-      new Endpoint(definitions[name], db, forgetsTimers ? forgetful.get(name)! : ctx(name), memory);
-    this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name))]));
+    const build = (name: ComponentName) => (db: Database, release: number, memory?: EndpointImage, forgetsTimers?: boolean) =>
+      new Endpoint(definitionOf(name, release), db, forgetsTimers ? forgetful.get(name)! : ctx(name), memory);
+    const releases = from?.releases ?? options.workload.releases ?? {};
+    this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name), releases[name] ?? 1)]));
     this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepMoments ?? false, from?.moments);
     this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
     this.operator = new ScriptedOperator([...(options.workload.operator ?? [])].sort((a, b) => a.atTick - b.atTick));
@@ -229,6 +243,7 @@ export class World {
       },
       trace: this.trace.image(),
       moments: this.crashes.moments && [...this.crashes.moments],
+      releases: Object.fromEntries(COMPONENTS.map((name) => [name, this.host(name).release])),
     };
   }
 
@@ -260,6 +275,11 @@ export class World {
       } catch (error) {
         // Work after a commit that failed is a bug in the lab, not a handler crash to absorb.
         if (error instanceof AfterCommitFailure) throw error;
+        // A schema version the consumer does not read: parked at once, with the reason, instead of crashing the consumer.
+        if (error instanceof UnreadableMessage) {
+          this.broker.refuse(delivery.token, now, error.message);
+          continue;
+        }
         // It died while handling: the crash model has carried out the death; no ack.
         if (error instanceof ComponentDied) continue;
         // The transaction rolled back; without an ack the message comes back after the visibility timeout.

@@ -1,0 +1,34 @@
+import type { Scenario } from '../src/scenario/index.js';
+
+/** The orchestrator's handlings of payment's charge replies: those written before the upgrade and brought up to version 2, and those written in it. */
+function chargeReplies(details: readonly string[]): { upcast: number; current: number } {
+  return { upcast: details.filter((d) => d.includes('upcast')).length, current: details.filter((d) => d.startsWith('charge ch-')).length };
+}
+
+export const rollingUpgrade: Scenario = {
+  name: 'rolling-upgrade',
+  description:
+    "The payment service is upgraded mid-run: its new release answers a charge with the charge's id, version 2 of payment.charge.done. The orchestrator was upgraded first and reads both versions: a reply written by the old release, still in flight, is brought up to version 2 (its charge id unknown), and every saga completes.",
+  fault: 'payment restarted on release 2 while its old replies are in flight',
+  lesson: {
+    watch: 'Watch a reply written by the old payment service arrive after the new one is running.',
+    showed:
+      "Messages are a public contract: a new field is a new version, the consumer learns to read it before the producer writes it, and an old message is upcast rather than refused. Upgrading in the other order is what refuses: see the unreadable version's dead letter in the tests.",
+  },
+  shop: { orders: 4, stockPerSku: 100, arrivalTicks: 40 },
+  releases: { orchestrator: 2 },
+  faults: [
+    { kind: 'kill', component: 'payment', when: { on: 'publish', type: 'payment.charge.done', nth: 2 }, downTicks: 30, upgradesTo: 2 },
+  ],
+  expectedStatuses: ['COMPLETED'],
+  expect: ({ traceEvents }) => {
+    const details = traceEvents
+      .filter((e) => e.kind === 'handle' && e.actor === 'orchestrator' && e.type === 'payment.charge.done')
+      .map((e) => e.detail ?? '');
+    const { upcast, current } = chargeReplies(details);
+    return [
+      ...(upcast === 0 ? ['no reply of the old release was upcast'] : []),
+      ...(current === 0 ? ['no reply of the new release was read'] : []),
+    ];
+  },
+};
