@@ -8,7 +8,7 @@ export const crashMidPayment: Scenario = {
   lesson: {
     watch: 'Watch the orchestrator die right after it sends the charge, before it hears back.',
     showed:
-      "The saga's state was in the orchestrator's database, not its memory. Restarted, it re-arms the step's timer; the reply waiting in its queue moves the saga on; its relay sends the charge still in its outbox again, the same message, and payment's inbox skips it. One charge.",
+      "The saga's state was in the orchestrator's database, not its memory. Restarted, it re-arms the step's timer from its row (past its deadline, it fires at once and schedules a retry); the reply that waited in its queue then moves the saga on, so the retry never goes out; its relay sends the charge still in its outbox again, the same message, and payment's inbox skips it. One charge.",
   },
   shop: { orders: 3, stockPerSku: 100 },
   faults: [{ kind: 'kill', component: 'orchestrator', when: { on: 'publish', type: 'payment.charge' }, downTicks: 250 }],

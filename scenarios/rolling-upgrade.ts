@@ -11,7 +11,8 @@ export const rollingUpgrade: Scenario = {
     "The payment service is upgraded mid-run: its new release answers a charge with the charge's id, version 2 of payment.charge.done. The orchestrator was upgraded first and reads both versions: a reply written by the old release, still in flight, is brought up to version 2 (its charge id unknown), and every saga completes.",
   fault: 'payment restarted on release 2 while its old replies are in flight',
   lesson: {
-    watch: 'Watch a reply written by the old payment service arrive after the new one is running.',
+    watch:
+      'Watch a reply the old payment service wrote reach the orchestrator during the deploy, and the new release answer with the charge id after it.',
     showed:
       "Messages are a public contract: a new field is a new version, the consumer learns to read it before the producer writes it, and an old message is upcast rather than refused. Upgrading in the other order is what refuses: see the unreadable version's dead letter in the tests.",
   },

@@ -38,15 +38,19 @@ export function listSagas(run: Pick<OpenRun, 'dbs'>, status?: SagaStatus): SagaS
   const rows = db
     .prepare(`select * from sagas ${status ? 'where status = ?' : ''} order by started_tick, id`)
     .all(...(status ? [status] : [])) as SagaRow[];
-  return rows.map((r) => ({
+  return rows.map((r) => summaryOf(r, lastChange.get(r.id)));
+}
+
+function summaryOf(r: SagaRow, lastChangeTick: number | undefined): SagaSummary {
+  return {
     id: r.id,
     orderId: r.order_id,
     status: r.status,
     step: stepName(r.step),
     attempt: r.attempt,
     startedTick: r.started_tick,
-    lastChangeTick: lastChange.get(r.id) ?? r.started_tick,
-  }));
+    lastChangeTick: lastChangeTick ?? r.started_tick,
+  };
 }
 
 /** A dead letter of the saga as `show` lists it (the step by name once read). */
@@ -103,7 +107,9 @@ export function showSaga(run: Pick<OpenRun, 'dbs'>, key: string, world: Simulati
   const orchestrator = run.dbs.orchestrator;
   const row = orchestrator.prepare('select * from sagas where id = ? or order_id = ?').get(key, key) as SagaRow | undefined;
   if (!row) return null;
-  const summary = listSagas(run).find((s) => s.id === row.id)!;
+  // One saga's last change, not every saga's: a report shows hundreds of sagas one by one.
+  const last = orchestrator.prepare('select max(tick) as tick from saga_log where saga_id = ?').get(row.id) as { tick: number | null };
+  const summary = summaryOf(row, last.tick ?? undefined);
   const log = orchestrator.prepare('select tick, status, step, note from saga_log where saga_id = ? order by seq').all(row.id) as Array<{
     tick: number;
     status: string;

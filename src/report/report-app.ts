@@ -271,6 +271,16 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
       picture.append(svg('line', { class: 'lane', x1: x(lane), y1: TOP - 6, x2: x(lane), y2: height - 4 }));
       picture.append(svg('text', { class: 'lane-name', x: x(lane), y: 18, 'text-anchor': 'middle' }, lane));
     }
+    /** Whether `lane` is down at row `r`: crashed at an earlier row and not restarted yet. */
+    const downAt = (lane: string, r: number): boolean => {
+      let down = false;
+      for (let k = 0; k < r; k++) {
+        const o = rows[k]!.e;
+        if (o.actor === lane && o.kind === 'crash') down = true;
+        if (o.actor === lane && o.kind === 'restart') down = false;
+      }
+      return down;
+    };
     for (const gap of gaps)
       picture.append(svg('text', { class: 'gap', x: 6, y: TOP + gap.slot * ROW + ROW / 2 + 4 }, `⋮ ${gap.ticks} ticks later`));
     rows.forEach(({ e, i }, r) => {
@@ -290,7 +300,9 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
             'marker-end': 'url(#head)',
           }),
         );
-        g.append(svg('circle', { class: 'dot', cx: x(m.from), cy: y(r), r: 3 }));
+        // Drawn when it was handled: a sender that crashed since it sent it gets a hollow dot.
+        const senderDown = downAt(m.from, r);
+        g.append(svg('circle', { class: senderDown ? 'dot sent-before-crash' : 'dot', cx: x(m.from), cy: y(r), r: 3 }));
       } else if (m.kind === 'mark') {
         g.append(
           svg(
@@ -301,7 +313,8 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
         );
       }
       // One saga's picture: its id in every label would say nothing.
-      const text = m.label.split(` ${saga.id}`).join('');
+      const sentBefore = m.kind === 'arrow' && downAt(m.from, r) ? ` (sent before ${m.from} crashed)` : '';
+      const text = m.label.split(` ${saga.id}`).join('') + sentBefore;
       const label = text.length > LABEL_CHARS ? `${text.slice(0, LABEL_CHARS - 1)}…` : text;
       g.append(svg('text', { class: 'label', x: LEFT + lanes.length * LANE_GAP + 8, y: y(r) + 4 }, label));
       if (e.changes.length > 0) g.append(svg('text', { class: 'wrote', x: LEFT - 14, y: y(r) + 4, 'text-anchor': 'middle' }, '▤'));
@@ -341,7 +354,15 @@ export function reportApp(data: ReportData, root: HTMLElement): void {
     const m = e.mark;
     if (m && m.kind === 'mark') detail.append(el('p', {}, `${GLYPH[m.mark] ?? ''} ${MEANS[m.mark] ?? ''}`));
     if (m && m.kind === 'arrow')
-      detail.append(el('p', {}, `${m.from} → ${m.to}: ${m.reply ? 'a reply' : 'a message'}, handled in one local transaction`));
+      detail.append(
+        el(
+          'p',
+          {},
+          e.kind === 'publish'
+            ? `${m.from}'s relay publishes a row it found in its outbox after a restart: the same message, with the same id, not a retry. Its consumer's inbox decides whether it is new.`
+            : `${m.from} → ${m.to}: ${m.reply ? 'a reply' : 'a message'}, handled in one local transaction`,
+        ),
+      );
     if (e.changes.length === 0) {
       // A saga's change of status is written with the message it handled, one event before.
       const none =

@@ -34,7 +34,7 @@ svg.swimlanes { display: block; font: 12px ui-monospace, 'DejaVu Sans Mono', mon
 svg .lane { stroke: var(--line); stroke-width: 2; } svg .lane-name { font-weight: 700; font-size: 11.5px; fill: var(--fg); }
 svg .crash-band { fill: var(--bad); opacity: 0.16; pointer-events: none; }
 svg .arrow { stroke: var(--msg); stroke-width: 1.6; } svg .arrow.reply { stroke: var(--reply); stroke-dasharray: 5 3; }
-svg .head { fill: var(--fg); } svg .dot { fill: var(--fg); }
+svg .head { fill: var(--fg); } svg .dot { fill: var(--fg); } svg .dot.sent-before-crash { fill: #fff; stroke: var(--bad); stroke-width: 1.5; }
 svg .tick, svg .gap { fill: var(--dim); } svg .gap { font-style: italic; } svg .label { fill: var(--fg); } svg .wrote { fill: var(--dim); }
 svg .marker { font-size: 15px; } svg .marker-fault, svg .marker-skip, svg .marker-dropped { fill: var(--warn); }
 svg .marker-crash, svg .marker-reject, svg .marker-dead { fill: var(--bad); } svg .marker-restart { fill: var(--ok); } svg .marker-operator { fill: #a21caf; }

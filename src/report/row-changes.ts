@@ -42,6 +42,8 @@ interface Layout {
 export class RowWatch {
   private readonly seen = new Map<string, Map<string, string>>();
   private readonly layouts = new Map<ComponentName, Layout>();
+  /** Each query prepared once per database (a crash and restart of a file run opens another). */
+  private readonly statements = new WeakMap<Database, Map<string, ReturnType<Database['prepare']>>>();
   private readonly shared = new Map<ComponentName, Map<string, string>>();
   private primed = false;
 
@@ -95,7 +97,7 @@ export class RowWatch {
     const linked = new Map<string, string>();
     const links = new Map<string, Set<unknown>>();
     for (const { table, column } of layout.own) {
-      for (const row of db.prepare(`select * from "${table}" where "${column}" = ? order by 1`).all(sagaId) as Row[]) {
+      for (const row of this.statement(db, `select * from "${table}" where "${column}" = ? order by 1`).all(sagaId) as Row[]) {
         own.set(keyOf(table, row), JSON.stringify(row));
         for (const [name, value] of Object.entries(row)) {
           if (NOT_LINKS.has(name)) continue;
@@ -106,7 +108,7 @@ export class RowWatch {
     }
     for (const { table, key } of layout.shared)
       for (const value of links.get(key) ?? [])
-        for (const row of db.prepare(`select * from "${table}" where "${key}" = ?`).all(value) as Row[])
+        for (const row of this.statement(db, `select * from "${table}" where "${key}" = ?`).all(value as string | number) as Row[])
           linked.set(keyOf(table, row), JSON.stringify(row));
     return { own, linked };
   }
@@ -122,6 +124,14 @@ export class RowWatch {
       this.shared.set(component, rows);
     }
     return rows;
+  }
+
+  private statement(db: Database, sql: string): ReturnType<Database['prepare']> {
+    let cache = this.statements.get(db);
+    if (!cache) this.statements.set(db, (cache = new Map()));
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement;
   }
 
   private layoutOf(db: Database, component: ComponentName): Layout {

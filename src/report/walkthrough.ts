@@ -52,9 +52,12 @@ export function walkthroughOf(run: ReportRun, events: readonly TraceEvent[], cho
     for (const f of sagaEventsOf(events[i]!))
       if (f.kind === 'retried') lastTry.set(f.action, Math.max(lastTry.get(f.action) ?? 0, f.attempt));
   let skipping = false;
+  const down = new Set<string>();
   for (let i = first; i <= last; i++) {
     const drawn = run.events[i]!;
     const e = events[i]!;
+    if (e.kind === 'crash') down.add(e.actor);
+    if (e.kind === 'restart') down.delete(e.actor);
     const world = (e.kind === 'crash' || e.kind === 'restart') && e.actor !== 'client';
     if (drawn.saga !== saga && !world) continue;
     const retried = sagaEventsOf(e).find((f) => f.kind === 'retried');
@@ -73,8 +76,11 @@ export function walkthroughOf(run: ReportRun, events: readonly TraceEvent[], cho
     } else if (skipping && (world || (drawn.mark?.kind === 'mark' && drawn.mark.mark === 'saga'))) skipping = false;
     if (skipping) continue;
     story.at = i;
-    const why = explain(e, story);
+    let why = explain(e, story);
     if (why === null) continue;
+    // Drawn when it was handled: its sender may have crashed since it sent it.
+    if (drawn.mark?.kind === 'arrow' && down.has(drawn.mark.from))
+      why += ` ${drawn.mark.from} sent it before it crashed: the broker holds a message, whatever becomes of its sender.`;
     const mark = drawn.mark;
     const what =
       mark === null
@@ -138,7 +144,7 @@ function tell(e: TraceEvent, story: Story): string | null {
         return e.detail ? `${e.actor}: ${e.detail}. A timer of its own, in a local transaction like a message's.` : null;
       const reply = parseReplyType(e.type ?? '');
       if (reply && !reply.ok)
-        return `The orchestrator hears that ${reply.command} failed. It records it in the saga's row, in the same transaction as the next command it sends.`;
+        return `The orchestrator hears that ${reply.command} failed. In one transaction it records it in the saga's row and decides what comes next: a compensation to send, or a wait before trying again.`;
       if (reply) {
         if (!story.troubled) return null;
         story.troubled = false;

@@ -64,7 +64,14 @@ describe.skipIf(!HAVE_BROWSER)('the HTML report in a real browser (headless Chro
     await skip.click();
     await expect.poll(() => page.locator('#event').textContent()).toContain('No row of this saga changed here.');
     // The charge itself: one transaction, its rows.
-    await page.locator('g.event', { hasText: 'payment.charge: charged 2500' }).click();
+    const charge = page.locator('g.event', { hasText: 'payment.charge: charged 2500' });
+    // Drawn when payment handled it, after the orchestrator that sent it had crashed: said so, with a hollow dot.
+    expect(await charge.locator('text.label').textContent()).toBe('payment.charge: charged 2500 (sent before orchestrator crashed)');
+    expect(await charge.locator('circle.sent-before-crash').count()).toBe(1);
+    // The relay's publish after the restart: the same message, not a retry.
+    await page.locator('g.event.kind-publish').click();
+    await expect.poll(() => page.locator('#event').textContent()).toContain('the same message, with the same id, not a retry');
+    await charge.click();
     const detail = (await page.locator('#event').textContent()) ?? '';
     expect(detail).toContain('~ payment.accounts');
     expect(detail).toContain('+ payment.charges');
