@@ -46,7 +46,7 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
   const broken = rows.filter((r) => r.broken.length > 0);
   const names = disabled.map(defenceFlag).join(',');
   const recipe: Recipe = { command: 'ab', seed, disabled };
-  if (html) writeAbReport(html, catalogue, rows, recipe, io);
+  const unwritten = html ? writeAbReport(html, catalogue, rows, recipe, io) : null;
   if (options.json) {
     io.out(
       JSON.stringify({ seed, disabled: disabled.map(defenceFlag), scenarios: rows, recipe, ...(html ? { report: html } : {}) }, null, 2) +
@@ -68,9 +68,11 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
     );
     if (interrupts.heard) io.out(c.yellow(`stopped by ${interrupts.heard} after ${rows.length} of ${catalogue.length} scenarios\n`));
     io.out(c.dim(`${replayLine(recipe)}\n`));
-    if (html) io.out(`report: ${html}\n`);
+    if (html && !unwritten) io.out(`report: ${html}\n`);
   }
+  if (unwritten) io.err(unwritten);
   if (interrupts.heard) return interruptExit(interrupts.heard);
+  if (unwritten) return EXIT.failed;
   return broken.length > 0 ? EXIT.held : EXIT.violated;
 }
 
@@ -81,7 +83,7 @@ function writeAbReport(
   rows: readonly AbRow[],
   recipe: Recipe & { command: 'ab' },
   io: CliIo,
-): void {
+): string | null {
   const names = recipe.disabled.map(defenceFlag).join(', ');
   const runs: ReportRun[] = [];
   const tableRows: Array<ReportTable['rows'][number]> = [];
@@ -109,7 +111,7 @@ function writeAbReport(
     tableRows.push({ cells: [r.scenario, `without ${names}`, r.without ? 'pass' : 'FAIL', what], ok: r.without, run: runs.length - 1 });
   }
   drawing.end();
-  writeReport(html, {
+  return writeReport(html, {
     title: `saga ab — without ${names}, seed ${recipe.seed}`,
     replay: formatRecipe(recipe),
     table: { columns: ['scenario', 'defences', 'result', 'what breaks without it'], rows: tableRows },

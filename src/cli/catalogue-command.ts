@@ -45,6 +45,7 @@ export async function runCatalogue(
     interrupts.stop();
   }
   progress.end();
+  let unwritten: string | null = null;
   if (html) {
     // What was run, even when a Ctrl-C cut the catalogue short.
     const rows = results.map((r, i) => {
@@ -60,7 +61,7 @@ export async function runCatalogue(
     });
     const table = { columns: ['scenario', 'fault', 'invariants', 'sagas', 'result'], rows };
     const recipe = runRecipe(request);
-    writeReport(html, { title: `saga run --all — seed ${request.seed}`, replay: formatRecipe(recipe), table, runs: drawn });
+    unwritten = writeReport(html, { title: `saga run --all — seed ${request.seed}`, replay: formatRecipe(recipe), table, runs: drawn });
   }
   if (json) {
     io.out(JSON.stringify(results, null, 2) + '\n');
@@ -113,11 +114,13 @@ export async function runCatalogue(
       for (const f of [...r.invariants, ...r.expectations].filter((x) => !x.ok)) io.out(c.red(`  ${r.scenario}: ${f.name}: ${f.detail}\n`));
     }
     io.out(c.dim(`${replayLine(runRecipe(request))}\n`));
-    if (html) io.out(`report: ${html}\n`);
+    if (html && !unwritten) io.out(`report: ${html}\n`);
   }
+  if (unwritten) io.err(unwritten);
   if (interrupts.heard) {
     if (!json) io.out(`stopped by ${interrupts.heard} after ${results.length} of ${catalogue.length} scenarios\n`);
     return interruptExit(interrupts.heard);
   }
+  if (unwritten) return EXIT.failed;
   return results.every((r) => r.ok) ? EXIT.held : EXIT.violated;
 }

@@ -52,7 +52,7 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
   progress.end();
   const failed = rows.filter((r) => !r.ok).length;
   const recipe: Recipe = { command: 'crash-matrix', seed, disabled };
-  if (html) writeMatrixReport(html, planned, rows, recipe, io);
+  const unwritten = html ? writeMatrixReport(html, planned, rows, recipe, io) : null;
   if (options.json) {
     const stopped = rows.length < planned.length ? { by: interrupts.heard, planned: planned.length } : null;
     io.out(
@@ -100,9 +100,11 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
     );
     if (stopped) io.out(c.yellow(`stopped by ${interrupts.heard} after ${rows.length} of ${planned.length} crash points\n`));
     io.out(c.dim(`${replayLine(recipe)}\n`));
-    if (html) io.out(`report: ${html}\n`);
+    if (html && !unwritten) io.out(`report: ${html}\n`);
   }
+  if (unwritten) io.err(unwritten);
   if (interrupts.heard) return interruptExit(interrupts.heard);
+  if (unwritten) return EXIT.failed;
   return failed === 0 ? EXIT.held : EXIT.violated;
 }
 
@@ -113,7 +115,7 @@ function writeMatrixReport(
   rows: readonly CrashMatrixRow[],
   recipe: Recipe & { command: 'crash-matrix' },
   io: CliIo,
-): void {
+): string | null {
   const runs: ReportRun[] = [];
   const drawing = makeProgress(io, false);
   const tableRows = rows.map((r, i) => {
@@ -146,7 +148,7 @@ function writeMatrixReport(
       : failing > DRAWN_POINTS
         ? `${failing} crash points failed: the first ${DRAWN_POINTS} are drawn (click a row); the table lists them all.`
         : 'Click a failing row to see its run.';
-  writeReport(html, {
+  return writeReport(html, {
     title: `saga crash-matrix — seed ${recipe.seed}${recipe.disabled.length ? ` without ${recipe.disabled.map(defenceFlag).join(', ')}` : ''}`,
     replay: formatRecipe(recipe),
     table: { columns: ['component', 'crash', 'baseline: after', 'saga ended', 'result'], rows: tableRows },

@@ -15,14 +15,23 @@ export function reportPath(path: string): string {
   return file;
 }
 
-/** Writes the report whole or not at all: into a file beside it, then renamed over it. */
-export function writeReport(file: string, data: Omit<ReportData, 'build'>): void {
+/**
+ * Writes the report whole or not at all: into a file beside it, then renamed over it. Returns
+ * null, or the sentence that says why it could not (a full disk, a folder gone since): the run
+ * itself is reported all the same, and the command ends with exit code 3.
+ */
+export function writeReport(file: string, data: Omit<ReportData, 'build'>): string | null {
   const partial = `${file}.partial`;
+  let written = false;
   try {
     writeFileSync(partial, renderHtmlReport({ ...data, build: buildVersion() }));
+    written = true;
     renameSync(partial, file);
+    return null;
   } catch (error) {
-    rmSync(partial, { force: true });
-    throw error;
+    // Only what this wrote: a file of that name it could not write over is someone else's.
+    if (written) rmSync(partial, { force: true });
+    const why = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    return `Could not write the report to ${file} (${why}); the run above is complete: free space or give another --html path and run it again.\n`;
   }
 }

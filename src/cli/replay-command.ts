@@ -32,6 +32,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
   );
   const reproduced = result.violations.some((v) => v.name === replay.invariant);
   const sameDigest = result.digest === replay.digest;
+  let unwritten: string | null = null;
   if (recorder && html) {
     const command = formatRecipe({ command: 'replay', file: path, trace: false });
     const run = recorder.draw({
@@ -52,7 +53,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
       })),
       events: result.outcome.traceEvents,
     });
-    writeReport(html, { title: `saga replay ${basename(path)}`, replay: command, table: null, runs: [run] });
+    unwritten = writeReport(html, { title: `saga replay ${basename(path)}`, replay: command, table: null, runs: [run] });
   }
   if (options.json) {
     io.out(
@@ -68,7 +69,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
           digest: result.digest,
           sagas: result.outcome.snapshot.sagas.map((s) => ({ id: s.id, orderId: s.orderId, status: s.status })),
           invariants: result.outcome.invariants,
-          ...(html ? { report: html } : {}),
+          ...(html && !unwritten ? { report: html } : {}),
           ...(options.trace ? { trace: result.outcome.traceEvents.map(formatTraceEvent), traceEvents: result.outcome.traceEvents } : {}),
         },
         null,
@@ -109,7 +110,11 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
             (sameDigest ? '' : c.yellow(wrap(` (and the digest differs${digest.slice(digest.indexOf(':'))})`, width))) +
             '\n',
     );
-    if (html) io.out(`report: ${html}\n`);
+    if (html && !unwritten) io.out(`report: ${html}\n`);
+  }
+  if (unwritten) {
+    io.err(unwritten);
+    return EXIT.failed;
   }
   return reproduced ? EXIT.violated : EXIT.held;
 }

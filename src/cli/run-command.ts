@@ -245,9 +245,10 @@ export async function driveRun(
     io.out(sagaSequenceDiagram(outcome.traceEvents, saga.id));
     return result.ok ? EXIT.held : EXIT.violated;
   }
+  let unwritten: string | null = null;
   if (recorder && options.html) {
     const title = `saga run ${scenario.name} — seed ${result.seed}`;
-    writeReport(options.html, {
+    unwritten = writeReport(options.html, {
       title,
       replay: formatRecipe(result.recipe),
       table: null,
@@ -259,7 +260,7 @@ export async function driveRun(
     const json = {
       ...result,
       runDir: dataDir,
-      ...(options.html ? { report: options.html } : {}),
+      ...(options.html && !unwritten ? { report: options.html } : {}),
       // The timeline as its lines (what the digest hashes), and as objects with their typed facts, for a script to read.
       ...(keepTrace ? { trace: outcome.traceEvents.map(formatTraceEvent), traceEvents: outcome.traceEvents } : {}),
       ...(shown ? { show: shown } : {}),
@@ -282,7 +283,7 @@ export async function driveRun(
     const drawn = { ...settings, ...(keepTrace ? { timeline: outcome.traceEvents } : {}), ...(lanes ? { lanes } : {}) };
     io.out(renderScenarioReport(scenario, result, drawn, c));
     if (shown) io.out('\n' + renderSaga(shown, c, settings.width));
-    if (options.html) io.out(`report: ${options.html}\n`);
+    if (options.html && !unwritten) io.out(`report: ${options.html}\n`);
   }
   if (show !== undefined && !shown) {
     // Found out only once the run ended: the run itself stands, and its verdict is the exit code.
@@ -294,6 +295,10 @@ export async function driveRun(
     io.err(
       `The run ended before ${rule.when !== undefined ? `--stop-when ${rule.when}` : `--stop-at ${rule.atTick}`} came: nothing to stop.\n`,
     );
+  if (unwritten) {
+    io.err(unwritten);
+    return EXIT.failed;
+  }
   return result.ok ? EXIT.held : EXIT.violated;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ReportData } from '../../src/report/index.js';
@@ -148,5 +148,21 @@ describe('saga run --html: the run as one HTML page', () => {
     // Written in another process before the stop: no rows to show there; after it, the charge's reply handled and the rest.
     expect(drawn!.events.filter((e) => e.tick <= 100).every((e) => e.changes.length === 0)).toBe(true);
     expect(drawn!.events.some((e) => e.tick > 100 && e.changes.length > 0)).toBe(true);
+  });
+
+  it('a report that cannot be written after the run: the run is reported all the same, one sentence says why, exit 3', async () => {
+    const dir = scratchDir('html-unwritable');
+    const file = join(dir, 'r.html');
+    // Something of the partial file's name that is not this command's to write over.
+    mkdirSync(`${file}.partial`);
+    const run = await sagaCli(['run', '--scenario', 'happy-path', '--storage', 'memory', '--html', file]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('PASS  5 sagas');
+    expect(run.stdout).not.toContain('report:');
+    expect(run.stderr).toMatch(
+      /^Could not write the report to .*r\.html \(EISDIR\); the run above is complete: free space or give another --html path and run it again\.\n$/,
+    );
+    expect(existsSync(`${file}.partial`)).toBe(true);
+    expect(existsSync(file)).toBe(false);
   });
 });
