@@ -49,8 +49,11 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
   const unwritten = html ? writeAbReport(html, catalogue, rows, recipe, io) : null;
   if (options.json) {
     io.out(
-      JSON.stringify({ seed, disabled: disabled.map(defenceFlag), scenarios: rows, recipe, ...(html ? { report: html } : {}) }, null, 2) +
-        '\n',
+      JSON.stringify(
+        { seed, disabled: disabled.map(defenceFlag), scenarios: rows, recipe, ...(html && !unwritten ? { report: html } : {}) },
+        null,
+        2,
+      ) + '\n',
     );
   } else {
     const c = makeStyle(io.env);

@@ -65,7 +65,7 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
           points: rows,
           recipe,
           stopped,
-          ...(html ? { report: html } : {}),
+          ...(html && !unwritten ? { report: html } : {}),
         },
         null,
         2,

@@ -1,4 +1,4 @@
-import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { renderHtmlReport, type ReportData } from '../report/index.js';
 import { buildVersion } from '../version.js';
@@ -22,15 +22,16 @@ export function reportPath(path: string): string {
  */
 export function writeReport(file: string, data: Omit<ReportData, 'build'>): string | null {
   const partial = `${file}.partial`;
-  let written = false;
+  // Something of that name is not this command's to write over or remove.
+  const inTheWay = existsSync(partial);
   try {
+    if (inTheWay) throw Object.assign(new Error('in the way'), { code: `${partial} is in the way` });
     writeFileSync(partial, renderHtmlReport({ ...data, build: buildVersion() }));
-    written = true;
     renameSync(partial, file);
     return null;
   } catch (error) {
-    // Only what this wrote: a file of that name it could not write over is someone else's.
-    if (written) rmSync(partial, { force: true });
+    // What this began writing (a full disk stops it halfway) goes; nothing else.
+    if (!inTheWay) rmSync(partial, { force: true });
     const why = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
     return `Could not write the report to ${file} (${why}); the run above is complete: free space or give another --html path and run it again.\n`;
   }

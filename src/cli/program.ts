@@ -113,11 +113,6 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--trace', 'also print the message timeline of the whole run')
     .option('--all-sagas', 'list every saga in the report')
     .option('--show <saga>', 'after the report, show one saga (by saga or order id) as `saga show` does', once('--show'))
-    .option(
-      '--html <file>',
-      `${HTML_HELP} (the rows of events before the stop are not shown: they were written in another process)`,
-      once('--html'),
-    )
     .action(async (dir: string, options: ResumeOptions) => {
       code = await resumeCommand(dir, options, catalogue, io);
     });

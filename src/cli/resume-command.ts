@@ -5,15 +5,12 @@ import type { CliIo } from './cli-io.js';
 import type { ExitCode } from './exit-codes.js';
 import { runDirOf } from './inspect-command.js';
 import { driveRun, parseStopRule, type StopOptions } from './run-command.js';
-import { reportPath } from './html-option.js';
-import { UsageError } from './usage-error.js';
 
 export interface ResumeOptions extends StopOptions {
   readonly json?: boolean;
   readonly trace?: boolean;
   readonly allSagas?: boolean;
   readonly show?: string;
-  readonly html?: string;
 }
 
 /**
@@ -23,16 +20,13 @@ export interface ResumeOptions extends StopOptions {
  * and nothing on disk changed.
  */
 export async function resumeCommand(dir: string, options: ResumeOptions, catalogue: readonly Scenario[], io: CliIo): Promise<ExitCode> {
-  const html = options.html === undefined ? undefined : reportPath(options.html);
   const { request, tick } = prepareResume(runDirOf(dir, io), buildVersion(), (name) => catalogue.find((s) => s.name === name));
   const rule = parseStopRule(options, tick);
-  if (html && (options.stopAt !== undefined || options.stopWhen !== undefined))
-    throw new UsageError('--html draws a run that ended; a stopped run has no verdict yet: drop --stop-at/--stop-when.');
   return await driveRun(
     request.scenario,
     (hooks) => scenarioRun({ ...request, ...hooks }),
     rule,
-    { ...options, resumedFromTick: tick, ...(html ? { html } : {}) },
+    { ...options, resumedFromTick: tick },
     io,
   );
 }

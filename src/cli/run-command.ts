@@ -103,7 +103,7 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     throw new UsageError('--stop-at and --stop-when stop one run; run one scenario with --scenario <name>.');
   if (options.html !== undefined && rule !== NO_STOP)
     throw new UsageError(
-      '--html draws a run that ended; a stopped run has no verdict yet: drop --stop-at/--stop-when, or resume it first.',
+      '--html draws a run that ended; a stopped run has no verdict yet: drop --stop-at/--stop-when to run it to its end.',
     );
   if (options.html !== undefined && options.mermaid !== undefined)
     throw new UsageError('--mermaid prints a diagram instead of the report; give --html or --mermaid, not both.');

@@ -17,8 +17,8 @@ export interface RowChange {
   readonly shared?: true;
 }
 
-/** The events after which a component may have committed rows of a saga: a handled message, a timer's transition, a dead letter, a person's act. */
-const WRITES = new Set<TraceEvent['kind']>(['handle', 'saga', 'dead-letter', 'operator']);
+/** The events after which a component may have committed rows of a saga: a handled message (a duplicate known by its business key still writes its inbox row and its reply), a timer's transition, a dead letter, a person's act. */
+const WRITES = new Set<TraceEvent['kind']>(['handle', 'skip', 'saga', 'dead-letter', 'operator']);
 
 /** The relay deletes outbox rows later, without an event of the saga: only what a handler added to it is news. */
 const APPEND_ONLY = new Set(['outbox']);

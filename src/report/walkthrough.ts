@@ -63,7 +63,8 @@ export function walkthroughOf(run: ReportRun, events: readonly TraceEvent[], cho
     const retried = sagaEventsOf(e).find((f) => f.kind === 'retried');
     if (retried) {
       const final = lastTry.get(retried.action)!;
-      const between = retried.attempt >= 3 && retried.attempt < final;
+      // Worth it only when two tries or more would go: one alone is told as it is.
+      const between = retried.attempt >= 3 && retried.attempt < final && final - 3 >= 2;
       if (between && !skipping)
         moments.push({
           index: i,

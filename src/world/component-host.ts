@@ -28,6 +28,8 @@ export class ComponentHost {
     private readonly build: (db: Database, release: number, from?: EndpointImage, forgetsTimers?: boolean) => Component,
     /** The release of its code it runs (1, the first, unless a deploy brought another): a restart keeps it. */
     public release = 1,
+    /** The release a deploy put in place while it is down: its next start, whichever restarts it, runs that. */
+    public deploying: number | null = null,
   ) {}
 
   get up(): boolean {
@@ -60,6 +62,7 @@ export class ComponentHost {
    */
   start(from?: EndpointImage, forgetsTimers = false): void {
     const fresh = this.db === null;
+    if (this.deploying !== null) [this.release, this.deploying] = [this.deploying, null];
     this.endpoint = this.build(this.database(), this.release, from, forgetsTimers);
     // Right after the first build the database holds its schema and nothing else.
     if (fresh && this.location.kind === 'memory' && !emptyMemoryDatabases.has(this.name))

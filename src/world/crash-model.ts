@@ -50,13 +50,7 @@ export class CrashModel {
     from?: readonly Moment[] | null,
   ) {
     this.moments = keepMoments ? [...(from ?? [])] : null;
-    kernel.scheduler.serve(RESTARTS, (data) =>
-      this.restart(
-        String(data.restart) as ComponentName,
-        data.forgetsTimers === 1,
-        typeof data.upgradesTo === 'number' ? data.upgradesTo : undefined,
-      ),
-    );
+    kernel.scheduler.serve(RESTARTS, (data) => this.restart(String(data.restart) as ComponentName, data.forgetsTimers === 1));
   }
 
   /** The driver reports a moment at which a kill can land; any kill the plan decides waits for the next phase boundary. */
@@ -111,26 +105,24 @@ export class CrashModel {
     host.kill();
     scheduler.cancelOwner(component);
     this.broker.releaseQueue(component, now);
-    scheduler.at(now + downTicks, RESTARTS, {
-      restart: component,
-      ...(forgetsTimers ? { forgetsTimers: 1 } : {}),
-      ...(upgradesTo ? { upgradesTo } : {}),
-    });
+    // A deploy is in place from now on: the calm phase's restart of everything that is down runs it too.
+    if (upgradesTo !== undefined) host.deploying = upgradesTo;
+    scheduler.at(now + downTicks, RESTARTS, { restart: component, ...(forgetsTimers ? { forgetsTimers: 1 } : {}) });
   }
 
   /** Brings a crashed component back from its database, re-arming its timers unless it `forgetsTimers`; does nothing if it is up. */
-  restart(component: ComponentName, forgetsTimers = false, upgradesTo?: number): void {
+  restart(component: ComponentName, forgetsTimers = false): void {
     const host = this.hosts.get(component)!;
     if (host.up) return;
     const { scheduler, trace } = this.kernel;
     const timersBefore = scheduler.size;
-    if (upgradesTo !== undefined) host.release = upgradesTo;
+    const upgradesTo = host.deploying;
     host.start(undefined, forgetsTimers);
     // What it recovered from its database: the timers its start-up armed again, the outbox rows its relay will send.
     const timers = scheduler.size - timersBefore;
     const rows = host.instance.recoverOutbox();
     const recovered = [
-      upgradesTo !== undefined ? `on release ${upgradesTo}` : '',
+      upgradesTo !== null ? `on release ${upgradesTo}` : '',
       forgetsTimers ? 'without its timers' : timers > 0 ? `${plural(timers, 'timer')} re-armed` : '',
       rows > 0 ? `${plural(rows, 'outbox row')} to relay` : '',
     ].filter((part) => part !== '');

@@ -106,6 +106,8 @@ export interface WorldImage {
   readonly moments: readonly Moment[] | null;
   /** The release each component runs, where a deploy changed it from the workload's. */
   readonly releases?: Partial<Record<ComponentName, number>>;
+  /** Releases deployed to components that are down, run at their next start. */
+  readonly deploying?: Partial<Record<ComponentName, number>>;
 }
 
 /**
@@ -190,7 +192,12 @@ export class World {
     const build = (name: ComponentName) => (db: Database, release: number, memory?: EndpointImage, forgetsTimers?: boolean) =>
       new Endpoint(definitionOf(name, release), db, forgetsTimers ? forgetful.get(name)! : ctx(name), memory);
     const releases = from?.releases ?? options.workload.releases ?? {};
-    this.hosts = new Map(COMPONENTS.map((name) => [name, new ComponentHost(name, this.location(name), build(name), releases[name] ?? 1)]));
+    this.hosts = new Map(
+      COMPONENTS.map((name) => [
+        name,
+        new ComponentHost(name, this.location(name), build(name), releases[name] ?? 1, from?.deploying?.[name] ?? null),
+      ]),
+    );
     this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepMoments ?? false, from?.moments);
     this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
     this.operator = new ScriptedOperator([...(options.workload.operator ?? [])].sort((a, b) => a.atTick - b.atTick));
@@ -244,6 +251,12 @@ export class World {
       trace: this.trace.image(),
       moments: this.crashes.moments && [...this.crashes.moments],
       releases: Object.fromEntries(COMPONENTS.map((name) => [name, this.host(name).release])),
+      deploying: Object.fromEntries(
+        COMPONENTS.flatMap((name) => {
+          const release = this.host(name).deploying;
+          return release === null ? [] : [[name, release]];
+        }),
+      ),
     };
   }
 

@@ -29,4 +29,11 @@ describe('a rolling upgrade of the payment service', () => {
     const refused = new Set(letters.map((l) => l.sagaId));
     for (const saga of result.sagas) expect(saga.status).toBe(refused.has(saga.id) ? 'COMPENSATED' : 'COMPLETED');
   });
+
+  it('a deploy stays in place when the calm phase, not its own restart, brings the component back', () => {
+    const longDeploy = { ...rollingUpgrade, faults: rollingUpgrade.faults.map((f) => ({ ...f, downTicks: 25_000 })) };
+    const { outcome } = runScenario({ scenario: longDeploy, seed: 1, storage: 'memory' });
+    const restarts = outcome.traceEvents.filter((e) => e.kind === 'restart' && e.actor === 'payment');
+    expect(restarts.map((e) => [e.tick, e.detail?.split(',')[0]])).toEqual([[20_000, 'on release 2']]);
+  });
 });
