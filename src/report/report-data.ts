@@ -26,8 +26,8 @@ export interface ReportTable {
   readonly rows: ReadonlyArray<{ readonly cells: readonly string[]; readonly ok: boolean; readonly run: number | null }>;
 }
 
-/** One run, drawn: its verdicts, its sagas, and its timeline with the rows each event committed. */
-export interface ReportRun {
+/** What names a run and how it ended, in a report and in what it is drawn from. */
+interface RunHeading {
   readonly name: string;
   readonly description: string;
   readonly seed: number;
@@ -35,6 +35,10 @@ export interface ReportRun {
   readonly digest: string;
   readonly ticks: number;
   readonly replay: string;
+}
+
+/** One run, drawn: its verdicts, its sagas, and its timeline with the rows each event committed. */
+export interface ReportRun extends RunHeading {
   readonly checks: readonly ReportCheck[];
   readonly sagas: readonly ReportSaga[];
   readonly events: readonly ReportEvent[];
@@ -76,14 +80,7 @@ const EXPLAINING = new Set<TraceEvent['kind']>(['fault', 'crash', 'restart', 'sk
 const EXPLAINED_MAX = 20;
 
 /** The run as a report draws it, from its recorder and its result. */
-export interface RunFacts {
-  readonly name: string;
-  readonly description: string;
-  readonly seed: number;
-  readonly ok: boolean;
-  readonly digest: string;
-  readonly ticks: number;
-  readonly replay: string;
+export interface RunFacts extends RunHeading {
   readonly invariants: readonly InvariantResult[];
   readonly expectations: readonly InvariantResult[];
   readonly sagas: ReadonlyArray<{
