@@ -219,18 +219,7 @@ export class Broker {
     const entry = this.inFlight.get(token);
     if (!entry) return;
     this.inFlight.delete(token);
-    const { message, attempts } = entry.ready;
-    this.dead.push({ message, attempts, tick: now, refused: why });
-    this.stats.deadLettered++;
-    this.trace.emit({
-      kind: 'dead-letter',
-      tick: now,
-      actor: 'broker',
-      type: message.type,
-      msgId: message.id,
-      sagaId: message.sagaId,
-      detail: why,
-    });
+    this.deadLetter({ message: entry.ready.message, attempts: entry.ready.attempts, tick: now, refused: why }, why);
   }
 
   /** Returns every expired unacked delivery to its queue, or to the dead-letter queue once it has used up its tries. */
@@ -333,22 +322,26 @@ export class Broker {
     this.queues.get(message.queue)!.push({ message, readyTick, seq: this.seq++, attempts, copy, delayed: false });
   }
 
+  /** Parks a message in the dead-letter queue, counted and in the timeline with why. */
+  private deadLetter(letter: DeadLetter, why: string): void {
+    const { message, tick } = letter;
+    this.dead.push(letter);
+    this.stats.deadLettered++;
+    this.trace.emit({
+      kind: 'dead-letter',
+      tick,
+      actor: 'broker',
+      type: message.type,
+      msgId: message.id,
+      sagaId: message.sagaId,
+      detail: why,
+    });
+  }
+
   private returnToQueue(entry: InFlight, now: number, why: string): void {
     const { message, attempts } = entry.ready;
-    if (!entry.lost && attempts >= this.options.maxDeliveries) {
-      this.dead.push({ message, attempts, tick: now });
-      this.stats.deadLettered++;
-      this.trace.emit({
-        kind: 'dead-letter',
-        tick: now,
-        actor: 'broker',
-        type: message.type,
-        msgId: message.id,
-        sagaId: message.sagaId,
-        detail: `after ${attempts} deliveries`,
-      });
-      return;
-    }
+    if (!entry.lost && attempts >= this.options.maxDeliveries)
+      return this.deadLetter({ message, attempts, tick: now }, `after ${attempts} deliveries`);
     this.stats.redelivered++;
     this.enqueue(message, now + 1, attempts, entry.ready.copy);
     this.trace.emit({ kind: 'redeliver', tick: now, actor: 'broker', type: message.type, msgId: message.id, detail: why });
