@@ -4,6 +4,10 @@ export const duplicateDelivery: Scenario = {
   name: 'duplicate-delivery',
   description: 'The broker delivers the charge command twice: the payment service finds it in its inbox, skips it, and charges once.',
   fault: 'payment.charge delivered twice',
+  notFor: {
+    choreography:
+      "it duplicates the orchestrator's payment.charge command; duplicate-storm duplicates every kind of message in both styles",
+  },
   lesson: {
     watch: 'Watch the charge command arrive twice.',
     showed:

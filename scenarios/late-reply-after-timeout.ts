@@ -5,6 +5,10 @@ export const lateReplyAfterTimeout: Scenario = {
   description:
     'The charge succeeds but every reply to it is held back past the retry budget: the saga gives up and refunds; the late successes change nothing.',
   fault: 'payment.charge.done delayed past the timeout',
+  notFor: {
+    choreography:
+      'a step times out only where someone waits for its reply: without a coordinator the saga waits, and completes once the service answers',
+  },
   lesson: {
     watch: 'Watch the charge succeed while its replies are held back past the retry budget.',
     showed:

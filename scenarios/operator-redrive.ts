@@ -5,6 +5,10 @@ export const operatorRedrive: Scenario = {
   description:
     'Inventory refuses every release until someone fixes it: the compensation gives up and the saga is parked FAILED with a dead letter. At tick 5,000 an operator redrives it; the release now works, and the saga ends COMPENSATED.',
   fault: 'inventory.release fails 8 times; redriven at tick 5,000',
+  notFor: {
+    choreography:
+      "a person redrives a dead letter of the orchestrator's; in choreography a parked compensation waits in the broker's dead-letter queue",
+  },
   lesson: {
     watch: 'Watch a compensation give up, and a person come by later.',
     showed:

@@ -10,6 +10,10 @@ export const rollingUpgrade: Scenario = {
   description:
     "The payment service is upgraded mid-run: its new release answers a charge with the charge's id, version 2 of payment.charge.done. The orchestrator was upgraded first and reads both versions: a reply written by the old release, still in flight, is brought up to version 2 (its charge id unknown), and every saga completes.",
   fault: 'payment restarted on release 2 while its old replies are in flight',
+  notFor: {
+    choreography:
+      "its deploy order names the orchestrator as the reader of payment's new event; in choreography its readers are the fulfillment service, the projection and the janitor",
+  },
   lesson: {
     watch:
       'Watch a reply the old payment service wrote reach the orchestrator during the deploy, and the new release answer with the charge id after it.',

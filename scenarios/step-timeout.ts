@@ -5,6 +5,10 @@ export const stepTimeout: Scenario = {
   description:
     'The payment service is down longer than the retry budget: the step times out, the saga compensates; the charges that land when it returns are refunded.',
   fault: 'payment down longer than the retry budget',
+  notFor: {
+    choreography:
+      'a step times out only where someone waits for its reply: without a coordinator the saga waits, and completes once the service answers',
+  },
   lesson: {
     watch: "Watch payment stay down longer than the step's whole retry budget.",
     showed:

@@ -22,10 +22,10 @@ export const unknownCustomer: Scenario = {
     if (status !== 'COMPENSATED') problems.push(`the unknown customer's saga ended ${status}`);
     if (snapshot.sagas.filter((s) => s.id !== saga).some((s) => s.status !== 'COMPLETED'))
       problems.push('a known customer’s saga did not complete');
-    // Nothing happened before the refusal, so nothing is compensated and no other service hears of the order.
-    const touched = traceEvents.filter(
-      (e) => e.sagaId === saga && e.kind === 'handle' && e.actor !== 'order' && e.actor !== 'orchestrator',
-    );
+    // Nothing happened before the refusal, so nothing is compensated and no other service hears of the order
+    // (in choreography the projection and the janitor hear every event: they are not services).
+    const coordinators = ['order', 'orchestrator', 'projection', 'janitor'];
+    const touched = traceEvents.filter((e) => e.sagaId === saga && e.kind === 'handle' && !coordinators.includes(e.actor));
     if (touched.length > 0) problems.push(`${touched[0]!.actor} handled ${touched[0]!.type} for the refused order`);
     return problems;
   },

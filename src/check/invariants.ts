@@ -273,9 +273,11 @@ export const brokerDrained: Invariant = {
   check(w) {
     const problems: string[] = [];
     for (const q of COMPONENTS) if (w.broker.depths[q] > 0) problems.push(`${plural(w.broker.depths[q], 'message')} left in queue ${q}`);
-    for (const c of COMPONENTS) if (w.broker.unsent[c] > 0) problems.push(`${plural(w.broker.unsent[c], 'unsent outbox row')} in ${c}`);
+    for (const c of COMPONENTS)
+      if ((w.broker.unsent[c] ?? 0) > 0) problems.push(`${plural(w.broker.unsent[c]!, 'unsent outbox row')} in ${c}`);
     // A duplicated poison message is parked once per copy: count messages, not copies.
-    const parkedIds = new Map(w.broker.deadLetters.map((d) => [d.msgId, d]));
+    // A compensation parked for a person is its saga's dead letter: saga-terminal judges it.
+    const parkedIds = new Map(w.broker.deadLetters.filter((d) => !d.handsOver).map((d) => [d.msgId, d]));
     if (parkedIds.size > w.toleratedDeadLetters) {
       for (const d of parkedIds.values()) problems.push(`${d.type} ${d.msgId} dead-lettered`);
     }
@@ -370,8 +372,11 @@ export const sendsWithinPolicy: Invariant = {
     'an action sent more often than its retry policy allows: a retry loop that does not stop, or a compensation retried past its cap',
   check(w) {
     // A person's redrive gives its compensation a fresh budget.
+    // In choreography the janitor's nudges publish again what should have moved a stalled saga on.
+    const nudges = new Map(w.nudges.map((n) => [n.sagaId, n.nudges]));
     const allowed = (c: { sagaId: string; type: string }): number =>
       (ALLOWED_SENDS.get(c.type) ?? 1) +
+      (nudges.get(c.sagaId) ?? 0) +
       w.sagaActedOn.filter((r) => r.state === 'redriven' && r.sagaId === c.sagaId && r.command === c.type).length *
         (REDRIVE_BUDGET.get(c.type) ?? 0);
     const problems = w.commandsSent

@@ -1,7 +1,18 @@
 import type { Broker } from '../broker/index.js';
 import { ENDPOINT_SNAPSHOT, type EndpointTables } from '../endpoint/index.js';
 import { ORCHESTRATOR_SNAPSHOT, RECONCILER_SNAPSHOT } from '../orchestrator/index.js';
-import { COMPONENTS, SERVICES, type ComponentName } from '../protocol/index.js';
+import { JANITOR_SNAPSHOT, PROJECTION_SNAPSHOT } from '../choreography/index.js';
+import {
+  COMPENSATIONS,
+  reactionsOf,
+  SagaStatus,
+  SERVICES,
+  type Command,
+  type ComponentName,
+  type Compensator,
+  type ServiceName,
+  type Style,
+} from '../protocol/index.js';
 import { FULFILLMENT_SNAPSHOT, INVENTORY_SNAPSHOT, NOTIFICATION_SNAPSHOT, ORDER_SNAPSHOT, PAYMENT_SNAPSHOT } from '../services/index.js';
 import type { Compilable } from 'kysely';
 import { Prepared, queryBuilder, type Database } from '../store/index.js';
@@ -20,7 +31,7 @@ type RowsOf<Q extends Queries> = { [K in keyof Q]: Q[K] extends Compilable<infer
  * it shows the checker (its `*_SNAPSHOT` queries, next to its tables); this puts them together.
  */
 export function readSnapshot(
-  dbs: Readonly<Record<ComponentName, Database>>,
+  dbs: Readonly<Partial<Record<ComponentName, Database>>>,
   broker: Broker,
   run: Pick<
     WorldSnapshot,
@@ -32,6 +43,7 @@ export function readSnapshot(
     | 'approvalThresholdCents'
     | 'timersForgotten'
   >,
+  how: { readonly style: Style; readonly compensator: Compensator } = { style: 'orchestration', compensator: 'janitor' },
 ): WorldSnapshot {
   // Each query selects its columns under the snapshot's own names: at 100,000 sagas a second,
   // renamed copy of every row would double what the check holds in memory. For the same
@@ -42,39 +54,90 @@ export function readSnapshot(
     Object.fromEntries(
       Object.entries(queries).map(([name, query]) => [name, shareStrings(new Prepared(db, query).iterate(), strings)]),
     ) as RowsOf<Q>;
+  const db = (name: ComponentName): Database => dbs[name]!;
   const unsent = Object.fromEntries(
-    COMPONENTS.map((name) => {
-      const row = new Prepared(dbs[name], ENDPOINT_SNAPSHOT.unsent).get();
+    Object.entries(dbs).map(([name, db]) => {
+      const row = new Prepared(db, ENDPOINT_SNAPSHOT.unsent).get();
       return [name, row?.n ?? 0];
     }),
-  ) as Record<ComponentName, number>;
+  ) as Partial<Record<ComponentName, number>>;
   // Grouped in SQL, and only the counts above the least patient policy: a few rows, however many sagas.
   const commandsSent = SERVICES.flatMap((name) =>
-    new Prepared(dbs[name], commandsAbove(LEAST_PATIENCE)).all().map((r) => ({ sagaId: r.sagaId, type: r.type, messages: r.messages })),
+    new Prepared(db(name), commandsAbove(LEAST_PATIENCE)).all().map((r) => ({ sagaId: r.sagaId, type: r.type, messages: r.messages })),
   );
+  const brokerLetters = broker.deadLetters();
+  const { handsOver, ...sagaLevel }: SagaLevel =
+    how.style === 'choreography'
+      ? {
+          ...choreographedSagas(read(db('projection'), PROJECTION_SNAPSHOT).sagas, brokerLetters, how.compensator),
+          nudges: read(db('janitor'), JANITOR_SNAPSHOT).nudged,
+        }
+      : {
+          ...read(db('orchestrator'), ORCHESTRATOR_SNAPSHOT),
+          ...read(db('reconciler'), RECONCILER_SNAPSHOT),
+          nudges: [],
+          handsOver: new Set(),
+        };
   return {
-    ...read(dbs.orchestrator, ORCHESTRATOR_SNAPSHOT),
+    ...sagaLevel,
     commandsSent,
-    ...read(dbs.order, ORDER_SNAPSHOT),
-    ...read(dbs.inventory, INVENTORY_SNAPSHOT),
-    ...read(dbs.payment, PAYMENT_SNAPSHOT),
-    ...read(dbs.fulfillment, FULFILLMENT_SNAPSHOT),
-    ...read(dbs.notification, NOTIFICATION_SNAPSHOT),
-    ...read(dbs.reconciler, RECONCILER_SNAPSHOT),
+    ...read(db('order'), ORDER_SNAPSHOT),
+    ...read(db('inventory'), INVENTORY_SNAPSHOT),
+    ...read(db('payment'), PAYMENT_SNAPSHOT),
+    ...read(db('fulfillment'), FULFILLMENT_SNAPSHOT),
+    ...read(db('notification'), NOTIFICATION_SNAPSHOT),
     broker: {
       depths: broker.depths(),
-      deadLetters: broker.deadLetters().map((d) => ({
+      deadLetters: brokerLetters.map((d) => ({
         type: d.message.type,
         msgId: d.message.id,
         sagaId: d.message.sagaId,
         attempts: d.attempts,
         ...(d.refused ? { refused: d.refused } : {}),
+        ...(handsOver.has(d.message.id) ? { handsOver: true as const } : {}),
       })),
       maxDeliveries: broker.maxDeliveries,
       unsent,
     },
     ...run,
   };
+}
+
+/** What a style's coordinator tells the checker, and the ids of the broker's dead letters that are its sagas' (see WorldSnapshot). */
+type SagaLevel = Pick<WorldSnapshot, 'sagas' | 'sagaDeadLetters' | 'sagaActedOn' | 'stuckSagas' | 'nudges'> & {
+  readonly handsOver: ReadonlySet<string>;
+};
+
+/**
+ * The saga-level facts of a choreographed world. Its sagas are the projection's view; a
+ * compensation the broker parked (it failed every delivery) is the dead letter a person must
+ * see, and a saga still compensating with one is FAILED, as the orchestrator would have said.
+ * Nobody finds sagas stuck: nudging stalled ones is the janitor's ordinary work.
+ */
+function choreographedSagas(
+  view: WorldSnapshot['sagas'],
+  letters: ReturnType<Broker['deadLetters']>,
+  compensator: Compensator,
+): Omit<SagaLevel, 'nudges'> {
+  // A person sees one dead letter per compensation of a saga, however often the janitor asked for it again.
+  const seen = new Set<string>();
+  const handsOver = new Set<string>();
+  const sagaDeadLetters = letters.flatMap(({ message }) => {
+    const command = (COMPENSATIONS as readonly string[]).includes(message.type)
+      ? message.type
+      : SERVICES.includes(message.queue as ServiceName)
+        ? reactionsOf(message.queue as ServiceName, compensator).get(message.type)
+        : undefined;
+    if (command === undefined || !COMPENSATIONS.includes(command as Command)) return [];
+    handsOver.add(message.id);
+    const key = `${message.sagaId} ${command}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ sagaId: message.sagaId, kind: 'compensation' as const, step: COMPENSATIONS.indexOf(command as Command), command }];
+  });
+  const parked = new Set(sagaDeadLetters.map((d) => d.sagaId));
+  const sagas = view.map((s) => (s.status === SagaStatus.Compensating && parked.has(s.id) ? { ...s, status: SagaStatus.Failed } : s));
+  return { sagas, sagaDeadLetters, sagaActedOn: [], stuckSagas: [], handsOver };
 }
 
 /** Every command is sent once unless a retry policy allows more: the rows worth reading are those sent more than once. */

@@ -84,14 +84,18 @@ export interface WorldSnapshot {
       readonly attempts: number;
       /** Why its consumer refused it outright, if it did (then it is not a matter of deliveries). */
       readonly refused?: string;
+      /** A saga's compensation parked for a person (in choreography the broker's dead-letter queue is where they wait): its saga's dead letter. */
+      readonly handsOver?: true;
     }>;
     /** The hand-overs the broker allows before it parks a message. */
     readonly maxDeliveries: number;
     /** Outbox rows never confirmed by the broker, per component. */
-    readonly unsent: Readonly<Record<ComponentName, number>>;
+    readonly unsent: Readonly<Partial<Record<ComponentName, number>>>;
   };
   /** The first moment stock was found out of balance during the run, checked after every tick; null if never. */
   readonly stockViolationDuringRun: string | null;
+  /** In choreography: how often the janitor published again what should have moved each stalled saga on. */
+  readonly nudges: ReadonlyArray<{ readonly sagaId: string; readonly nudges: number }>;
   /** Sagas the reconciler's sweeps found stuck (no progress for longer than its SLA, their own timer lost), each once. */
   readonly stuckSagas: ReadonlyArray<{ readonly sagaId: string }>;
   /** Restarts that forgot their timers on purpose (a fault): the one way a saga gets stuck with every defence on. */

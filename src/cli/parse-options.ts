@@ -1,4 +1,6 @@
 import { DEFENCE_NAMES, defenceFlag, parseDefence, type DefenceName } from '../defences/index.js';
+import { COMPENSATORS, STYLES, type Compensator, type Style } from '../protocol/index.js';
+import type { Coordination } from '../world/index.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 import { closest, quote } from './user-text.js';
 
@@ -51,4 +53,15 @@ export function once(flag: string): (value: string) => string {
     given = true;
     return value;
   };
+}
+
+/** `--style` and `--compensator`, checked: undefined for the default, orchestration. */
+export function parseCoordination(style: string | undefined, compensator: string | undefined): Coordination | undefined {
+  if (style !== undefined && !STYLES.includes(style as Style)) throw unknownName('style', style, STYLES);
+  if (compensator !== undefined && style !== 'choreography')
+    throw new UsageError('--compensator chooses who undoes a choreographed saga; give it with --style choreography.');
+  if (compensator !== undefined && !COMPENSATORS.includes(compensator as Compensator))
+    throw unknownName('compensator', compensator, COMPENSATORS);
+  if (style === undefined || style === 'orchestration') return undefined;
+  return { style: style as Style, compensator: (compensator ?? 'janitor') as Compensator };
 }

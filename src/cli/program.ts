@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
+import { STYLES } from '../protocol/index.js';
 import { RunDirUnavailable, STOP_WHEN, type Scenario } from '../scenario/index.js';
 import { BadFileError } from '../fuzz/index.js';
 import { BadRunError, SAGA_STATUSES } from '../operate/index.js';
@@ -97,6 +98,12 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       "print one saga (by saga or order id; the run's first saga without one) as a Mermaid sequence diagram, instead of the report",
     )
     .option('--html <file>', HTML_HELP, once('--html'))
+    .option('--style <style>', `how the saga is coordinated: ${STYLES.join(', ')} (default: orchestration)`, once('--style'))
+    .option(
+      '--compensator <who>',
+      'with --style choreography: who undoes a failed saga, the janitor (default) or the services themselves',
+      once('--compensator'),
+    )
     .action(async (options: RunOptions) => {
       code = await runCommand(options, catalogue, io);
     });

@@ -2,6 +2,7 @@ import { FAULT_PROFILES, findProfile, type FaultProfile } from '../chaos/index.j
 import {
   formatRecipe,
   scenarioRun,
+  notApplicable,
   STOP_WHEN,
   stopWatch,
   writeWorldFile,
@@ -30,7 +31,7 @@ import { quote } from './user-text.js';
 import { runCatalogue } from './catalogue-command.js';
 import { reportPath, writeReport } from './html-option.js';
 import { RunRecorder, scenarioRunFacts } from '../report/index.js';
-import { parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
+import { parseCoordination, parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 
 /** How long a run goes between two turns of the event loop (when a Ctrl-C is heard): often enough to feel immediate, rarely enough to cost nothing. */
@@ -54,6 +55,8 @@ export interface RunOptions extends StopOptions {
   readonly mermaid?: string | true;
   readonly timeline?: string | true;
   readonly html?: string;
+  readonly style?: string;
+  readonly compensator?: string;
 }
 
 /** `saga run`: one scenario, one seed; returns the exit code (0 all held, 1 something was violated). */
@@ -72,6 +75,23 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   const seed = parseSeed(options.seed);
   const storage = parseStorage(options.storage);
   const disabled = parseDisabled(options.disable);
+  const coordination = parseCoordination(options.style, options.compensator);
+  if (coordination) {
+    const orchestratorOnly = [
+      ['--show', options.show],
+      ['--mermaid', options.mermaid],
+      ['--timeline', options.timeline],
+      ['--html', options.html],
+      ['--stop-at', options.stopAt],
+      ['--stop-when', options.stopWhen],
+    ].find(([, value]) => value !== undefined);
+    if (orchestratorOnly)
+      throw new UsageError(
+        `${orchestratorOnly[0]} reads the orchestrator's sagas and works with --style orchestration only; drop one of them.`,
+      );
+    const why = scenario ? notApplicable(scenario, coordination) : null;
+    if (scenario && why) throw new UsageError(`${scenario.name} does not apply to ${options.style}: ${why}.`);
+  }
   const overrides: WorkloadOverrides = {
     ...(options.orders !== undefined ? { orders: parseWholeNumber('--orders', options.orders, 1, 100_000) } : {}),
     ...(options.stock !== undefined ? { stock: parseWholeNumber('--stock', options.stock, 0, 1_000_000_000) } : {}),
@@ -110,8 +130,21 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   const html = options.html === undefined ? undefined : reportPath(options.html);
   const dataRoot = options.dir ?? sagaDir(io, 'runs');
   if (storage === 'file') ensureFolder(dataRoot);
-  const request = { seed, storage, dataRoot, overrides, defences: withDisabled(disabled), ...(profile ? { profile } : {}) };
-  if (!scenario) return await runCatalogue(catalogue, request, { json: options.json === true, ...(html ? { html } : {}) }, io);
+  const request = {
+    seed,
+    storage,
+    dataRoot,
+    overrides,
+    defences: withDisabled(disabled),
+    ...(profile ? { profile } : {}),
+    ...(coordination ? { coordination } : {}),
+  };
+  if (!scenario) {
+    const applicable = catalogue.filter((s) => notApplicable(s, coordination) === null);
+    const skipped = catalogue.filter((s) => !applicable.includes(s)).map((s) => s.name);
+    if (skipped.length > 0) io.err(`Not run, as they do not apply to ${options.style}: ${skipped.join(', ')}.\n`);
+    return await runCatalogue(applicable, request, { json: options.json === true, ...(html ? { html } : {}) }, io);
+  }
 
   return await driveRun(
     scenario,

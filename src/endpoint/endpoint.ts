@@ -74,6 +74,8 @@ export class AfterCommitFailure extends Error {
 export interface Component {
   readonly name: ComponentName;
   handle(message: Message): HandleOutcome;
+  /** The type a message of `type` is handled as: the command an event triggers in choreography, else the type itself. */
+  handledAs(type: string): string;
   /** Publishes unsent outbox rows; `fromRestart` says a row was read back from the outbox after a restart. */
   relayPublish(publish: (message: Message, fromRestart: boolean) => boolean): void;
   relayConfirm(): void;
@@ -137,6 +139,9 @@ export class Endpoint implements Component {
   /** The newest schema version of each message type this component reads; the version the message in hand was upcast from. */
   private readonly reads: Readonly<Record<string, number>>;
   private upcastFrom: number | null = null;
+  /** In choreography: the command each event it subscribes to triggers; the event that triggered the message in hand. */
+  private readonly reactions: ReadonlyMap<string, string>;
+  private heard: string | null = null;
 
   constructor(
     definition: ComponentDefinition,
@@ -146,6 +151,7 @@ export class Endpoint implements Component {
   ) {
     this.name = definition.name;
     this.reads = definition.reads ?? {};
+    this.reactions = definition.reactions ?? new Map();
     migrate(db, [ENDPOINT_MIGRATION, ...definition.migrations]);
     // Without an outbox nothing unsent survives a restart: there is nothing to read back.
     if (!ctx.defences.outbox) this.unsent = [];
@@ -220,11 +226,18 @@ export class Endpoint implements Component {
             throw new InjectedHandlerCrash(this.name, message);
           }
           this.failure = fault;
-          outcome = this.handler.handle(this.tx, message) === 'duplicate' ? 'duplicate' : 'handled';
+          try {
+            outcome = this.handler.handle(this.tx, message) === 'duplicate' ? 'duplicate' : 'handled';
+          } catch (error) {
+            // A refusal that rolled its transaction back (a choreographed compensation waits for redelivery) still took effect.
+            if (this.failureTaken && fault) this.ctx.faults.applied(fault, this.name, message);
+            throw error;
+          }
           // A new message id whose effect was already done (a command sent again): its business key says so.
           if (outcome === 'duplicate') this.detail ??= 'already done for this saga (business key)';
         }
         const upcast = this.upcastFrom === null ? '' : `(version ${this.upcastFrom} upcast to ${message.version})`;
+        if (this.heard !== null) this.detail = this.detail ? `on ${this.heard}: ${this.detail}` : `on ${this.heard}`;
         const event: TraceEvent = {
           kind: outcome === 'duplicate' ? 'skip' : 'handle',
           tick: now,
@@ -262,7 +275,23 @@ export class Endpoint implements Component {
    * message id was seen before, or the effect found its business key already done.
    * A throwing effect rolls everything back and the message stays unacked.
    */
+  handledAs(type: string): string {
+    return this.reactions.get(type) ?? type;
+  }
+
   handle(message: Message): HandleOutcome {
+    const command = this.reactions.get(message.type);
+    if (command === undefined) return this.handleVersion(message);
+    // An event it subscribes to: handled as the command it triggers, and the timeline says which event.
+    this.heard = message.type;
+    try {
+      return this.handleVersion({ ...message, type: command });
+    } finally {
+      this.heard = null;
+    }
+  }
+
+  private handleVersion(message: Message): HandleOutcome {
     const version = message.version ?? 1;
     const reads = this.reads[message.type] ?? 1;
     if (version > reads) throw new UnreadableMessage(`${this.name} reads ${message.type} up to version ${reads}, not version ${version}`);

@@ -60,6 +60,8 @@ export interface ComponentDefinition {
    * is upcast to it before the handler sees it, a newer one is dead-lettered as unreadable.
    */
   readonly reads?: Readonly<Record<string, number>>;
+  /** In choreography: the command each event it subscribes to triggers (the event is handled as that command). */
+  readonly reactions?: ReadonlyMap<string, string>;
   /** The component's own tables; the endpoint adds the inbox and outbox. */
   readonly migrations: readonly Migration[];
   createHandler(db: Database, env: HandlerEnv): Handler;

@@ -3,7 +3,7 @@ import { OperatorAction } from '../protocol/index.js';
 import { readWorldFile } from '../scenario/index.js';
 import { decisionDetail, operatorMessage } from '../world/index.js';
 import { recordIntervention, withOperatorMessage } from './intervention.js';
-import { BadRunError, type OpenRun } from './open-run.js';
+import { BadRunError, orchestratorOf, type OpenRun } from './open-run.js';
 
 /** What `saga approve` and `saga reject` report. */
 export interface Decision {
@@ -33,7 +33,7 @@ export function decideOnOrder(
 ): Decision {
   const read = readWorldFile(run.dir, build);
   if ('problem' in read) throw new BadRunError(read.problem);
-  const saga = run.dbs.orchestrator
+  const saga = orchestratorOf(run)
     .prepare('select id, order_id, status, deadline_tick from sagas where id = ? or order_id = ?')
     .get(key, key) as Pick<SagasTable, 'id' | 'order_id' | 'status' | 'deadline_tick'> | undefined;
   if (!saga)

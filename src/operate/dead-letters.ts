@@ -5,7 +5,7 @@ import type { Selectable } from 'kysely';
 import type { DeadLetterKind, SagaDeadLettersTable } from '../orchestrator/index.js';
 import { operatorDetail, operatorMessage, type SimulationImage } from '../world/index.js';
 import { recordIntervention, withOperatorMessage } from './intervention.js';
-import { BadRunError, type OpenRun } from './open-run.js';
+import { BadRunError, orchestratorOf, type OpenRun } from './open-run.js';
 
 /**
  * A dead letter as an operator sees it, whoever left it: the broker (a message its consumer
@@ -50,7 +50,7 @@ export function listDeadLetters(run: Pick<OpenRun, 'dbs'>, world: SimulationImag
     actedTick: d.resolution?.tick ?? null,
     note: d.resolution?.note ?? null,
   }));
-  const rows = run.dbs.orchestrator.prepare('select * from dead_letters order by seq').all() as Array<Selectable<SagaDeadLettersTable>>;
+  const rows = orchestratorOf(run).prepare('select * from dead_letters order by seq').all() as Array<Selectable<SagaDeadLettersTable>>;
   const sagas: DeadLetterEntry[] = rows.map((r) => ({
     id: `${r.saga_id}:${r.seq}`,
     source: 'orchestrator',

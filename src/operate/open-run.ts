@@ -2,8 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { ENDPOINT_MIGRATION } from '../endpoint/index.js';
-import { COMPONENTS, type ComponentName } from '../protocol/index.js';
-import { heldBy, readRunInfo, type RunInfo } from '../scenario/index.js';
+import { STYLE_COMPONENTS, type ComponentName } from '../protocol/index.js';
+import { coordinationOf, heldBy, readRunInfo, type RunInfo } from '../scenario/index.js';
 import { migrate, type Database } from '../store/index.js';
 import { componentDefinitions } from '../world/index.js';
 
@@ -19,7 +19,7 @@ export class BadRunError extends Error {
 export interface OpenRun {
   readonly dir: string;
   readonly info: RunInfo;
-  readonly dbs: Readonly<Record<ComponentName, Database>>;
+  readonly dbs: Readonly<Partial<Record<ComponentName, Database>>>;
   close(): void;
 }
 
@@ -38,8 +38,9 @@ export function openRun(dir: string): OpenRun {
   const opened: Partial<Record<ComponentName, Database>> = {};
   const close = (): void => Object.values(opened).forEach((db) => db.close());
   try {
-    const definitions = componentDefinitions();
-    for (const name of COMPONENTS) {
+    const how = coordinationOf(info.recipe);
+    const definitions = componentDefinitions(undefined, undefined, how);
+    for (const name of STYLE_COMPONENTS[how.style]) {
       const path = join(dir, `${name}.db`);
       if (!existsSync(path)) throw new BadRunError(`${dir} has no ${name}.db: the run directory is incomplete.`);
       // Read-write, yet query_only: a read-only connection to a WAL database leaves its -wal and -shm files behind; this one removes them as it closes.
@@ -54,7 +55,7 @@ export function openRun(dir: string): OpenRun {
       opened[name] = db;
       const schema = schemaOf(db, path);
       if (schema === '[]') throw new BadRunError(`${path} is empty: the run never got as far as making its tables.`);
-      if (schema !== expectedSchema(name, [ENDPOINT_MIGRATION, ...definitions[name].migrations]))
+      if (schema !== expectedSchema(name, [ENDPOINT_MIGRATION, ...definitions[name]!.migrations]))
         throw new BadRunError(
           `${path} has another schema than this build's (the run was made by build ${info.build}); inspect it with the build that made it.`,
         );
@@ -63,7 +64,7 @@ export function openRun(dir: string): OpenRun {
     close();
     throw error;
   }
-  return { dir, info, dbs: opened as Record<ComponentName, Database>, close };
+  return { dir, info, dbs: opened, close };
 }
 
 /** The schema of a database as SQLite keeps it: every table and index, by name. */
@@ -92,4 +93,14 @@ function expectedSchema(name: ComponentName, migrations: Parameters<typeof migra
     expected.set(name, schema);
   }
   return schema;
+}
+
+/** The orchestrator's database of an orchestrated run; the operator's commands read and act on its sagas. */
+export function orchestratorOf(run: Pick<OpenRun, 'dbs'> & Partial<Pick<OpenRun, 'dir'>>): Database {
+  const db = run.dbs.orchestrator;
+  if (!db)
+    throw new BadRunError(
+      `${run.dir ?? 'This'} is a choreographed run: it has no orchestrator whose sagas this command reads; its saga view is projection.db.`,
+    );
+  return db;
 }

@@ -2,7 +2,7 @@ import { PLACE_ORDER_SAGA, SagaStatus, type SagasTable } from '../orchestrator/i
 import { COMPONENTS, type ComponentName } from '../protocol/index.js';
 import type { SimulationImage } from '../world/index.js';
 import { messageStories, type MessageStory } from './message-story.js';
-import type { OpenRun } from './open-run.js';
+import { orchestratorOf, type OpenRun } from './open-run.js';
 
 /** One saga as `saga sagas` lists it. */
 export interface SagaSummary {
@@ -27,8 +27,8 @@ function stepName(step: number): string {
 }
 
 /** The sagas of a run, oldest first, optionally only those in one status. */
-export function listSagas(run: Pick<OpenRun, 'dbs'>, status?: SagaStatus): SagaSummary[] {
-  const db = run.dbs.orchestrator;
+export function listSagas(run: Pick<OpenRun, 'dbs'> & Partial<Pick<OpenRun, 'dir'>>, status?: SagaStatus): SagaSummary[] {
+  const db = orchestratorOf(run);
   const lastChange = new Map(
     db
       .prepare('select saga_id, max(tick) as tick from saga_log group by saga_id')
@@ -104,7 +104,9 @@ const OWN_SECTIONS = new Set(['inbox', 'outbox', 'saga_log', 'dead_letters']);
  * its messages' story and what the broker still holds of it. Null when there is no such saga.
  */
 export function showSaga(run: Pick<OpenRun, 'dbs'>, key: string, world: SimulationImage | null): SagaDetail | null {
+  // Only an orchestrated run has a table of sagas to find one in.
   const orchestrator = run.dbs.orchestrator;
+  if (!orchestrator) return null;
   const row = orchestrator.prepare('select * from sagas where id = ? or order_id = ?').get(key, key) as SagaRow | undefined;
   if (!row) return null;
   // One saga's last change, not every saga's: a report shows hundreds of sagas one by one.
@@ -124,6 +126,7 @@ export function showSaga(run: Pick<OpenRun, 'dbs'>, key: string, world: Simulati
   const rows: Partial<Record<ComponentName, Record<string, Array<Record<string, unknown>>>>> = {};
   for (const component of COMPONENTS) {
     const db = run.dbs[component];
+    if (!db) continue;
     for (const m of db.prepare('select message_id, type, tick from inbox where saga_id = ?').all(row.id) as Array<{
       message_id: string;
       type: string;
@@ -196,7 +199,7 @@ function brokerHolding(world: SimulationImage, sagaId: string): BrokerHolding {
 }
 
 function tablesWithSagaId(run: Pick<OpenRun, 'dbs'>, component: ComponentName): string[] {
-  const db = run.dbs[component];
+  const db = run.dbs[component]!;
   const tables = db.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>;
   return tables
     .map((t) => t.name)

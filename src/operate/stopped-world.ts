@@ -39,7 +39,7 @@ export function describeStoppedWorld(run: Pick<OpenRun, 'dbs'>, image: Simulatio
     unacked: world.broker.inFlight.length,
     deadLetters: listDeadLetters(run, image).filter((l) => l.state === 'open').length,
     awaitingApproval: sagas.filter((s) => s.status === 'AWAITING_APPROVAL').map((s) => s.orderId),
-    unsent: COMPONENTS.reduce((n, name) => n + (run.dbs[name].prepare('select count(*) as n from outbox').get() as { n: number }).n, 0),
+    unsent: Object.values(run.dbs).reduce((n, db) => n + (db.prepare('select count(*) as n from outbox').get() as { n: number }).n, 0),
     down: COMPONENTS.filter((name) => world.components[name] === null).map((component) => ({
       component,
       backAtTick: restarts.get(component) ?? null,

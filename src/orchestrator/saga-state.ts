@@ -1,24 +1,6 @@
-import type { ComponentName, OrderPayload, SagaStepEvent } from '../protocol/index.js';
+import { isTerminal, SagaStatus, type ComponentName, type OrderPayload, type SagaStepEvent } from '../protocol/index.js';
 
-/** Where a saga stands. The last four are terminal. */
-export const SagaStatus = {
-  Running: 'RUNNING',
-  /** Parked before a step a person must approve: it holds what the steps before it took, and waits. */
-  AwaitingApproval: 'AWAITING_APPROVAL',
-  Compensating: 'COMPENSATING',
-  Completed: 'COMPLETED',
-  Compensated: 'COMPENSATED',
-  Failed: 'FAILED',
-  /** Past its point of no return: a compensation was refused for good (the parcel left), so the saga stopped undoing and handed over to a person. */
-  Escalated: 'ESCALATED',
-} as const;
-export type SagaStatus = (typeof SagaStatus)[keyof typeof SagaStatus];
-
-const TERMINAL_STATUSES: readonly SagaStatus[] = [SagaStatus.Completed, SagaStatus.Compensated, SagaStatus.Failed, SagaStatus.Escalated];
-
-export function isTerminal(status: SagaStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
+export { isTerminal, SagaStatus };
 
 /** The statuses a saga can still move on from by itself (or by a person's decision). */
 export const UNFINISHED_STATUSES: readonly SagaStatus[] = Object.values(SagaStatus).filter((s) => !isTerminal(s));

@@ -1,14 +1,52 @@
 /**
- * The components of the shop: the orchestrator, the five services, and the reconciler (the
- * janitor that sweeps for stuck sagas). Each has its own database and its own queue on the
- * broker, named after it. This list is the one place they are named; everything else
- * (queues, kill targets, databases, id prefixes) derives from it.
+ * Every component the shop can run: the five services, and around them what coordinates
+ * them in each style (see STYLE_COMPONENTS): the orchestrator and its reconciler (the sweep
+ * for stuck sagas); in choreography the projection (the read model of every saga) and the
+ * janitor (it compensates from the error topic and nudges stalled sagas). Each has its own
+ * database and its own queue on the broker, named after it. This list is the one place they
+ * are named; everything else (queues, kill targets, databases, id prefixes) derives from it.
  */
-export const COMPONENTS = ['orchestrator', 'order', 'inventory', 'payment', 'fulfillment', 'notification', 'reconciler'] as const;
+export const COMPONENTS = [
+  'orchestrator',
+  'order',
+  'inventory',
+  'payment',
+  'fulfillment',
+  'notification',
+  'reconciler',
+  'projection',
+  'janitor',
+] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
-/** The participants of the saga: every component but the orchestrator and the reconciler. */
-export type ServiceName = Exclude<ComponentName, 'orchestrator' | 'reconciler'>;
+/** The participants of the saga: the five services, in every style. */
+export type ServiceName = Exclude<ComponentName, 'orchestrator' | 'reconciler' | 'projection' | 'janitor'>;
+
+/**
+ * How the services are coordinated. Orchestration: one orchestrator with durable state sends
+ * every command and compensates in reverse order. Choreography: no coordinator; each service
+ * reacts to the event before it, failures go to an error topic, and a projection keeps the
+ * read model of every saga.
+ */
+export const STYLES = ['orchestration', 'choreography'] as const;
+export type Style = (typeof STYLES)[number];
+
+/** The components each style runs, in the order the world serves them. */
+export const STYLE_COMPONENTS: Readonly<Record<Style, readonly ComponentName[]>> = Object.freeze({
+  orchestration: ['orchestrator', 'order', 'inventory', 'payment', 'fulfillment', 'notification', 'reconciler'],
+  choreography: ['order', 'inventory', 'payment', 'fulfillment', 'notification', 'projection', 'janitor'],
+});
+
+/** Where the client places an order in each style: the orchestrator starts a saga; in choreography the order service starts the chain. */
+export const ENTRY_QUEUE: Readonly<Record<Style, ComponentName>> = Object.freeze({ orchestration: 'orchestrator', choreography: 'order' });
+
+/**
+ * Who undoes the steps of a failed saga in choreography: the janitor, which subscribes to the
+ * error topic and sends each compensation (the Pub/Sub design), or each service itself, on
+ * the failure events downstream of it.
+ */
+export const COMPENSATORS = ['janitor', 'services'] as const;
+export type Compensator = (typeof COMPENSATORS)[number];
 
 /** The participants, in the saga's order. */
 export const SERVICES: readonly ServiceName[] = ['order', 'inventory', 'payment', 'fulfillment', 'notification'];
@@ -25,6 +63,8 @@ export const MESSAGE_ID_PREFIX: Readonly<Record<ComponentName, string>> = Object
   fulfillment: 'fu',
   notification: 'no',
   reconciler: 're',
+  projection: 'pj',
+  janitor: 'ja',
 });
 
 /** The prefix of the ids the client mints for the orders it places; no component uses it. */

@@ -1,4 +1,18 @@
-export { CLIENT_ID_PREFIX, COMPONENTS, MESSAGE_ID_PREFIX, SERVICES, type ComponentName, type ServiceName } from './components.js';
+export {
+  CLIENT_ID_PREFIX,
+  COMPENSATORS,
+  COMPONENTS,
+  ENTRY_QUEUE,
+  MESSAGE_ID_PREFIX,
+  SERVICES,
+  STYLE_COMPONENTS,
+  STYLES,
+  type ComponentName,
+  type Compensator,
+  type ServiceName,
+  type Style,
+} from './components.js';
+export { FORWARD_STEPS, reactionsOf, subscribersOf } from './choreography.js';
 export {
   Command,
   COMPENSATIONS,
@@ -20,3 +34,4 @@ export {
 } from './messages.js';
 export { describeSagaEvent, sagaEventsOf, serviceFactsOf, type SagaStepEvent, type ServiceFact } from './saga-events.js';
 export { newestVersion, upcastBody } from './schemas.js';
+export { isTerminal, SagaStatus } from './saga-status.js';

@@ -104,7 +104,7 @@ export class RunRecorder {
   readonly hooks: Required<Pick<SimulationOptions, 'onEvent' | 'onEnd'>> = {
     onEvent: (event, databases) => void this.changes.push(this.watch.changesAt(event, databases)),
     onEnd: (_image, dbs) => {
-      const ids = dbs.orchestrator.prepare('select id from sagas order by started_tick, id').all() as Array<{ id: string }>;
+      const ids = (dbs.orchestrator?.prepare('select id from sagas order by started_tick, id').all() ?? []) as Array<{ id: string }>;
       for (const { id } of ids) {
         const detail = showSaga({ dbs }, id, null);
         if (detail) this.details.set(id, detail);

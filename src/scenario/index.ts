@@ -1,7 +1,7 @@
-// Scenario files import at run time only COMPONENTS, COMPENSATIONS and percentile from here; everything else they take is types.
-export { COMPENSATIONS, COMPONENTS, sagaEventsOf } from '../protocol/index.js';
+// Scenario files import at run time only STYLE_COMPONENTS, COMPENSATIONS and percentile from here; everything else they take is types.
+export { COMPENSATIONS, sagaEventsOf, STYLE_COMPONENTS } from '../protocol/index.js';
 export { runRecipe, runScenario, scenarioRun, type RunRequest, type ScenarioResult, type ScenarioRun } from './run-scenario.js';
-export type { Scenario, WorkloadOverrides } from './scenario.js';
+export { notApplicable, type Scenario, type WorkloadOverrides } from './scenario.js';
 export { shopWorkload } from './shop-workload.js';
 export { percentile } from './summarize.js';
 export {
@@ -14,7 +14,7 @@ export {
   type PlannedCrash,
 } from './crash-matrix.js';
 export { runAbRow, runDefenceAb, type AbRow } from './defence-ab.js';
-export { formatRecipe, replayLine, type Recipe } from './recipe.js';
+export { coordinationOf, formatRecipe, replayLine, type Recipe } from './recipe.js';
 export { cleanRunDirs, finishRunDir, heldBy, listRunDirs, readRunInfo, RunDirUnavailable, type RunInfo } from './run-dir.js';
 export { readWorldFile, writeWorldFile } from './world-file.js';
 export { STOP_WHEN, stopWatch, type StopRule } from './stop-rule.js';

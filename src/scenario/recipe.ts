@@ -1,4 +1,5 @@
 import { DEFENCE_NAMES, defenceFlag, type DefenceName, type Defences } from '../defences/index.js';
+import type { Compensator, Style } from '../protocol/index.js';
 
 /** What shapes a run beyond its scenario and seed; absent fields are the scenario's own. */
 interface RunShape {
@@ -8,6 +9,9 @@ interface RunShape {
   /** The fault profile laid over the scenario's own, by name. */
   readonly faults?: string;
   readonly disabled: readonly DefenceName[];
+  /** How the saga is coordinated, when not orchestrated; in choreography, who compensates when not the janitor. */
+  readonly style?: Style;
+  readonly compensator?: Compensator;
 }
 
 /**
@@ -46,7 +50,7 @@ export function formatRecipe(r: Recipe): string {
       if (r.orders !== undefined) words.push('--orders', String(r.orders));
       if (r.stock !== undefined) words.push('--stock', String(r.stock));
       if (r.faults !== undefined) words.push('--faults', r.faults);
-      words.push(...disable(r.disabled));
+      words.push(...disable(r.disabled), ...styleWords(r));
       break;
     case 'crash-matrix':
     case 'ab':
@@ -74,6 +78,18 @@ export function formatRecipe(r: Recipe): string {
       break;
   }
   return words.join(' ');
+}
+
+/** How the run a recipe makes coordinates its sagas (orchestration for every command that has no choice). */
+export function coordinationOf(r: Recipe): { readonly style: Style; readonly compensator: Compensator } {
+  const shaped = r as Partial<RunShape>;
+  return { style: shaped.style ?? 'orchestration', compensator: shaped.compensator ?? 'janitor' };
+}
+
+/** The words that choose a run's coordination, none for the default (orchestration). */
+function styleWords(r: { readonly style?: Style; readonly compensator?: Compensator }): string[] {
+  if (r.style === undefined || r.style === 'orchestration') return [];
+  return ['--style', r.style, ...(r.compensator === 'services' ? ['--compensator', 'services'] : [])];
 }
 
 /** The line every report ends with. */

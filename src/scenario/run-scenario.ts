@@ -11,6 +11,7 @@ import {
   type RunOutcome,
   type SimulationImage,
   type SimulationOptions,
+  type Coordination,
   type TickBoundary,
   type Workload,
 } from '../world/index.js';
@@ -34,6 +35,8 @@ export interface RunRequest {
   readonly profile?: FaultProfile;
   /** Defences left on; all unless some are switched off to see what breaks. */
   readonly defences?: Defences;
+  /** How the saga is coordinated (orchestration unless told). */
+  readonly coordination?: Coordination;
   /** Told the run's directory as soon as it exists (file storage), before the first tick. */
   readonly onRunDir?: (dir: string) => void;
   /** Called for every trace event as it happens (a caller watching for the moment to stop). */
@@ -150,6 +153,7 @@ function* judge(
     keepTrace: true,
     ...(request.keepMoments ? { keepMoments: true } : {}),
     defences: request.defences ?? ALL_DEFENCES,
+    ...(request.coordination ? { coordination: request.coordination } : {}),
     toleratedDeadLetters: scenario.toleratedDeadLetters ?? 0,
     faultPhaseTicks: FAULT_PHASE_TICKS,
     maxTicks: MAX_TICKS,
@@ -206,6 +210,12 @@ export function runRecipe(request: Omit<RunRequest, 'scenario'>, scenario?: stri
     ...(o.stock !== undefined ? { stock: o.stock } : {}),
     ...(request.profile ? { faults: request.profile.name } : {}),
     disabled: disabledOf(request.defences ?? ALL_DEFENCES),
+    ...(request.coordination && request.coordination.style !== 'orchestration'
+      ? {
+          style: request.coordination.style,
+          ...(request.coordination.compensator === 'services' ? { compensator: request.coordination.compensator } : {}),
+        }
+      : {}),
   };
   return scenario === undefined ? { command: 'run-all', ...shape } : { command: 'run', scenario, ...shape };
 }

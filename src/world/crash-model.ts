@@ -77,9 +77,9 @@ export class CrashModel {
     return () => this.kill(kill, `died ${moment.on.replace('-', ' ')} of ${moment.type}`);
   };
 
-  /** A component can be killed while it is up and no kill of it is already waiting for the phase boundary. */
+  /** A component can be killed while it is up and no kill of it is already waiting for the phase boundary (one its style does not run, never). */
   private readonly canKill = (component: ComponentName): boolean =>
-    this.hosts.get(component)!.up && !this.pending.some((k) => k.component === component);
+    (this.hosts.get(component)?.up ?? false) && !this.pending.some((k) => k.component === component);
 
   /** Kills decided and not yet carried out: none at a phase boundary, where a world can stop. */
   get killsPending(): number {

@@ -8,6 +8,6 @@ export {
   type SimulationOptions,
   type TickBoundary,
 } from './simulation.js';
-export { componentDefinitions, FROM_RESTART, World } from './world.js';
+export { componentDefinitions, FROM_RESTART, World, type Coordination } from './world.js';
 export { type Workload } from './workload.js';
 export { decisionDetail, operatorDetail, operatorMessage, type OperatorScript, type OperatorVerb } from './scripted-operator.js';

@@ -9,7 +9,7 @@ import {
   type WorldSnapshot,
 } from '../check/index.js';
 import type { Moment, ScriptedFault } from '../chaos/index.js';
-import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import type { ComponentName } from '../protocol/index.js';
 import { DEFAULT_APPROVAL } from '../orchestrator/index.js';
 import type { TraceEvent } from '../kernel/index.js';
 import type { Database, Prepared } from '../store/index.js';
@@ -30,7 +30,7 @@ export interface SimulationOptions extends WorldOptions {
    */
   readonly onEvent?: (event: TraceEvent, databases: OpenDatabases) => void;
   /** Told the world as it ended (settled or given up), with its databases before they close: a file run writes it down, an operator's view reads it. */
-  readonly onEnd?: (image: SimulationImage, dbs: Readonly<Record<ComponentName, Database>>) => void;
+  readonly onEnd?: (image: SimulationImage, dbs: Readonly<Partial<Record<ComponentName, Database>>>) => void;
   /** Carry on a run that stopped, from its image and its databases, instead of starting one. */
   readonly resume?: SimulationImage;
 }
@@ -174,7 +174,9 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       yield boundary;
     }
 
-    const dbs = Object.fromEntries(COMPONENTS.map((name) => [name, world.host(name).database()])) as Record<ComponentName, Database>;
+    const dbs = Object.fromEntries(world.components.map((name) => [name, world.host(name).database()])) as Partial<
+      Record<ComponentName, Database>
+    >;
     options.onEnd?.(boundary.image(), dbs);
     const eventCounts: Record<string, number> = {};
     for (const [kind, byActor] of counts) {
@@ -183,16 +185,22 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
         eventCounts[`${kind}:${actor}`] = n;
       }
     }
-    const snapshot = readSnapshot(dbs, world.broker, {
-      settled,
-      pending: settled ? [] : describePending(world),
-      stockViolationDuringRun: stock.firstViolation,
-      toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
-      faultsInjected: world.faults.schedule().length,
-      approvalThresholdCents: (options.workload.approval ?? DEFAULT_APPROVAL).thresholdCents,
-      // Only the orchestrator's timers move sagas on: a service that forgets its own strands none.
-      timersForgotten: world.faults.schedule().filter((f) => f.kind === 'kill' && f.forgetsTimers && f.component === 'orchestrator').length,
-    });
+    const snapshot = readSnapshot(
+      dbs,
+      world.broker,
+      {
+        settled,
+        pending: settled ? [] : describePending(world),
+        stockViolationDuringRun: stock.firstViolation,
+        toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
+        faultsInjected: world.faults.schedule().length,
+        approvalThresholdCents: (options.workload.approval ?? DEFAULT_APPROVAL).thresholdCents,
+        // Only the orchestrator's timers move sagas on: a service that forgets its own strands none.
+        timersForgotten: world.faults.schedule().filter((f) => f.kind === 'kill' && f.forgetsTimers && f.component === 'orchestrator')
+          .length,
+      },
+      world.coordination,
+    );
     return {
       snapshot,
       invariants: checkWorld(snapshot),

@@ -1,7 +1,18 @@
 import { join } from 'node:path';
 import { Broker, DEFAULT_BROKER_OPTIONS, type BrokerImage, type Message } from '../broker/index.js';
 import { FaultEngine, type FaultEngineImage, type FaultProfile, type Moment, type ScriptedFault } from '../chaos/index.js';
-import { CLIENT_ID_PREFIX, COMPONENTS, PLACE_ORDER, sagaIdFor, type ComponentName, type OrderPayload } from '../protocol/index.js';
+import { choreographed, janitorComponent, PROJECTION } from '../choreography/index.js';
+import {
+  CLIENT_ID_PREFIX,
+  ENTRY_QUEUE,
+  PLACE_ORDER,
+  sagaIdFor,
+  STYLE_COMPONENTS,
+  type ComponentName,
+  type Compensator,
+  type OrderPayload,
+  type Style,
+} from '../protocol/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import {
   AfterCommitFailure,
@@ -44,22 +55,42 @@ import { orderAmountCents, type OrderRequest, type Workload } from './workload.j
 /** How the trace names a publish of an outbox row a restart found unsent: the relay's work, not a retry (a retry is a new message). */
 export const FROM_RESTART = 'from the outbox after a restart';
 
+/** How the world coordinates the saga: the style, and in choreography who compensates. */
+export interface Coordination {
+  readonly style: Style;
+  readonly compensator: Compensator;
+}
+
+const ORCHESTRATION: Coordination = Object.freeze({ style: 'orchestration', compensator: 'janitor' });
+
 /**
- * What each component of the shop is: its tables and its handler. The orchestrator asks a
- * person to approve orders as `shop.approval` says; the warehouse dispatches a parcel
- * `shop.dispatchAfterTicks` after it was scheduled (never, unless told).
+ * What each component of the shop is: its tables and its handler, in the style `how` says.
+ * The orchestrator asks a person to approve orders as `shop.approval` says; the warehouse
+ * dispatches a parcel `shop.dispatchAfterTicks` after it was scheduled (never, unless told).
  */
 export function componentDefinitions(
   shop: Pick<Workload, 'approval' | 'dispatchAfterTicks'> = {},
   release: (component: ComponentName) => number = () => 1,
-): Record<ComponentName, ComponentDefinition> {
-  return {
-    orchestrator: orchestratorComponent(PLACE_ORDER_SAGA, shop.approval ?? DEFAULT_APPROVAL, undefined, release('orchestrator')),
+  how: Coordination = ORCHESTRATION,
+): Partial<Record<ComponentName, ComponentDefinition>> {
+  const services = {
     order: ORDER_SERVICE,
     inventory: INVENTORY_SERVICE,
     payment: paymentService(release('payment')),
     fulfillment: fulfillmentService(shop.dispatchAfterTicks),
     notification: NOTIFICATION_SERVICE,
+  };
+  if (how.style === 'choreography') {
+    const c = how.compensator;
+    return {
+      ...Object.fromEntries(Object.entries(services).map(([name, service]) => [name, choreographed(service, c)])),
+      projection: PROJECTION,
+      janitor: janitorComponent(c),
+    };
+  }
+  return {
+    orchestrator: orchestratorComponent(PLACE_ORDER_SAGA, shop.approval ?? DEFAULT_APPROVAL, undefined, release('orchestrator')),
+    ...services,
     reconciler: reconcilerComponent(),
   };
 }
@@ -79,6 +110,8 @@ export interface WorldOptions {
   readonly keepMoments?: boolean;
   /** Which defences are on (all, unless a user switched some off to see what breaks). */
   readonly defences?: Defences;
+  /** How the saga is coordinated (orchestration, unless told). */
+  readonly coordination?: Coordination;
 }
 
 /**
@@ -97,7 +130,7 @@ export interface WorldImage {
   /** How far the scripted operator is through its visits. */
   readonly operatorVisits: number;
   /** Each component's memory, or null for one that is down. */
-  readonly components: Readonly<Record<ComponentName, EndpointImage | null>>;
+  readonly components: Readonly<Partial<Record<ComponentName, EndpointImage | null>>>;
   readonly scheduler: SchedulerImage;
   readonly broker: BrokerImage;
   readonly faults: FaultEngineImage;
@@ -145,6 +178,9 @@ export class World {
   private nextArrival = 0;
   private readonly operator: ScriptedOperator;
   private operatorMessages = 0;
+  /** The components this world runs, in the order it serves them (its style's). */
+  readonly components: readonly ComponentName[];
+  readonly coordination: Coordination;
 
   /** A new world, or, `from` an image and the databases it stopped with, the world that stopped. */
   constructor(
@@ -152,6 +188,8 @@ export class World {
     from?: WorldImage,
   ) {
     const { seed } = options;
+    this.coordination = options.coordination ?? ORCHESTRATION;
+    const COMPONENTS = (this.components = STYLE_COMPONENTS[this.coordination.style]);
     const streams = randomStreams(seed, from?.streams);
     this.trace = new Trace({ keep: options.keepTrace }, from?.trace);
     this.faultRngs = streams.faults;
@@ -178,14 +216,14 @@ export class World {
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;
     // Each component's code at each release it runs (a deploy restarts it on another).
-    const definitions = new Map<number, Record<ComponentName, ComponentDefinition>>();
+    const definitions = new Map<number, Partial<Record<ComponentName, ComponentDefinition>>>();
     const definitionOf = (name: ComponentName, release: number): ComponentDefinition => {
       if (!definitions.has(release))
         definitions.set(
           release,
-          componentDefinitions(options.workload, () => release),
+          componentDefinitions(options.workload, () => release, this.coordination),
         );
-      return definitions.get(release)![name];
+      return definitions.get(release)![name]!;
     };
     // A start-up that forgets its timers is one that skips its recovery.
     const forgetful = new Map(COMPONENTS.map((name) => [name, { ...ctx(name), defences: { ...ctx(name).defences, recovery: false } }]));
@@ -200,7 +238,9 @@ export class World {
     );
     this.crashes = new CrashModel(this.hosts, this.faults, this, this.broker, options.keepMoments ?? false, from?.moments);
     this.arrivals = [...options.workload.orders].sort((a, b) => a.atTick - b.atTick);
-    this.operator = new ScriptedOperator([...(options.workload.operator ?? [])].sort((a, b) => a.atTick - b.atTick));
+    // A person acts on the orchestrator's dead letters and approvals: a world without an orchestrator has neither.
+    const visits = this.hosts.has('orchestrator') ? (options.workload.operator ?? []) : [];
+    this.operator = new ScriptedOperator([...visits].sort((a, b) => a.atTick - b.atTick));
     if (from) {
       this.operatorMessages = from.operatorMessages;
       this.operator.position = from.operatorVisits;
@@ -238,8 +278,8 @@ export class World {
       operatorMessages: this.operatorMessages,
       operatorVisits: this.operator.position,
       components: Object.fromEntries(
-        COMPONENTS.map((name) => [name, this.host(name).up ? this.host(name).instance.image() : null]),
-      ) as Record<ComponentName, EndpointImage | null>,
+        this.components.map((name) => [name, this.host(name).up ? this.host(name).instance.image() : null]),
+      ) as Partial<Record<ComponentName, EndpointImage | null>>,
       scheduler: this.scheduler.image(),
       broker: this.broker.image(),
       faults: this.faults.image(),
@@ -250,9 +290,9 @@ export class World {
       },
       trace: this.trace.image(),
       moments: this.crashes.moments && [...this.crashes.moments],
-      releases: Object.fromEntries(COMPONENTS.map((name) => [name, this.host(name).release])),
+      releases: Object.fromEntries(this.components.map((name) => [name, this.host(name).release])),
       deploying: Object.fromEntries(
-        COMPONENTS.flatMap((name) => {
+        this.components.flatMap((name) => {
           const release = this.host(name).deploying;
           return release === null ? [] : [[name, release]];
         }),
@@ -283,7 +323,7 @@ export class World {
       const { message } = delivery;
       try {
         if (host.instance.handle(message) === 'duplicate') this.duplicatesSkipped++;
-        else this.crashes.at({ on: 'handle', actor: host.name, type: message.type, saga: message.sagaId });
+        else this.crashes.at({ on: 'handle', actor: host.name, type: host.instance.handledAs(message.type), saga: message.sagaId });
         host.acks.push(delivery.token);
       } catch (error) {
         // Work after a commit that failed is a bug in the lab, not a handler crash to absorb.
@@ -316,7 +356,7 @@ export class World {
     for (const host of this.hosts.values()) {
       for (const token of host.acks) {
         const acked = this.broker.ack(token, now);
-        if (acked) this.crashes.at({ on: 'ack', actor: host.name, type: acked.type, saga: acked.sagaId });
+        if (acked) this.crashes.at({ on: 'ack', actor: host.name, type: host.instance.handledAs(acked.type), saga: acked.sagaId });
       }
       host.acks = [];
     }
@@ -365,7 +405,7 @@ export class World {
     for (const host of this.hosts.values()) host.close();
   }
 
-  private readonly isUp = (queue: ComponentName): boolean => this.host(queue).up;
+  private readonly isUp = (queue: ComponentName): boolean => this.hosts.get(queue)?.up ?? false;
 
   private location(name: ComponentName): StorageLocation {
     return this.options.storage === 'memory' ? { kind: 'memory' } : { kind: 'file', path: join(this.options.dataDir, `${name}.db`) };
@@ -402,7 +442,7 @@ export class World {
       };
       this.clientOutbox.push({
         id: this.clientRng.id(CLIENT_ID_PREFIX),
-        queue: 'orchestrator',
+        queue: ENTRY_QUEUE[this.coordination.style],
         type: PLACE_ORDER,
         sagaId: sagaIdFor(order.orderId),
         body: JSON.stringify(payload),

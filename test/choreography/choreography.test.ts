@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../scenarios/index.js';
+import { fold, NO_PROGRESS, statusOf } from '../../src/choreography/saga-progress.js';
+import { rebuildView } from '../../src/choreography/index.js';
+import { withDisabled } from '../../src/defences/index.js';
+import { COMPENSATORS, replyType, type Compensator } from '../../src/protocol/index.js';
+import { notApplicable, runScenario, type Scenario } from '../../src/scenario/index.js';
+import type { Database } from '../../src/store/index.js';
+import { sagaCli, scratchDir } from '../helpers.js';
+
+const choreography = (compensator: Compensator) => ({ style: 'choreography' as const, compensator });
+const scenario = (name: string): Scenario => SCENARIOS.find((s) => s.name === name)!;
+const failures = (r: { invariants: readonly { ok: boolean; name: string }[]; expectations: readonly { ok: boolean; name: string }[] }) =>
+  [...r.invariants, ...r.expectations].filter((i) => !i.ok).map((i) => i.name);
+
+describe('the choreographed saga', () => {
+  for (const compensator of COMPENSATORS)
+    it(`passes every scenario that applies to it, compensated by the ${compensator}, on seeds 1-5`, () => {
+      const applicable = SCENARIOS.filter((s) => notApplicable(s, choreography(compensator)) === null);
+      expect(applicable.length).toBeGreaterThanOrEqual(15);
+      for (const s of applicable)
+        for (let seed = 1; seed <= 5; seed++) {
+          const { result } = runScenario({ scenario: s, seed, storage: 'memory', coordination: choreography(compensator) });
+          expect(failures(result), `${s.name} seed ${seed}`).toEqual([]);
+        }
+    });
+
+  it('runs with no orchestrator: the services hear events, and the projection and the janitor hear every one', () => {
+    const { outcome } = runScenario({
+      scenario: scenario('payment-declined'),
+      seed: 1,
+      storage: 'memory',
+      coordination: choreography('janitor'),
+    });
+    const actors = new Set(outcome.traceEvents.filter((e) => e.kind === 'handle').map((e) => e.actor));
+    expect(actors.has('orchestrator')).toBe(false);
+    expect([...actors]).toEqual(expect.arrayContaining(['order', 'inventory', 'payment', 'projection', 'janitor']));
+    // payment reacted to the event that stock was reserved, and its decline made the janitor undo the reservation.
+    const charge = outcome.traceEvents.find((e) => e.kind === 'handle' && e.actor === 'payment' && e.type === 'payment.charge');
+    expect(charge?.detail).toMatch(/^on inventory\.reserve\.done/);
+    expect(outcome.traceEvents.some((e) => e.kind === 'publish' && e.actor === 'janitor' && e.type === 'inventory.release')).toBe(true);
+    expect(outcome.snapshot.sagas.every((s) => s.status === 'COMPENSATED')).toBe(true);
+  });
+
+  it('undoes the steps in reverse order with either compensator (the chain, or the janitor one at a time)', () => {
+    for (const compensator of COMPENSATORS) {
+      const { outcome } = runScenario({
+        scenario: scenario('notification-fails'),
+        seed: 1,
+        storage: 'memory',
+        coordination: choreography(compensator),
+      });
+      const undone = outcome.traceEvents
+        .filter((e) => e.kind === 'handle' && e.sagaId === 'saga-001' && /\.(cancel|release|refund)$/.test(e.type ?? ''))
+        .map((e) => e.type);
+      expect(undone, compensator).toEqual(['fulfillment.cancel', 'payment.refund', 'inventory.release', 'order.cancel']);
+    }
+  });
+
+  it('replays exactly: the same seed gives the same digest, in memory and on files', () => {
+    const run = (storage: 'memory' | 'file') =>
+      runScenario({
+        scenario: scenario('lossy-network'),
+        seed: 3,
+        storage,
+        dataRoot: scratchDir('choreography-determinism'),
+        coordination: choreography('services'),
+      }).result.digest;
+    expect(run('memory')).toBe(run('file'));
+    expect(run('memory')).not.toBe(runScenario({ scenario: scenario('lossy-network'), seed: 3, storage: 'memory' }).result.digest);
+  });
+
+  it('is caught when the idempotency defence is off: duplicated events charge twice', () => {
+    const { result } = runScenario({
+      scenario: scenario('duplicate-storm'),
+      seed: 1,
+      storage: 'memory',
+      defences: withDisabled(['idempotency']),
+      coordination: choreography('janitor'),
+    });
+    expect(failures(result).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the janitor', () => {
+  it('is what ends a saga whose event was parked: without its sweep, a poison event leaves the saga RUNNING for good', () => {
+    for (const compensator of COMPENSATORS) {
+      const run = (disabled: 'reconciliation'[]) =>
+        runScenario({
+          scenario: scenario('poison-message'),
+          seed: 1,
+          storage: 'memory',
+          defences: withDisabled(disabled),
+          coordination: choreography(compensator),
+        }).result;
+      expect(failures(run([])), compensator).toEqual([]);
+      const without = run(['reconciliation']);
+      expect(failures(without), compensator).toContain('saga-terminal');
+      expect(
+        without.sagas.some((s) => s.status === 'RUNNING'),
+        compensator,
+      ).toBe(true);
+    }
+  });
+});
+
+describe('the projection (the read model)', () => {
+  it('is a fold of the events it recorded: thrown away and rebuilt, it is the same, and a damaged view is repaired', () => {
+    let views: { before: unknown[]; rebuilt: unknown[]; repaired: unknown[]; folded: number } | null = null;
+    runScenario({
+      scenario: scenario('peak-load'),
+      seed: 1,
+      storage: 'memory',
+      coordination: choreography('janitor'),
+      onEnd: (_image, dbs) => {
+        const db = dbs.projection as Database;
+        const all = () => db.prepare('select * from saga_view order by id').all();
+        const before = all();
+        const folded = rebuildView(db);
+        const rebuilt = all();
+        db.prepare("update saga_view set status = 'RUNNING', done = 0").run();
+        rebuildView(db);
+        views = { before, rebuilt, repaired: all(), folded };
+      },
+    });
+    expect(views).not.toBeNull();
+    const { before, rebuilt, repaired, folded } = views!;
+    expect(before.length).toBe(200);
+    expect(folded).toBeGreaterThan(before.length);
+    expect(rebuilt).toEqual(before);
+    expect(repaired).toEqual(before);
+  });
+
+  it('converges whatever order the events of a saga arrive in', () => {
+    const events = [
+      replyType('order.create', true),
+      replyType('inventory.reserve', true),
+      replyType('payment.charge', false),
+      replyType('inventory.release', true),
+      replyType('order.cancel', true),
+    ];
+    const permutations = (xs: string[]): string[][] =>
+      xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+    const statuses = new Set(permutations(events).map((order) => statusOf(order.reduce(fold, NO_PROGRESS))));
+    expect([...statuses]).toEqual(['COMPENSATED']);
+    // Without the order's cancellation it is still compensating.
+    expect(statusOf(events.slice(0, 4).reduce(fold, NO_PROGRESS))).toBe('COMPENSATING');
+  });
+});
+
+describe('saga run --style', () => {
+  const cli = (args: readonly string[]) => sagaCli(args, { env: { SAGA_HOME: scratchDir('style-cli') } });
+
+  it('runs the catalogue choreographed, says which scenarios do not apply, and replays with the same words', async () => {
+    const { code, stdout, stderr } = await cli([
+      'run',
+      '--all',
+      '--style',
+      'choreography',
+      '--compensator',
+      'services',
+      '--storage',
+      'memory',
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^Not run, as they do not apply to choreography: .*crash-mid-payment/);
+    expect(stdout).toContain('replay: npx saga run --all --seed 1 --style choreography --compensator services');
+    expect(stdout).not.toContain('crash-mid-payment');
+  });
+
+  it('refuses, with exit 2 and one sentence, what it cannot do', async () => {
+    const refused = async (args: string[], said: RegExp) => {
+      const { code, stdout, stderr } = await cli(['run', ...args, '--storage', 'memory']);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(said);
+    };
+    await refused(['--scenario', 'happy-path', '--style', 'choreograpy'], /Unknown style 'choreograpy'\. Did you mean 'choreography'\?/);
+    await refused(['--scenario', 'happy-path', '--compensator', 'services'], /give it with --style choreography/);
+    await refused(
+      ['--scenario', 'crash-mid-payment', '--style', 'choreography'],
+      /does not apply to choreography: it kills the orchestrator/,
+    );
+    await refused(['--scenario', 'happy-path', '--style', 'choreography', '--show', 'saga-001'], /--show reads the orchestrator's sagas/);
+  });
+});
