@@ -5,10 +5,6 @@ export const compensationExhausted: Scenario = {
   description:
     'Releasing the stock never works: after its retries the orchestrator parks it as a dead letter for a human, undoes the rest, and ends FAILED.',
   fault: 'inventory.release always fails',
-  notFor: {
-    services:
-      'the services compensate in a chain, each on the compensation after it: a compensation parked for good leaves the steps below it as they are (the janitor undoes the rest without it)',
-  },
   lesson: {
     watch: 'Watch the release of the stock fail every time.',
     showed:

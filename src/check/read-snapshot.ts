@@ -69,7 +69,7 @@ export function readSnapshot(
   const { handsOver, ...sagaLevel }: SagaLevel =
     how.style === 'choreography'
       ? {
-          ...choreographedSagas(read(db('projection'), PROJECTION_SNAPSHOT).sagas, brokerLetters, how.compensator),
+          ...choreographedSagas(read(db('projection'), PROJECTION_SNAPSHOT), brokerLetters, how.compensator),
           nudges: read(db('janitor'), JANITOR_SNAPSHOT).nudged,
         }
       : {
@@ -115,7 +115,7 @@ type SagaLevel = Pick<WorldSnapshot, 'sagas' | 'sagaDeadLetters' | 'sagaActedOn'
  * Nobody finds sagas stuck: nudging stalled ones is the janitor's ordinary work.
  */
 function choreographedSagas(
-  view: WorldSnapshot['sagas'],
+  view: { readonly sagas: WorldSnapshot['sagas']; readonly escalations: ReadonlyArray<{ sagaId: string; command: string | null }> },
   letters: ReturnType<Broker['deadLetters']>,
   compensator: Compensator,
 ): Omit<SagaLevel, 'nudges'> {
@@ -135,8 +135,16 @@ function choreographedSagas(
     seen.add(key);
     return [{ sagaId: message.sagaId, kind: 'compensation' as const, step: COMPENSATIONS.indexOf(command as Command), command }];
   });
+  // A compensation refused for good hands the saga to a person, as the orchestrator's escalation does.
+  for (const e of view.escalations)
+    sagaDeadLetters.push({
+      sagaId: e.sagaId,
+      kind: 'compensation',
+      step: COMPENSATIONS.indexOf(e.command as Command),
+      command: e.command!,
+    });
   const parked = new Set(sagaDeadLetters.map((d) => d.sagaId));
-  const sagas = view.map((s) => (s.status === SagaStatus.Compensating && parked.has(s.id) ? { ...s, status: SagaStatus.Failed } : s));
+  const sagas = view.sagas.map((s) => (s.status === SagaStatus.Compensating && parked.has(s.id) ? { ...s, status: SagaStatus.Failed } : s));
   return { sagas, sagaDeadLetters, sagaActedOn: [], stuckSagas: [], handsOver };
 }
 

@@ -81,11 +81,10 @@ const DEFAULT_JANITOR: JanitorPolicy = Object.freeze({ sweepEveryTicks: 500, sta
  *
  * With the janitor as compensator it also subscribes to the error topic: a failure event
  * makes it send the compensation of the step before the failed one, and each compensation
- * done the next, in reverse order of the steps (the Pub/Sub design). A compensation still not
- * done after its nudges is left to a person (the broker has parked it) and the rest are
- * undone without it. With the services as compensators nobody can skip a link of their
- * chain: a parked compensation leaves the steps below it as they are. Its sweep is the
- * `reconciliation` defence.
+ * done the next, in reverse order of the steps (the Pub/Sub design). With either compensator,
+ * a compensation still not done after its nudges is left to a person (the broker has parked
+ * it) and the janitor sends the next one itself: the services' chain, which a parked link
+ * would stop, carries on from there. Its sweep is the `reconciliation` defence.
  */
 class JanitorHandler implements Handler {
   private readonly find;
@@ -196,9 +195,9 @@ class JanitorHandler implements Handler {
         const p: Progress = { done: saga.done, failed: saga.failed, undone: saga.undone, escalated: saga.escalated === 1 };
         const lastChance = saga.nudges === this.policy.maxNudges - 1;
         const what =
-          lastChance && this.compensator === 'janitor' && p.failed !== null
+          lastChance && p.failed !== null
             ? this.leaveToPerson(tx, saga.saga_id, p, saga.skipped, saga.payload)
-            : this.nudge(tx, saga.saga_id, p, saga.payload);
+            : this.nudge(tx, saga.saga_id, p, saga.payload, saga.skipped !== 0);
         if (!what.startsWith('left')) this.nudged.run({ sagaId: saga.saga_id, tick: tx.now });
         tx.emit({ kind: 'handle', tick: tx.now, actor: 'janitor', type: 'timer', sagaId: saga.saga_id, detail: `stalled: ${what}` });
       }
@@ -210,12 +209,13 @@ class JanitorHandler implements Handler {
   }
 
   /** Sends again what should have moved the saga on; returns what it sent. */
-  private nudge(tx: HandlerTx, sagaId: string, p: Progress, payload: string): string {
+  private nudge(tx: HandlerTx, sagaId: string, p: Progress, payload: string, tookOver: boolean): string {
     if (p.failed === null) {
       const event = replyType(FORWARD_STEPS[lastDone(p)]!, true);
       return this.republish(tx, event, sagaId, payload);
     }
-    if (this.compensator === 'services') return this.republish(tx, compensationTrigger(p)!, sagaId, payload);
+    // A chain the janitor took over (a link of it was left to a person) has no event left to publish again: it asks for the compensation itself.
+    if (this.compensator === 'services' && !tookOver) return this.republish(tx, compensationTrigger(p)!, sagaId, payload);
     const next = compensationsDue(p)[0]!;
     tx.send(serviceOf(next), next, sagaId, payload);
     return `${next} sent again`;

@@ -1,7 +1,7 @@
 import { sql, type Generated } from 'kysely';
 import type { Message } from '../broker/index.js';
 import type { ComponentDefinition, Handler, HandlerTx } from '../endpoint/index.js';
-import { isTerminal, type OrderPayload, type SagaStatus } from '../protocol/index.js';
+import { isTerminal, parseReplyType, type OrderPayload, type SagaStatus } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { fold, NO_PROGRESS, statusOf, type Progress } from './saga-progress.js';
 
@@ -14,6 +14,8 @@ export interface SagaViewTable {
   failed: number | null;
   undone: number;
   escalated: number;
+  /** The compensation refused for good (past the point of no return), if one was: a person must take the saga over from there. */
+  escalated_by: string | null;
   status: SagaStatus;
   last_event: string;
   started_tick: number;
@@ -52,6 +54,12 @@ export const PROJECTION_SNAPSHOT = {
     ])
     .orderBy('started_tick')
     .orderBy('id'),
+  /** Sagas a compensation refused for good handed over to a person, and which compensation it was. */
+  escalations: q
+    .selectFrom('saga_view')
+    .select(['id as sagaId', 'escalated_by as command'])
+    .where('escalated_by', 'is not', null)
+    .orderBy('id'),
 };
 
 const PROJECTION_MIGRATIONS: readonly Migration[] = [
@@ -65,6 +73,7 @@ const PROJECTION_MIGRATIONS: readonly Migration[] = [
       .addColumn('failed', 'integer')
       .addColumn('undone', 'integer', (c) => c.notNull())
       .addColumn('escalated', 'integer', (c) => c.notNull())
+      .addColumn('escalated_by', 'text')
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('last_event', 'text', (c) => c.notNull())
       .addColumn('started_tick', 'integer', (c) => c.notNull())
@@ -88,7 +97,7 @@ class SagaView {
   constructor(db: Database) {
     this.find = new Prepared(
       db,
-      q.selectFrom('saga_view').select(['done', 'failed', 'undone', 'escalated', 'ended_tick']).where('id', '=', arg('id')),
+      q.selectFrom('saga_view').select(['done', 'failed', 'undone', 'escalated', 'escalated_by', 'ended_tick']).where('id', '=', arg('id')),
     );
     const row = {
       id: arg('id'),
@@ -98,6 +107,7 @@ class SagaView {
       failed: arg<number | null>('failed'),
       undone: arg<number>('undone'),
       escalated: arg<number>('escalated'),
+      escalated_by: arg<string | null>('escalatedBy'),
       status: arg<SagaStatus>('status'),
       last_event: arg('type'),
       started_tick: arg<number>('tick'),
@@ -115,6 +125,7 @@ class SagaView {
             failed: row.failed,
             undone: row.undone,
             escalated: row.escalated,
+            escalated_by: row.escalated_by,
             status: row.status,
             last_event: row.last_event,
             last_tick: row.last_tick,
@@ -139,6 +150,7 @@ class SagaView {
       failed: after.failed,
       undone: after.undone,
       escalated: after.escalated ? 1 : 0,
+      escalatedBy: row?.escalated_by ?? (after.escalated ? (parseReplyType(type)?.command ?? type) : null),
       status,
       type,
       tick,

@@ -1,7 +1,7 @@
 import { FAULT_PROFILES, type FaultProfile, type ScriptedFault } from '../chaos/index.js';
 import { ALL_DEFENCES, type Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
-import { simulate, type RunOutcome, type SimulationOptions, type Workload } from '../world/index.js';
+import { simulate, type Coordination, type RunOutcome, type SimulationOptions, type Workload } from '../world/index.js';
 import { CoverageTracker, type CoveragePath } from './coverage.js';
 import { FUZZ_FAULT_PHASE_TICKS, FUZZ_MAX_TICKS, type FuzzCase } from './fuzz-case.js';
 
@@ -13,6 +13,8 @@ export interface CaseInput {
   /** Targeted faults: a recorded schedule to replay, or a case's own script. */
   readonly schedule?: readonly ScriptedFault[];
   readonly defences?: Defences;
+  /** How the saga is coordinated (orchestration unless told). */
+  readonly coordination?: Coordination;
 }
 
 /** The run a generated case stands for. */
@@ -44,6 +46,7 @@ export function runCase(input: CaseInput, keepTrace = false, watch?: Pick<Simula
     script: input.schedule ?? [],
     keepTrace,
     defences: input.defences ?? ALL_DEFENCES,
+    ...(input.coordination ? { coordination: input.coordination } : {}),
     faultPhaseTicks: FUZZ_FAULT_PHASE_TICKS,
     maxTicks: FUZZ_MAX_TICKS,
     onEvent: (e, databases) => {

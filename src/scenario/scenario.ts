@@ -43,21 +43,13 @@ export interface Scenario {
   readonly releases?: Partial<Record<ComponentName, number>>;
   /** Dead letters the scenario causes on purpose (a poison message). */
   readonly toleratedDeadLetters?: number;
-  /**
-   * Where its story does not apply, and why (a scenario about the orchestrator has nothing
-   * to tell where there is none): `choreography` for both compensators, `services` for the
-   * choreography whose services compensate themselves.
-   */
-  readonly notFor?: Partial<Record<'choreography' | 'services', string>>;
+  /** Where its story does not apply, and why: a scenario about the orchestrator has nothing to tell where there is none. */
+  readonly notFor?: { readonly choreography?: string };
   /** Further expectations, as problems (empty when met); it reads the outcome and nothing else. */
   readonly expect?: (outcome: RunOutcome) => string[];
 }
 
 /** Why `scenario` does not apply to a world coordinated as `how` says, or null when it does. */
-export function notApplicable(
-  scenario: Scenario,
-  how: { readonly style: string; readonly compensator: string } | undefined,
-): string | null {
-  if (how?.style !== 'choreography') return null;
-  return scenario.notFor?.choreography ?? (how.compensator === 'services' ? (scenario.notFor?.services ?? null) : null);
+export function notApplicable(scenario: Scenario, how: { readonly style: string } | undefined): string | null {
+  return how?.style === 'choreography' ? (scenario.notFor?.choreography ?? null) : null;
 }

@@ -194,7 +194,11 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
         stockViolationDuringRun: stock.firstViolation,
         toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
         faultsInjected: world.faults.schedule().length,
-        approvalThresholdCents: (options.workload.approval ?? DEFAULT_APPROVAL).thresholdCents,
+        // Only the orchestrator parks an order for a person's approval: the choreographed saga has no such step.
+        approvalThresholdCents:
+          world.coordination.style === 'orchestration'
+            ? (options.workload.approval ?? DEFAULT_APPROVAL).thresholdCents
+            : Number.POSITIVE_INFINITY,
         // Only the orchestrator's timers move sagas on: a service that forgets its own strands none.
         timersForgotten: world.faults.schedule().filter((f) => f.kind === 'kill' && f.forgetsTimers && f.component === 'orchestrator')
           .length,
