@@ -11,7 +11,7 @@ import {
   type SagaStatus,
 } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { compensationsDue, compensationTrigger, fold, lastDone, NO_PROGRESS, statusOf, type Progress } from './saga-progress.js';
+import { compensationsDue, compensationTrigger, fold, lastDone, progressOf, statusOf, type Progress } from './saga-progress.js';
 
 /** Each saga the janitor has heard of: its progress folded from its events, and the order its events carry, to send again. */
 export interface WatchTable {
@@ -163,7 +163,7 @@ class JanitorHandler implements Handler {
   handle(tx: HandlerTx, message: Message): void {
     const { sagaId, type, body } = message;
     const row = this.find.get({ sagaId });
-    const before: Progress = row ? { done: row.done, failed: row.failed, undone: row.undone, escalated: row.escalated === 1 } : NO_PROGRESS;
+    const before = progressOf(row);
     const after = fold(before, type);
     const status = statusOf(after);
     this.upsert.run({
@@ -192,7 +192,7 @@ class JanitorHandler implements Handler {
     this.armed = false;
     this.env.transact((tx) => {
       for (const saga of this.stalled.all({ before: tx.now - this.policy.stalledAfterTicks })) {
-        const p: Progress = { done: saga.done, failed: saga.failed, undone: saga.undone, escalated: saga.escalated === 1 };
+        const p = progressOf(saga);
         const lastChance = saga.nudges === this.policy.maxNudges - 1;
         const what =
           lastChance && p.failed !== null

@@ -3,7 +3,7 @@ import type { Message } from '../broker/index.js';
 import type { ComponentDefinition, Handler, HandlerTx } from '../endpoint/index.js';
 import { isTerminal, parseReplyType, type OrderPayload, type SagaStatus } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { fold, NO_PROGRESS, statusOf, type Progress } from './saga-progress.js';
+import { fold, progressOf, statusOf } from './saga-progress.js';
 
 /** One row per saga: its state as the outside world sees it, folded from its events. */
 export interface SagaViewTable {
@@ -138,7 +138,7 @@ class SagaView {
   /** Folds one event of saga `sagaId` into its row; returns its status after. */
   apply(sagaId: string, type: string, body: string, tick: number): SagaStatus {
     const row = this.find.get({ id: sagaId });
-    const before: Progress = row ? { done: row.done, failed: row.failed, undone: row.undone, escalated: row.escalated === 1 } : NO_PROGRESS;
+    const before = progressOf(row);
     const after = fold(before, type);
     const status = statusOf(after);
     const order = JSON.parse(body) as OrderPayload;

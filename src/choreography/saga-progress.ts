@@ -20,6 +20,11 @@ export interface Progress {
 
 export const NO_PROGRESS: Progress = Object.freeze({ done: 0, failed: null, undone: 0, escalated: false });
 
+/** The progress a stored row holds (SQLite keeps the flag as 0 or 1), or none for a saga not heard of yet. */
+export function progressOf(row: { done: number; failed: number | null; undone: number; escalated: number } | undefined): Progress {
+  return row ? { done: row.done, failed: row.failed, undone: row.undone, escalated: row.escalated === 1 } : NO_PROGRESS;
+}
+
 const STEP_OF_COMPENSATION = new Map(FORWARD_STEPS.flatMap((step, i) => (UNDO.has(step) ? [[UNDO.get(step)!, i] as const] : [])));
 const LAST = FORWARD_STEPS.length - 1;
 
