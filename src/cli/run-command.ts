@@ -90,7 +90,7 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
         `${orchestratorOnly[0]} reads the orchestrator's sagas and works with --style orchestration only; drop one of them.`,
       );
     const why = scenario ? notApplicable(scenario, coordination) : null;
-    if (scenario && why) throw new UsageError(`${scenario.name} does not apply to ${options.style}: ${why}.`);
+    if (scenario && why) throw new UsageError(`${scenario.name} does not apply to ${options.style}, because ${why}.`);
   }
   const overrides: WorkloadOverrides = {
     ...(options.orders !== undefined ? { orders: parseWholeNumber('--orders', options.orders, 1, 100_000) } : {}),

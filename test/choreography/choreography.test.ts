@@ -179,7 +179,7 @@ describe('saga run --style', () => {
     await refused(['--scenario', 'happy-path', '--compensator', 'services'], /give it with --style choreography/);
     await refused(
       ['--scenario', 'crash-mid-payment', '--style', 'choreography'],
-      /does not apply to choreography: it kills the orchestrator/,
+      /does not apply to choreography, because it kills the orchestrator/,
     );
     await refused(['--scenario', 'happy-path', '--style', 'choreography', '--show', 'saga-001'], /--show reads the orchestrator's sagas/);
   });
