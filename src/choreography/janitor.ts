@@ -6,12 +6,12 @@ import {
   replyType,
   serviceOf,
   subscribersOf,
-  UNDO,
+  parseReplyType,
+  SagaStatus,
   type Compensator,
-  type SagaStatus,
 } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
-import { compensationsDue, compensationTrigger, fold, lastDone, progressOf, statusOf, type Progress } from './saga-progress.js';
+import { compensationsDue, compensationTrigger, fold, lastDone, progressOf, statusOf, undoneBit, type Progress } from './saga-progress.js';
 
 /** Each saga the janitor has heard of: its progress folded from its events, and the order its events carry, to send again. */
 export interface WatchTable {
@@ -131,7 +131,7 @@ class JanitorHandler implements Handler {
           }),
         ),
     );
-    const open = ['RUNNING', 'COMPENSATING'] as SagaStatus[];
+    const open: SagaStatus[] = [SagaStatus.Running, SagaStatus.Compensating];
     // A saga nudged as often as the policy allows is left to a person: it is no longer watched.
     const watched = q.selectFrom('watch').where('status', 'in', open).where('nudges', '<', policy.maxNudges);
     this.unfinished = new Prepared(db, watched.select('saga_id').limit(1));
@@ -198,7 +198,6 @@ class JanitorHandler implements Handler {
           lastChance && p.failed !== null
             ? this.leaveToPerson(tx, saga.saga_id, p, saga.skipped, saga.payload)
             : this.nudge(tx, saga.saga_id, p, saga.payload, saga.skipped !== 0);
-        if (!what.startsWith('left')) this.nudged.run({ sagaId: saga.saga_id, tick: tx.now });
         tx.emit({ kind: 'handle', tick: tx.now, actor: 'janitor', type: 'timer', sagaId: saga.saga_id, detail: `stalled: ${what}` });
       }
       if (this.unfinished.get()) {
@@ -208,8 +207,9 @@ class JanitorHandler implements Handler {
     });
   }
 
-  /** Sends again what should have moved the saga on; returns what it sent. */
+  /** Sends again what should have moved the saga on, and counts the nudge; returns what it sent. */
   private nudge(tx: HandlerTx, sagaId: string, p: Progress, payload: string, tookOver: boolean): string {
+    this.nudged.run({ sagaId, tick: tx.now });
     if (p.failed === null) {
       const event = replyType(FORWARD_STEPS[lastDone(p)]!, true);
       return this.republish(tx, event, sagaId, payload);
@@ -227,7 +227,7 @@ class JanitorHandler implements Handler {
    */
   private leaveToPerson(tx: HandlerTx, sagaId: string, p: Progress, skipped: number, payload: string): string {
     const stuck = compensationsDue(p)[0]!;
-    const bit = 1 << FORWARD_STEPS.findIndex((step) => UNDO.get(step) === stuck);
+    const bit = undoneBit(stuck);
     const after = { ...p, undone: p.undone | bit };
     this.skip.run({ sagaId, undone: after.undone, skipped: skipped | bit, status: statusOf(after), tick: tx.now });
     const next = compensationsDue(after)[0];
@@ -239,7 +239,7 @@ class JanitorHandler implements Handler {
   private republish(tx: HandlerTx, event: string, sagaId: string, payload: string): string {
     const services = subscribersOf(event, this.compensator).filter((s) => s !== 'projection' && s !== 'janitor');
     for (const service of services)
-      tx.send(service, event, sagaId, JSON.stringify({ ...JSON.parse(payload), ok: event.endsWith('.done') }));
+      tx.send(service, event, sagaId, JSON.stringify({ ...JSON.parse(payload), ok: parseReplyType(event)!.ok }));
     return `${event} published again to ${services.join(', ')}`;
   }
 

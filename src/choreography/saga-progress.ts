@@ -39,7 +39,12 @@ export function fold(p: Progress, type: string): Progress {
   }
   const undoes = STEP_OF_COMPENSATION.get(reply.command as Command);
   if (undoes === undefined) return p;
-  return reply.ok ? { ...p, undone: p.undone | (1 << undoes) } : { ...p, escalated: true };
+  return reply.ok ? { ...p, undone: p.undone | undoneBit(reply.command as Command) } : { ...p, escalated: true };
+}
+
+/** The bit of `undone` that `compensation` sets. */
+export function undoneBit(compensation: Command): number {
+  return 1 << STEP_OF_COMPENSATION.get(compensation)!;
 }
 
 /** Bits of the steps a failure at step `failed` leaves to undo: every reversible step before it. */
