@@ -2,9 +2,9 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { nextTurn, wallClockMs, type TraceEvent } from '../kernel/index.js';
-import { sagaEventsOf } from '../protocol/index.js';
+import { sagaEventsOf, serviceFactsOf, SagaStatus } from '../protocol/index.js';
 import { percentile } from '../scenario/index.js';
-import { simulation, type RunOutcome, type Workload } from '../world/index.js';
+import { simulation, type Coordination, type RunOutcome, type Workload } from '../world/index.js';
 import { measureSqliteCeiling, MIN_COMMITS_PER_SAGA } from './sqlite-ceiling.js';
 import { measureSqlFloor } from './sql-floor.js';
 import { startStatementLog, stopStatementLog, type StatementLog } from '../store/index.js';
@@ -13,9 +13,12 @@ import { startStatementLog, stopStatementLog, type StatementLog } from '../store
 export interface BenchResult {
   readonly orders: number;
   readonly storage: 'memory' | 'file';
+  readonly style: Coordination['style'];
   readonly ok: boolean;
   readonly sagasPerSec: number;
   readonly messagesPerSec: number;
+  /** Messages the broker delivered per saga: what the style costs the network. */
+  readonly messagesPerSaga: number;
   readonly txPerSaga: number;
   readonly wallMsPerSaga: { readonly median: number; readonly p99: number };
   readonly virtualTicksPerSaga: { readonly median: number; readonly p99: number };
@@ -76,12 +79,24 @@ export interface StoppedBench {
   readonly sagasPerSec: number;
 }
 
-/** Runs `orders` happy-path sagas through the real world (broker, relays, inboxes, orchestrator), faults off, as fast as it goes. */
+/**
+ * Whether `e` is a saga's first moment (its saga started, or in choreography its first
+ * handling) or the moment it completed (the orchestrator's record, or in choreography the read
+ * model's): the two ends of a saga's wall time, whatever the style.
+ */
+function milestoneOf(e: TraceEvent): 'first' | 'completed' | null {
+  if (e.kind === 'saga') return sagaEventsOf(e).some((f) => f.kind === 'completed') ? 'completed' : 'first';
+  if (e.kind !== 'handle') return null;
+  return serviceFactsOf(e).some((f) => f.kind === 'saga-ended' && f.status === SagaStatus.Completed) ? 'completed' : 'first';
+}
+
+/** Runs `orders` happy-path sagas through the real world (broker, relays, inboxes, orchestrator or not), faults off, as fast as it goes. */
 export async function runSagaBench(
   orders: number,
   storage: 'memory' | 'file',
   dataRoot = join('.saga', 'bench'),
   hooks: BenchHooks = {},
+  how?: Coordination,
 ): Promise<BenchResult | StoppedBench> {
   const ceilingTxPerSec = await measureSqliteCeiling(storage, orders * MIN_COMMITS_PER_SAGA, join(dataRoot, 'ceiling'), hooks.shouldStop);
   if (ceilingTxPerSec === null) return { stopped: true, orders, completed: 0, seconds: 0, sagasPerSec: 0 };
@@ -97,12 +112,14 @@ export async function runSagaBench(
   const start = wallClockMs();
   // The benchmark's own scratch databases, made anew each time (nobody opens these).
   if (storage === 'file') rmSync(join(dataRoot, 'world'), { recursive: true, force: true });
-  const steps = benchWorld(storage, join(dataRoot, 'world'), workload, (e) => {
+  const steps = benchWorld(storage, join(dataRoot, 'world'), workload, how, (e) => {
     if (++events % 4096 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    if (e.kind !== 'saga' || e.sagaId === undefined) return;
+    if (e.sagaId === undefined) return;
+    const milestone = milestoneOf(e);
+    if (milestone === null) return;
     const now = wallClockMs();
     if (!startedAt.has(e.sagaId)) startedAt.set(e.sagaId, now);
-    else if (sagaEventsOf(e).some((f) => f.kind === 'completed')) {
+    else if (milestone === 'completed') {
       wallMs.push(now - startedAt.get(e.sagaId)!);
       startedAt.delete(e.sagaId);
       lastCompletedAt = now;
@@ -134,7 +151,7 @@ export async function runSagaBench(
   // The log holds every statement with its values: past FLOOR_MAX_ORDERS it would not fit in memory, and the floor is left out.
   let floorSeconds: number | null = null;
   if (orders <= FLOOR_MAX_ORDERS) {
-    const log = await recordStatements(orders, storage, join(dataRoot, 'recorded'), workload, hooks.shouldStop);
+    const log = await recordStatements(orders, storage, join(dataRoot, 'recorded'), workload, how, hooks.shouldStop);
     floorSeconds = log ? await measureSqlFloor(log, storage, join(dataRoot, 'floor'), hooks.shouldStop) : null;
     if (floorSeconds === null) return { stopped: true, orders, completed: wallMs.length, seconds, sagasPerSec: orders / seconds };
   }
@@ -143,9 +160,11 @@ export async function runSagaBench(
   return {
     orders,
     storage,
+    style: how?.style ?? 'orchestration',
     ok: outcome.invariants.every((i) => i.ok) && outcome.snapshot.sagas.every((s) => s.status === 'COMPLETED'),
     sagasPerSec,
     messagesPerSec: outcome.broker.delivered / seconds,
+    messagesPerSaga: outcome.broker.delivered / orders,
     txPerSaga: outcome.commits / orders,
     wallMsPerSaga: { median: percentile(wallMs, 50), p99: percentile(wallMs, 99) },
     virtualTicksPerSaga: { median: percentile(ticks, 50), p99: percentile(ticks, 99) },
@@ -166,15 +185,16 @@ async function recordStatements(
   storage: 'memory' | 'file',
   dataDir: string,
   workload: Workload,
+  how: Coordination | undefined,
   shouldStop: (() => boolean) | undefined,
 ): Promise<StatementLog | null> {
   if (storage === 'file') rmSync(dataDir, { recursive: true, force: true });
   let completed = 0;
   let log: StatementLog | null = null;
   startStatementLog();
-  const steps = benchWorld(storage, dataDir, workload, (e) => {
+  const steps = benchWorld(storage, dataDir, workload, how, (e) => {
     // What follows the last completion (reading every database back to check it) is not the engine's work.
-    if (e.kind === 'saga' && sagaEventsOf(e).some((f) => f.kind === 'completed') && ++completed === orders) log = stopStatementLog();
+    if (e.sagaId !== undefined && milestoneOf(e) === 'completed' && ++completed === orders) log = stopStatementLog();
   });
   try {
     let lastTurn = wallClockMs();
@@ -194,8 +214,15 @@ async function recordStatements(
 }
 
 /** The bench's world: seed 1, faults off, no trace kept, run until every saga is done. */
-function benchWorld(storage: 'memory' | 'file', dataDir: string, workload: Workload, onEvent: (e: TraceEvent) => void) {
+function benchWorld(
+  storage: 'memory' | 'file',
+  dataDir: string,
+  workload: Workload,
+  how: Coordination | undefined,
+  onEvent: (e: TraceEvent) => void,
+) {
   return simulation({
+    ...(how ? { coordination: how } : {}),
     seed: 1,
     storage,
     dataDir,

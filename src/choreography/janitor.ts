@@ -9,6 +9,7 @@ import {
   parseReplyType,
   SagaStatus,
   type Compensator,
+  type ServiceFact,
 } from '../protocol/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { compensationsDue, compensationTrigger, fold, lastDone, progressOf, statusOf, undoneBit, type Progress } from './saga-progress.js';
@@ -194,11 +195,21 @@ class JanitorHandler implements Handler {
       for (const saga of this.stalled.all({ before: tx.now - this.policy.stalledAfterTicks })) {
         const p = progressOf(saga);
         const lastChance = saga.nudges === this.policy.maxNudges - 1;
+        const leaving = lastChance && p.failed !== null ? compensationsDue(p)[0]! : null;
         const what =
-          lastChance && p.failed !== null
+          leaving !== null
             ? this.leaveToPerson(tx, saga.saga_id, p, saga.skipped, saga.payload)
             : this.nudge(tx, saga.saga_id, p, saga.payload, saga.skipped !== 0);
-        tx.emit({ kind: 'handle', tick: tx.now, actor: 'janitor', type: 'timer', sagaId: saga.saga_id, detail: `stalled: ${what}` });
+        const fact: ServiceFact = leaving !== null ? { kind: 'left-to-person', compensation: leaving } : { kind: 'nudged' };
+        tx.emit({
+          kind: 'handle',
+          tick: tx.now,
+          actor: 'janitor',
+          type: 'timer',
+          sagaId: saga.saga_id,
+          detail: `stalled: ${what}`,
+          facts: [fact],
+        });
       }
       if (this.unfinished.get()) {
         const due = tx.now + this.policy.sweepEveryTicks;

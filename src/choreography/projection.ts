@@ -135,8 +135,8 @@ class SagaView {
     );
   }
 
-  /** Folds one event of saga `sagaId` into its row; returns its status after. */
-  apply(sagaId: string, type: string, body: string, tick: number): SagaStatus {
+  /** Folds one event of saga `sagaId` into its row; returns its status after, and whether this event ended the saga. */
+  apply(sagaId: string, type: string, body: string, tick: number): { status: SagaStatus; ended: boolean } {
     const row = this.find.get({ id: sagaId });
     const before = progressOf(row);
     const after = fold(before, type);
@@ -156,7 +156,7 @@ class SagaView {
       tick,
       endedTick: row?.ended_tick ?? (isTerminal(status) ? tick : null),
     });
-    return status;
+    return { status, ended: (row?.ended_tick ?? null) === null && isTerminal(status) };
   }
 }
 
@@ -180,7 +180,9 @@ class ProjectionHandler implements Handler {
   handle(tx: HandlerTx, message: Message): void {
     const { sagaId, type, body } = message;
     this.record.run({ sagaId, type, body, tick: tx.now });
-    tx.note(this.view.apply(sagaId, type, body, tx.now));
+    const { status, ended } = this.view.apply(sagaId, type, body, tx.now);
+    tx.note(status);
+    if (ended) tx.fact({ kind: 'saga-ended', status });
   }
 }
 

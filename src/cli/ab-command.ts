@@ -1,5 +1,14 @@
 import { defenceFlag, withDisabled } from '../defences/index.js';
-import { formatRecipe, replayLine, runAbRow, type AbRow, type Recipe, type Scenario } from '../scenario/index.js';
+import {
+  formatRecipe,
+  notApplicable,
+  replayLine,
+  runAbRow,
+  styleShape,
+  type AbRow,
+  type Recipe,
+  type Scenario,
+} from '../scenario/index.js';
 import { drawScenario, type ReportRun, type ReportTable } from '../report/index.js';
 import { reportPath, writeReport } from './html-option.js';
 import { nextTurn } from '../kernel/index.js';
@@ -7,7 +16,7 @@ import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
-import { parseDisabled, parseSeed } from './parse-options.js';
+import { parseCoordination, parseDisabled, parseSeed } from './parse-options.js';
 import { makeStyle, makeTable, wrap } from './style.js';
 import { UsageError } from './usage-error.js';
 
@@ -16,6 +25,8 @@ export interface AbOptions {
   readonly json?: boolean;
   readonly disable?: string[];
   readonly html?: string;
+  readonly style?: string;
+  readonly compensator?: string;
 }
 
 /**
@@ -23,10 +34,16 @@ export interface AbOptions {
  * defence: it held (exit 0) when switching it off breaks something, as it must; exit 1 when
  * nothing in the catalogue breaks without it, so no scenario shows what it protects.
  */
-export async function abCommand(options: AbOptions, catalogue: readonly Scenario[], io: CliIo): Promise<ExitCode> {
+export async function abCommand(options: AbOptions, everyScenario: readonly Scenario[], io: CliIo): Promise<ExitCode> {
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
   if (disabled.length === 0) throw new UsageError('saga ab needs --disable <defence>: the defence to switch off.');
+  const coordination = parseCoordination(options.style, options.compensator);
+  if (coordination && options.html !== undefined)
+    throw new UsageError("--html draws the orchestrator's sagas and works with --style orchestration only; drop one of them.");
+  const catalogue = everyScenario.filter((s) => notApplicable(s, coordination) === null);
+  const skipped = everyScenario.filter((s) => !catalogue.includes(s)).map((s) => s.name);
+  if (skipped.length > 0) io.err(`Not run, as they do not apply to ${options.style}: ${skipped.join(', ')}.\n`);
   const html = options.html === undefined ? undefined : reportPath(options.html);
   // Scenario by scenario, so a Ctrl-C is heard between two and the rows so far are reported.
   const progress = makeProgress(io, options.json === true);
@@ -36,7 +53,7 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
     for (const [i, scenario] of catalogue.entries()) {
       if (interrupts.heard) break;
       progress.show(`ab: ${i + 1}/${catalogue.length} ${scenario.name}`);
-      rows.push(runAbRow(scenario, disabled, seed));
+      rows.push(runAbRow(scenario, disabled, seed, coordination));
       await nextTurn();
     }
   } finally {
@@ -45,12 +62,21 @@ export async function abCommand(options: AbOptions, catalogue: readonly Scenario
   }
   const broken = rows.filter((r) => r.broken.length > 0);
   const names = disabled.map(defenceFlag).join(',');
-  const recipe: Recipe = { command: 'ab', seed, disabled };
+  const recipe: Recipe = { command: 'ab', seed, disabled, ...styleShape(coordination) };
   const unwritten = html ? writeAbReport(html, catalogue, rows, recipe, io) : null;
   if (options.json) {
     io.out(
       JSON.stringify(
-        { seed, disabled: disabled.map(defenceFlag), scenarios: rows, recipe, ...(html && !unwritten ? { report: html } : {}) },
+        {
+          seed,
+          disabled: disabled.map(defenceFlag),
+          style: coordination?.style ?? 'orchestration',
+          ...(coordination ? { compensator: coordination.compensator } : {}),
+          notApplicable: skipped,
+          scenarios: rows,
+          recipe,
+          ...(html && !unwritten ? { report: html } : {}),
+        },
         null,
         2,
       ) + '\n',

@@ -1,16 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { runSagaBench, type BenchResult } from '../bench/index.js';
-import { replayLine, type Recipe } from '../scenario/index.js';
+import { replayLine, styleShape, type Recipe } from '../scenario/index.js';
+import { STYLES } from '../protocol/index.js';
+import type { Coordination } from '../world/index.js';
 import { fuzz } from '../fuzz/index.js';
 import { plural } from './user-text.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { ensureFolder, sagaDir } from './saga-home.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { listenForInterrupts } from './interrupts.js';
-import { parseStorage } from './parse-options.js';
+import { parseCoordination, parseStorage } from './parse-options.js';
 import { makeProgress } from './progress.js';
 import { makeStyle, makeTable, wrap } from './style.js';
-import { parseWholeNumber } from './usage-error.js';
+import { parseWholeNumber, UsageError } from './usage-error.js';
 
 export interface BenchOptions {
   readonly orders: string;
@@ -18,6 +20,8 @@ export interface BenchOptions {
   readonly json?: boolean;
   readonly fuzz?: boolean;
   readonly seeds: string;
+  readonly style?: string;
+  readonly compensator?: string;
 }
 
 /** `saga bench`: happy-path sagas as fast as the engine goes, against the SQLite ceiling measured right before; `--fuzz`: fuzz seeds/s. */
@@ -25,33 +29,84 @@ export async function benchCommand(options: BenchOptions, io: CliIo): Promise<Ex
   if (options.fuzz) return benchFuzz(parseWholeNumber('--seeds', options.seeds, 1, 1_000_000), options.json === true, io);
   const orders = parseWholeNumber('--orders', options.orders, 1, 10_000_000);
   const storage = parseStorage(options.storage);
-  const recipe: Recipe = { command: 'bench', orders, storage };
+  const every = options.style === 'all';
+  if (every && options.compensator !== undefined)
+    throw new UsageError('--style all runs each style with its default compensator; drop --compensator, or name one style.');
+  const one = every ? undefined : parseCoordination(options.style, options.compensator);
+  const styles: ReadonlyArray<Coordination | undefined> = every
+    ? STYLES.map((style) => ({ style, compensator: 'janitor' as const }))
+    : [one];
+  const recipe: Recipe = { command: 'bench', orders, storage, ...(every ? { style: 'all' as const } : styleShape(one)) };
   const progress = makeProgress(io, options.json === true);
   const interrupts = listenForInterrupts(io, progress, 'tick');
-  let r: Awaited<ReturnType<typeof runSagaBench>>;
+  const results: BenchResult[] = [];
+  let r: Awaited<ReturnType<typeof runSagaBench>> | undefined;
   try {
     // Files only for file storage: the SQLite ceiling's database and the world's.
     const dir = storage === 'file' ? ensureFolder(sagaDir(io, 'bench')) : sagaDir(io, 'bench');
-    r = await runSagaBench(orders, storage, dir, {
-      onProgress: (done) => progress.show(`bench: ${done.toLocaleString('en-US')} of ${orders.toLocaleString('en-US')} sagas`),
-      shouldStop: () => interrupts.heard !== null,
-    });
+    for (const how of styles) {
+      const name = how?.style ?? 'orchestration';
+      r = await runSagaBench(
+        orders,
+        storage,
+        dir,
+        {
+          onProgress: (done) =>
+            progress.show(`bench${every ? ` ${name}` : ''}: ${done.toLocaleString('en-US')} of ${orders.toLocaleString('en-US')} sagas`),
+          shouldStop: () => interrupts.heard !== null,
+        },
+        how,
+      );
+      if ('stopped' in r) break;
+      results.push(r);
+    }
   } finally {
     interrupts.stop();
     progress.end();
   }
-  if ('stopped' in r) {
+  if (r && 'stopped' in r) {
     // Nothing was checked, so there is no verdict: only how far it got.
     const line = `stopped by ${interrupts.heard} after ${r.completed.toLocaleString('en-US')} of ${orders.toLocaleString('en-US')} sagas completed (${Math.round(r.sagasPerSec).toLocaleString('en-US')} sagas/s so far); nothing was checked`;
     io.out(options.json ? JSON.stringify({ ...r, by: interrupts.heard, recipe }, null, 2) + '\n' : `${wrap(line, outputWidth(io))}\n`);
     return interruptExit(interrupts.heard!);
   }
+  const c = makeStyle(io.env);
   if (options.json) {
-    io.out(JSON.stringify({ ...r, recipe }, null, 2) + '\n');
+    io.out(JSON.stringify(every ? { styles: results, recipe } : { ...results[0]!, recipe }, null, 2) + '\n');
   } else {
-    io.out(renderBench(r, makeStyle(io.env)) + makeStyle(io.env).dim(replayLine(recipe)) + '\n');
+    io.out((every ? renderStyles(results, c, outputWidth(io)) : renderBench(results[0]!, c)) + c.dim(replayLine(recipe)) + '\n');
   }
-  return r.ok ? EXIT.held : EXIT.violated;
+  return results.every((x) => x.ok) ? EXIT.held : EXIT.violated;
+}
+
+/** The styles side by side, from one run each: what coordinating the same orders costs each way. */
+function renderStyles(results: readonly BenchResult[], c: ReturnType<typeof makeStyle>, width: number): string {
+  const f = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const table = makeTable(
+    [
+      'style',
+      'sagas/s',
+      'messages per saga',
+      'commits per saga',
+      'virtual ticks per saga (median / p99)',
+      'ratio to its SQL floor',
+      'result',
+    ],
+    [15, 9, 10, 10, 16, 10, 8],
+    width,
+  );
+  for (const r of results)
+    table.push([
+      r.style,
+      f(r.sagasPerSec),
+      f(r.messagesPerSaga, 2),
+      f(r.txPerSaga, 2),
+      `${f(r.virtualTicksPerSaga.median)} / ${f(r.virtualTicksPerSaga.p99)}`,
+      r.floorRatio === null ? '-' : f(r.floorRatio, 3),
+      r.ok ? c.green('pass') : c.red.bold('FAIL'),
+    ]);
+  const first = results[0]!;
+  return `${table.toString()}\n${f(first.orders)} happy-path orders each, ${first.storage} storage, faults off; one run per style, one after the other in this process\n`;
 }
 
 function renderBench(r: BenchResult, c: ReturnType<typeof makeStyle>): string {
@@ -60,8 +115,10 @@ function renderBench(r: BenchResult, c: ReturnType<typeof makeStyle>): string {
   table.push(
     ['orders (happy path, faults off)', f(r.orders)],
     ['storage', r.storage],
+    ['style', r.style],
     ['sagas/s', f(r.sagasPerSec)],
     ['messages/s', f(r.messagesPerSec)],
+    ['messages per saga', f(r.messagesPerSaga, 2)],
     ['local commits per saga', f(r.txPerSaga, 2)],
     ['latency per saga, wall ms (median / p99)', `${f(r.wallMsPerSaga.median, 1)} / ${f(r.wallMsPerSaga.p99, 1)}`],
     ['virtual ticks per saga (median / p99)', `${f(r.virtualTicksPerSaga.median)} / ${f(r.virtualTicksPerSaga.p99)}`],

@@ -9,14 +9,16 @@ import {
   runCrashPoint,
   type CrashMatrixRow,
   type PlannedCrash,
+  styleShape,
   type Recipe,
 } from '../scenario/index.js';
+import { UsageError } from './usage-error.js';
 import { drawScenario, type ReportRun } from '../report/index.js';
 import { reportPath, writeReport } from './html-option.js';
 import { listenForInterrupts } from './interrupts.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
-import { parseDisabled, parseSeed } from './parse-options.js';
+import { parseCoordination, parseDisabled, parseSeed } from './parse-options.js';
 import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 
@@ -25,6 +27,8 @@ export interface CrashMatrixOptions {
   readonly json?: boolean;
   readonly disable?: string[];
   readonly html?: string;
+  readonly style?: string;
+  readonly compensator?: string;
 }
 
 /** A report draws at most this many failing points (each is run again, watched); the table lists them all. */
@@ -34,10 +38,13 @@ const DRAWN_POINTS = 30;
 export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo): Promise<ExitCode> {
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
+  const coordination = parseCoordination(options.style, options.compensator);
+  if (coordination && options.html !== undefined)
+    throw new UsageError("--html draws the orchestrator's sagas and works with --style orchestration only; drop one of them.");
   const html = options.html === undefined ? undefined : reportPath(options.html);
   const progress = makeProgress(io, options.json === true);
   const interrupts = listenForInterrupts(io, progress, 'crash point');
-  const planned = planCrashMatrix(seed);
+  const planned = planCrashMatrix(seed, coordination);
   const rows: CrashMatrixRow[] = [];
   try {
     for (const point of planned) {
@@ -51,7 +58,7 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
   }
   progress.end();
   const failed = rows.filter((r) => !r.ok).length;
-  const recipe: Recipe = { command: 'crash-matrix', seed, disabled };
+  const recipe: Recipe = { command: 'crash-matrix', seed, disabled, ...styleShape(coordination) };
   const unwritten = html ? writeMatrixReport(html, planned, rows, recipe, io) : null;
   if (options.json) {
     const stopped = rows.length < planned.length ? { by: interrupts.heard, planned: planned.length } : null;
@@ -60,6 +67,8 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
         {
           seed,
           disabled: disabled.map(defenceFlag),
+          style: coordination?.style ?? 'orchestration',
+          ...(coordination ? { compensator: coordination.compensator } : {}),
           rows: rows.length,
           failed,
           points: rows,

@@ -1,20 +1,22 @@
 import { availableParallelism } from 'node:os';
 import { defenceFlag } from '../defences/index.js';
 import {
-  COVERAGE_PATHS,
+  coveragePathsOf,
   fuzz,
   mergeShards,
   readJsonFile,
   SWEEP_SUMMARY_SCHEMA,
   type FuzzReport,
+  styleOf,
   type SweepSummary,
 } from '../fuzz/index.js';
-import { formatRecipe, replayLine } from '../scenario/index.js';
+import { formatRecipe, replayLine, styleShape } from '../scenario/index.js';
 import { plural, quote } from './user-text.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { sagaDir } from './saga-home.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
-import { MAX_SEED, parseDisabled } from './parse-options.js';
+import { MAX_SEED, parseCoordination, parseDisabled } from './parse-options.js';
+import type { Coordination } from '../world/index.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
 import { makeStyle, makeTable, wrap } from './style.js';
@@ -26,6 +28,8 @@ export interface FuzzCommandOptions {
   readonly shard?: string;
   readonly workers?: string;
   readonly disable?: string[];
+  readonly style?: string;
+  readonly compensator?: string;
   readonly json?: boolean;
   readonly shrink: boolean;
   /** The sweep options typed on the command line (not defaulted): `fuzz merge` refuses them. */
@@ -49,6 +53,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
     );
   const workers = options.workers === undefined ? availableParallelism() : parseWholeNumber('--workers', options.workers, 1, 256);
   const disabled = parseDisabled(options.disable);
+  const coordination = parseCoordination(options.style, options.compensator);
   let shard: { index: number; count: number } | undefined;
   if (options.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(options.shard);
@@ -65,7 +70,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   if (!options.json) {
     const without = disabled.length ? `, without ${disabled.map(defenceFlag).join(', ')}` : '';
     io.out(
-      `saga fuzz: ${plural(seeds, 'seed')} from ${from}${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${plural(workers, 'worker')}${without}\n`,
+      `saga fuzz: ${plural(seeds, 'seed')} from ${from}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}${styled(coordination)} on ${plural(workers, 'worker')}${without}\n`,
     );
   }
   let report: FuzzReport;
@@ -73,6 +78,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
     report = await fuzz({
       range: { from, seeds, ...(shard ? { shard } : {}) },
       disabled,
+      ...(coordination ? { coordination } : {}),
       workers,
       shrink: options.shrink,
       failuresDir: sagaDir(io, 'failures'),
@@ -150,16 +156,17 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>, width =
   const without = s.disabled.length ? `, without ${s.disabled.map(defenceFlag).join(', ')}` : '';
   lines.push(
     c.bold(
-      `saga fuzz: ${plural(s.seedsRun, 'seed')} from ${s.range.from}${shard}${without}, ${plural(s.faultsInjected, 'fault')} injected`,
+      `saga fuzz: ${plural(s.seedsRun, 'seed')} from ${s.range.from}${shard}${styled(s.coordination)}${without}, ${plural(s.faultsInjected, 'fault')} injected`,
     ),
   );
+  const paths = coveragePathsOf(styleOf(s));
   const coverage = makeTable(['path', 'seeds that reached it', 'share']);
-  for (const p of COVERAGE_PATHS) {
+  for (const p of paths) {
     const n = s.coverage[p] ?? 0;
     coverage.push([p, n === 0 ? c.red('never') : String(n), `${((100 * n) / Math.max(1, s.seedsRun)).toFixed(1)}%`]);
   }
   lines.push(coverage.toString());
-  const never = COVERAGE_PATHS.filter((p) => (s.coverage[p] ?? 0) === 0);
+  const never = paths.filter((p) => (s.coverage[p] ?? 0) === 0);
   if (never.length) lines.push(c.yellow(wrap(`never reached: ${never.join(', ')} — this sweep proves nothing about them`, width)));
   const names = Object.keys(s.byInvariant).sort();
   if (names.length === 0) {
@@ -192,10 +199,15 @@ function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>, width
   if (report.shrunk.length === 0 && report.summary.violations.length > 0) {
     const first = report.summary.violations[0]!;
     lines.push(
-      `rerun the first failing seed:\n  ${formatRecipe({ command: 'fuzz', from: first.seed, seeds: 1, disabled: report.summary.disabled })}`,
+      `rerun the first failing seed:\n  ${formatRecipe({ command: 'fuzz', from: first.seed, seeds: 1, disabled: report.summary.disabled, ...styleShape(report.summary.coordination) })}`,
     );
   }
   return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** ', choreographed (janitor)': what a sweep's header says of a style that is not the default. */
+function styled(how: Coordination | undefined): string {
+  return how && how.style !== 'orchestration' ? `, ${how.style} (${how.compensator} compensates)` : '';
 }
 
 function progressBar(done: number, total: number): string {

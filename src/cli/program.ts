@@ -14,6 +14,7 @@ import { diffCommand, type DiffOptions } from './diff-command.js';
 import type { CliIo } from './cli-io.js';
 import { abCommand, type AbOptions } from './ab-command.js';
 import { benchCommand, type BenchOptions } from './bench-command.js';
+import { compareCommand, type CompareOptions } from './compare-command.js';
 import { crashMatrixCommand, type CrashMatrixOptions } from './crash-matrix-command.js';
 import { fuzzCommand, type FuzzCommandOptions } from './fuzz-command.js';
 import { collect, once, unknownName } from './parse-options.js';
@@ -32,6 +33,8 @@ const HTML_HELP =
   'also write the run as one self-contained HTML page (works offline): swimlanes per saga, the rows each event wrote, the invariants';
 const STOP_AT_HELP = 'stop before the world does anything after this tick, and write it down to resume later (file storage)';
 const STOP_WHEN_HELP = `stop at the end of the tick in which this happens: ${Object.keys(STOP_WHEN).join(', ')}`;
+const STYLE_HELP = `how the sagas are coordinated: ${STYLES.join(', ')} (default: orchestration)`;
+const COMPENSATOR_HELP = 'with --style choreography: who undoes a failed saga, the janitor (default) or the services themselves';
 
 /** Runs the `saga` command line over a catalogue of scenarios and returns its exit code; never throws for bad input. */
 export async function runCli(argv: readonly string[], io: CliIo, catalogue: readonly Scenario[]): Promise<number> {
@@ -98,12 +101,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       "print one saga (by saga or order id; the run's first saga without one) as a Mermaid sequence diagram, instead of the report",
     )
     .option('--html <file>', HTML_HELP, once('--html'))
-    .option('--style <style>', `how the saga is coordinated: ${STYLES.join(', ')} (default: orchestration)`, once('--style'))
-    .option(
-      '--compensator <who>',
-      'with --style choreography: who undoes a failed saga, the janitor (default) or the services themselves',
-      once('--compensator'),
-    )
+    .option('--style <style>', STYLE_HELP, once('--style'))
+    .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .action(async (options: RunOptions) => {
       code = await runCommand(options, catalogue, io);
     });
@@ -133,6 +132,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--json', 'print one JSON object')
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
     .option('--html <file>', 'also write the matrix as an HTML page: a row per point, the failing ones drawn', once('--html'))
+    .option('--style <style>', STYLE_HELP, once('--style'))
+    .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .action(async (options: CrashMatrixOptions) => {
       code = await crashMatrixCommand(options, io);
     });
@@ -144,6 +145,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--storage <kind>', 'memory, or WAL files with the same pragmas as the engine', once('--storage'), 'memory')
     .option('--fuzz', 'measure fuzz seeds/s instead, on one worker and on every core')
     .option('--seeds <n>', 'with --fuzz: how many seeds', once('--seeds'), '500')
+    .option('--style <style>', `${STYLE_HELP}; 'all' runs each style in turn and compares them`, once('--style'))
+    .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .option('--json', 'print one JSON object')
     .action(async (options: BenchOptions) => {
       code = await benchCommand(options, io);
@@ -161,9 +164,13 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--workers <n>', 'worker threads (default: the number of cores)', once('--workers'))
     .option('--disable <defence>', `switch a defence off: ${DEFENCES}`, collect, [])
     .option('--no-shrink', 'report failing seeds without shrinking them')
+    .option('--style <style>', STYLE_HELP, once('--style'))
+    .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .option('--json', 'print one JSON object (no progress bar)')
     .action(async (words: string[], options: FuzzCommandOptions, command: Command) => {
-      const given = ['seeds', 'from', 'shard', 'workers', 'disable', 'shrink'].filter((o) => command.getOptionValueSource(o) === 'cli');
+      const given = ['seeds', 'from', 'shard', 'workers', 'disable', 'shrink', 'style', 'compensator'].filter(
+        (o) => command.getOptionValueSource(o) === 'cli',
+      );
       code = await fuzzCommand(words, { ...options, given }, io);
     });
 
@@ -187,8 +194,23 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--seed <n>', 'the seed', once('--seed'), '1')
     .option('--json', 'print one JSON object')
     .option('--html <file>', 'also write an HTML page: where something breaks, the run with and without the defence, drawn', once('--html'))
+    .option('--style <style>', STYLE_HELP, once('--style'))
+    .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .action(async (options: AbOptions) => {
       code = await abCommand(options, catalogue, io);
+    });
+
+  program
+    .command('compare')
+    .description(
+      'run a scenario (or the catalogue) with the same seed and faults under every style of coordination, and print one table: verdict, messages and commits per order, latency, stock held (exit 0 when every run that applies holds)',
+    )
+    .option('-s, --scenario <name>', 'the scenario to compare (see `saga scenarios`)', once('--scenario'))
+    .option('--all', 'compare over the whole catalogue')
+    .option('--seed <n>', 'the seed every random decision derives from', once('--seed'), '1')
+    .option('--json', 'print one JSON object')
+    .action(async (options: CompareOptions) => {
+      code = await compareCommand(options, catalogue, io);
     });
 
   program

@@ -6,6 +6,7 @@ import { plural } from './user-text.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { buildVersion } from '../version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { UsageError } from './usage-error.js';
 import { reportPath, writeReport } from './html-option.js';
 import { RunRecorder } from '../report/index.js';
 import { formatRecipe } from '../scenario/index.js';
@@ -23,10 +24,20 @@ export interface ReplayOptions {
 export function replayCommand(path: string, options: ReplayOptions, io: CliIo): ExitCode {
   const html = options.html === undefined ? undefined : reportPath(options.html);
   const replay = readReplayFile(path);
+  if (html && replay.coordination && replay.coordination.style !== 'orchestration')
+    throw new UsageError(
+      `--html draws the orchestrator's sagas, and ${path} is a ${replay.coordination.style} run; drop --html (--trace prints its timeline).`,
+    );
   const build = buildVersion();
   const recorder = html ? new RunRecorder() : null;
   const result = runCase(
-    { seed: replay.seed, workload: replay.workload, schedule: replay.schedule, defences: withDisabled(replay.disabled) },
+    {
+      seed: replay.seed,
+      workload: replay.workload,
+      schedule: replay.schedule,
+      defences: withDisabled(replay.disabled),
+      ...(replay.coordination ? { coordination: replay.coordination } : {}),
+    },
     options.trace === true || recorder !== null,
     recorder?.hooks,
   );
@@ -62,6 +73,7 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
           file: path,
           recipe: { command: 'replay', file: path },
           seed: replay.seed,
+          coordination: replay.coordination ?? { style: 'orchestration', compensator: 'janitor' },
           invariant: replay.invariant,
           reproduced,
           sameDigest,
@@ -80,11 +92,16 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     const c = makeStyle(io.env);
     const width = outputWidth(io);
     const without = replay.disabled.length ? ` without ${replay.disabled.map(defenceFlag).join(', ')}` : '';
+    const how = replay.coordination && replay.coordination.style !== 'orchestration' ? replay.coordination : null;
+    const style = how ? `, ${how.style} (${how.compensator} compensates)` : '';
     // The file's path on a line of its own: it is copied whole, and the facts under it wrap.
     io.out(`${c.bold('saga replay')} ${path}\n`);
     io.out(
       c.dim(
-        wrap(`seed ${replay.seed}${without}, ${plural(replay.workload.orders.length, 'order')}, found by build ${replay.build}`, width),
+        wrap(
+          `seed ${replay.seed}${style}${without}, ${plural(replay.workload.orders.length, 'order')}, found by build ${replay.build}`,
+          width,
+        ),
       ) + '\n',
     );
     if (replay.build !== build) io.out(c.yellow(wrap(`This is build ${build}: its runs may differ from the file's.`, width)) + '\n');

@@ -1,6 +1,6 @@
 import type { TraceEvent } from '../kernel/index.js';
 import { PLACE_ORDER_SAGA } from '../orchestrator/index.js';
-import { COMPENSATIONS, sagaEventsOf, serviceFactsOf } from '../protocol/index.js';
+import { COMPENSATIONS, sagaEventsOf, serviceFactsOf, type Style } from '../protocol/index.js';
 
 /**
  * The paths a sweep must reach to prove anything: each path of the saga's transition
@@ -37,7 +37,32 @@ export const COVERAGE_PATHS = [
   // The janitor: a saga found stuck after a restart that forgot its timers.
   'stuck',
 ] as const;
-export type CoveragePath = (typeof COVERAGE_PATHS)[number];
+
+/**
+ * The paths a choreographed sweep must reach. There is no saga transition function: what is
+ * left is each service's compensation, the broker's and the consumers' defences, and the
+ * janitor's two ways of driving a stalled saga to an end. Not here: a compensation ahead of
+ * its step. A service acts only on the event of the step before it, so a step's failure is
+ * heard only once the step before it is done; a late copy of a step's command is a duplicate.
+ */
+export const CHOREOGRAPHY_COVERAGE_PATHS = [
+  ...COMPENSATIONS.map((c) => `compensate:${c}` as const),
+  'broker-dead-letter',
+  'duplicate-skipped',
+  // The janitor published again what should have moved a stalled saga on; or, out of nudges, left a compensation to a person.
+  'nudged',
+  'left-to-person',
+] as const;
+
+export type CoveragePath = (typeof COVERAGE_PATHS)[number] | (typeof CHOREOGRAPHY_COVERAGE_PATHS)[number];
+
+/** Every path any style can reach: what a sweep summary file may name. */
+export const ALL_COVERAGE_PATHS: readonly CoveragePath[] = [...new Set<CoveragePath>([...COVERAGE_PATHS, ...CHOREOGRAPHY_COVERAGE_PATHS])];
+
+/** The paths a sweep of `style` must reach. */
+export function coveragePathsOf(style: Style): readonly CoveragePath[] {
+  return style === 'choreography' ? CHOREOGRAPHY_COVERAGE_PATHS : COVERAGE_PATHS;
+}
 
 const COMPENSATION_SET = new Set<string>(COMPENSATIONS);
 
@@ -50,7 +75,10 @@ export class CoverageTracker {
     switch (e.kind) {
       case 'handle':
         if (e.type !== undefined && COMPENSATION_SET.has(e.type)) this.reached.add(`compensate:${e.type}` as CoveragePath);
-        for (const fact of serviceFactsOf(e)) this.reached.add(`compensation-first:${fact.compensation}` as CoveragePath);
+        for (const fact of serviceFactsOf(e)) {
+          if (fact.kind === 'compensation-first') this.reached.add(`compensation-first:${fact.compensation}` as CoveragePath);
+          else if (fact.kind === 'nudged' || fact.kind === 'left-to-person') this.reached.add(fact.kind);
+        }
         break;
       case 'skip':
         this.reached.add('duplicate-skipped');

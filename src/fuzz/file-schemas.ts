@@ -2,8 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { INVARIANTS } from '../check/index.js';
 import { DEFENCE_NAMES, defenceFlag, parseDefence, type DefenceName } from '../defences/index.js';
-import { COMPONENTS } from '../protocol/index.js';
-import { COVERAGE_PATHS } from './coverage.js';
+import { COMPENSATORS, COMPONENTS, STYLES } from '../protocol/index.js';
+import { ALL_COVERAGE_PATHS } from './coverage.js';
 
 // The files a user hands back to the lab (replay files, shard outputs) are input like any
 // other: each is read against one schema, and a problem is reported with the field it is in.
@@ -20,6 +20,8 @@ const defence = z.string().transform((given, ctx) => {
   return z.NEVER;
 });
 const defences = z.array(defence).refine((d) => new Set(d).size === d.length, 'a defence named twice');
+/** How the sagas were coordinated; absent for orchestration, as in every file written before styles. */
+const coordination = z.strictObject({ style: z.enum(STYLES), compensator: z.enum(COMPENSATORS) }).optional();
 
 /** The saga a message belongs to: empty for one that belongs to none (the reconciler's sweeps). */
 const sagaOf = z.string().max(200);
@@ -96,6 +98,7 @@ export const REPLAY_FILE_SCHEMA = z.strictObject({
   build: name,
   seed,
   disabled: defences,
+  coordination,
   // One of this build's invariants: a replay of a name it does not check could only ever say 'holds'.
   invariant: z.enum(INVARIANTS.map((i) => i.name) as [string, ...string[]]),
   detail: z.string(),
@@ -104,9 +107,8 @@ export const REPLAY_FILE_SCHEMA = z.strictObject({
   digest: z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 digest in hex'),
 });
 
-const coverage = z.strictObject(
-  Object.fromEntries(COVERAGE_PATHS.map((p) => [p, count])) as Record<(typeof COVERAGE_PATHS)[number], typeof count>,
-);
+/** Seeds per path reached; which paths depends on the style, so any known path may be there. */
+const coverage = z.partialRecord(z.enum(ALL_COVERAGE_PATHS as [string, ...string[]]), count);
 
 export const SWEEP_SUMMARY_SCHEMA = z.object({
   seedsRun: count,
@@ -119,6 +121,7 @@ export const SWEEP_SUMMARY_SCHEMA = z.object({
       .optional(),
   }),
   disabled: defences,
+  coordination,
   faultsInjected: count,
   violations: z.array(z.strictObject({ seed, invariant: name, detail: z.string() })),
   byInvariant: z.record(z.string(), count),

@@ -4,5 +4,5 @@ import type { WorkerJob } from './worker-pool.js';
 
 // A fuzz worker: runs the seeds it is sent and sends back their outcomes.
 parentPort?.on('message', (job: WorkerJob) => {
-  parentPort!.postMessage(job.seeds.map((seed) => runSeed(seed, job.disabled)));
+  parentPort!.postMessage(job.seeds.map((seed) => runSeed(seed, job.disabled, job.coordination)));
 });

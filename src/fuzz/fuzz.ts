@@ -1,22 +1,30 @@
 import type { DefenceName } from '../defences/index.js';
 import { withDisabled } from '../defences/index.js';
-import type { Recipe } from '../scenario/index.js';
+import { styleShape, type Recipe } from '../scenario/index.js';
+import type { Coordination } from '../world/index.js';
 import { wallClockMs } from '../kernel/index.js';
 import { buildVersion } from '../version.js';
 import { generateCase } from './fuzz-case.js';
 import { FAILURES_DIR, REPLAY_FORMAT, writeReplayFile } from './replay-file.js';
 import { caseInput, runCase } from './run-case.js';
-import { shrink, type Shrunk } from './shrink.js';
+import { MAX_PROBES, shrink, type Shrunk } from './shrink.js';
 import { seedsOf, summarize, type SeedOutcome, type SeedRange, type SweepSummary } from './sweep.js';
 import { runSeeds } from './worker-pool.js';
 
-/** Per violated invariant, how many failing seeds are shrunk at most, and the schedule length that ends the search. */
+/**
+ * Per violated invariant, how many failing seeds are shrunk at most, the schedule length that
+ * ends the search, and the probes all of them share: a world that storms (a style or a defence
+ * off that multiplies messages) makes each probe slow, and the budget bounds the whole search.
+ */
 const SEEDS_TO_SHRINK = 3;
-const SHORT_ENOUGH = 5;
+const SHORT_ENOUGH = 1;
+const PROBES_PER_INVARIANT = MAX_PROBES;
 
 export interface FuzzOptions {
   readonly range: SeedRange;
   readonly disabled: readonly DefenceName[];
+  /** How the sagas are coordinated (orchestration unless told). */
+  readonly coordination?: Coordination;
   readonly workers: number;
   /** Shrink the first failing seed of each violated invariant and write its replay file. */
   readonly shrink: boolean;
@@ -68,7 +76,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const sweepStart = wallClockMs();
   await runSeeds(
     seeds,
-    options.disabled,
+    { disabled: options.disabled, ...(options.coordination ? { coordination: options.coordination } : {}) },
     options.workers,
     (o) => {
       outcomes.push(o);
@@ -78,14 +86,17 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     shouldStop,
   );
   const sweepSeconds = (wallClockMs() - sweepStart) / 1000;
-  const summary = summarize(outcomes, options.range, options.disabled);
+  const summary = summarize(outcomes, options.range, options.disabled, options.coordination);
   const shrunk: ShrunkFailure[] = [];
   const notReproduced: string[] = [];
   const shrinkStart = wallClockMs();
   if (options.shrink) {
-    const defences = withDisabled(options.disabled);
+    const rules = { defences: withDisabled(options.disabled), ...(options.coordination ? { coordination: options.coordination } : {}) };
     const candidates = new Map<string, number[]>();
-    for (const v of summary.violations) {
+    // The shortest stories first (fewest faults and orders): shrinking starts closer to its end, and each probe runs faster.
+    const size = new Map(outcomes.map((o) => [o.seed, o.faults + generateCase(o.seed).workload.orders.length]));
+    const shortestFirst = [...summary.violations].sort((x, y) => size.get(x.seed)! - size.get(y.seed)! || x.seed - y.seed);
+    for (const v of shortestFirst) {
       const seeds = candidates.get(v.invariant) ?? [];
       if (seeds.length < SEEDS_TO_SHRINK && !seeds.includes(v.seed)) seeds.push(v.seed);
       candidates.set(v.invariant, seeds);
@@ -93,14 +104,17 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     for (const [invariant, seeds] of candidates) {
       // Shrinking works on the schedule one seed happened to draw; another failing seed may tell a shorter story.
       let best: { seed: number; found: ReturnType<typeof runCase>; small: Shrunk; orders: number } | null = null;
+      let probesLeft = PROBES_PER_INVARIANT;
       for (const seed of seeds) {
-        if (best && shouldStop()) break;
+        if (best && (shouldStop() || probesLeft <= 0)) break;
         const c = generateCase(seed);
-        const found = runCase(caseInput(c, defences));
-        const small = await shrink(seed, c.workload, found.schedule, invariant, defences, {
+        const found = runCase(caseInput(c, rules.defences, rules.coordination));
+        const small = await shrink(seed, c.workload, found.schedule, invariant, rules, {
           shouldStop,
-          onProbe: (probes, max) => options.onShrinkProgress?.(invariant, probes, max),
+          maxProbes: probesLeft,
+          onProbe: (probes) => options.onShrinkProgress?.(invariant, PROBES_PER_INVARIANT - probesLeft + probes, PROBES_PER_INVARIANT),
         });
+        if (small.kind === 'shrunk') probesLeft -= small.probes;
         if (small.kind === 'not-reproduced') {
           notReproduced.push(small.detail);
           continue;
@@ -116,6 +130,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         build: buildVersion(),
         seed,
         disabled: options.disabled,
+        ...(options.coordination ? { coordination: options.coordination } : {}),
         invariant,
         detail: violation.detail,
         workload: small.workload,
@@ -151,8 +166,15 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     summary,
     shrunk,
     notReproduced,
-    recipe: { command: 'fuzz', from, seeds: count, ...(shard ? { shard } : {}), disabled: options.disabled },
-    stopped: outcomes.length < seeds.length ? continuation(options.range, outcomes, options.disabled) : null,
+    recipe: {
+      command: 'fuzz',
+      from,
+      seeds: count,
+      ...(shard ? { shard } : {}),
+      disabled: options.disabled,
+      ...styleShape(options.coordination),
+    },
+    stopped: outcomes.length < seeds.length ? continuation(options.range, outcomes, options.disabled, options.coordination) : null,
     timing: { sweepSeconds, shrinkSeconds },
   };
 }
@@ -162,13 +184,25 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
  * after it that did run are run again (a handful, when workers finish out of order), so the
  * continued sweep and this one together cover every seed.
  */
-function continuation(range: SeedRange, done: readonly SeedOutcome[], disabled: readonly DefenceName[]): FuzzReport['stopped'] {
+function continuation(
+  range: SeedRange,
+  done: readonly SeedOutcome[],
+  disabled: readonly DefenceName[],
+  coordination?: Coordination,
+): FuzzReport['stopped'] {
   const ran = new Set(done.map((o) => o.seed));
   const firstLeft = seedsOf(range).find((seed) => !ran.has(seed))!;
   // A shard's seeds sit `count` apart from `from + index - 1`: start the continuation on that grid.
   const offset = range.shard ? range.shard.index - 1 : 0;
   const from = firstLeft - offset;
   const seeds = range.from + range.seeds - from;
-  const continueWith: Recipe = { command: 'fuzz', from, seeds, ...(range.shard ? { shard: range.shard } : {}), disabled };
+  const continueWith: Recipe = {
+    command: 'fuzz',
+    from,
+    seeds,
+    ...(range.shard ? { shard: range.shard } : {}),
+    disabled,
+    ...styleShape(coordination),
+  };
   return { seedsLeft: seedsOf({ ...range, from, seeds }).length, continueWith };
 }

@@ -1,6 +1,13 @@
 import { BadFileError } from './file-schemas.js';
 import { mergeSummaries, seedsOf, type SweepSummary } from './sweep.js';
 
+/** The coordination a summary ran, in words that compare: `orchestration`, `choreography/janitor`, … */
+function coordinationKey(s: SweepSummary): string {
+  return s.coordination && s.coordination.style !== 'orchestration'
+    ? `${s.coordination.style}/${s.coordination.compensator}`
+    : 'orchestration';
+}
+
 /** One shard output and the file it came from, for messages. */
 export interface ShardFile {
   readonly file: string;
@@ -19,11 +26,12 @@ export function mergeShards(shards: readonly ShardFile[]): SweepSummary {
   const same = (s: SweepSummary): boolean =>
     s.range.from === first.summary.range.from &&
     s.range.seeds === first.summary.range.seeds &&
-    [...s.disabled].sort().join() === [...first.summary.disabled].sort().join();
+    [...s.disabled].sort().join() === [...first.summary.disabled].sort().join() &&
+    coordinationKey(s) === coordinationKey(first.summary);
   for (const s of rest) {
     if (!same(s.summary))
       throw new BadFileError(
-        `${s.file} is from another sweep than ${first.file} (its seeds or its disabled defences differ); merge the shards of one sweep.`,
+        `${s.file} is from another sweep than ${first.file} (its seeds, its disabled defences or its style differ); merge the shards of one sweep.`,
       );
   }
   const unsharded = shards.find((s) => !s.summary.range.shard);

@@ -3,7 +3,7 @@ import { makeFolders } from '../store/index.js';
 import { join } from 'node:path';
 import type { ScriptedFault } from '../chaos/index.js';
 import { defenceFlag, type DefenceName } from '../defences/index.js';
-import type { Workload } from '../world/index.js';
+import type { Coordination, Workload } from '../world/index.js';
 import { readJsonFile, REPLAY_FILE_SCHEMA } from './file-schemas.js';
 
 export const REPLAY_FORMAT = 'saga-lab-replay/1';
@@ -16,6 +16,8 @@ export interface ReplayFile {
   readonly build: string;
   readonly seed: number;
   readonly disabled: readonly DefenceName[];
+  /** How the sagas were coordinated, when not orchestrated (files from before styles have none). */
+  readonly coordination?: Coordination;
   readonly invariant: string;
   readonly detail: string;
   readonly workload: Workload;
@@ -27,8 +29,11 @@ export interface ReplayFile {
 /** Writes a replay file and returns its path. */
 export function writeReplayFile(replay: ReplayFile, dir = FAILURES_DIR): string {
   makeFolders(dir);
+  const style = replay.coordination
+    ? `-${replay.coordination.style}${replay.coordination.compensator === 'services' ? '-services' : ''}`
+    : '';
   const suffix = replay.disabled.length ? `-without-${replay.disabled.map(defenceFlag).join('-')}` : '';
-  const path = join(dir, `${replay.invariant}-seed${replay.seed}${suffix}.json`);
+  const path = join(dir, `${replay.invariant}-seed${replay.seed}${style}${suffix}.json`);
   writeFileSync(path, JSON.stringify(replay, null, 2) + '\n');
   return path;
 }

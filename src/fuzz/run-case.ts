@@ -17,9 +17,19 @@ export interface CaseInput {
   readonly coordination?: Coordination;
 }
 
+/** What a case is run under besides its own faults and workload: the defences and the coordination style. */
+export type CaseRules = Pick<CaseInput, 'defences' | 'coordination'>;
+
 /** The run a generated case stands for. */
-export function caseInput(c: FuzzCase, defences?: Defences): CaseInput {
-  return { seed: c.seed, workload: c.workload, profile: c.profile, schedule: c.script, ...(defences ? { defences } : {}) };
+export function caseInput(c: FuzzCase, defences?: Defences, coordination?: Coordination): CaseInput {
+  return {
+    seed: c.seed,
+    workload: c.workload,
+    profile: c.profile,
+    schedule: c.script,
+    ...(defences ? { defences } : {}),
+    ...(coordination ? { coordination } : {}),
+  };
 }
 
 /** One fuzz run, judged. */

@@ -1,8 +1,7 @@
 import { nextTurn } from '../kernel/index.js';
 import type { ScriptedFault } from '../chaos/index.js';
-import type { Defences } from '../defences/index.js';
 import type { Workload } from '../world/index.js';
-import { runCase, type CaseResult } from './run-case.js';
+import { runCase, type CaseResult, type CaseRules } from './run-case.js';
 
 /** The smallest story found that still breaks the same invariant. */
 export interface Shrunk {
@@ -19,7 +18,8 @@ export interface NotReproduced {
   readonly detail: string;
 }
 
-const MAX_PROBES = 400;
+/** Runs one shrink may make, unless its caller gives it fewer. */
+export const MAX_PROBES = 400;
 
 /** How a shrink is watched and stopped from outside. */
 export interface ShrinkControl {
@@ -27,6 +27,8 @@ export interface ShrinkControl {
   readonly shouldStop?: () => boolean;
   /** After each probe: how many so far, of at most `max`. */
   readonly onProbe?: (probes: number, max: number) => void;
+  /** At most this many probes (MAX_PROBES unless given): a caller shrinking several seeds shares one budget among them. */
+  readonly maxProbes?: number;
 }
 
 /**
@@ -42,22 +44,23 @@ export async function shrink(
   workload: Workload,
   schedule: readonly ScriptedFault[],
   invariant: string,
-  defences: Defences,
+  rules: CaseRules,
   control: ShrinkControl = {},
 ): Promise<Shrunk | NotReproduced> {
   let probes = 0;
+  const max = control.maxProbes ?? MAX_PROBES;
   const fails = async (w: Workload, s: readonly ScriptedFault[]): Promise<boolean> => {
-    if (probes >= MAX_PROBES || control.shouldStop?.()) return false;
+    if (probes >= max || control.shouldStop?.()) return false;
     probes++;
-    const r = runCase({ seed, workload: w, schedule: s, defences });
-    control.onProbe?.(probes, MAX_PROBES);
+    const r = runCase({ seed, workload: w, schedule: s, ...rules });
+    control.onProbe?.(probes, max);
     await nextTurn();
     return r.violations.some((v) => v.name === invariant);
   };
 
   let faults = [...schedule];
   // Outside the probe budget and deaf to a stop: a sweep stopped early still gets its failures reproduced and written, only less shrunk.
-  const recorded = runCase({ seed, workload, schedule: faults, defences });
+  const recorded = runCase({ seed, workload, schedule: faults, ...rules });
   if (!recorded.violations.some((v) => v.name === invariant))
     return { kind: 'not-reproduced', detail: `seed ${seed}: the recorded schedule no longer breaks ${invariant}` };
   faults = await ddmin(faults, (candidate) => fails(workload, candidate));
@@ -96,7 +99,7 @@ export async function shrink(
   current = await fewerOrders(current);
 
   // The final run, outside the probe budget: its own recorded schedule is what the replay file keeps.
-  const result = runCase({ seed, workload: current, schedule: faults, defences });
+  const result = runCase({ seed, workload: current, schedule: faults, ...rules });
   if (!result.violations.some((v) => v.name === invariant))
     return { kind: 'not-reproduced', detail: `seed ${seed}: shrinking lost the failure of ${invariant}` };
   return { kind: 'shrunk', workload: current, schedule: result.schedule, result, probes };

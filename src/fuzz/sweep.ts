@@ -1,6 +1,7 @@
 import type { DefenceName } from '../defences/index.js';
 import { withDisabled } from '../defences/index.js';
-import { COVERAGE_PATHS, type CoveragePath } from './coverage.js';
+import type { Coordination } from '../world/index.js';
+import { coveragePathsOf, type CoveragePath } from './coverage.js';
 import { generateCase } from './fuzz-case.js';
 import { caseInput, runCase } from './run-case.js';
 
@@ -27,11 +28,18 @@ export interface SweepSummary {
   readonly seedsRun: number;
   readonly range: SeedRange;
   readonly disabled: readonly DefenceName[];
+  /** How the sagas were coordinated, when not orchestrated. */
+  readonly coordination?: Coordination;
   readonly faultsInjected: number;
   readonly violations: ReadonlyArray<{ readonly seed: number; readonly invariant: string; readonly detail: string }>;
   readonly byInvariant: Readonly<Record<string, number>>;
-  /** How many seeds reached each path. */
-  readonly coverage: Readonly<Record<CoveragePath, number>>;
+  /** How many seeds reached each path the style has (see coveragePathsOf). */
+  readonly coverage: Readonly<Partial<Record<CoveragePath, number>>>;
+}
+
+/** The style a sweep ran: orchestration unless its summary says otherwise. */
+export function styleOf(s: Pick<SweepSummary, 'coordination'>): Coordination['style'] {
+  return s.coordination?.style ?? 'orchestration';
 }
 
 export function seedsOf(range: SeedRange): number[] {
@@ -43,9 +51,9 @@ export function seedsOf(range: SeedRange): number[] {
 }
 
 /** Runs one seed's case and keeps what the summary needs. */
-export function runSeed(seed: number, disabled: readonly DefenceName[]): SeedOutcome {
+export function runSeed(seed: number, disabled: readonly DefenceName[], coordination?: Coordination): SeedOutcome {
   const c = generateCase(seed);
-  const r = runCase(caseInput(c, withDisabled(disabled)));
+  const r = runCase(caseInput(c, withDisabled(disabled), coordination));
   return {
     seed,
     violations: r.violations.map((v) => ({ name: v.name, detail: v.detail })),
@@ -55,17 +63,26 @@ export function runSeed(seed: number, disabled: readonly DefenceName[]): SeedOut
 }
 
 /** Folds seed outcomes (in any order) into a summary, ordered by seed. */
-export function summarize(outcomes: readonly SeedOutcome[], range: SeedRange, disabled: readonly DefenceName[]): SweepSummary {
+export function summarize(
+  outcomes: readonly SeedOutcome[],
+  range: SeedRange,
+  disabled: readonly DefenceName[],
+  coordination?: Coordination,
+): SweepSummary {
   const sorted = [...outcomes].sort((a, b) => a.seed - b.seed);
   const violations = sorted
     .flatMap((o) => o.violations.map((v) => ({ seed: o.seed, invariant: v.name, detail: v.detail })))
     .sort(bySeedThenInvariant);
-  const coverage = Object.fromEntries(COVERAGE_PATHS.map((p) => [p, 0])) as Record<CoveragePath, number>;
-  for (const o of sorted) for (const p of o.coverage) coverage[p]++;
+  const coverage = Object.fromEntries(coveragePathsOf(coordination?.style ?? 'orchestration').map((p) => [p, 0])) as Record<
+    CoveragePath,
+    number
+  >;
+  for (const o of sorted) for (const p of o.coverage) if (p in coverage) coverage[p]++;
   return {
     seedsRun: sorted.length,
     range,
     disabled,
+    ...(coordination ? { coordination } : {}),
     faultsInjected: sorted.reduce((n, o) => n + o.faults, 0),
     violations,
     byInvariant: countInvariants(violations),
@@ -78,14 +95,14 @@ export function mergeSummaries(parts: readonly SweepSummary[]): SweepSummary {
   if (parts.length === 0) throw new Error('nothing to merge');
   const first = parts[0]!;
   const violations = parts.flatMap((p) => p.violations).sort(bySeedThenInvariant);
-  const coverage = Object.fromEntries(COVERAGE_PATHS.map((p) => [p, parts.reduce((n, s) => n + (s.coverage[p] ?? 0), 0)])) as Record<
-    CoveragePath,
-    number
-  >;
+  const coverage = Object.fromEntries(
+    coveragePathsOf(styleOf(first)).map((p) => [p, parts.reduce((n, s) => n + (s.coverage[p] ?? 0), 0)]),
+  ) as Record<CoveragePath, number>;
   return {
     seedsRun: parts.reduce((n, p) => n + p.seedsRun, 0),
     range: { from: first.range.from, seeds: first.range.seeds },
     disabled: first.disabled,
+    ...(first.coordination ? { coordination: first.coordination } : {}),
     faultsInjected: parts.reduce((n, p) => n + p.faultsInjected, 0),
     violations,
     byInvariant: countInvariants(violations),

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { nextTurn } from '../kernel/index.js';
 import type { DefenceName } from '../defences/index.js';
+import type { Coordination } from '../world/index.js';
 import { runSeed, type SeedOutcome } from './sweep.js';
 
 const CHUNK = 16;
@@ -9,6 +10,7 @@ const CHUNK = 16;
 export interface WorkerJob {
   readonly seeds: readonly number[];
   readonly disabled: readonly DefenceName[];
+  readonly coordination?: Coordination;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface WorkerJob {
  */
 export async function runSeeds(
   seeds: readonly number[],
-  disabled: readonly DefenceName[],
+  { disabled, coordination }: Omit<WorkerJob, 'seeds'>,
   workers: number,
   onDone: (outcome: SeedOutcome) => void,
   shouldStop: () => boolean = () => false,
@@ -26,7 +28,7 @@ export async function runSeeds(
   if (workers <= 1 || seeds.length <= CHUNK) {
     for (const seed of seeds) {
       if (shouldStop()) return;
-      onDone(runSeed(seed, disabled));
+      onDone(runSeed(seed, disabled, coordination));
       // A turn for the event loop between seeds, so a Ctrl-C is heard.
       await nextTurn();
     }
@@ -47,7 +49,7 @@ export async function runSeeds(
               void worker.terminate().then(() => resolve());
               return;
             }
-            worker.postMessage({ seeds: chunk, disabled } satisfies WorkerJob);
+            worker.postMessage({ seeds: chunk, disabled, ...(coordination ? { coordination } : {}) } satisfies WorkerJob);
           };
           worker.on('message', (outcomes: SeedOutcome[]) => {
             outcomes.forEach(onDone);

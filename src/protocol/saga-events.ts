@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../kernel/index.js';
 import type { Command } from './messages.js';
+import type { SagaStatus } from './saga-status.js';
 
 /**
  * What a saga's transition did, as typed facts. The step log and the trace show them as
@@ -56,7 +57,13 @@ export type SagaStepEvent =
 /** What a service's handler did that is worth knowing beyond its note, carried by its trace event as a typed fact. */
 export type ServiceFact =
   /** A compensation that arrived before the step it undoes: it left a record that makes the late step refuse. */
-  { readonly kind: 'compensation-first'; readonly compensation: Command };
+  | { readonly kind: 'compensation-first'; readonly compensation: Command }
+  /** The choreography's janitor found a saga stalled and published again what should have moved it on. */
+  | { readonly kind: 'nudged' }
+  /** The janitor asked for a compensation as often as its policy allows: the broker's dead letter is a person's now. */
+  | { readonly kind: 'left-to-person'; readonly compensation: string }
+  /** The read model saw the saga end, with this status: in choreography, the moment a saga is over as the world sees it. */
+  | { readonly kind: 'saga-ended'; readonly status: SagaStatus };
 
 /** The service facts a trace event carries (none for any other event). */
 export function serviceFactsOf(e: TraceEvent): readonly ServiceFact[] {

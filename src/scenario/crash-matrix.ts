@@ -3,6 +3,7 @@ import { parseReplyType, type ComponentName } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
+import type { Coordination } from '../world/index.js';
 import { runScenario } from './run-scenario.js';
 import type { Scenario } from './scenario.js';
 
@@ -79,6 +80,12 @@ interface Baseline {
   readonly compensating?: boolean;
   /** Only points at these components. */
   readonly components?: readonly ComponentName[];
+  /**
+   * In choreography, only points at these: the janitor stands where the orchestrator and the
+   * reconciler stood (it waits, and it drives compensation). Absent: the baseline does not
+   * apply there (it waits on an approval, which choreography has no step for).
+   */
+  readonly choreographed?: readonly ComponentName[] | 'all';
   /** Each point also with a restart that forgets its timers. */
   readonly forgetful?: boolean;
 }
@@ -94,9 +101,10 @@ const matrixScenario = (name: string, description: string, rest: Partial<Scenari
 });
 
 const BASELINES: readonly Baseline[] = [
-  { scenario: matrixScenario('forward', 'one order that completes', {}) },
+  { choreographed: 'all', scenario: matrixScenario('forward', 'one order that completes', {}) },
   {
     compensating: true,
+    choreographed: 'all',
     scenario: matrixScenario('compensation', 'one order whose charge is declined', {
       shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 },
       expectedStatuses: [SagaStatus.Compensated],
@@ -104,6 +112,7 @@ const BASELINES: readonly Baseline[] = [
   },
   {
     components: ['inventory'],
+    choreographed: ['inventory'],
     scenario: matrixScenario('contended', 'three orders racing for two units, on a network that duplicates', {
       shop: { orders: 3, skus: 1, stockPerSku: 2, minQty: 1, maxQty: 1, arrivalTicks: 2 },
       profile: 'duplicating',
@@ -113,6 +122,7 @@ const BASELINES: readonly Baseline[] = [
   {
     compensating: true,
     components: ['orchestrator'],
+    choreographed: ['janitor', 'inventory'],
     forgetful: true,
     scenario: matrixScenario('undo-retried', 'a declined charge whose stock release fails once and is retried after a backoff', {
       shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 },
@@ -122,6 +132,7 @@ const BASELINES: readonly Baseline[] = [
   },
   {
     components: ['orchestrator', 'payment'],
+    choreographed: ['janitor', 'payment'],
     forgetful: true,
     scenario: matrixScenario('poisoned', 'a charge command that crashes its handler until it is dead-lettered', {
       faults: [{ kind: 'poison', type: 'payment.charge' }],
@@ -143,6 +154,8 @@ const BASELINES: readonly Baseline[] = [
 export interface PlannedCrash {
   readonly point: CrashPoint;
   readonly scenario: Scenario;
+  /** How the sagas are coordinated, when not orchestrated. */
+  readonly coordination?: Coordination;
   readonly kill: ScriptedFault;
 }
 
@@ -152,26 +165,33 @@ export interface PlannedCrash {
  * checks the world. The points are the moments the crash model was told of in the
  * baseline's own run with the same seed, so every one is reached.
  */
-export function runCrashMatrix(seed: number, defences?: Defences): CrashMatrixRow[] {
-  return planCrashMatrix(seed).map((planned) => runCrashPoint(planned, seed, defences));
+export function runCrashMatrix(seed: number, defences?: Defences, coordination?: Coordination): CrashMatrixRow[] {
+  return planCrashMatrix(seed, coordination).map((planned) => runCrashPoint(planned, seed, defences));
 }
 
-/** The crash points of the matrix, in order, each with the run that tests it. */
-export function planCrashMatrix(seed: number): PlannedCrash[] {
+/** The crash points of the matrix for a style (orchestration unless told), in order, each with the run that tests it. */
+export function planCrashMatrix(seed: number, coordination?: Coordination): PlannedCrash[] {
   const planned: PlannedCrash[] = [];
-  for (const { scenario, compensating: onlyCompensating, components, forgetful } of BASELINES) {
-    const baseline = runScenario({ scenario, seed, storage: 'memory', keepMoments: true }).outcome;
+  const choreographed = coordination?.style === 'choreography';
+  for (const baselineOf of BASELINES) {
+    const { scenario, compensating: onlyCompensating, forgetful } = baselineOf;
+    if (choreographed && baselineOf.choreographed === undefined) continue;
+    const components = choreographed ? (baselineOf.choreographed === 'all' ? undefined : baselineOf.choreographed) : baselineOf.components;
+    const how = choreographed ? { coordination: coordination! } : {};
+    const baseline = runScenario({ scenario, seed, storage: 'memory', keepMoments: true, ...how }).outcome;
     const seen = new Map<string, number>();
     let compensating = false;
     for (const m of baseline.moments) {
-      // The orchestrator's handling of the first failure reply is the first compensating transition.
-      if (m.actor === 'orchestrator' && parseReplyType(m.type)?.ok === false) compensating = true;
+      // The first failure heard (by the orchestrator, or in choreography by the janitor) starts the compensation.
+      if ((m.actor === 'orchestrator' || m.actor === 'janitor') && parseReplyType(m.type)?.ok === false) compensating = true;
       // Counted as the trigger will count it: among the moments of this kind, actor, type and saga.
       const key = `${m.on} ${m.actor} ${m.type} ${m.saga ?? ''}`;
       const nth = (seen.get(key) ?? 0) + 1;
       seen.set(key, nth);
       if ((onlyCompensating && !compensating) || (components && !components.includes(m.actor))) continue;
-      for (const { downTicks, forgetsTimers } of forgetful ? [...KILLS, FORGETFUL_KILL] : KILLS) {
+      // Not in choreography: there the janitor is the watcher a forgetful start-up relies on, and a watcher that forgets
+      // its own sweep has nobody to find it (as a reconciler forgetting its own would not be found; the matrix spares both).
+      for (const { downTicks, forgetsTimers } of forgetful && !choreographed ? [...KILLS, FORGETFUL_KILL] : KILLS) {
         const point: CrashPoint = {
           baseline: scenario.name.replace('crash-matrix-', ''),
           component: m.actor,
@@ -186,6 +206,7 @@ export function planCrashMatrix(seed: number): PlannedCrash[] {
         planned.push({
           point,
           scenario,
+          ...how,
           kill: { kind: 'kill', component: m.actor, when, downTicks, ...(forgetsTimers ? { forgetsTimers } : {}) },
         });
       }
@@ -212,6 +233,7 @@ export function runCrashPoint(planned: PlannedCrash, seed: number, defences?: De
     seed,
     storage: 'memory',
     ...(defences ? { defences } : {}),
+    ...(planned.coordination ? { coordination: planned.coordination } : {}),
   });
   return {
     point,

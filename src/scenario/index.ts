@@ -14,7 +14,8 @@ export {
   type PlannedCrash,
 } from './crash-matrix.js';
 export { runAbRow, runDefenceAb, type AbRow } from './defence-ab.js';
-export { coordinationOf, formatRecipe, replayLine, type Recipe } from './recipe.js';
+export { coordinationOf, formatRecipe, replayLine, styleShape, type Recipe } from './recipe.js';
 export { cleanRunDirs, finishRunDir, heldBy, listRunDirs, readRunInfo, RunDirUnavailable, type RunInfo } from './run-dir.js';
 export { readWorldFile, writeWorldFile } from './world-file.js';
 export { STOP_WHEN, stopWatch, type StopRule } from './stop-rule.js';
+export { compareStyles, COMPARED_STYLES, type ComparedStyle, type StyleRow } from './compare.js';

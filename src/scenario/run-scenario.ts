@@ -15,7 +15,7 @@ import {
   type TickBoundary,
   type Workload,
 } from '../world/index.js';
-import { disabledOf, type Recipe } from './recipe.js';
+import { disabledOf, styleShape, type Recipe } from './recipe.js';
 import { claimRunDir, createRunDir, finishRunDir } from './run-dir.js';
 import { dropWorldFile, hasWorldFile, writeWorldFile } from './world-file.js';
 import { buildVersion } from '../version.js';
@@ -210,12 +210,7 @@ export function runRecipe(request: Omit<RunRequest, 'scenario'>, scenario?: stri
     ...(o.stock !== undefined ? { stock: o.stock } : {}),
     ...(request.profile ? { faults: request.profile.name } : {}),
     disabled: disabledOf(request.defences ?? ALL_DEFENCES),
-    ...(request.coordination && request.coordination.style !== 'orchestration'
-      ? {
-          style: request.coordination.style,
-          ...(request.coordination.compensator === 'services' ? { compensator: request.coordination.compensator } : {}),
-        }
-      : {}),
+    ...styleShape(request.coordination),
   };
   return scenario === undefined ? { command: 'run-all', ...shape } : { command: 'run', scenario, ...shape };
 }

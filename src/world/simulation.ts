@@ -44,6 +44,8 @@ export interface SimulationImage {
   /** The tick the calm phase began, or -1 while faults are on. */
   readonly calmFromTick: number;
   readonly stockViolation: string | null;
+  /** Units of stock held reserved so far, times the ticks they were held (see StockWatch); absent in worlds stopped before it was counted. */
+  readonly heldUnitTicks?: number;
   /** Times a person acted on this world while it was stopped (`saga dlq`, `approve`, `reject`): its scenario's own expectations no longer describe it. */
   readonly interventions?: number;
 }
@@ -69,6 +71,8 @@ export interface RunOutcome {
   readonly duplicatesSkipped: number;
   /** Local transactions committed by every component. */
   readonly commits: number;
+  /** Units of stock held (reserved, neither sold nor free) summed over every tick of the run: what waiting for a decision locks up. */
+  readonly heldUnitTicks: number;
   /** Every fault injected, in order, as targeted faults: replaying them alone reproduces the run. */
   readonly schedule: readonly ScriptedFault[];
   /** How many trace events of each kind, and of each kind per actor (`crash:orchestrator`), the run emitted. */
@@ -114,7 +118,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       () => world.relayPublish(),
       () => world.relayConfirm(),
     ];
-    const stock = new StockWatch(from?.stockViolation ?? null);
+    const stock = new StockWatch(from?.stockViolation ?? null, from?.heldUnitTicks ?? 0);
     const onEvent = options.onEvent;
     if (onEvent) {
       const databases: OpenDatabases = (name) => world.host(name).openDatabase();
@@ -138,6 +142,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
         world: world.image(),
         calmFromTick,
         stockViolation: stock.firstViolation,
+        heldUnitTicks: stock.heldUnitTicks,
         ...(from?.interventions ? { interventions: from.interventions } : {}),
       }),
     };
@@ -214,6 +219,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       broker: { ...world.broker.stats },
       duplicatesSkipped: world.duplicatesSkipped,
       commits: world.stats.commits,
+      heldUnitTicks: stock.heldUnitTicks,
       schedule: world.faults.schedule(),
       eventCounts,
       traceEvents: world.trace.events(),
@@ -226,14 +232,25 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
   }
 }
 
-/** Checks stock after every tick, so an imbalance that heals itself later is still caught. */
+/**
+ * Reads stock after every tick: an imbalance that heals itself later is still caught, and the
+ * units held reserved are summed over time (a reservation held for 10 ticks counts 10 per unit;
+ * while the inventory is down, what it last held counts on).
+ */
 class StockWatch {
-  constructor(public firstViolation: string | null) {}
+  constructor(
+    public firstViolation: string | null,
+    public heldUnitTicks: number,
+  ) {}
   private db: Database | null = null;
   private query: Prepared<StockRow> | null = null;
+  private held = 0;
+  private heldSince = -1;
 
   check(world: World): void {
-    if (this.firstViolation !== null) return;
+    const now = world.clock.now();
+    if (this.heldSince >= 0) this.heldUnitTicks += this.held * (now - this.heldSince);
+    this.heldSince = now;
     const host = world.host('inventory');
     if (!host.up) return;
     const db = host.database();
@@ -241,8 +258,11 @@ class StockWatch {
       this.db = db;
       this.query = stockQuery(db);
     }
-    const problems = stockProblems(this.query.all());
-    if (problems.length > 0) this.firstViolation = `tick ${world.clock.now()}: ${problems[0]}`;
+    const stock = this.query.all();
+    this.held = stock.reduce((n, s) => n + s.reserved, 0);
+    if (this.firstViolation !== null) return;
+    const problems = stockProblems(stock);
+    if (problems.length > 0) this.firstViolation = `tick ${now}: ${problems[0]}`;
   }
 }
 

@@ -4,7 +4,7 @@ import { benchWorkload, measureSqlFloor, measureSqliteCeiling, MIN_COMMITS_PER_S
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runScenario } from '../../src/scenario/index.js';
 import { startStatementLog, stopStatementLog } from '../../src/store/index.js';
-import { scratchDir } from '../helpers.js';
+import { sagaCli, scratchDir } from '../helpers.js';
 
 // Speed targets live in `npm run bench`; these only check that the benchmark measures what it says.
 describe('saga bench', () => {
@@ -20,6 +20,29 @@ describe('saga bench', () => {
     expect(MIN_COMMITS_PER_SAGA).toBe(11);
     // Five steps, each a command and its reply a tick apart: a happy saga takes 10 virtual ticks.
     expect(r.virtualTicksPerSaga).toEqual({ median: 10, p99: 10 });
+  });
+
+  it('benches the choreographed saga too, timing each saga to the moment the read model saw it complete', async () => {
+    const r = await runSagaBench(60, 'memory', scratchDir('bench'), {}, { style: 'choreography', compensator: 'janitor' });
+    if ('stopped' in r) throw new Error('the bench stopped although nobody asked it to');
+    expect(r).toMatchObject({ ok: true, style: 'choreography' });
+    // Five steps, each an event a tick after the one before it, with no coordinator in between: 4 ticks from the order's creation.
+    expect(r.virtualTicksPerSaga).toEqual({ median: 4, p99: 4 });
+    // Each event goes to the next service, the projection and the janitor: more messages than the orchestrator's 13 a saga.
+    expect(r.messagesPerSaga).toBe(17);
+    expect(r.floorRatio).toBeGreaterThan(0);
+  });
+
+  it('with --style all, runs each style in turn and prints them side by side', async () => {
+    const { code, stdout } = await sagaCli(['bench', '--orders', '50', '--style', 'all', '--json'], {
+      env: { SAGA_HOME: scratchDir('bench-styles') },
+    });
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { styles: Array<{ style: string; ok: boolean; orders: number }> };
+    expect(report.styles.map((r) => [r.style, r.ok, r.orders])).toEqual([
+      ['orchestration', true, 50],
+      ['choreography', true, 50],
+    ]);
   });
 
   it('stopped early, it reports the sagas completed so far and judges nothing', async () => {

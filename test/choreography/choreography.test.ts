@@ -4,7 +4,9 @@ import { fold, NO_PROGRESS, statusOf } from '../../src/choreography/saga-progres
 import { rebuildView } from '../../src/choreography/index.js';
 import { withDisabled } from '../../src/defences/index.js';
 import { COMPENSATORS, replyType, type Compensator } from '../../src/protocol/index.js';
-import { notApplicable, runScenario, type Scenario } from '../../src/scenario/index.js';
+import { notApplicable, planCrashMatrix, runCrashPoint, runScenario, type Scenario } from '../../src/scenario/index.js';
+import { DEFENCE_NAMES, type DefenceName } from '../../src/defences/index.js';
+import { fuzz, mergeShards, readReplayFile } from '../../src/fuzz/index.js';
 import type { Database } from '../../src/store/index.js';
 import { sagaCli, scratchDir } from '../helpers.js';
 
@@ -145,6 +147,103 @@ describe('the projection (the read model)', () => {
     expect([...statuses]).toEqual(['COMPENSATED']);
     // Without the order's cancellation it is still compensating.
     expect(statusOf(events.slice(0, 4).reduce(fold, NO_PROGRESS))).toBe('COMPENSATING');
+  });
+});
+
+describe('the crash matrix, choreographed', () => {
+  for (const compensator of COMPENSATORS) {
+    it(`passes at every crash point of every component that runs, compensated by the ${compensator}`, () => {
+      const how = choreography(compensator);
+      const planned = planCrashMatrix(3, how);
+      const rows = planned.map((p) => runCrashPoint(p, 3));
+      expect(rows.filter((r) => !r.ok).map((r) => `${r.label}: ${r.failed.map((f) => f.detail).join('; ')}`)).toEqual([]);
+      expect([...new Set(rows.map((r) => r.point.component))].sort()).toEqual([
+        'fulfillment',
+        'inventory',
+        'janitor',
+        'notification',
+        'order',
+        'payment',
+        'projection',
+      ]);
+      // The baseline that waits on a person has no counterpart: choreography has no approval step.
+      expect(new Set(rows.map((r) => r.point.baseline))).toEqual(
+        new Set(['forward', 'compensation', 'contended', 'undo-retried', 'poisoned']),
+      );
+      expect(rows.some((r) => r.point.compensating && r.point.component === 'janitor')).toBe(true);
+    });
+  }
+
+  it('fails with each defence the style has switched off; step timeouts it has none of', () => {
+    const how = choreography('janitor');
+    const planned = planCrashMatrix(3, how);
+    const firstFailure = (defence: DefenceName) => {
+      for (const point of planned) {
+        const row = runCrashPoint(point, 3, withDisabled([defence]));
+        if (!row.ok) return row;
+      }
+      return undefined;
+    };
+    for (const defence of DEFENCE_NAMES.filter((d) => d !== 'timeouts')) expect(firstFailure(defence)?.label, defence).toBeDefined();
+    expect(firstFailure('timeouts')).toBeUndefined();
+  });
+});
+
+describe('saga fuzz --style choreography', () => {
+  it("sweeps with no violation, reaching the janitor's paths, and a summary that says its style", async () => {
+    const report = await fuzz({
+      range: { from: 1, seeds: 40 },
+      disabled: [],
+      coordination: choreography('janitor'),
+      workers: 1,
+      shrink: false,
+    });
+    expect(report.summary.violations).toEqual([]);
+    expect(report.summary.coordination).toEqual(choreography('janitor'));
+    expect(report.summary.coverage.nudged).toBeGreaterThan(0);
+    expect(report.summary.coverage['compensate:payment.refund']).toBeGreaterThan(0);
+    // The orchestrator's paths are not counted, so a choreographed sweep is not reported as never reaching them.
+    expect(report.summary.coverage).not.toHaveProperty('timeout');
+    expect(report.recipe).toMatchObject({ command: 'fuzz', style: 'choreography' });
+  });
+
+  it('shrinks a failure to a replay file that records the style, and the file replays it', async () => {
+    const failuresDir = scratchDir('chor-failures');
+    // Seed 26 without idempotency: a duplicated event makes payment charge twice.
+    const report = await fuzz({
+      range: { from: 26, seeds: 1 },
+      disabled: ['idempotency'],
+      coordination: choreography('janitor'),
+      workers: 1,
+      shrink: true,
+      failuresDir,
+    });
+    const charged = report.shrunk.find((f) => f.invariant === 'single-charge')!;
+    expect(charged.faultsAfter).toBeLessThanOrEqual(2);
+    expect(charged.file).toMatch(/single-charge-seed26-choreography-without-idempotency\.json$/);
+    expect(readReplayFile(charged.file!).coordination).toEqual(choreography('janitor'));
+    const replayed = await sagaCli(['replay', charged.file!], { env: { SAGA_HOME: scratchDir('chor-replay') } });
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain('choreography (janitor compensates)');
+    expect(replayed.stdout).toContain('reproduced: single-charge violated again, same digest');
+  });
+
+  it('refuses to merge shards of different styles', async () => {
+    const shard = async (index: number, coordination?: ReturnType<typeof choreography>) =>
+      (
+        await fuzz({
+          range: { from: 1, seeds: 2, shard: { index, count: 2 } },
+          disabled: [],
+          ...(coordination ? { coordination } : {}),
+          workers: 1,
+          shrink: false,
+        })
+      ).summary;
+    const a = { file: 'a.json', summary: await shard(1, choreography('janitor')) };
+    const orchestrated = { file: 'b.json', summary: await shard(2) };
+    const choreographed = { file: 'b.json', summary: await shard(2, choreography('janitor')) };
+    expect(() => mergeShards([a, orchestrated])).toThrow(/its style differ/);
+    expect(mergeShards([a, choreographed]).coordination).toEqual(choreography('janitor'));
   });
 });
 

@@ -20,7 +20,7 @@ describe('with a defence switched off, the fuzzer finds a violation and shrinks 
         if (found.ok) continue;
         tried++;
         const invariant = found.violations[0]!.name;
-        const small = await shrink(seed, c.workload, found.schedule, invariant, defences);
+        const small = await shrink(seed, c.workload, found.schedule, invariant, { defences });
         if (small.kind !== 'shrunk') throw new Error(small.detail);
         smallest = Math.min(smallest, small.schedule.length);
         if (small.schedule.length <= MAX_FAULTS) fewestOrders = Math.min(fewestOrders, small.workload.orders.length);
