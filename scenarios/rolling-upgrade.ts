@@ -1,34 +1,40 @@
 import type { Scenario } from '../src/scenario/index.js';
 
-/** The orchestrator's handlings of payment's charge replies: those written before the upgrade and brought up to version 2, and those written in it. */
+/**
+ * The handlings of payment's charge event (the orchestrator's, or in choreography the
+ * fulfillment service's, which it makes schedule a shipment): those written before the upgrade
+ * and brought up to version 2, and those written in it.
+ */
 function chargeReplies(details: readonly string[]): { upcast: number; current: number } {
-  return { upcast: details.filter((d) => d.includes('upcast')).length, current: details.filter((d) => d.startsWith('charge ch-')).length };
+  const upcast = details.filter((d) => d.includes('upcast')).length;
+  return { upcast, current: details.length - upcast };
 }
 
 export const rollingUpgrade: Scenario = {
   name: 'rolling-upgrade',
   description:
-    "The payment service is upgraded mid-run: its new release answers a charge with the charge's id, version 2 of payment.charge.done. The orchestrator was upgraded first and reads both versions: a reply written by the old release, still in flight, is brought up to version 2 (its charge id unknown), and every saga completes.",
+    "The payment service is upgraded mid-run: its new release answers a charge with the charge's id, version 2 of payment.charge.done. Its readers were upgraded first and read both versions (the orchestrator; in choreography the fulfillment service, the projection and the janitor): a message written by the old release, still in flight, is brought up to version 2 (its charge id unknown), and every saga completes.",
   fault: 'payment restarted on release 2 while its old replies are in flight',
-  notFor: {
-    choreography:
-      "its deploy order names the orchestrator as the reader of payment's new event; in choreography its readers are the fulfillment service, the projection and the janitor",
-  },
   lesson: {
     watch:
-      'Watch a reply the old payment service wrote reach the orchestrator during the deploy, and the new release answer with the charge id after it.',
+      'Watch a reply the old payment service wrote reach its reader during the deploy, and the new release answer with the charge id after it.',
     showed:
       "Messages are a public contract: a new field is a new version, the consumer learns to read it before the producer writes it, and an old message is upcast rather than refused. Upgrading in the other order is what refuses: see the unreadable version's dead letter in the tests.",
   },
   shop: { orders: 4, stockPerSku: 100, arrivalTicks: 40 },
-  releases: { orchestrator: 2 },
+  // Every reader of payment's charge event, in either style, runs release 2 from the start: a consumer learns a version before its producer writes it.
+  releases: { orchestrator: 2, fulfillment: 2, projection: 2, janitor: 2 },
   faults: [
     { kind: 'kill', component: 'payment', when: { on: 'publish', type: 'payment.charge.done', nth: 2 }, downTicks: 30, upgradesTo: 2 },
   ],
   expectedStatuses: ['COMPLETED'],
   expect: ({ traceEvents }) => {
     const details = traceEvents
-      .filter((e) => e.kind === 'handle' && e.actor === 'orchestrator' && e.type === 'payment.charge.done')
+      .filter(
+        (e) =>
+          e.kind === 'handle' &&
+          ((e.actor === 'orchestrator' && e.type === 'payment.charge.done') || (e.detail ?? '').startsWith('on payment.charge.done')),
+      )
       .map((e) => e.detail ?? '');
     const { upcast, current } = chargeReplies(details);
     return [

@@ -285,21 +285,23 @@ export class Endpoint implements Component {
     // An event it subscribes to: handled as the command it triggers, and the timeline says which event.
     this.heard = message.type;
     try {
-      return this.handleVersion({ ...message, type: command });
+      return this.handleVersion(message, command);
     } finally {
       this.heard = null;
     }
   }
 
-  private handleVersion(message: Message): HandleOutcome {
+  /** Checks the version of `message` against what this component reads of its type (an event's, not the command it triggers), then handles it as `as`. */
+  private handleVersion(message: Message, as = message.type): HandleOutcome {
     const version = message.version ?? 1;
     const reads = this.reads[message.type] ?? 1;
     if (version > reads) throw new UnreadableMessage(`${this.name} reads ${message.type} up to version ${reads}, not version ${version}`);
-    if (version === reads) return this.handleInTransaction(message);
+    if (version === reads) return this.handleInTransaction(as === message.type ? message : { ...message, type: as });
     // Written before its schema grew: brought up to the version this component reads, and said so in the timeline.
     this.upcastFrom = version;
     try {
-      return this.handleInTransaction({ ...message, body: upcastBody(message.type, message.body, version, reads), version: reads });
+      const body = upcastBody(message.type, message.body, version, reads);
+      return this.handleInTransaction({ ...message, type: as, body, version: reads });
     } finally {
       this.upcastFrom = null;
     }

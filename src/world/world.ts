@@ -8,6 +8,8 @@ import {
   PLACE_ORDER,
   sagaIdFor,
   STYLE_COMPONENTS,
+  Command,
+  replyType,
   type ComponentName,
   type Compensator,
   type OrderPayload,
@@ -82,10 +84,15 @@ export function componentDefinitions(
   };
   if (how.style === 'choreography') {
     const c = how.compensator;
+    // Every component hears events: from release 2 each reads payment's charge event with the charge's id (version 2).
+    const at = (name: ComponentName, def: ComponentDefinition): ComponentDefinition =>
+      release(name) >= 2 ? { ...def, reads: { ...def.reads, [replyType(Command.chargePayment, true)]: 2 } } : def;
     return {
-      ...Object.fromEntries(Object.entries(services).map(([name, service]) => [name, choreographed(service, c)])),
-      projection: PROJECTION,
-      janitor: janitorComponent(c),
+      ...Object.fromEntries(
+        Object.entries(services).map(([name, service]) => [name, at(name as ComponentName, choreographed(service, c))]),
+      ),
+      projection: at('projection', PROJECTION),
+      janitor: at('janitor', janitorComponent(c)),
     };
   }
   return {

@@ -37,3 +37,29 @@ describe('a rolling upgrade of the payment service', () => {
     expect(restarts.map((e) => [e.tick, e.detail?.split(',')[0]])).toEqual([[20_000, 'on release 2']]);
   });
 });
+
+describe('a rolling upgrade of the payment service, choreographed', () => {
+  const choreography = { style: 'choreography' as const, compensator: 'janitor' as const };
+
+  it('readers first: the fulfillment service, the projection and the janitor read both versions, the old ones upcast', () => {
+    const { result, outcome } = runScenario({ scenario: rollingUpgrade, seed: 1, storage: 'memory', coordination: choreography });
+    expect(result.ok).toBe(true);
+    const read = outcome.traceEvents.filter((e) => e.kind === 'handle' && (e.detail ?? '').startsWith('on payment.charge.done'));
+    expect(read.some((e) => e.actor === 'fulfillment' && e.detail!.includes('(version 1 upcast to 2)'))).toBe(true);
+    expect(read.some((e) => e.actor === 'fulfillment' && !e.detail!.includes('upcast'))).toBe(true);
+    expect(outcome.snapshot.broker.deadLetters).toEqual([]);
+  });
+
+  it('a reader left on release 1 dead-letters the new event with the reason, checked against the event and not the command it triggers', () => {
+    const releases = { ...rollingUpgrade.releases, fulfillment: 1 };
+    const { outcome } = runScenario({ scenario: { ...rollingUpgrade, releases }, seed: 1, storage: 'memory', coordination: choreography });
+    const letters = outcome.snapshot.broker.deadLetters;
+    expect(letters.length).toBeGreaterThan(0);
+    for (const letter of letters)
+      expect(letter).toMatchObject({
+        type: 'payment.charge.done',
+        attempts: 1,
+        refused: 'fulfillment reads payment.charge.done up to version 1, not version 2',
+      });
+  });
+});
