@@ -5,6 +5,7 @@ import {
   BadRunError,
   listSagas,
   openRun,
+  orchestratorOf,
   SAGA_STATUSES,
   showSaga,
   type MessageStory,
@@ -59,7 +60,10 @@ export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): Exi
     status = SAGA_STATUSES.find((s) => s === options.status?.toUpperCase());
     if (!status) throw unknownName('saga status', options.status, SAGA_STATUSES);
   }
-  const { sagas, run } = withRun(dir, io, (run) => ({ sagas: listSagas(run, status), run: { dir: run.dir, status: run.info.status } }));
+  const { sagas, run } = withRun(dir, io, (run) => ({
+    sagas: listSagas(run, status),
+    run: { dir: run.dir, status: run.info.status, orchestrated: run.dbs.orchestrator !== undefined },
+  }));
   if (options.json) {
     io.out(JSON.stringify(sagas, null, 2) + '\n');
     return EXIT.held;
@@ -82,7 +86,14 @@ export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): Exi
     for (const r of rows.slice(1)) io.out(line(r, (s) => colorStatus(s, c)) + '\n');
   }
   io.out(`${plural(sagas.length, status ? `${status} saga` : 'saga')} in this ${run.status} run\n`);
-  if (sagas.length > 0) io.out(c.dim(`'saga show <run> <saga or order>' shows one.\n`));
+  if (sagas.length > 0)
+    io.out(
+      c.dim(
+        run.orchestrated
+          ? `'saga show <run> <saga or order>' shows one.\n`
+          : `A choreographed run's sagas, as its read model (projection.db) has them.\n`,
+      ),
+    );
   return EXIT.held;
 }
 
@@ -90,6 +101,8 @@ export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): Exi
 export function showCommand(dir: string, key: string, options: ShowOptions, io: CliIo): ExitCode {
   const detail = withRun(dir, io, (run) => {
     // The world as it stopped or ended holds the message history and the broker's queues; a run without one still has its databases.
+    // A choreographed run has no saga's story to show: said as such, not as a saga not found.
+    orchestratorOf(run);
     const world = readWorldFile(run.dir, buildVersion());
     const found = showSaga(run, key, 'image' in world ? world.image : null);
     if (!found) throw new UsageError(`No saga or order ${quote(key)} in ${run.dir}; 'saga sagas ${dir}' lists them.`);

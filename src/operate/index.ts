@@ -1,4 +1,4 @@
-export { BadRunError, openRun, type OpenRun } from './open-run.js';
+export { BadRunError, openRun, orchestratorOf, type OpenRun } from './open-run.js';
 export { listSagas, SAGA_STATUSES, showSaga, type SagaDetail, type SagaSummary } from './saga-view.js';
 export { messageRoutes, type MessageRoutes, type MessageStory } from './message-story.js';
 export { prepareResume, type ResumableRun } from './resume-run.js';

@@ -100,7 +100,7 @@ export function orchestratorOf(run: Pick<OpenRun, 'dbs'> & Partial<Pick<OpenRun,
   const db = run.dbs.orchestrator;
   if (!db)
     throw new BadRunError(
-      `${run.dir ?? 'This'} is a choreographed run: it has no orchestrator whose sagas this command reads; its saga view is projection.db.`,
+      `${run.dir ?? 'This'} is a choreographed run: it has no orchestrator whose sagas this command reads; 'saga sagas' lists its sagas from its read model.`,
     );
   return db;
 }

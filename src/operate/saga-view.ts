@@ -1,5 +1,6 @@
 import { PLACE_ORDER_SAGA, SagaStatus, type SagasTable } from '../orchestrator/index.js';
-import { COMPONENTS, type ComponentName } from '../protocol/index.js';
+import { COMPONENTS, parseReplyType, type ComponentName } from '../protocol/index.js';
+import type { Database } from '../store/index.js';
 import type { SimulationImage } from '../world/index.js';
 import { messageStories, type MessageStory } from './message-story.js';
 import { orchestratorOf, type OpenRun } from './open-run.js';
@@ -28,6 +29,7 @@ function stepName(step: number): string {
 
 /** The sagas of a run, oldest first, optionally only those in one status. */
 export function listSagas(run: Pick<OpenRun, 'dbs'> & Partial<Pick<OpenRun, 'dir'>>, status?: SagaStatus): SagaSummary[] {
+  if (!run.dbs.orchestrator && run.dbs.projection) return viewedSagas(run.dbs.projection, status);
   const db = orchestratorOf(run);
   const lastChange = new Map(
     db
@@ -39,6 +41,39 @@ export function listSagas(run: Pick<OpenRun, 'dbs'> & Partial<Pick<OpenRun, 'dir
     .prepare(`select * from sagas ${status ? 'where status = ?' : ''} order by started_tick, id`)
     .all(...(status ? [status] : [])) as SagaRow[];
   return rows.map((r) => summaryOf(r, lastChange.get(r.id)));
+}
+
+/**
+ * A choreographed run's sagas, as its read model has them: no table holds a saga, so the
+ * projection's view is what there is. The step is the one its last event was about; nobody
+ * retries a step, so each is on its first try.
+ */
+function viewedSagas(projection: Database, status?: SagaStatus): SagaSummary[] {
+  const rows = projection
+    .prepare(`select * from saga_view ${status ? 'where status = ?' : ''} order by started_tick, id`)
+    .all(...(status ? [status] : [])) as Array<{
+    id: string;
+    order_id: string;
+    status: SagaStatus;
+    last_event: string;
+    started_tick: number;
+    last_tick: number;
+  }>;
+  return rows.map((r) => ({
+    id: r.id,
+    orderId: r.order_id,
+    status: r.status,
+    step: r.status === SagaStatus.Completed ? 'done' : stepOfEvent(r.last_event),
+    attempt: 1,
+    startedTick: r.started_tick,
+    lastChangeTick: r.last_tick,
+  }));
+}
+
+/** The saga step an event is about: the step whose command, or whose compensation, it answers. */
+function stepOfEvent(type: string): string {
+  const command = parseReplyType(type)?.command;
+  return PLACE_ORDER_SAGA.steps.find((s) => s.command === command || s.compensation === command)?.name ?? type;
 }
 
 function summaryOf(r: SagaRow, lastChangeTick: number | undefined): SagaSummary {

@@ -267,6 +267,28 @@ describe('saga run --style', () => {
     expect(stdout).not.toContain('crash-mid-payment');
   });
 
+  it("leaves a run directory whose sagas 'saga sagas' lists from the read model; the orchestrator's commands refuse it", async () => {
+    const home = scratchDir('style-run-dir');
+    const at = (args: readonly string[]) => sagaCli(args, { env: { SAGA_HOME: home } });
+    expect((await at(['run', '--scenario', 'payment-declined', '--style', 'choreography'])).code).toBe(0);
+    const listed = await at(['sagas', 'payment-declined-seed1', '--json']);
+    expect(listed.code).toBe(0);
+    const sagas = JSON.parse(listed.stdout) as Array<{ orderId: string; status: string; step: string }>;
+    expect(sagas.map((s) => s.orderId).sort()).toEqual(['order-001', 'order-002', 'order-003']);
+    // Each charge declined: the step its last event was about is the charge's, its compensation the last heard.
+    expect(new Set(sagas.map((s) => s.status))).toEqual(new Set(['COMPENSATED']));
+    expect(sagas.every((s) => s.step !== 'done')).toBe(true);
+    expect((await at(['sagas', 'payment-declined-seed1', '--status', 'completed'])).stdout).toContain('0 COMPLETED sagas');
+    for (const args of [
+      ['show', 'payment-declined-seed1', 'order-001'],
+      ['dlq', 'payment-declined-seed1'],
+    ]) {
+      const refused = await at(args);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(/is a choreographed run: it has no orchestrator .*'saga sagas' lists its sagas/);
+    }
+  });
+
   it('refuses, with exit 2 and one sentence, what it cannot do', async () => {
     const refused = async (args: string[], said: RegExp) => {
       const { code, stdout, stderr } = await cli(['run', ...args, '--storage', 'memory']);
