@@ -1,4 +1,5 @@
-import { defenceFlag, withDisabled } from '../defences/index.js';
+import { defenceFlag, withDisabled, type DefenceName } from '../defences/index.js';
+import type { Coordination } from '../world/index.js';
 import {
   formatRecipe,
   notApplicable,
@@ -93,7 +94,9 @@ export async function abCommand(options: AbOptions, everyScenario: readonly Scen
     io.out(
       broken.length > 0
         ? `${wrap(`Without ${names}, ${broken.length} of ${rows.length} scenarios ${broken.length === 1 ? 'breaks' : 'break'}: ${broken.map((r) => r.scenario).join(', ')}.`, width)}\n`
-        : c.red(`${wrap(`Without ${names}, nothing in the ${rows.length} scenarios run breaks: none shows what it protects.`, width)}\n`),
+        : c.red(
+            `${wrap(`Without ${names}, nothing in the ${rows.length} scenarios run breaks: none shows what it protects${unused(disabled, coordination)}.`, width)}\n`,
+          ),
     );
     if (interrupts.heard) io.out(c.yellow(`stopped by ${interrupts.heard} after ${rows.length} of ${catalogue.length} scenarios\n`));
     io.out(c.dim(`${replayLine(recipe)}\n`));
@@ -103,6 +106,13 @@ export async function abCommand(options: AbOptions, everyScenario: readonly Scen
   if (interrupts.heard) return interruptExit(interrupts.heard);
   if (unwritten) return EXIT.failed;
   return broken.length > 0 ? EXIT.held : EXIT.violated;
+}
+
+/** Why nothing broke when the defence switched off is one the style does not use: a choreographed saga has no step timeouts. */
+function unused(disabled: readonly DefenceName[], how: Coordination | undefined): string {
+  return how?.style === 'choreography' && disabled.includes('timeouts')
+    ? ' (a choreographed saga has no step timeouts: nobody waits for a reply)'
+    : '';
 }
 
 /** The comparison as a page: each scenario with and without the defence, and, where something broke, both runs drawn (run again, watched). */

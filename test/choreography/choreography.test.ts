@@ -299,6 +299,14 @@ describe('saga run --style', () => {
     }
   });
 
+  it('ab runs only what applies, and says why step timeouts protect nothing here', async () => {
+    const { code, stdout, stderr } = await cli(['ab', '--disable', 'timeouts', '--style', 'choreography']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^Not run, as they do not apply to choreography: .*step-timeout/);
+    expect(stdout).toContain('a choreographed saga has no step timeouts');
+    expect(stdout).toContain('replay: npx saga ab --disable timeouts --seed 1 --style choreography');
+  });
+
   it('refuses, with exit 2 and one sentence, what it cannot do', async () => {
     const refused = async (args: string[], said: RegExp) => {
       const { code, stdout, stderr } = await cli(['run', ...args, '--storage', 'memory']);
