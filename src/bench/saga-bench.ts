@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { nextTurn, wallClockMs, type TraceEvent } from '../kernel/index.js';
-import { sagaEventsOf, serviceFactsOf, SagaStatus } from '../protocol/index.js';
+import { Command, sagaEventsOf, serviceFactsOf, SagaStatus } from '../protocol/index.js';
 import { percentile } from '../scenario/index.js';
 import { simulation, type Coordination, type RunOutcome, type Workload } from '../world/index.js';
 import { measureSqliteCeiling, MIN_COMMITS_PER_SAGA } from './sqlite-ceiling.js';
@@ -80,14 +80,16 @@ export interface StoppedBench {
 }
 
 /**
- * Whether `e` is a saga's first moment (its saga started, or in choreography its first
- * handling) or the moment it completed (the orchestrator's record, or in choreography the read
- * model's): the two ends of a saga's wall time, whatever the style.
+ * Whether `e` is a saga's first moment (the orchestrator records it, or in choreography the
+ * order service creates its order) or the moment it completed (the orchestrator's record, or
+ * in choreography the read model's): the two ends of a saga's wall time, whatever the style.
+ * Anything else is neither, so events after a saga completed do not start it again.
  */
 function milestoneOf(e: TraceEvent): 'first' | 'completed' | null {
   if (e.kind === 'saga') return sagaEventsOf(e).some((f) => f.kind === 'completed') ? 'completed' : 'first';
   if (e.kind !== 'handle') return null;
-  return serviceFactsOf(e).some((f) => f.kind === 'saga-ended' && f.status === SagaStatus.Completed) ? 'completed' : 'first';
+  if (serviceFactsOf(e).some((f) => f.kind === 'saga-ended' && f.status === SagaStatus.Completed)) return 'completed';
+  return e.type === Command.createOrder ? 'first' : null;
 }
 
 /** Runs `orders` happy-path sagas through the real world (broker, relays, inboxes, orchestrator or not), faults off, as fast as it goes. */

@@ -1,8 +1,8 @@
 import { defenceFlag, withDisabled, type DefenceName } from '../defences/index.js';
 import type { Coordination } from '../world/index.js';
 import {
+  coordinationOf,
   formatRecipe,
-  notApplicable,
   replayLine,
   runAbRow,
   styleShape,
@@ -17,7 +17,8 @@ import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
-import { parseCoordination, parseDisabled, parseSeed } from './parse-options.js';
+import { orchestratorOnly, parseCoordination, parseDisabled, parseSeed } from './parse-options.js';
+import { applicableTo } from './catalogue-command.js';
 import { makeStyle, makeTable, wrap } from './style.js';
 import { UsageError } from './usage-error.js';
 
@@ -40,11 +41,8 @@ export async function abCommand(options: AbOptions, everyScenario: readonly Scen
   const disabled = parseDisabled(options.disable);
   if (disabled.length === 0) throw new UsageError('saga ab needs --disable <defence>: the defence to switch off.');
   const coordination = parseCoordination(options.style, options.compensator);
-  if (coordination && options.html !== undefined)
-    throw new UsageError("--html draws the orchestrator's sagas and works with --style orchestration only; drop one of them.");
-  const catalogue = everyScenario.filter((s) => notApplicable(s, coordination) === null);
-  const skipped = everyScenario.filter((s) => !catalogue.includes(s)).map((s) => s.name);
-  if (skipped.length > 0) io.err(`Not run, as they do not apply to ${options.style}: ${skipped.join(', ')}.\n`);
+  if (coordination && options.html !== undefined) throw orchestratorOnly('--html');
+  const { applicable: catalogue, skipped } = applicableTo(everyScenario, coordination, io);
   const html = options.html === undefined ? undefined : reportPath(options.html);
   // Scenario by scenario, so a Ctrl-C is heard between two and the rows so far are reported.
   const progress = makeProgress(io, options.json === true);
@@ -71,8 +69,7 @@ export async function abCommand(options: AbOptions, everyScenario: readonly Scen
         {
           seed,
           disabled: disabled.map(defenceFlag),
-          style: coordination?.style ?? 'orchestration',
-          ...(coordination ? { compensator: coordination.compensator } : {}),
+          coordination: coordinationOf(recipe),
           notApplicable: skipped,
           scenarios: rows,
           recipe,

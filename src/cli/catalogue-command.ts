@@ -1,5 +1,7 @@
+import type { Coordination } from '../world/index.js';
 import {
   formatRecipe,
+  notApplicable,
   replayLine,
   runRecipe,
   runScenario,
@@ -18,6 +20,18 @@ import { makeStyle, makeTable, wrap } from './style.js';
 
 /** The width below which `run --all` leaves out each service's columns. */
 const WIDE_TABLE = 152;
+
+/** The scenarios of `catalogue` that apply to a style; the others are named on stderr, so nobody takes their absence for a pass. */
+export function applicableTo(
+  catalogue: readonly Scenario[],
+  how: Coordination | undefined,
+  io: CliIo,
+): { applicable: Scenario[]; skipped: string[] } {
+  const applicable = catalogue.filter((s) => notApplicable(s, how) === null);
+  const skipped = catalogue.filter((s) => !applicable.includes(s)).map((s) => s.name);
+  if (skipped.length > 0) io.err(`Not run, as they do not apply to ${how!.style}: ${skipped.join(', ')}.\n`);
+  return { applicable, skipped };
+}
 
 /** `saga run --all`: the whole catalogue with one seed, one row per scenario; exit 0 only if every row passes. Ctrl-C reports the scenarios run so far. */
 export async function runCatalogue(

@@ -1,6 +1,7 @@
 import { defenceFlag, withDisabled } from '../defences/index.js';
 import { nextTurn } from '../kernel/index.js';
 import {
+  coordinationOf,
   crashPointScenario,
   describeCrashPoint,
   formatRecipe,
@@ -12,13 +13,12 @@ import {
   styleShape,
   type Recipe,
 } from '../scenario/index.js';
-import { UsageError } from './usage-error.js';
 import { drawScenario, type ReportRun } from '../report/index.js';
 import { reportPath, writeReport } from './html-option.js';
 import { listenForInterrupts } from './interrupts.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
-import { parseCoordination, parseDisabled, parseSeed } from './parse-options.js';
+import { orchestratorOnly, parseCoordination, parseDisabled, parseSeed } from './parse-options.js';
 import { makeProgress } from './progress.js';
 import { makeStyle, makeTable } from './style.js';
 
@@ -39,8 +39,7 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
   const seed = parseSeed(options.seed);
   const disabled = parseDisabled(options.disable);
   const coordination = parseCoordination(options.style, options.compensator);
-  if (coordination && options.html !== undefined)
-    throw new UsageError("--html draws the orchestrator's sagas and works with --style orchestration only; drop one of them.");
+  if (coordination && options.html !== undefined) throw orchestratorOnly('--html');
   const html = options.html === undefined ? undefined : reportPath(options.html);
   const progress = makeProgress(io, options.json === true);
   const interrupts = listenForInterrupts(io, progress, 'crash point');
@@ -67,8 +66,7 @@ export async function crashMatrixCommand(options: CrashMatrixOptions, io: CliIo)
         {
           seed,
           disabled: disabled.map(defenceFlag),
-          style: coordination?.style ?? 'orchestration',
-          ...(coordination ? { compensator: coordination.compensator } : {}),
+          coordination: coordinationOf(recipe),
           rows: rows.length,
           failed,
           points: rows,

@@ -11,12 +11,11 @@ import {
   type SweepSummary,
 } from '../fuzz/index.js';
 import { formatRecipe, replayLine, styleShape } from '../scenario/index.js';
-import { plural, quote } from './user-text.js';
+import { plural, quote, styleNote } from './user-text.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { sagaDir } from './saga-home.js';
 import { EXIT, interruptExit, type ExitCode } from './exit-codes.js';
 import { MAX_SEED, parseCoordination, parseDisabled } from './parse-options.js';
-import type { Coordination } from '../world/index.js';
 import { listenForInterrupts } from './interrupts.js';
 import { makeProgress } from './progress.js';
 import { makeStyle, makeTable, wrap } from './style.js';
@@ -70,7 +69,7 @@ export async function fuzzCommand(words: readonly string[], options: FuzzCommand
   if (!options.json) {
     const without = disabled.length ? `, without ${disabled.map(defenceFlag).join(', ')}` : '';
     io.out(
-      `saga fuzz: ${plural(seeds, 'seed')} from ${from}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}${styled(coordination)} on ${plural(workers, 'worker')}${without}\n`,
+      `saga fuzz: ${plural(seeds, 'seed')} from ${from}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}${styleNote(coordination)} on ${plural(workers, 'worker')}${without}\n`,
     );
   }
   let report: FuzzReport;
@@ -156,7 +155,7 @@ function renderSummary(s: SweepSummary, c: ReturnType<typeof makeStyle>, width =
   const without = s.disabled.length ? `, without ${s.disabled.map(defenceFlag).join(', ')}` : '';
   lines.push(
     c.bold(
-      `saga fuzz: ${plural(s.seedsRun, 'seed')} from ${s.range.from}${shard}${styled(s.coordination)}${without}, ${plural(s.faultsInjected, 'fault')} injected`,
+      `saga fuzz: ${plural(s.seedsRun, 'seed')} from ${s.range.from}${shard}${styleNote(s.coordination)}${without}, ${plural(s.faultsInjected, 'fault')} injected`,
     ),
   );
   const paths = coveragePathsOf(styleOf(s));
@@ -203,11 +202,6 @@ function renderShrunk(report: FuzzReport, c: ReturnType<typeof makeStyle>, width
     );
   }
   return lines.length ? lines.join('\n') + '\n' : '';
-}
-
-/** ', choreographed (janitor)': what a sweep's header says of a style that is not the default. */
-function styled(how: Coordination | undefined): string {
-  return how && how.style !== 'orchestration' ? `, ${how.style} (${how.compensator} compensates)` : '';
 }
 
 function progressBar(done: number, total: number): string {

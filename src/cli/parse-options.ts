@@ -55,6 +55,11 @@ export function once(flag: string): (value: string) => string {
   };
 }
 
+/** The refusal of an option that reads or draws the orchestrator's sagas, given with another style. */
+export function orchestratorOnly(flag: string): UsageError {
+  return new UsageError(`${flag} reads the orchestrator's sagas and works with --style orchestration only; drop one of them.`);
+}
+
 /** `--style` and `--compensator`, checked: undefined for the default, orchestration. */
 export function parseCoordination(style: string | undefined, compensator: string | undefined): Coordination | undefined {
   if (style !== undefined && !STYLES.includes(style as Style)) throw unknownName('style', style, STYLES);

@@ -2,7 +2,7 @@ import { defenceFlag, withDisabled } from '../defences/index.js';
 import { readReplayFile, runCase } from '../fuzz/index.js';
 import { describeFault } from '../chaos/index.js';
 import { formatTraceEvent } from '../kernel/index.js';
-import { plural } from './user-text.js';
+import { plural, styleNote } from './user-text.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { buildVersion } from '../version.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
@@ -92,14 +92,12 @@ export function replayCommand(path: string, options: ReplayOptions, io: CliIo): 
     const c = makeStyle(io.env);
     const width = outputWidth(io);
     const without = replay.disabled.length ? ` without ${replay.disabled.map(defenceFlag).join(', ')}` : '';
-    const how = replay.coordination && replay.coordination.style !== 'orchestration' ? replay.coordination : null;
-    const style = how ? `, ${how.style} (${how.compensator} compensates)` : '';
     // The file's path on a line of its own: it is copied whole, and the facts under it wrap.
     io.out(`${c.bold('saga replay')} ${path}\n`);
     io.out(
       c.dim(
         wrap(
-          `seed ${replay.seed}${style}${without}, ${plural(replay.workload.orders.length, 'order')}, found by build ${replay.build}`,
+          `seed ${replay.seed}${styleNote(replay.coordination)}${without}, ${plural(replay.workload.orders.length, 'order')}, found by build ${replay.build}`,
           width,
         ),
       ) + '\n',

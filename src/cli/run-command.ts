@@ -28,10 +28,10 @@ import { renderScenarioReport } from './scenario-report.js';
 import { makeStyle, wrap } from './style.js';
 import { renderSaga, withRun } from './inspect-command.js';
 import { quote } from './user-text.js';
-import { runCatalogue } from './catalogue-command.js';
+import { applicableTo, runCatalogue } from './catalogue-command.js';
 import { reportPath, writeReport } from './html-option.js';
 import { RunRecorder, scenarioRunFacts } from '../report/index.js';
-import { parseCoordination, parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
+import { orchestratorOnly, parseCoordination, parseDisabled, parseSeed, parseStorage, unknownName } from './parse-options.js';
 import { parseWholeNumber, UsageError } from './usage-error.js';
 
 /** How long a run goes between two turns of the event loop (when a Ctrl-C is heard): often enough to feel immediate, rarely enough to cost nothing. */
@@ -77,18 +77,16 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
   const disabled = parseDisabled(options.disable);
   const coordination = parseCoordination(options.style, options.compensator);
   if (coordination) {
-    const orchestratorOnly = [
+    const needsOrchestrator: ReadonlyArray<readonly [string, unknown]> = [
       ['--show', options.show],
       ['--mermaid', options.mermaid],
       ['--timeline', options.timeline],
       ['--html', options.html],
       ['--stop-at', options.stopAt],
       ['--stop-when', options.stopWhen],
-    ].find(([, value]) => value !== undefined);
-    if (orchestratorOnly)
-      throw new UsageError(
-        `${orchestratorOnly[0]} reads the orchestrator's sagas and works with --style orchestration only; drop one of them.`,
-      );
+    ];
+    const given = needsOrchestrator.find(([, value]) => value !== undefined);
+    if (given) throw orchestratorOnly(given[0]);
     const why = scenario ? notApplicable(scenario, coordination) : null;
     if (scenario && why) throw new UsageError(`${scenario.name} does not apply to ${options.style}, because ${why}.`);
   }
@@ -140,9 +138,7 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     ...(coordination ? { coordination } : {}),
   };
   if (!scenario) {
-    const applicable = catalogue.filter((s) => notApplicable(s, coordination) === null);
-    const skipped = catalogue.filter((s) => !applicable.includes(s)).map((s) => s.name);
-    if (skipped.length > 0) io.err(`Not run, as they do not apply to ${options.style}: ${skipped.join(', ')}.\n`);
+    const { applicable } = applicableTo(catalogue, coordination, io);
     return await runCatalogue(applicable, request, { json: options.json === true, ...(html ? { html } : {}) }, io);
   }
 

@@ -1,11 +1,10 @@
+import { styleShape } from '../scenario/index.js';
 import { BadFileError } from './file-schemas.js';
 import { mergeSummaries, seedsOf, type SweepSummary } from './sweep.js';
 
-/** The coordination a summary ran, in words that compare: `orchestration`, `choreography/janitor`, … */
+/** The coordination a summary ran, as its recipe records it: orchestration is nothing, whether said or not. */
 function coordinationKey(s: SweepSummary): string {
-  return s.coordination && s.coordination.style !== 'orchestration'
-    ? `${s.coordination.style}/${s.coordination.compensator}`
-    : 'orchestration';
+  return JSON.stringify(styleShape(s.coordination));
 }
 
 /** One shard output and the file it came from, for messages. */

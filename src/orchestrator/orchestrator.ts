@@ -3,11 +3,11 @@ import type { Message } from '../broker/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
 import type { TimerData, TraceEvent } from '../kernel/index.js';
 import {
-  Command,
   OperatorAction,
   parseReplyType,
   PLACE_ORDER,
   Reconcile,
+  readsAtRelease,
   replyType,
   sagaIdFor,
   type SweepAnswer,
@@ -426,7 +426,7 @@ export function orchestratorComponent(
   return {
     name: 'orchestrator',
     // Release 2 reads payment's replies with the charge's id (version 2), and older ones brought up to it.
-    ...(release >= 2 ? { reads: { [replyType(Command.chargePayment, true)]: 2 } } : {}),
+    reads: readsAtRelease(release),
     migrations: ORCHESTRATOR_MIGRATIONS,
     createHandler: (db, env) => new OrchestratorHandler(db, env, def, approval, reconciliation),
   };

@@ -33,5 +33,5 @@ export {
   type SweepBody,
 } from './messages.js';
 export { describeSagaEvent, sagaEventsOf, serviceFactsOf, type SagaStepEvent, type ServiceFact } from './saga-events.js';
-export { newestVersion, upcastBody } from './schemas.js';
+export { newestVersion, readsAtRelease, upcastBody } from './schemas.js';
 export { isTerminal, SagaStatus } from './saga-status.js';

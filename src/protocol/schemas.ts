@@ -23,6 +23,15 @@ const SCHEMAS: Readonly<Record<string, readonly SchemaVersion[]>> = Object.freez
   ],
 });
 
+/**
+ * What a consumer on `release` reads past version 1 of a body: from release 2, payment's
+ * charge event with the charge's id (version 2). Whoever hears that event (the orchestrator,
+ * or in choreography every service, the projection and the janitor) learns it the same way.
+ */
+export function readsAtRelease(release: number): Readonly<Record<string, number>> {
+  return release >= 2 ? { 'payment.charge.done': 2 } : {};
+}
+
 /** The newest version of a message type's body (1 for a type that never changed). */
 export function newestVersion(type: string): number {
   return SCHEMAS[type]?.at(-1)?.version ?? 1;

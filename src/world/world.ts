@@ -8,8 +8,7 @@ import {
   PLACE_ORDER,
   sagaIdFor,
   STYLE_COMPONENTS,
-  Command,
-  replyType,
+  readsAtRelease,
   type ComponentName,
   type Compensator,
   type OrderPayload,
@@ -84,9 +83,8 @@ export function componentDefinitions(
   };
   if (how.style === 'choreography') {
     const c = how.compensator;
-    // Every component hears events: from release 2 each reads payment's charge event with the charge's id (version 2).
-    const at = (name: ComponentName, def: ComponentDefinition): ComponentDefinition =>
-      release(name) >= 2 ? { ...def, reads: { ...def.reads, [replyType(Command.chargePayment, true)]: 2 } } : def;
+    // Every component hears events, so each reads them as its release does.
+    const at = (name: ComponentName, def: ComponentDefinition): ComponentDefinition => ({ ...def, reads: readsAtRelease(release(name)) });
     return {
       ...Object.fromEntries(
         Object.entries(services).map(([name, service]) => [name, at(name as ComponentName, choreographed(service, c))]),
