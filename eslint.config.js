@@ -36,7 +36,7 @@ const LAYERS = [
   /*  2 */ ['broker'],
   /*  3 */ ['endpoint'],
   /*  4 */ ['chaos'], // the fault engine: implements interfaces declared by broker and endpoint
-  /*  5 */ ['services', 'orchestrator', 'choreography'], // peers: none imports another
+  /*  5 */ ['services', 'orchestrator', 'choreography', 'two-phase'], // peers: none imports another
   /*  6 */ ['check'],
   /*  7 */ ['world'],
   /*  8 */ ['scenario'],

@@ -7,7 +7,10 @@ export const approvalAcrossFullRestart: Scenario = {
   description:
     'An order of 600 euros parks AWAITING_APPROVAL, and at that moment every service and the orchestrator die. They come back from their databases; the approval given afterwards finds the saga where it parked, and it completes exactly once.',
   fault: 'everything killed while an order awaits approval',
-  notFor: { choreography: 'approval is a step the orchestrator parks a saga at; the choreographed saga has no such step' },
+  notFor: {
+    '2pc': 'approval is a step the orchestrator parks a saga at; two-phase commit has no such step',
+    choreography: 'approval is a step the orchestrator parks a saga at; the choreographed saga has no such step',
+  },
   lesson: {
     watch: 'Watch everything die while an order awaits approval.',
     showed:

@@ -5,7 +5,10 @@ export const approvalEscalated: Scenario = {
   description:
     'An order of 600 euros awaits approval and nobody decides within its 500-tick SLA. This shop escalates rather than refuse a customer: the saga leaves a dead letter and keeps waiting, holding its stock. A person approves it at tick 2,000 and it completes.',
   fault: 'none: the approval is late and escalated',
-  notFor: { choreography: 'approval is a step the orchestrator parks a saga at; the choreographed saga has no such step' },
+  notFor: {
+    '2pc': 'approval is a step the orchestrator parks a saga at; two-phase commit has no such step',
+    choreography: 'approval is a step the orchestrator parks a saga at; the choreographed saga has no such step',
+  },
   lesson: {
     watch: 'Watch an approval pass its SLA with nobody deciding.',
     showed: 'Escalation instead of refusal: a dead letter tells a person, the stock stays held, and the late approval completes the saga.',

@@ -6,6 +6,8 @@ export const cancelAfterDispatch: Scenario = {
     "The warehouse dispatches a parcel 30 ticks after it is scheduled, and the notification service refuses every send. The first order hears the refusal in time: its shipment is cancelled and it is undone, COMPENSATED. The second order's refusal is held up for 60 ticks; by then its parcel has left, the cancel is refused for good, and the saga stops undoing (refunding goods already on their way would be worse) and is ESCALATED to a person.",
   fault: 'notification.send refused; the second one late, after the parcel left',
   notFor: {
+    '2pc':
+      'nothing leaves the warehouse before the decision in two-phase commit, and nothing is undone after it: there is no point of no return to cross',
     choreography:
       "its timing is the orchestrator's (the cancel must reach the warehouse after the parcel left); choreographed compensation starts at once",
   },

@@ -5,6 +5,10 @@ export const compensationExhausted: Scenario = {
   description:
     'Releasing the stock never works: after its retries the orchestrator parks it as a dead letter for a human, undoes the rest, and ends FAILED.',
   fault: 'inventory.release always fails',
+  notFor: {
+    '2pc':
+      'the coordinator sends an abort again until it is done (a participant that voted yes promised it could be): a release refused for ever blocks the transaction instead of leaving it to a person',
+  },
   lesson: {
     watch: 'Watch the release of the stock fail every time.',
     showed:

@@ -6,7 +6,10 @@ export const crashBeforePublish: Scenario = {
   description:
     'The orchestrator commits the saga as COMPLETED and dies before its outbox is relayed: after restart the confirm and commit still go out.',
   fault: 'orchestrator killed between commit and relay',
-  notFor: { choreography: 'it kills the orchestrator, and the choreographed saga has none' },
+  notFor: {
+    '2pc': 'it kills the orchestrator; coordinator-crash-in-doubt kills the coordinator',
+    choreography: 'it kills the orchestrator, and the choreographed saga has none',
+  },
   lesson: {
     watch: 'Watch the orchestrator commit the saga as COMPLETED and die before its outbox is relayed.',
     showed:

@@ -6,7 +6,10 @@ export const crashDuringCompensation: Scenario = {
   description:
     'The charge is declined, the first stock release fails, and the orchestrator dies while waiting to retry it: restarted, it re-arms the retry and finishes compensating.',
   fault: 'orchestrator killed mid-compensation',
-  notFor: { choreography: 'it kills the orchestrator, and the choreographed saga has none' },
+  notFor: {
+    '2pc': 'it kills the orchestrator; coordinator-crash-in-doubt kills the coordinator',
+    choreography: 'it kills the orchestrator, and the choreographed saga has none',
+  },
   lesson: {
     watch: 'Watch the orchestrator die while it waits to retry a failed release.',
     showed:

@@ -5,7 +5,10 @@ export const crashMidPayment: Scenario = {
   description:
     'The orchestrator dies right after publishing the charge, before it hears back; restarted from its database, it finishes every saga.',
   fault: 'orchestrator killed after publishing payment.charge',
-  notFor: { choreography: 'it kills the orchestrator, and the choreographed saga has none' },
+  notFor: {
+    '2pc': 'it kills the orchestrator; coordinator-crash-in-doubt kills the coordinator',
+    choreography: 'it kills the orchestrator, and the choreographed saga has none',
+  },
   lesson: {
     watch: 'Watch the orchestrator die right after it sends the charge, before it hears back.',
     showed:

@@ -6,6 +6,7 @@ export const fulfillmentFails: Scenario = {
   description:
     'No carrier will take the shipment: the saga refunds, releases and cancels, in that order — the reverse of how it went forward.',
   fault: 'fulfillment.schedule refused',
+  notFor: { '2pc': 'its check is the order the compensations ran in; two-phase commit aborts every participant at once' },
   lesson: {
     watch: 'Watch the shipment fail after the stock was reserved and the money taken.',
     showed:

@@ -6,6 +6,7 @@ import { concurrentOrders } from './concurrent-orders.js';
 import { crashAfterCommitBeforeAck } from './crash-after-commit-before-ack.js';
 import { crashBeforePublish } from './crash-before-publish.js';
 import { crashDuringCompensation } from './crash-during-compensation.js';
+import { coordinatorCrashInDoubt } from './coordinator-crash-in-doubt.js';
 import { crashMidPayment } from './crash-mid-payment.js';
 import { duplicateDelivery } from './duplicate-delivery.js';
 import { duplicateStorm } from './duplicate-storm.js';
@@ -61,5 +62,6 @@ export const SCENARIOS: readonly Scenario[] = [
   poisonMessage,
   fullRestart,
   rollingUpgrade,
+  coordinatorCrashInDoubt,
   peakLoad,
 ];

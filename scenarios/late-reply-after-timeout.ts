@@ -6,6 +6,8 @@ export const lateReplyAfterTimeout: Scenario = {
     'The charge succeeds but every reply to it is held back past the retry budget: the saga gives up and refunds; the late successes change nothing.',
   fault: 'payment.charge.done delayed past the timeout',
   notFor: {
+    '2pc':
+      'its check counts refunds; in two-phase commit a late yes changes nothing (the vote timed out and the transaction aborted) and the abort voids the hold, which is never a refund',
     choreography:
       'a step times out only where someone waits for its reply: without a coordinator the saga waits, and completes once the service answers',
   },

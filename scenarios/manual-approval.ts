@@ -15,7 +15,10 @@ export const manualApproval: Scenario = {
   description:
     'Three orders of 600 euros each need a person to approve them: each parks AWAITING_APPROVAL after its reservation, holding its stock, charged nothing. The operator approves the first (it completes) and rejects the second (its stock is released); nobody decides the third, and when its 1,000-tick SLA runs out the saga rejects it itself.',
   fault: 'none: a person approves one order, rejects one, forgets one',
-  notFor: { choreography: 'approval is a step the orchestrator parks a saga at; the choreographed saga has no such step' },
+  notFor: {
+    '2pc': 'approval is a step the orchestrator parks a saga at; two-phase commit has no such step',
+    choreography: 'approval is a step the orchestrator parks a saga at; the choreographed saga has no such step',
+  },
   lesson: {
     watch: 'Watch large orders stop before the charge and wait for a person.',
     showed:

@@ -5,6 +5,10 @@ export const notificationFails: Scenario = {
   name: 'notification-fails',
   description: 'The notification service refuses for good: nothing was sent, so steps 4 to 1 are undone in reverse order.',
   fault: 'notification.send refused',
+  notFor: {
+    '2pc':
+      'the customer is told after the decision in two-phase commit, and an email that cannot go out does not undo a committed order: the coordinator asks again',
+  },
   lesson: {
     watch: 'Watch the last step fail for good, after four steps succeeded.',
     showed:

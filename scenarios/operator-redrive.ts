@@ -6,6 +6,8 @@ export const operatorRedrive: Scenario = {
     'Inventory refuses every release until someone fixes it: the compensation gives up and the saga is parked FAILED with a dead letter. At tick 5,000 an operator redrives it; the release now works, and the saga ends COMPENSATED.',
   fault: 'inventory.release fails 8 times; redriven at tick 5,000',
   notFor: {
+    '2pc':
+      "a person redrives a dead letter of the orchestrator's; the coordinator sends its decision again until it is done, and leaves nothing to a person",
     choreography:
       "a person redrives a dead letter of the orchestrator's; in choreography a parked compensation waits in the broker's dead-letter queue",
   },

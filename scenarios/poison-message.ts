@@ -5,6 +5,10 @@ export const poisonMessage: Scenario = {
   description:
     'One charge command crashes its handler on every delivery: the broker dead-letters it after the delivery cap, the step timeout sends a fresh one, every saga completes.',
   fault: 'a malformed payment.charge',
+  notFor: {
+    '2pc':
+      'the orchestrator retries a step whose message was poisoned; the coordinator sends each prepare once, and a vote that never comes aborts the transaction (presumed abort)',
+  },
   lesson: {
     watch: 'Watch one charge command crash its handler every time it is delivered.',
     showed:

@@ -15,6 +15,10 @@ export const rollingUpgrade: Scenario = {
   description:
     "The payment service is upgraded mid-run: its new release answers a charge with the charge's id, version 2 of payment.charge.done. Its readers were upgraded first and read both versions (the orchestrator; in choreography the fulfillment service, the projection and the janitor): a message written by the old release, still in flight, is brought up to version 2 (its charge id unknown), and every saga completes.",
   fault: 'payment restarted on release 2 while its old replies are in flight',
+  notFor: {
+    '2pc':
+      'it upgrades the readers of payment.charge.done, the orchestrator and the choreographed services; in two-phase commit that answer is a vote, and its version teaches nothing new',
+  },
   lesson: {
     watch:
       'Watch a reply the old payment service wrote reach its reader during the deploy, and the new release answer with the charge id after it.',

@@ -6,6 +6,7 @@ export const stuckSagaReconciled: Scenario = {
     "The orchestrator dies right after publishing a charge that crashes its handler every time, and comes back without re-arming its timers (its recovery forgot them): the saga waits for an answer that never comes, and nothing of its own will wake it. The reconciler's sweep finds it stuck and sends the charge again; the new one works.",
   fault: 'orchestrator restarted without its timers; the charge it waits on is poison',
   notFor: {
+    '2pc': 'it kills the orchestrator so that it forgets its timers, for the reconciler to find; two-phase commit has neither',
     choreography:
       'it kills the orchestrator so that it forgets its timers; the choreographed saga has no orchestrator, and its janitor nudges stalled sagas in every run',
   },

@@ -22,6 +22,14 @@ export const unknownCustomer: Scenario = {
     if (status !== 'COMPENSATED') problems.push(`the unknown customer's saga ended ${status}`);
     if (snapshot.sagas.filter((s) => s.id !== saga).some((s) => s.status !== 'COMPLETED'))
       problems.push('a known customer’s saga did not complete');
+    // Two-phase commit asks every participant at once: each prepared, and the abort took back what it held.
+    if (snapshot.style === '2pc') {
+      const held = [
+        ...snapshot.reservations.filter((r) => r.sagaId === saga && (r.status === 'RESERVED' || r.status === 'COMMITTED')),
+        ...snapshot.charges.filter((c) => c.sagaId === saga && (c.status === 'HELD' || c.status === 'CHARGED')),
+      ];
+      return held.length > 0 ? [...problems, 'the refused order still holds stock or money'] : problems;
+    }
     // Nothing happened before the refusal, so nothing is compensated and no other service hears of the order
     // (in choreography the projection and the janitor hear every event: they are not services).
     const coordinators = ['order', 'orchestrator', 'projection', 'janitor'];

@@ -6,7 +6,8 @@ import { afterAll } from 'vitest';
 import { SCENARIOS } from '../scenarios/index.js';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { runCli } from '../src/cli/program.js';
-import type { Scenario } from '../src/scenario/index.js';
+import { notApplicable, type Scenario } from '../src/scenario/index.js';
+import { STYLES } from '../src/protocol/index.js';
 import type { Message } from '../src/broker/index.js';
 import type { ComponentName, OrderPayload, ServiceFact } from '../src/protocol/index.js';
 import BetterSqlite3 from 'better-sqlite3';
@@ -112,6 +113,15 @@ export async function sagaCli(
   const env = { NO_COLOR: '1', ...io.env };
   const code = await runCli(args, { ...io, env, out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, catalogue);
   return { code, stdout, stderr };
+}
+
+/** The catalogue's scenarios that apply to the orchestrated saga, the default style: what a bare `run --all` runs. */
+export const ORCHESTRATED = SCENARIOS.filter((s) => notApplicable(s, undefined) === null);
+
+/** How to run a scenario in the first style it applies to: nothing for the orchestrated saga, else the style (a 2pc-only scenario). */
+export function ownStyle(scenario: Scenario): { coordination?: { style: (typeof STYLES)[number]; compensator: 'janitor' } } {
+  const style = STYLES.find((s) => notApplicable(scenario, { style: s }) === null)!;
+  return style === 'orchestration' ? {} : { coordination: { style, compensator: 'janitor' } };
 }
 
 /** Every file of a directory with a hash of its bytes (a folder as such): what "nothing changed on disk" compares. */

@@ -234,6 +234,12 @@ export const shipmentMatches: Invariant = {
       if (refunded.has(d.sagaId)) problems.push(`saga ${short(d.sagaId)} refunded although its parcel was dispatched`);
       if (released.has(d.sagaId)) problems.push(`saga ${short(d.sagaId)} released its stock although its parcel was dispatched`);
     }
+    // A slot held for a transaction in doubt is its lock: once the transaction ended, it must be scheduled or cancelled.
+    // Unless its cancel is a person's to finish: then the slot waits for them.
+    const parked = new Set(w.sagaDeadLetters.filter((d) => d.command === Command.cancelShipment).map((d) => d.sagaId));
+    const ended = new Set(w.sagas.filter((s) => isTerminal(s.status) && !parked.has(s.id)).map((s) => s.id));
+    for (const d of w.shipments)
+      if (d.status === 'HELD' && ended.has(d.sagaId)) problems.push(`saga ${short(d.sagaId)} ended but still holds a slot`);
     const known = new Set(w.sagas.map((s) => s.id));
     for (const id of scheduled.keys()) if (!known.has(id)) problems.push(`shipment for unknown saga ${short(id)}`);
     return verdict(
@@ -313,6 +319,8 @@ export const compensationOrder: Invariant = {
   protects:
     'compensations run out of order: a saga undoes its later steps before its earlier ones (refunding before the shipment is cancelled could ship unpaid goods)',
   check(w) {
+    // An abort undoes nothing committed: each participant drops what it prepared, all at once, in no order.
+    if (w.style === '2pc') return verdict(this.name, [], 'not applicable: two-phase commit aborts every participant at once');
     // When each step was undone, as the service that undid it recorded; in the saga's step order.
     const undone = new Map<string, Array<{ step: string; tick: number }>>();
     const record = (sagaId: string, step: string, tick: number): void => {

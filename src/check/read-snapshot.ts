@@ -3,6 +3,7 @@ import { ENDPOINT_SNAPSHOT, type EndpointTables } from '../endpoint/index.js';
 import { ORCHESTRATOR_SNAPSHOT, RECONCILER_SNAPSHOT } from '../orchestrator/index.js';
 import { JANITOR_SNAPSHOT, PROJECTION_SNAPSHOT } from '../choreography/index.js';
 import {
+  ABORTS,
   COMPENSATIONS,
   reactionsOf,
   SagaStatus,
@@ -16,6 +17,7 @@ import {
 import { FULFILLMENT_SNAPSHOT, INVENTORY_SNAPSHOT, NOTIFICATION_SNAPSHOT, ORDER_SNAPSHOT, PAYMENT_SNAPSHOT } from '../services/index.js';
 import type { Compilable } from 'kysely';
 import { Prepared, queryBuilder, type Database } from '../store/index.js';
+import { COORDINATOR_SNAPSHOT } from '../two-phase/index.js';
 import type { StockRow, WorldSnapshot } from './world-snapshot.js';
 
 /** The stock table, compiled once; the run reads it after every tick. */
@@ -72,14 +74,17 @@ export function readSnapshot(
           ...choreographedSagas(read(db('projection'), PROJECTION_SNAPSHOT), brokerLetters, how.compensator),
           nudges: read(db('janitor'), JANITOR_SNAPSHOT).nudged,
         }
-      : {
-          ...read(db('orchestrator'), ORCHESTRATOR_SNAPSHOT),
-          ...read(db('reconciler'), RECONCILER_SNAPSHOT),
-          nudges: [],
-          handsOver: new Set(),
-        };
+      : how.style === '2pc'
+        ? twoPhaseTransactions(read(db('coordinator'), COORDINATOR_SNAPSHOT))
+        : {
+            ...read(db('orchestrator'), ORCHESTRATOR_SNAPSHOT),
+            ...read(db('reconciler'), RECONCILER_SNAPSHOT),
+            nudges: [],
+            handsOver: new Set(),
+          };
   return {
     ...sagaLevel,
+    style: how.style,
     commandsSent,
     ...read(db('order'), ORDER_SNAPSHOT),
     ...read(db('inventory'), INVENTORY_SNAPSHOT),
@@ -146,6 +151,23 @@ function choreographedSagas(
   const parked = new Set(sagaDeadLetters.map((d) => d.sagaId));
   const sagas = view.sagas.map((s) => (s.status === SagaStatus.Compensating && parked.has(s.id) ? { ...s, status: SagaStatus.Failed } : s));
   return { sagas, sagaDeadLetters, sagaActedOn: [], stuckSagas: [], handsOver };
+}
+
+/**
+ * The saga-level facts of a two-phase commit: its transactions, in the sagas' words. Nothing
+ * is left to a person (the coordinator tells its decision until it is acknowledged) and
+ * nobody looks for stuck ones; each resend of a decision is one more message allowed.
+ */
+function twoPhaseTransactions(log: {
+  readonly sagas: WorldSnapshot['sagas'];
+  readonly resends: WorldSnapshot['nudges'];
+  readonly failed: ReadonlyArray<{ readonly sagaId: string; readonly acks: number }>;
+}): SagaLevel {
+  // An abort refused every time it was sent is a person's to finish, as a compensation given up on is.
+  const sagaDeadLetters = log.failed.flatMap(({ sagaId, acks }) =>
+    ABORTS.flatMap((command, step) => (acks & (1 << step) ? [] : [{ sagaId, kind: 'compensation' as const, step, command }])),
+  );
+  return { sagas: log.sagas, sagaDeadLetters, sagaActedOn: [], stuckSagas: [], nudges: log.resends, handsOver: new Set() };
 }
 
 /** Every command is sent once unless a retry policy allows more: the rows worth reading are those sent more than once. */

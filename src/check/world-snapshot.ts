@@ -1,4 +1,4 @@
-import type { ComponentName } from '../protocol/index.js';
+import type { ComponentName, Style } from '../protocol/index.js';
 import type { DeadLetterKind, SagaStatus } from '../orchestrator/index.js';
 import type { Channel, ChargeStatus, OrderStatus, ReservationStatus, ShipmentStatus } from '../services/index.js';
 
@@ -15,6 +15,8 @@ export interface StockRow {
  * so a test can hand-make a broken world and see each invariant fail.
  */
 export interface WorldSnapshot {
+  /** How the world was coordinated (orchestration, unless said): an invariant about the order of compensations has nothing to judge in two-phase commit. */
+  readonly style?: Style;
   readonly sagas: ReadonlyArray<{
     readonly id: string;
     readonly orderId: string;
@@ -94,7 +96,7 @@ export interface WorldSnapshot {
   };
   /** The first moment stock was found out of balance during the run, checked after every tick; null if never. */
   readonly stockViolationDuringRun: string | null;
-  /** In choreography: how often the janitor published again what should have moved each stalled saga on. */
+  /** How often each saga's watcher sent again what should have moved it on: the janitor's nudges in choreography, the coordinator's resent decisions in two-phase commit. */
   readonly nudges: ReadonlyArray<{ readonly sagaId: string; readonly nudges: number }>;
   /** Sagas the reconciler's sweeps found stuck (no progress for longer than its SLA, their own timer lost), each once. */
   readonly stuckSagas: ReadonlyArray<{ readonly sagaId: string }>;

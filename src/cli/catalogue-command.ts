@@ -29,7 +29,7 @@ export function applicableTo(
 ): { applicable: Scenario[]; skipped: string[] } {
   const applicable = catalogue.filter((s) => notApplicable(s, how) === null);
   const skipped = catalogue.filter((s) => !applicable.includes(s)).map((s) => s.name);
-  if (skipped.length > 0) io.err(`Not run, as they do not apply to ${how!.style}: ${skipped.join(', ')}.\n`);
+  if (skipped.length > 0) io.err(`Not run, as they do not apply to ${how?.style ?? 'orchestration'}: ${skipped.join(', ')}.\n`);
   return { applicable, skipped };
 }
 

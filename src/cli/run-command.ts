@@ -87,9 +87,9 @@ export async function runCommand(options: RunOptions, catalogue: readonly Scenar
     ];
     const given = needsOrchestrator.find(([, value]) => value !== undefined);
     if (given) throw orchestratorOnly(given[0]);
-    const why = scenario ? notApplicable(scenario, coordination) : null;
-    if (scenario && why) throw new UsageError(`${scenario.name} does not apply to ${options.style}, because ${why}.`);
   }
+  const why = scenario ? notApplicable(scenario, coordination) : null;
+  if (scenario && why) throw new UsageError(`${scenario.name} does not apply to ${options.style ?? 'orchestration'}, because ${why}.`);
   const overrides: WorkloadOverrides = {
     ...(options.orders !== undefined ? { orders: parseWholeNumber('--orders', options.orders, 1, 100_000) } : {}),
     ...(options.stock !== undefined ? { stock: parseWholeNumber('--stock', options.stock, 0, 1_000_000_000) } : {}),

@@ -92,7 +92,8 @@ export function renderScenarioReport(scenario: Scenario, result: ScenarioResult,
   ]);
   services.push([
     'payment',
-    `${sv.payment.charges} charged (${cents(sv.payment.chargedCents)}), ${sv.payment.declined} declined, ${sv.payment.refunds} refunded (${cents(sv.payment.refundedCents)})`,
+    `${sv.payment.charges} charged (${cents(sv.payment.chargedCents)}), ${sv.payment.declined} declined, ${sv.payment.refunds} refunded (${cents(sv.payment.refundedCents)})` +
+      (sv.payment.held + sv.payment.voided > 0 ? `\n${sv.payment.held} held, ${sv.payment.voided} voided` : ''),
   ]);
   services.push(['fulfillment', counts(sv.fulfillment)]);
   services.push(['notification', counts(sv.notification)]);

@@ -1,6 +1,6 @@
 import type { TraceEvent } from '../kernel/index.js';
 import { PLACE_ORDER_SAGA } from '../orchestrator/index.js';
-import { COMPENSATIONS, sagaEventsOf, serviceFactsOf, type Style } from '../protocol/index.js';
+import { ABORTS, COMPENSATIONS, sagaEventsOf, serviceFactsOf, type Style } from '../protocol/index.js';
 
 /**
  * The paths a sweep must reach to prove anything: each path of the saga's transition
@@ -54,17 +54,38 @@ export const CHOREOGRAPHY_COVERAGE_PATHS = [
   'left-to-person',
 ] as const;
 
-export type CoveragePath = (typeof COVERAGE_PATHS)[number] | (typeof CHOREOGRAPHY_COVERAGE_PATHS)[number];
+/**
+ * The paths a two-phase commit sweep must reach: each participant's abort, in time and ahead
+ * of the prepare it undoes; each way the coordinator decides to abort (a no, or a vote that
+ * never came); a decision sent again; and the broker's and the consumers' defences.
+ */
+export const TWO_PHASE_COVERAGE_PATHS = [
+  ...ABORTS.map((c) => `abort:${c}` as const),
+  ...ABORTS.map((c) => `abort-first:${c}` as const),
+  'voted-no',
+  'vote-timeout',
+  'decision-resent',
+  // A participant in doubt for long asked the coordinator for the decision (the termination protocol).
+  'asked-for-decision',
+  'broker-dead-letter',
+  'duplicate-skipped',
+] as const;
+
+export type CoveragePath =
+  (typeof COVERAGE_PATHS)[number] | (typeof CHOREOGRAPHY_COVERAGE_PATHS)[number] | (typeof TWO_PHASE_COVERAGE_PATHS)[number];
 
 /** Every path any style can reach: what a sweep summary file may name. */
-export const ALL_COVERAGE_PATHS: readonly CoveragePath[] = [...new Set<CoveragePath>([...COVERAGE_PATHS, ...CHOREOGRAPHY_COVERAGE_PATHS])];
+export const ALL_COVERAGE_PATHS: readonly CoveragePath[] = [
+  ...new Set<CoveragePath>([...COVERAGE_PATHS, ...CHOREOGRAPHY_COVERAGE_PATHS, ...TWO_PHASE_COVERAGE_PATHS]),
+];
 
 /** The paths a sweep of `style` must reach. */
 export function coveragePathsOf(style: Style): readonly CoveragePath[] {
-  return style === 'choreography' ? CHOREOGRAPHY_COVERAGE_PATHS : COVERAGE_PATHS;
+  return style === 'choreography' ? CHOREOGRAPHY_COVERAGE_PATHS : style === '2pc' ? TWO_PHASE_COVERAGE_PATHS : COVERAGE_PATHS;
 }
 
 const COMPENSATION_SET = new Set<string>(COMPENSATIONS);
+const ABORT_SET = new Set<string>(ABORTS);
 
 /** Which paths one run reached, from its trace events as they happen: the saga's typed step events, never its log text. */
 export class CoverageTracker {
@@ -74,10 +95,21 @@ export class CoverageTracker {
   observe(e: TraceEvent): void {
     switch (e.kind) {
       case 'handle':
+        // A sweep counts the paths of its own style: an abort is also a compensation's name, and both are noted.
         if (e.type !== undefined && COMPENSATION_SET.has(e.type)) this.reached.add(`compensate:${e.type}` as CoveragePath);
+        if (e.type !== undefined && ABORT_SET.has(e.type)) this.reached.add(`abort:${e.type}` as CoveragePath);
         for (const fact of serviceFactsOf(e)) {
-          if (fact.kind === 'compensation-first') this.reached.add(`compensation-first:${fact.compensation}` as CoveragePath);
-          else if (fact.kind === 'nudged' || fact.kind === 'left-to-person') this.reached.add(fact.kind);
+          if (fact.kind === 'compensation-first') {
+            this.reached.add(`compensation-first:${fact.compensation}` as CoveragePath);
+            if (ABORT_SET.has(fact.compensation)) this.reached.add(`abort-first:${fact.compensation}` as CoveragePath);
+          } else if (
+            fact.kind === 'nudged' ||
+            fact.kind === 'left-to-person' ||
+            fact.kind === 'decision-resent' ||
+            fact.kind === 'asked-for-decision'
+          )
+            this.reached.add(fact.kind);
+          else if (fact.kind === 'decided' && fact.why !== 'votes') this.reached.add(fact.why === 'no-vote' ? 'voted-no' : 'vote-timeout');
         }
         break;
       case 'skip':

@@ -14,8 +14,13 @@ export const Command = {
   releaseStock: 'inventory.release',
   chargePayment: 'payment.charge',
   refundPayment: 'payment.refund',
+  /** Two-phase commit only: a charge prepared holds the funds until the decision captures or voids them. */
+  capturePayment: 'payment.capture',
+  voidPayment: 'payment.void',
   scheduleShipment: 'fulfillment.schedule',
   cancelShipment: 'fulfillment.cancel',
+  /** Two-phase commit only: a shipment prepared holds a slot, and leaves once the decision confirms it. */
+  confirmShipment: 'fulfillment.confirm',
   notifyCustomer: 'notification.send',
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];

@@ -63,7 +63,15 @@ export type ServiceFact =
   /** The janitor asked for a compensation as often as its policy allows: the broker's dead letter is a person's now. */
   | { readonly kind: 'left-to-person'; readonly compensation: string }
   /** The read model saw the saga end, with this status: in choreography, the moment a saga is over as the world sees it. */
-  | { readonly kind: 'saga-ended'; readonly status: SagaStatus };
+  | { readonly kind: 'saga-ended'; readonly status: SagaStatus }
+  /** Two-phase commit: the coordinator logged its decision (a no vote, or every yes, or no vote in time: presumed abort). */
+  | { readonly kind: 'decided'; readonly decision: 'COMMIT' | 'ABORT'; readonly why: 'votes' | 'no-vote' | 'vote-timeout' }
+  /** Two-phase commit: a participant in doubt for long asked the coordinator for the decision. */
+  | { readonly kind: 'asked-for-decision' }
+  /** Two-phase commit: decisions not yet acknowledged were sent again (participants dedupe by business key). */
+  | { readonly kind: 'decision-resent'; readonly commands: readonly string[] }
+  /** Two-phase commit: a reservation refused for lack of stock while units it could have had were locked by transactions in doubt or in progress. */
+  | { readonly kind: 'refused-for-locked-stock'; readonly locked: number };
 
 /** The service facts a trace event carries (none for any other event). */
 export function serviceFactsOf(e: TraceEvent): readonly ServiceFact[] {

@@ -1,5 +1,5 @@
 import type { ScriptedFault } from '../chaos/index.js';
-import type { ComponentName } from '../protocol/index.js';
+import type { ComponentName, Style } from '../protocol/index.js';
 import type { ApprovalPolicy, SagaStatus } from '../orchestrator/index.js';
 import type { OperatorScript, RunOutcome } from '../world/index.js';
 import type { ShopOptions } from './shop-workload.js';
@@ -44,12 +44,12 @@ export interface Scenario {
   /** Dead letters the scenario causes on purpose (a poison message). */
   readonly toleratedDeadLetters?: number;
   /** Where its story does not apply, and why: a scenario about the orchestrator has nothing to tell where there is none. */
-  readonly notFor?: { readonly choreography?: string };
+  readonly notFor?: { readonly [S in Style]?: string };
   /** Further expectations, as problems (empty when met); it reads the outcome and nothing else. */
   readonly expect?: (outcome: RunOutcome) => string[];
 }
 
-/** Why `scenario` does not apply to a world coordinated as `how` says, or null when it does. */
-export function notApplicable(scenario: Scenario, how: { readonly style: string } | undefined): string | null {
-  return how?.style === 'choreography' ? (scenario.notFor?.choreography ?? null) : null;
+/** Why `scenario` does not apply to a world coordinated as `how` says (orchestration when undefined), or null when it does. */
+export function notApplicable(scenario: Scenario, how: { readonly style: Style } | undefined): string | null {
+  return scenario.notFor?.[how?.style ?? 'orchestration'] ?? null;
 }

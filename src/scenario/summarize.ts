@@ -19,7 +19,10 @@ export function summarizeServices(w: WorldSnapshot) {
     },
     payment: {
       charges: charged.length,
-      declined: w.charges.length - charged.length,
+      declined: w.charges.filter((c) => c.status === 'DECLINED').length,
+      // Two-phase commit only: funds still held at the end (in doubt), and holds given back by an abort.
+      held: w.charges.filter((c) => c.status === 'HELD').length,
+      voided: w.charges.filter((c) => c.status === 'VOIDED').length,
       refunds: refunds.length,
       chargedCents: charged.reduce((n, c) => n + c.amountCents, 0),
       refundedCents: refunds.reduce((n, r) => n + r.amountCents, 0),

@@ -5,8 +5,12 @@ import type { TimerData } from '../kernel/index.js';
 import { arg, Prepared, queryBuilder, type Database, type Migration } from '../store/index.js';
 import { orderOf, reply } from './reply.js';
 
-/** A shipment is SCHEDULED, then DISPATCHED once the parcel leaves (no cancelling it after that), or CANCELLED, or FAILED (refused). */
-export type ShipmentStatus = 'SCHEDULED' | 'DISPATCHED' | 'CANCELLED' | 'FAILED';
+/**
+ * A shipment is SCHEDULED, then DISPATCHED once the parcel leaves (no cancelling it after
+ * that), or CANCELLED, or FAILED (refused). In two-phase commit it is first HELD: a slot kept
+ * for it, nothing leaves until the decision confirms it (SCHEDULED) or cancels it.
+ */
+export type ShipmentStatus = 'HELD' | 'SCHEDULED' | 'DISPATCHED' | 'CANCELLED' | 'FAILED';
 
 export interface ShipmentsTable {
   saga_id: string;
@@ -51,11 +55,13 @@ class FulfillmentHandler implements Handler {
   private readonly insert;
   private readonly setStatus;
   private readonly dispatch;
+  private readonly confirm;
 
   constructor(
     db: Database,
     private readonly env: HandlerEnv,
     private readonly dispatchAfterTicks: number,
+    private readonly holds: boolean,
   ) {
     this.find = new Prepared(db, q.selectFrom('shipments').select(['status', 'tick']).where('saga_id', '=', arg('sagaId')));
     this.insert = new Prepared(
@@ -75,6 +81,14 @@ class FulfillmentHandler implements Handler {
         .set({ status: 'DISPATCHED', tick: arg<number>('tick') })
         .where('saga_id', '=', arg('sagaId'))
         .where('status', '=', 'SCHEDULED'),
+    );
+    this.confirm = new Prepared(
+      db,
+      q
+        .updateTable('shipments')
+        .set({ status: 'SCHEDULED', tick: arg<number>('tick'), dispatch_tick: arg<number | null>('dispatchTick') })
+        .where('saga_id', '=', arg('sagaId'))
+        .where('status', '=', 'HELD'),
     );
     // Recovery after a (re)start: every parcel still to leave gets its dispatch back.
     if (env.defences.recovery) {
@@ -101,25 +115,35 @@ class FulfillmentHandler implements Handler {
     switch (message.type) {
       case Command.scheduleShipment: {
         if (existing) {
-          const going = existing.status === 'SCHEDULED' || existing.status === 'DISPATCHED';
+          const going = existing.status === 'HELD' || existing.status === 'SCHEDULED' || existing.status === 'DISPATCHED';
           reply(tx, message, going, going ? undefined : `shipment already ${existing.status}`);
           return 'duplicate';
         }
         const { orderId } = orderOf(message);
         const refused = tx.injectedFailure();
-        const dispatchTick = refused || !Number.isFinite(this.dispatchAfterTicks) ? null : tick + this.dispatchAfterTicks;
-        this.insert.run({ sagaId, orderId, status: refused ? 'FAILED' : 'SCHEDULED', tick, dispatchTick });
-        if (refused) return reply(tx, message, false, 'no carrier can take the shipment (injected)');
-        tx.note(dispatchTick === null ? 'SCHEDULED' : `SCHEDULED, leaves at tick ${dispatchTick}`);
-        if (dispatchTick !== null) tx.afterCommit(() => this.env.timers.at(dispatchTick, { sagaId }));
+        if (refused) {
+          this.insert.run({ sagaId, orderId, status: 'FAILED', tick, dispatchTick: null });
+          return reply(tx, message, false, 'no carrier can take the shipment (injected)');
+        }
+        if (this.holds) {
+          this.insert.run({ sagaId, orderId, status: 'HELD', tick, dispatchTick: null });
+          tx.note('slot HELD until the decision');
+        } else
+          this.schedule(tx, sagaId, () =>
+            this.insert.run({ sagaId, orderId, status: 'SCHEDULED', tick, dispatchTick: this.dispatchTick(tick) }),
+          );
         return reply(tx, message, true);
       }
+      case Command.confirmShipment:
+        // The decision is commit: the slot held becomes a shipment (a duplicate finds it scheduled already).
+        if (existing?.status !== 'HELD') return 'duplicate';
+        return this.schedule(tx, sagaId, () => this.confirm.run({ sagaId, tick, dispatchTick: this.dispatchTick(tick) }));
       case Command.cancelShipment: {
         // Past the point of no return: no retry can change that, and the saga must hear so.
         if (existing?.status === 'DISPATCHED')
           return reply(tx, message, false, `shipment dispatched at tick ${existing.tick}: it cannot be cancelled`, true);
         if (tx.injectedFailure()) return reply(tx, message, false, 'cancel failed (injected)');
-        if (existing && existing.status !== 'SCHEDULED') {
+        if (existing && existing.status !== 'SCHEDULED' && existing.status !== 'HELD') {
           reply(tx, message, true);
           return 'duplicate';
         }
@@ -137,6 +161,19 @@ class FulfillmentHandler implements Handler {
     }
   }
 
+  /** When a parcel scheduled at `tick` leaves, or null when this warehouse does not dispatch within a run. */
+  private dispatchTick(tick: number): number | null {
+    return Number.isFinite(this.dispatchAfterTicks) ? tick + this.dispatchAfterTicks : null;
+  }
+
+  /** Schedules the shipment with `write`, and once that commits sets the parcel's time to leave. */
+  private schedule(tx: HandlerTx, sagaId: string, write: () => void): void {
+    write();
+    const dispatchTick = this.dispatchTick(tx.now);
+    tx.note(dispatchTick === null ? 'SCHEDULED' : `SCHEDULED, leaves at tick ${dispatchTick}`);
+    if (dispatchTick !== null) tx.afterCommit(() => this.env.timers.at(dispatchTick, { sagaId }));
+  }
+
   /** A parcel's time to leave: it is dispatched, unless it was cancelled first. */
   onTimer(data: TimerData): void {
     const sagaId = String(data.sagaId);
@@ -148,11 +185,15 @@ class FulfillmentHandler implements Handler {
   }
 }
 
-/** The fulfillment service, whose warehouse dispatches a scheduled parcel `dispatchAfterTicks` later (never, by default). */
-export function fulfillmentService(dispatchAfterTicks = Number.POSITIVE_INFINITY): ComponentDefinition {
+/**
+ * The fulfillment service, whose warehouse dispatches a scheduled parcel `dispatchAfterTicks`
+ * later (never, by default). With `holds`, a participant of a two-phase commit: a schedule
+ * holds a slot, and the parcel is scheduled once the decision confirms it.
+ */
+export function fulfillmentService(dispatchAfterTicks = Number.POSITIVE_INFINITY, holds = false): ComponentDefinition {
   return {
     name: 'fulfillment',
     migrations: FULFILLMENT_MIGRATIONS,
-    createHandler: (db, env) => new FulfillmentHandler(db, env, dispatchAfterTicks),
+    createHandler: (db, env) => new FulfillmentHandler(db, env, dispatchAfterTicks, holds),
   };
 }

@@ -80,6 +80,7 @@ class InventoryHandler implements Handler {
   private readonly takeUnchecked;
   private readonly giveBack;
   private readonly sell;
+  private readonly findStock;
 
   constructor(
     db: Database,
@@ -126,6 +127,7 @@ class InventoryHandler implements Handler {
         .set({ available: sql`available + ${qty}`, reserved: sql`reserved - ${qty}` })
         .where('sku', '=', arg('sku')),
     );
+    this.findStock = new Prepared(db, q.selectFrom('stock').select(['available', 'reserved']).where('sku', '=', arg('sku')));
     this.sell = new Prepared(
       db,
       q
@@ -133,6 +135,15 @@ class InventoryHandler implements Handler {
         .set({ reserved: sql`reserved - ${qty}`, sold: sql`sold + ${qty}` })
         .where('sku', '=', arg('sku')),
     );
+  }
+
+  /**
+   * A refusal for lack of stock, where the units held for other orders would have covered it:
+   * refused for stock that was only locked. What blocking costs, counted (see saga compare).
+   */
+  private lockedOut(tx: HandlerTx, sku: string, qty: number): void {
+    const stock = this.findStock.get({ sku });
+    if (stock && stock.available + stock.reserved >= qty) tx.fact({ kind: 'refused-for-locked-stock', locked: stock.reserved });
   }
 
   handle(tx: HandlerTx, message: Message): HandleOutcome | void {
@@ -151,6 +162,7 @@ class InventoryHandler implements Handler {
         const refused = tx.injectedFailure();
         const reserved = !refused && take.run({ sku, qty }) === 1;
         this.insertReservation.run({ sagaId, sku, qty, status: reserved ? 'RESERVED' : 'REJECTED', tick });
+        if (!reserved && !refused) this.lockedOut(tx, sku, qty);
         if (!reserved) return reply(tx, message, false, refused ? 'reserve failed (injected)' : `insufficient stock of ${sku}`);
         tx.note(`reserved ${qty} ${sku}`);
         return reply(tx, message, true);

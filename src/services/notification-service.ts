@@ -52,7 +52,12 @@ const NOTIFICATION_MIGRATIONS: readonly Migration[] = [
   ],
 ];
 
-/** Sends the confirmation email and push, once per saga. */
+/**
+ * Sends the confirmation email and push, once per saga. A refusal is recorded, so a saga that
+ * asks again gets the same answer and undoes its steps; after a two-phase commit nothing is
+ * undone, and a refusal is not kept (`recordsRefusals` off): the coordinator asks again until
+ * the customer is told.
+ */
 class NotificationHandler implements Handler {
   private readonly sent;
   private readonly rejected;
@@ -62,6 +67,7 @@ class NotificationHandler implements Handler {
   constructor(
     db: Database,
     private readonly env: HandlerEnv,
+    private readonly recordsRefusals: boolean,
   ) {
     this.sent = new Prepared(db, q.selectFrom('notifications').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
     this.rejected = new Prepared(db, q.selectFrom('rejections').select('reason').where('saga_id', '=', arg('sagaId')));
@@ -92,7 +98,7 @@ class NotificationHandler implements Handler {
     }
     if (tx.injectedFailure()) {
       const reason = 'mailbox unreachable (injected)';
-      this.reject.run({ sagaId, reason, tick });
+      if (this.recordsRefusals) this.reject.run({ sagaId, reason, tick });
       return reply(tx, message, false, reason);
     }
     for (const channel of CHANNELS) this.insert.run({ id: tx.newId('nt'), sagaId, channel, tick });
@@ -101,8 +107,13 @@ class NotificationHandler implements Handler {
   }
 }
 
-export const NOTIFICATION_SERVICE: ComponentDefinition = Object.freeze<ComponentDefinition>({
-  name: 'notification',
-  migrations: NOTIFICATION_MIGRATIONS,
-  createHandler: (db, env) => new NotificationHandler(db, env),
-});
+/** The notification service; `recordsRefusals` (by default) makes a refusal its answer for good. */
+export function notificationService(recordsRefusals = true): ComponentDefinition {
+  return Object.freeze<ComponentDefinition>({
+    name: 'notification',
+    migrations: NOTIFICATION_MIGRATIONS,
+    createHandler: (db, env) => new NotificationHandler(db, env, recordsRefusals),
+  });
+}
+
+export const NOTIFICATION_SERVICE: ComponentDefinition = notificationService();

@@ -11,7 +11,8 @@ export interface AccountsTable {
   balance_cents: number;
 }
 
-export type ChargeStatus = 'CHARGED' | 'DECLINED';
+/** In two-phase commit a charge is first HELD (the funds are taken from the balance, not yet captured), then CHARGED or VOIDED (given back). */
+export type ChargeStatus = 'CHARGED' | 'DECLINED' | 'HELD' | 'VOIDED';
 
 /** Every charge attempt that reached a decision; a decline is kept so a retried charge gets the same answer. */
 export interface ChargesTable {
@@ -100,12 +101,18 @@ export function seedAccounts(db: Database, accounts: ReadonlyArray<{ customer: s
   db.transaction(() => accounts.forEach((a) => insert.run(a)))();
 }
 
-/** Owns money: charge (one per saga, declined when the balance is too low) and refund (the compensation). */
+/**
+ * Owns money: charge (one per saga, declined when the balance is too low) and refund (the
+ * compensation). As a participant of a two-phase commit (`holds`), a charge only holds the
+ * funds (they leave the balance, so nobody else can spend them) until the decision captures
+ * them or voids the hold: the funds are locked while the participant is in doubt.
+ */
 class PaymentHandler implements Handler {
   private readonly findCharge;
   private readonly findRefund;
   private readonly insertCharge;
   private readonly insertRefund;
+  private readonly setCharge;
   private readonly debit;
   private readonly credit;
 
@@ -113,6 +120,7 @@ class PaymentHandler implements Handler {
     db: Database,
     private readonly env: HandlerEnv,
     private readonly release: number,
+    private readonly holds: boolean,
   ) {
     const amount = arg<number>('amountCents');
     // The first charge written, were there ever two for one saga (only with idempotency off):
@@ -149,6 +157,13 @@ class PaymentHandler implements Handler {
         tick: arg<number>('tick'),
       }),
     );
+    this.setCharge = new Prepared(
+      db,
+      q
+        .updateTable('charges')
+        .set({ status: arg<ChargeStatus>('status') })
+        .where('id', '=', arg('id')),
+    );
     this.debit = new Prepared(
       db,
       q
@@ -174,7 +189,7 @@ class PaymentHandler implements Handler {
     switch (message.type) {
       case Command.chargePayment: {
         if (charge && this.env.defences.idempotency) {
-          const ok = charge.status === 'CHARGED' && !refunded;
+          const ok = (charge.status === 'CHARGED' || charge.status === 'HELD') && !refunded;
           if (ok) this.charged(tx, message, charge.id);
           else reply(tx, message, false, charge.reason ?? (refunded ? 'charge already refunded' : undefined));
           return 'duplicate';
@@ -185,12 +200,45 @@ class PaymentHandler implements Handler {
         let reason: string | null = null;
         if (tx.injectedFailure()) reason = 'card declined (injected)';
         else if (this.debit.run({ customer, amountCents }) !== 1) reason = 'insufficient funds';
-        const status: ChargeStatus = reason === null ? 'CHARGED' : 'DECLINED';
+        const status: ChargeStatus = reason !== null ? 'DECLINED' : this.holds ? 'HELD' : 'CHARGED';
         const id = tx.newId('ch');
         this.insertCharge.run({ id, sagaId, customer, amountCents, status, reason, tick });
         if (reason !== null) return reply(tx, message, false, reason);
-        tx.note(`charged ${amountCents}`);
+        tx.note(this.holds ? `${amountCents} held until the decision` : `charged ${amountCents}`);
         return this.charged(tx, message, id);
+      }
+      case Command.capturePayment:
+        // The decision is commit: the funds held are taken for good (a duplicate finds them taken).
+        if (charge?.status !== 'HELD') return 'duplicate';
+        this.setCharge.run({ id: charge.id, status: 'CHARGED' });
+        return tx.note(`captured ${charge.amount_cents}`);
+      case Command.voidPayment: {
+        if (tx.injectedFailure()) return reply(tx, message, false, 'void failed (injected)');
+        if (charge?.status === 'CHARGED') return reply(tx, message, false, 'charge already captured', true);
+        if (charge?.status === 'HELD') {
+          this.credit.run({ customer: charge.customer, amountCents: charge.amount_cents });
+          this.setCharge.run({ id: charge.id, status: 'VOIDED' });
+          tx.note(`hold of ${charge.amount_cents} voided`);
+          return reply(tx, message, true);
+        }
+        if (charge) {
+          reply(tx, message, true);
+          return 'duplicate';
+        }
+        // Voided before it was held: the record makes a late charge fail instead of holding funds nobody will release.
+        const { customer, amountCents } = orderOf(message);
+        this.insertCharge.run({
+          id: tx.newId('ch'),
+          sagaId,
+          customer,
+          amountCents,
+          status: 'VOIDED',
+          reason: 'voided before it was held',
+          tick,
+        });
+        tx.note('nothing held yet; void recorded');
+        tx.fact({ kind: 'compensation-first', compensation: Command.voidPayment });
+        return reply(tx, message, true);
       }
       case Command.refundPayment: {
         if (tx.injectedFailure()) return reply(tx, message, false, 'refund failed (injected)');
@@ -226,12 +274,13 @@ class PaymentHandler implements Handler {
 /**
  * The payment service at a release: release 2 answers a charge with the charge's id (version
  * 2 of payment.charge.done, see src/protocol/schemas.ts); release 1, the first, without it.
+ * With `holds`, a participant of a two-phase commit: a charge holds the funds until captured or voided.
  */
-export function paymentService(release = 1): ComponentDefinition {
+export function paymentService(release = 1, holds = false): ComponentDefinition {
   return Object.freeze<ComponentDefinition>({
     name: 'payment',
     migrations: PAYMENT_MIGRATIONS,
-    createHandler: (db, env) => new PaymentHandler(db, env, release),
+    createHandler: (db, env) => new PaymentHandler(db, env, release, holds),
   });
 }
 

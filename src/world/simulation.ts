@@ -46,6 +46,8 @@ export interface SimulationImage {
   readonly stockViolation: string | null;
   /** Units of stock held reserved so far, times the ticks they were held (see StockWatch); absent in worlds stopped before it was counted. */
   readonly heldUnitTicks?: number;
+  /** Units held reserved when it stopped: they go on counting from the tick it stopped at. */
+  readonly heldUnits?: number;
   /** Times a person acted on this world while it was stopped (`saga dlq`, `approve`, `reject`): its scenario's own expectations no longer describe it. */
   readonly interventions?: number;
 }
@@ -119,6 +121,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
       () => world.relayConfirm(),
     ];
     const stock = new StockWatch(from?.stockViolation ?? null, from?.heldUnitTicks ?? 0);
+    if (from) stock.carryOn(from.heldUnits ?? 0, from.world.tick);
     const onEvent = options.onEvent;
     if (onEvent) {
       const databases: OpenDatabases = (name) => world.host(name).openDatabase();
@@ -143,6 +146,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
         calmFromTick,
         stockViolation: stock.firstViolation,
         heldUnitTicks: stock.heldUnitTicks,
+        heldUnits: stock.heldUnits,
         ...(from?.interventions ? { interventions: from.interventions } : {}),
       }),
     };
@@ -246,6 +250,17 @@ class StockWatch {
   private query: Prepared<StockRow> | null = null;
   private held = 0;
   private heldSince = -1;
+
+  /** Units held reserved at the last look. */
+  get heldUnits(): number {
+    return this.held;
+  }
+
+  /** A stopped run carried on: `held` units were reserved at `tick`, and count on from there. */
+  carryOn(held: number, tick: number): void {
+    this.held = held;
+    this.heldSince = tick;
+  }
 
   check(world: World): void {
     const now = world.clock.now();

@@ -41,6 +41,7 @@ import {
   fulfillmentService,
   INVENTORY_SERVICE,
   NOTIFICATION_SERVICE,
+  notificationService,
   ORDER_SERVICE,
   paymentService,
   seedAccounts,
@@ -48,6 +49,7 @@ import {
   seedStock,
 } from '../services/index.js';
 import type { Database, StorageLocation } from '../store/index.js';
+import { coordinatorComponent, participant } from '../two-phase/index.js';
 import { ComponentHost } from './component-host.js';
 import { ScriptedOperator } from './scripted-operator.js';
 import { CrashModel } from './crash-model.js';
@@ -81,6 +83,16 @@ export function componentDefinitions(
     fulfillment: fulfillmentService(shop.dispatchAfterTicks),
     notification: NOTIFICATION_SERVICE,
   };
+  if (how.style === '2pc')
+    // What a participant prepares it holds (funds, a slot) until the decision; after a commit nothing is undone, so a refused email is asked for again.
+    return {
+      coordinator: coordinatorComponent(),
+      order: participant(ORDER_SERVICE),
+      inventory: participant(INVENTORY_SERVICE),
+      payment: participant(paymentService(release('payment'), true)),
+      fulfillment: participant(fulfillmentService(shop.dispatchAfterTicks, true)),
+      notification: participant(notificationService(false)),
+    };
   if (how.style === 'choreography') {
     const c = how.compensator;
     // Every component hears events, so each reads them as its release does.

@@ -292,6 +292,15 @@ describe('each invariant fails on a broken world', () => {
       }),
       /released its stock although its parcel was dispatched/,
     );
+    // Two-phase commit: a slot held for a transaction that ended is a lock nobody will release, unless its cancel waits for a person.
+    const heldSlot = (w: WorldSnapshot): WorldSnapshot => ({
+      ...w,
+      shipments: [...w.shipments, { sagaId: first(w).id, status: 'HELD' as const, tick: 9 }],
+    });
+    catches(shipmentMatches, () => compensated, heldSlot, /saga \d+ ended but still holds a slot/);
+    const parked = heldSlot(compensated);
+    const cancel = { sagaId: first(compensated).id, kind: 'compensation' as const, step: 3, command: 'fulfillment.cancel' };
+    expect(shipmentMatches.check({ ...parked, sagaDeadLetters: [cancel] }).ok).toBe(true);
     // A dispatched shipment goes out as surely as a scheduled one.
     const dispatched = structuredClone(completed);
     for (const s of dispatched.shipments) Object.assign(s, { status: 'DISPATCHED' });
@@ -357,6 +366,9 @@ describe('each invariant fails on a broken world', () => {
     });
     expect(compensationOrder.check(redrove(first(compensated).id)(cancelledFirst(compensated))).ok).toBe(true);
     expect(compensationOrder.check(redrove('saga-other')(cancelledFirst(compensated))).ok).toBe(false);
+    // Two-phase commit aborts every participant at once: there is no order to judge.
+    const inTwoPhase = compensationOrder.check({ ...cancelledFirst(compensated), style: '2pc' });
+    expect(inTwoPhase).toMatchObject({ ok: true, detail: 'not applicable: two-phase commit aborts every participant at once' });
   });
 
   it('sends-within-policy: a step sent once more than its retries allow, a compensation past its cap and its late re-sends, a confirmation sent twice', () => {

@@ -1,8 +1,7 @@
-import { SCENARIOS } from '../../scenarios/index.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sagaCli, scratchDir } from '../helpers.js';
+import { ORCHESTRATED, sagaCli, scratchDir } from '../helpers.js';
 
 const home = scratchDir('home');
 
@@ -83,9 +82,9 @@ describe('saga CLI', async () => {
   it('run --all prints one row per scenario and exits 0; --json gives an array', async () => {
     const { code, stdout } = await cli('run', '--all', '--storage', 'memory');
     expect(code).toBe(0);
-    expect(stdout).toContain(`${SCENARIOS.length} of ${SCENARIOS.length} scenarios passed`);
+    expect(stdout).toContain(`${ORCHESTRATED.length} of ${ORCHESTRATED.length} scenarios passed`);
     const json = JSON.parse((await cli('run', '--all', '--storage', 'memory', '--json')).stdout);
-    expect(json).toHaveLength(SCENARIOS.length);
+    expect(json).toHaveLength(ORCHESTRATED.length);
   });
 
   it('run with a defence switched off exits 1 and names the broken invariant', async () => {
@@ -99,7 +98,7 @@ describe('saga CLI', async () => {
   it('ab shows what breaks without a defence; crash-matrix passes', async () => {
     const ab = await cli('ab', '--disable', 'isolation');
     expect(ab.code).toBe(0);
-    expect(ab.stdout).toMatch(new RegExp(`Without isolation, \\d+ of ${SCENARIOS.length} scenarios breaks?: .*concurrent-orders`));
+    expect(ab.stdout).toMatch(new RegExp(`Without isolation, \\d+ of ${ORCHESTRATED.length} scenarios breaks?: .*concurrent-orders`));
     const matrix = await cli('crash-matrix', '--json');
     expect(matrix.code).toBe(0);
     expect(JSON.parse(matrix.stdout)).toMatchObject({ failed: 0 });

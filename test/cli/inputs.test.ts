@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runCli } from '../../src/cli/program.js';
 import { planCrashMatrix } from '../../src/scenario/index.js';
-import { sagaCli, scratchDir } from '../helpers.js';
+import { ORCHESTRATED, sagaCli, scratchDir } from '../helpers.js';
 import { buildVersion } from '../../src/version.js';
 
 const home = scratchDir('home');
@@ -235,7 +235,7 @@ describe('progress', () => {
     expect(matrix.stderr).toContain(`\rcrash-matrix: ${points}/${points} crash points run`);
     expect(matrix.stdout).not.toContain('crash points run\u001b');
     const all = await onTerminal(['run', '--all', '--storage', 'memory']);
-    expect(all.stderr).toContain(`run --all: ${SCENARIOS.length}/${SCENARIOS.length} peak-load`);
+    expect(all.stderr).toContain(`run --all: ${ORCHESTRATED.length}/${ORCHESTRATED.length} peak-load`);
     expect((await onTerminal(['crash-matrix', '--json'])).stderr).toBe('');
   });
 });
@@ -259,7 +259,7 @@ describe('more of what fits', () => {
     const { stdout } = await cli(['run', '--all', '--storage', 'memory'], { COLUMNS: '160' });
     const lines = stdout.split('\n').filter((l) => !l.startsWith('replay: '));
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(160);
-    for (const s of SCENARIOS) expect(stdout).toContain(`│ ${s.name} `);
+    for (const s of ORCHESTRATED) expect(stdout).toContain(`│ ${s.name} `);
   });
 
   it('bench shows its progress on a terminal', async () => {

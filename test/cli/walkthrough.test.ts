@@ -1,8 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SCENARIOS } from '../../scenarios/index.js';
-import { sagaCli, wallWait } from '../helpers.js';
+import { ORCHESTRATED, sagaCli, wallWait } from '../helpers.js';
 
 const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
 if (!HAVE_TMUX)
@@ -61,8 +60,15 @@ describe('saga walkthrough: a scenario as a lesson', () => {
     expect(through.stdout).toContain('What it showed:');
   });
 
+  it('refuses a scenario the orchestrated saga does not run, and says how to follow it instead', async () => {
+    const run = await sagaCli(['walkthrough', 'coordinator-crash-in-doubt']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('does not apply to it (it kills the coordinator of a two-phase commit');
+    expect(run.stderr).toContain('npx saga run --scenario coordinator-crash-in-doubt --style 2pc --trace');
+  });
+
   it('every scenario of the catalogue has its own words, and a walkthrough with moments', async () => {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of ORCHESTRATED) {
       expect(scenario.lesson, scenario.name).toBeDefined();
       const run = await sagaCli(['walkthrough', scenario.name]);
       expect(run.code, scenario.name).toBe(0);
@@ -71,7 +77,7 @@ describe('saga walkthrough: a scenario as a lesson', () => {
     }
     // docs/sagas.md sends a reader to each one.
     const docs = readFileSync('docs/sagas.md', 'utf8');
-    for (const scenario of SCENARIOS) expect(docs, scenario.name).toContain(`npx saga walkthrough ${scenario.name}\``);
+    for (const scenario of ORCHESTRATED) expect(docs, scenario.name).toContain(`npx saga walkthrough ${scenario.name}\``);
     const unknown = await sagaCli(['walkthrough', 'crash-mid-paymnt']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/crash-mid-payment/);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ORCHESTRATED } from '../helpers.js';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { INVARIANTS } from '../../src/check/index.js';
 import { DEFENCE_NAMES, withDisabled, type DefenceName } from '../../src/defences/index.js';
@@ -43,7 +44,7 @@ describe('the fault catalogue', () => {
 
 describe('every scenario under every fault profile overlay', () => {
   it.each(Object.keys(FAULT_PROFILES))('%s: consistent, outcome within what the scenario says may vary', (name) => {
-    const failures = SCENARIOS.filter((s) => s.name !== 'peak-load').flatMap((scenario) => {
+    const failures = ORCHESTRATED.filter((s) => s.name !== 'peak-load').flatMap((scenario) => {
       const { result } = runScenario({ scenario, seed: 17, storage: 'memory', profile: FAULT_PROFILES[name]! });
       return [...result.invariants, ...result.expectations].filter((r) => !r.ok).map((r) => `${scenario.name}: ${r.name}: ${r.detail}`);
     });
@@ -53,7 +54,7 @@ describe('every scenario under every fault profile overlay', () => {
 
 describe('switching a defence off breaks an invariant in at least one scenario', () => {
   it.each(DEFENCE_NAMES)('%s', (defence) => {
-    const rows = runDefenceAb(SCENARIOS, [defence], 1);
+    const rows = runDefenceAb(ORCHESTRATED, [defence], 1);
     expect(rows.every((r) => r.withDefence)).toBe(true);
     const invariantsBroken = rows.flatMap((r) =>
       r.broken.filter((b) => INVARIANT_NAMES.has(b.name)).map((b) => `${r.scenario}: ${b.name}: ${b.detail}`),

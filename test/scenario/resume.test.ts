@@ -5,7 +5,7 @@ import { withDisabled, type DefenceName } from '../../src/defences/index.js';
 import { formatTraceEvent } from '../../src/kernel/index.js';
 import { readWorldFile, runScenario, scenarioRun, writeWorldFile, type RunRequest, type ScenarioRun } from '../../src/scenario/index.js';
 import type { SimulationImage, TickBoundary } from '../../src/world/index.js';
-import { scratchDir } from '../helpers.js';
+import { ownStyle, scratchDir } from '../helpers.js';
 
 const BUILD = 'test-build';
 
@@ -97,6 +97,7 @@ describe('a stopped world carried on in a new process', () => {
             dataRoot: scratchDir('resume'),
             ...(config.profile ? { profile: findProfile(config.profile)! } : {}),
             defences: withDisabled(config.disabled ?? []),
+            ...ownStyle(scenario),
           };
           const whole = runScenario(request);
           const ticks = whole.result.ticks;

@@ -5,14 +5,14 @@ import { randomStreams } from '../../src/kernel/index.js';
 import { runScenario, shopWorkload } from '../../src/scenario/index.js';
 import { simulate, type RunOutcome } from '../../src/world/index.js';
 import { compensationOrder } from '../../scenarios/expectations.js';
-import { scratchDir } from '../helpers.js';
+import { ownStyle, scratchDir } from '../helpers.js';
 
 // Twenty seeds per scenario, spread over the whole seed range.
 const SEEDS = [...Array.from({ length: 18 }, (_, i) => 1 + i * 7919), 99_999, 4_294_967_295];
 
 describe.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, scenario) => {
   it.each(SEEDS)('holds every invariant and expectation with seed %i', (seed) => {
-    const { result } = runScenario({ scenario, seed, storage: 'memory' });
+    const { result } = runScenario({ scenario, seed, storage: 'memory', ...ownStyle(scenario) });
     const failures = [...result.invariants, ...result.expectations].filter((r) => !r.ok);
     expect(failures).toEqual([]);
     expect(result.ok).toBe(true);
@@ -33,7 +33,8 @@ describe('determinism', () => {
   it('every scenario gives the same report and digest in memory and on files', () => {
     const dataRoot = scratchDir('runs');
     for (const scenario of SCENARIOS) {
-      const json = (storage: 'memory' | 'file') => JSON.stringify(runScenario({ scenario, seed: 7, storage, dataRoot }).result);
+      const json = (storage: 'memory' | 'file') =>
+        JSON.stringify(runScenario({ scenario, seed: 7, storage, dataRoot, ...ownStyle(scenario) }).result);
       expect(json('file'), scenario.name).toBe(json('memory'));
     }
   });
