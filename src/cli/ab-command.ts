@@ -105,11 +105,13 @@ export async function abCommand(options: AbOptions, everyScenario: readonly Scen
   return broken.length > 0 ? EXIT.held : EXIT.violated;
 }
 
-/** Why nothing broke when the defence switched off is one the style does not use: a choreographed saga has no step timeouts. */
+/** Why nothing broke when the defence switched off is one the style does not use: a choreographed saga has no step timeouts, two-phase commit no reconciler. */
 function unused(disabled: readonly DefenceName[], how: Coordination | undefined): string {
-  return how?.style === 'choreography' && disabled.includes('timeouts')
-    ? ' (a choreographed saga has no step timeouts: nobody waits for a reply)'
-    : '';
+  if (how?.style === 'choreography' && disabled.includes('timeouts'))
+    return ' (a choreographed saga has no step timeouts: nobody waits for a reply)';
+  if (how?.style === '2pc' && disabled.includes('reconciliation'))
+    return ' (two-phase commit runs no reconciler: the participants in doubt ask the coordinator instead, under recovery)';
+  return '';
 }
 
 /** The comparison as a page: each scenario with and without the defence, and, where something broke, both runs drawn (run again, watched). */

@@ -82,16 +82,17 @@ function renderComparison(rows: readonly StyleRow[], c: ReturnType<typeof makeSt
       'commits per order',
       'latency p50 / p99 (ticks)',
       'stock unit-ticks held',
+      'refused for held stock',
       'what broke',
     ],
-    [26, 24, 8, 10, 10, 12, 12, 24],
+    [26, 24, 8, 10, 10, 12, 12, 10, 24],
     width,
   );
   rows.forEach((r, i) => {
     const first = i === 0 || rows[i - 1]!.scenario !== r.scenario;
     const name = first ? r.scenario : '';
     if (r.verdict === 'n/a') {
-      table.push([name, r.style, c.dim('n/a'), '', '', '', '', c.dim(r.why)]);
+      table.push([name, r.style, c.dim('n/a'), '', '', '', '', '', c.dim(r.why)]);
       return;
     }
     table.push([
@@ -102,6 +103,7 @@ function renderComparison(rows: readonly StyleRow[], c: ReturnType<typeof makeSt
       f(r.commitsPerOrder, 1),
       `${f(r.latency.p50Ticks)} / ${f(r.latency.p99Ticks)}`,
       f(r.heldUnitTicks),
+      f(r.refusedForLockedStock),
       r.broken.join(', '),
     ]);
   });

@@ -12,7 +12,7 @@ import {
   type OpenRun,
   type SagaDetail,
 } from '../operate/index.js';
-import { readWorldFile } from '../scenario/index.js';
+import { coordinationOf, readWorldFile } from '../scenario/index.js';
 import { buildVersion } from '../version.js';
 import type { SagaStatus } from '../orchestrator/index.js';
 import type { OrderPayload } from '../protocol/index.js';
@@ -62,7 +62,12 @@ export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): Exi
   }
   const { sagas, run } = withRun(dir, io, (run) => ({
     sagas: listSagas(run, status),
-    run: { dir: run.dir, status: run.info.status, orchestrated: run.dbs.orchestrator !== undefined },
+    run: {
+      dir: run.dir,
+      status: run.info.status,
+      orchestrated: run.dbs.orchestrator !== undefined,
+      style: coordinationOf(run.info.recipe).style,
+    },
   }));
   if (options.json) {
     io.out(JSON.stringify(sagas, null, 2) + '\n');
@@ -89,9 +94,11 @@ export function sagasCommand(dir: string, options: SagasOptions, io: CliIo): Exi
   if (sagas.length > 0)
     io.out(
       c.dim(
-        run.orchestrated
+        run.style === 'orchestration'
           ? `'saga show <run> <saga or order>' shows one.\n`
-          : `A choreographed run's sagas, as its read model (projection.db) has them.\n`,
+          : run.style === '2pc'
+            ? `A two-phase commit run's transactions, as its coordinator's log (coordinator.db) has them.\n`
+            : `A choreographed run's sagas, as its read model (projection.db) has them.\n`,
       ),
     );
   return EXIT.held;

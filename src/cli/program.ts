@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
-import { STYLES } from '../protocol/index.js';
 import { RunDirUnavailable, STOP_WHEN, type Scenario } from '../scenario/index.js';
 import { BadFileError } from '../fuzz/index.js';
 import { BadRunError, SAGA_STATUSES } from '../operate/index.js';
@@ -33,7 +32,7 @@ const HTML_HELP =
   'also write the run as one self-contained HTML page (works offline): swimlanes per saga, the rows each event wrote, the invariants';
 const STOP_AT_HELP = 'stop before the world does anything after this tick, and write it down to resume later (file storage)';
 const STOP_WHEN_HELP = `stop at the end of the tick in which this happens: ${Object.keys(STOP_WHEN).join(', ')}`;
-const STYLE_HELP = `how the sagas are coordinated: ${STYLES.join(', ')} (default: orchestration)`;
+const STYLE_HELP = 'how the sagas are coordinated: orchestration (the default), choreography, or 2pc (two-phase commit)';
 const COMPENSATOR_HELP = 'with --style choreography: who undoes a failed saga, the janitor (default) or the services themselves';
 
 /** Runs the `saga` command line over a catalogue of scenarios and returns its exit code; never throws for bad input. */

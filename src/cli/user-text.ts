@@ -1,8 +1,9 @@
 import type { Coordination } from '../world/index.js';
 
-/** ', choreography (janitor compensates)': how a header names a style that is not the default; nothing for orchestration. */
+/** ', choreography (janitor compensates)', ', two-phase commit': how a header names a style that is not the default; nothing for orchestration. */
 export function styleNote(how: Coordination | undefined): string {
-  return how && how.style !== 'orchestration' ? `, ${how.style} (${how.compensator} compensates)` : '';
+  if (!how || how.style === 'orchestration') return '';
+  return how.style === '2pc' ? ', two-phase commit' : `, ${how.style} (${how.compensator} compensates)`;
 }
 
 /** Longer than this, a value the user typed is cut when echoed back. */

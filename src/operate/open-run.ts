@@ -55,7 +55,7 @@ export function openRun(dir: string): OpenRun {
       opened[name] = db;
       const schema = schemaOf(db, path);
       if (schema === '[]') throw new BadRunError(`${path} is empty: the run never got as far as making its tables.`);
-      if (schema !== expectedSchema(name, [ENDPOINT_MIGRATION, ...definitions[name]!.migrations]))
+      if (schema !== expectedSchema(`${how.style} ${name}`, [ENDPOINT_MIGRATION, ...definitions[name]!.migrations]))
         throw new BadRunError(
           `${path} has another schema than this build's (the run was made by build ${info.build}); inspect it with the build that made it.`,
         );
@@ -80,17 +80,18 @@ function schemaOf(db: Database, path: string): string {
   }
 }
 
-const expected = new Map<ComponentName, string>();
+/** By style and component: a service of a two-phase commit keeps one more table (what it holds in doubt). */
+const expected = new Map<string, string>();
 
-/** The schema this build gives a fresh database of the component. */
-function expectedSchema(name: ComponentName, migrations: Parameters<typeof migrate>[1]): string {
-  let schema = expected.get(name);
+/** The schema this build gives a fresh database of the component, in a style (`2pc order`). */
+function expectedSchema(key: string, migrations: Parameters<typeof migrate>[1]): string {
+  let schema = expected.get(key);
   if (schema === undefined) {
     const db = new BetterSqlite3(':memory:');
     migrate(db, migrations);
     schema = schemaOf(db, ':memory:');
     db.close();
-    expected.set(name, schema);
+    expected.set(key, schema);
   }
   return schema;
 }
@@ -100,7 +101,9 @@ export function orchestratorOf(run: Pick<OpenRun, 'dbs'> & Partial<Pick<OpenRun,
   const db = run.dbs.orchestrator;
   if (!db)
     throw new BadRunError(
-      `${run.dir ?? 'This'} is a choreographed run: it has no orchestrator whose sagas this command reads; 'saga sagas' lists its sagas from its read model.`,
+      run.dbs.coordinator
+        ? `${run.dir ?? 'This'} is a two-phase commit run: it has no orchestrator whose sagas this command reads; 'saga sagas' lists its transactions from the coordinator's log.`
+        : `${run.dir ?? 'This'} is a choreographed run: it has no orchestrator whose sagas this command reads; 'saga sagas' lists its sagas from its read model.`,
     );
   return db;
 }

@@ -1,6 +1,7 @@
 import { PLACE_ORDER_SAGA, SagaStatus, type SagasTable } from '../orchestrator/index.js';
 import { COMPONENTS, parseReplyType, type ComponentName } from '../protocol/index.js';
-import type { Database } from '../store/index.js';
+import { Prepared, type Database } from '../store/index.js';
+import { TRANSACTIONS_VIEW } from '../two-phase/index.js';
 import type { SimulationImage } from '../world/index.js';
 import { messageStories, type MessageStory } from './message-story.js';
 import { orchestratorOf, type OpenRun } from './open-run.js';
@@ -30,6 +31,7 @@ function stepName(step: number): string {
 /** The sagas of a run, oldest first, optionally only those in one status. */
 export function listSagas(run: Pick<OpenRun, 'dbs'> & Partial<Pick<OpenRun, 'dir'>>, status?: SagaStatus): SagaSummary[] {
   if (!run.dbs.orchestrator && run.dbs.projection) return viewedSagas(run.dbs.projection, status);
+  if (!run.dbs.orchestrator && run.dbs.coordinator) return transactions(run.dbs.coordinator, status);
   const db = orchestratorOf(run);
   const lastChange = new Map(
     db
@@ -68,6 +70,31 @@ function viewedSagas(projection: Database, status?: SagaStatus): SagaSummary[] {
     startedTick: r.started_tick,
     lastChangeTick: r.last_tick,
   }));
+}
+
+/**
+ * A two-phase commit's transactions, from its coordinator's log: where each stands (PREPARING
+ * with its yes votes so far, COMMITTING, ABORTED…), in place of a step; nothing is retried.
+ */
+function transactions(coordinator: Database, status?: SagaStatus): SagaSummary[] {
+  return new Prepared(coordinator, TRANSACTIONS_VIEW)
+    .all()
+    .filter((t) => status === undefined || t.status === status)
+    .map((t) => ({
+      id: t.id,
+      orderId: t.orderId,
+      status: t.status,
+      step: t.state === 'PREPARING' ? `PREPARING, ${popcount(t.votes)} of 4 yes` : t.state,
+      attempt: 1,
+      startedTick: t.startedTick,
+      lastChangeTick: t.lastChangeTick,
+    }));
+}
+
+function popcount(bits: number): number {
+  let n = 0;
+  for (let b = bits; b; b &= b - 1) n++;
+  return n;
 }
 
 /** The saga step an event is about: the step whose command, or whose compensation, it answers. */

@@ -1,4 +1,4 @@
-import type { Compensator, Style } from '../protocol/index.js';
+import { serviceFactsOf, type Compensator, type Style } from '../protocol/index.js';
 import { runScenario } from './run-scenario.js';
 import { notApplicable, type Scenario } from './scenario.js';
 
@@ -9,11 +9,12 @@ export interface ComparedStyle {
   readonly compensator: Compensator;
 }
 
-/** Every coordination the lab runs: the orchestrator, and choreography with each compensator. */
+/** Every coordination the lab runs: the orchestrator, choreography with each compensator, and two-phase commit. */
 export const COMPARED_STYLES: readonly ComparedStyle[] = [
   { label: 'orchestration', style: 'orchestration', compensator: 'janitor' },
   { label: 'choreography (janitor)', style: 'choreography', compensator: 'janitor' },
   { label: 'choreography (services)', style: 'choreography', compensator: 'services' },
+  { label: 'two-phase commit', style: '2pc', compensator: 'janitor' },
 ];
 
 /** What one scenario came to under one style, per order where a count grows with the orders. */
@@ -33,6 +34,8 @@ export type StyleRow =
       readonly latency: { readonly p50Ticks: number; readonly p99Ticks: number };
       /** Units of stock held reserved, summed over every tick: what waiting for a decision locks up. */
       readonly heldUnitTicks: number;
+      /** Reservations refused for lack of stock that other orders only held (reserved, not sold): what locking costs in orders. */
+      readonly refusedForLockedStock: number;
       readonly digest: string;
     };
 
@@ -53,6 +56,7 @@ export function compareStyles(scenario: Scenario, seed: number, styles: readonly
       commitsPerOrder: outcome.commits / orders,
       latency: result.latency,
       heldUnitTicks: outcome.heldUnitTicks,
+      refusedForLockedStock: outcome.traceEvents.filter((e) => serviceFactsOf(e).some((f) => f.kind === 'refused-for-locked-stock')).length,
       digest: result.digest,
     };
   });

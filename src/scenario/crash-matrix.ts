@@ -1,5 +1,5 @@
 import type { ScriptedFault } from '../chaos/index.js';
-import { parseReplyType, type ComponentName } from '../protocol/index.js';
+import { parseReplyType, type ComponentName, type Style } from '../protocol/index.js';
 import type { Defences } from '../defences/index.js';
 import type { InvariantResult } from '../check/index.js';
 import { SagaStatus } from '../orchestrator/index.js';
@@ -70,25 +70,30 @@ const FORGETFUL_KILL = { downTicks: 150, forgetsTimers: true } as const;
  * - `poisoned`: a charge command that crashes its handler until the broker dead-letters it,
  *   broken at the orchestrator and the payment service (timeouts: only the step timeout
  *   sends a fresh command; reconciliation, again, after a restart that forgets);
+ * - `unvoted` (two-phase commit only): the same poisoned charge, a prepare whose vote never
+ *   comes, broken at the coordinator and the payment service (timeouts: only the end of the
+ *   vote aborts the transaction and frees what the others hold);
  * - `parked`: two large orders that wait for a person's approval, one approved and one left
  *   to its SLA, broken at the orchestrator and the reconciler while they wait (recovery: a
  *   restart must re-arm the SLA's timer).
  */
 interface Baseline {
   readonly scenario: Scenario;
-  /** Only points reached while the saga compensates. */
+  /** Only points reached while the saga compensates (in two-phase commit: aborts). */
   readonly compensating?: boolean;
-  /** Only points at these components. */
-  readonly components?: readonly ComponentName[];
   /**
-   * In choreography, only points at these: the janitor stands where the orchestrator and the
-   * reconciler stood (it waits, and it drives compensation). Absent: the baseline does not
-   * apply there (it waits on an approval, which choreography has no step for).
+   * In each style, only points at these components ('all': at every one). In choreography the
+   * janitor stands where the orchestrator and the reconciler stood (it waits, and it drives
+   * compensation); in two-phase commit the coordinator does. A style absent: the baseline does
+   * not apply there (it waits on an approval, which only the orchestrator has a step for).
    */
-  readonly choreographed?: readonly ComponentName[] | 'all';
+  readonly at: { readonly [S in Style]?: readonly ComponentName[] | 'all' };
   /** Each point also with a restart that forgets its timers. */
   readonly forgetful?: boolean;
 }
+
+/** Who hears a step fail and starts undoing, in each style. */
+const WATCHERS: readonly ComponentName[] = ['orchestrator', 'janitor', 'coordinator'];
 
 const matrixScenario = (name: string, description: string, rest: Partial<Scenario>): Scenario => ({
   name: `crash-matrix-${name}`,
@@ -101,18 +106,17 @@ const matrixScenario = (name: string, description: string, rest: Partial<Scenari
 });
 
 const BASELINES: readonly Baseline[] = [
-  { choreographed: 'all', scenario: matrixScenario('forward', 'one order that completes', {}) },
+  { at: { orchestration: 'all', choreography: 'all', '2pc': 'all' }, scenario: matrixScenario('forward', 'one order that completes', {}) },
   {
     compensating: true,
-    choreographed: 'all',
+    at: { orchestration: 'all', choreography: 'all', '2pc': 'all' },
     scenario: matrixScenario('compensation', 'one order whose charge is declined', {
       shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 },
       expectedStatuses: [SagaStatus.Compensated],
     }),
   },
   {
-    components: ['inventory'],
-    choreographed: ['inventory'],
+    at: { orchestration: ['inventory'], choreography: ['inventory'], '2pc': ['inventory'] },
     scenario: matrixScenario('contended', 'three orders racing for two units, on a network that duplicates', {
       shop: { orders: 3, skus: 1, stockPerSku: 2, minQty: 1, maxQty: 1, arrivalTicks: 2 },
       profile: 'duplicating',
@@ -121,8 +125,7 @@ const BASELINES: readonly Baseline[] = [
   },
   {
     compensating: true,
-    components: ['orchestrator'],
-    choreographed: ['janitor', 'inventory'],
+    at: { orchestration: ['orchestrator'], choreography: ['janitor', 'inventory'], '2pc': ['coordinator', 'inventory'] },
     forgetful: true,
     scenario: matrixScenario('undo-retried', 'a declined charge whose stock release fails once and is retried after a backoff', {
       shop: { orders: 1, arrivalTicks: 1, balanceCents: 0 },
@@ -131,8 +134,8 @@ const BASELINES: readonly Baseline[] = [
     }),
   },
   {
-    components: ['orchestrator', 'payment'],
-    choreographed: ['janitor', 'payment'],
+    // Not in two-phase commit: a prepare that never gets a vote aborts the transaction, by design.
+    at: { orchestration: ['orchestrator', 'payment'], choreography: ['janitor', 'payment'] },
     forgetful: true,
     scenario: matrixScenario('poisoned', 'a charge command that crashes its handler until it is dead-lettered', {
       faults: [{ kind: 'poison', type: 'payment.charge' }],
@@ -140,7 +143,15 @@ const BASELINES: readonly Baseline[] = [
     }),
   },
   {
-    components: ['orchestrator', 'reconciler'],
+    at: { '2pc': ['coordinator', 'payment'] },
+    scenario: matrixScenario('unvoted', 'a prepared charge that crashes its handler until it is dead-lettered: no vote ever comes', {
+      faults: [{ kind: 'poison', type: 'payment.charge' }],
+      toleratedDeadLetters: 1,
+      expectedStatuses: [SagaStatus.Compensated],
+    }),
+  },
+  {
+    at: { orchestration: ['orchestrator', 'reconciler'] },
     scenario: matrixScenario('parked', 'two large orders that wait for a person: one approved at tick 300, one left to its SLA', {
       shop: { orders: 2, arrivalTicks: 1, priceCents: 60_000, minQty: 1, maxQty: 1 },
       approval: { slaTicks: 400 },
@@ -172,18 +183,19 @@ export function runCrashMatrix(seed: number, defences?: Defences, coordination?:
 /** The crash points of the matrix for a style (orchestration unless told), in order, each with the run that tests it. */
 export function planCrashMatrix(seed: number, coordination?: Coordination): PlannedCrash[] {
   const planned: PlannedCrash[] = [];
-  const choreographed = coordination?.style === 'choreography';
+  const style = coordination?.style ?? 'orchestration';
   for (const baselineOf of BASELINES) {
     const { scenario, compensating: onlyCompensating, forgetful } = baselineOf;
-    if (choreographed && baselineOf.choreographed === undefined) continue;
-    const components = choreographed ? (baselineOf.choreographed === 'all' ? undefined : baselineOf.choreographed) : baselineOf.components;
-    const how = choreographed ? { coordination: coordination! } : {};
+    const at = baselineOf.at[style];
+    if (at === undefined) continue;
+    const components = at === 'all' ? undefined : at;
+    const how = coordination && style !== 'orchestration' ? { coordination } : {};
     const baseline = runScenario({ scenario, seed, storage: 'memory', keepMoments: true, ...how }).outcome;
     const seen = new Map<string, number>();
     let compensating = false;
     for (const m of baseline.moments) {
-      // The first failure heard (by the orchestrator, or in choreography by the janitor) starts the compensation.
-      if ((m.actor === 'orchestrator' || m.actor === 'janitor') && parseReplyType(m.type)?.ok === false) compensating = true;
+      // The first failure heard (by the orchestrator, in choreography by the janitor, in two-phase commit by the coordinator) starts the compensation.
+      if (WATCHERS.includes(m.actor) && parseReplyType(m.type)?.ok === false) compensating = true;
       // Counted as the trigger will count it: among the moments of this kind, actor, type and saga.
       const key = `${m.on} ${m.actor} ${m.type} ${m.saga ?? ''}`;
       const nth = (seen.get(key) ?? 0) + 1;
@@ -191,7 +203,8 @@ export function planCrashMatrix(seed: number, coordination?: Coordination): Plan
       if ((onlyCompensating && !compensating) || (components && !components.includes(m.actor))) continue;
       // Not in choreography: there the janitor is the watcher a forgetful start-up relies on, and a watcher that forgets
       // its own sweep has nobody to find it (as a reconciler forgetting its own would not be found; the matrix spares both).
-      for (const { downTicks, forgetsTimers } of forgetful && !choreographed ? [...KILLS, FORGETFUL_KILL] : KILLS) {
+      // In two-phase commit the participants in doubt remind a coordinator that forgot.
+      for (const { downTicks, forgetsTimers } of forgetful && style !== 'choreography' ? [...KILLS, FORGETFUL_KILL] : KILLS) {
         const point: CrashPoint = {
           baseline: scenario.name.replace('crash-matrix-', ''),
           component: m.actor,

@@ -83,6 +83,21 @@ export const COORDINATOR_SNAPSHOT = {
   failed: q.selectFrom('transactions').select(['saga_id as sagaId', 'acks']).where('state', '=', 'FAILED').orderBy('saga_id'),
 };
 
+/** Each transaction as `saga sagas` lists it: where it stands in the coordinator's own words, and in the sagas'. */
+export const TRANSACTIONS_VIEW = q
+  .selectFrom('transactions')
+  .select([
+    'saga_id as id',
+    'order_id as orderId',
+    STATUS_OF_STATE.as('status'),
+    'state',
+    'votes',
+    'started_tick as startedTick',
+    sql<number>`coalesce(ended_tick, decided_tick, started_tick)`.as('lastChangeTick'),
+  ])
+  .orderBy('started_tick')
+  .orderBy('saga_id');
+
 const COORDINATOR_MIGRATIONS: readonly Migration[] = [
   [
     q.schema
@@ -133,7 +148,10 @@ const decisionOf = (state: TransactionState): Decision | null =>
  * prepare at once; every yes makes it decide COMMIT, the first no ABORT, and a vote missing
  * after `voteTimeoutTicks` ABORT too (presumed abort). It logs the decision, tells every
  * participant, and sends it again until each has acknowledged. The `timeouts` defence is its
- * vote timeout, `compensationRetry` its resends, `recovery` the timers it re-arms from its log.
+ * vote timeout, `compensationRetry` its resends, `recovery` the timers it re-arms from its log
+ * at a start, and the participants' asks for the decision (see participant.ts). A message about
+ * a transaction whose timer it lost re-arms it too: a start that skipped its recovery is
+ * reminded by the answers still coming in.
  */
 class CoordinatorHandler implements Handler {
   private readonly find;
@@ -277,6 +295,8 @@ class CoordinatorHandler implements Handler {
         this.decide(tx, t, 'ABORT', `${participant} asked, and the vote was over at tick ${over}: presumed abort`, 'vote-timeout'),
       );
     }
+    // Telling a decision again is its retry: without compensation retry, the decision went out once.
+    if (!this.env.defences.compensationRetry) return tx.note(`${participant} asks; ${decision} was sent once, and is not sent again`);
     const command = DECISION_MESSAGES[decision].find((c) => serviceOf(c) === participant)!;
     tx.send(participant, command, t.saga_id, t.payload);
     this.save(t, { resends: t.resends + 1 });

@@ -1,2 +1,2 @@
-export { COORDINATOR_SNAPSHOT, coordinatorComponent, type TransactionState } from './coordinator.js';
+export { COORDINATOR_SNAPSHOT, coordinatorComponent, TRANSACTIONS_VIEW, type TransactionState } from './coordinator.js';
 export { participant } from './participant.js';

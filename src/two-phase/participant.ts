@@ -47,7 +47,8 @@ export interface AskBody {
  * nor abort on its own. It keeps a row for each such transaction and, while in doubt, asks the
  * coordinator for the decision every `ASK_AFTER_TICKS` (the termination protocol): a
  * coordinator that came back without its timers is reminded by the participants it left
- * waiting. Asking does not end the wait; only the coordinator's answer does.
+ * waiting. Asking does not end the wait; only the coordinator's answer does. Finding the work
+ * a restart lost is the `recovery` defence: without it, nobody asks.
  */
 export function participant(service: ComponentDefinition): ComponentDefinition {
   const votes = PARTICIPANTS.some((p) => p.service === service.name);
@@ -106,7 +107,12 @@ class ParticipantHandler implements Handler {
       if (!answers.given) tx.send('coordinator', replyType(message.type, true), sagaId, JSON.stringify({ ok: true }));
       // Applied (a refusal leaves it in doubt, still holding, to be told again).
       if (!answers.given || answers.yes) this.leave.run({ sagaId });
-    } else if (this.votes && answers.yes && this.enter.run({ sagaId, tick: tx.now, ask: tx.now + ASK_AFTER_TICKS }) === 1) {
+    } else if (
+      this.votes &&
+      answers.yes &&
+      this.env.defences.recovery &&
+      this.enter.run({ sagaId, tick: tx.now, ask: tx.now + ASK_AFTER_TICKS }) === 1
+    ) {
       const due = tx.now + ASK_AFTER_TICKS;
       tx.afterCommit(() => this.env.timers.at(due, { sagaId, inDoubt: 1 }));
     }

@@ -50,6 +50,18 @@ describe('saga compare', () => {
     }
   });
 
+  it('counts the orders refused for stock other orders only held, and not those refused for stock there is not', () => {
+    for (const row of compareStyles(scenario('concurrent-orders'), 1)) {
+      if (row.verdict === 'n/a') throw new Error(`${row.style} should apply`);
+      // Fifty orders race for ten units: the forty refused all came while units were reserved, not yet sold.
+      expect(row.refusedForLockedStock, row.style).toBeGreaterThan(0);
+      expect(row.refusedForLockedStock, row.style).toBeLessThanOrEqual(40);
+    }
+    // Each order wants more units than the shop ever had: nothing held stood in its way.
+    for (const row of compareStyles(scenario('insufficient-stock'), 1))
+      if (row.verdict !== 'n/a') expect(row.refusedForLockedStock).toBe(0);
+  });
+
   it('prints one table, with a line per style and the command that reruns it; refuses what it cannot do', async () => {
     const cli = (args: string[]) => sagaCli(args, { env: { SAGA_HOME: scratchDir('compare-cli') } });
     const { code, stdout } = await cli(['compare', '--scenario', 'payment-declined', '--seed', '2']);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
-import { notApplicable, runScenario, type Scenario } from '../../src/scenario/index.js';
+import { notApplicable, planCrashMatrix, runCrashPoint, runScenario, type Scenario } from '../../src/scenario/index.js';
+import { DEFENCE_NAMES, withDisabled, type DefenceName } from '../../src/defences/index.js';
+import { fuzz, readReplayFile } from '../../src/fuzz/index.js';
 import { serviceFactsOf, type ServiceFact } from '../../src/protocol/index.js';
 import type { TraceEvent } from '../../src/kernel/index.js';
 import { sagaCli, scratchDir } from '../helpers.js';
@@ -93,8 +95,71 @@ describe('two-phase commit', () => {
     const ok = await sagaCli(['run', '--scenario', 'coordinator-crash-in-doubt', '--style', '2pc', '--storage', 'memory'], home);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('replay: npx saga run --scenario coordinator-crash-in-doubt --seed 1 --style 2pc');
+    // On files, its run directory lists the transactions from the coordinator's log; the orchestrator's views refuse it by name.
+    expect((await sagaCli(['run', '--scenario', 'payment-declined', '--style', '2pc'], home)).code).toBe(0);
+    const listed = await sagaCli(['sagas', 'payment-declined-seed1'], home);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/saga-001\s+order-001\s+COMPENSATED\s+ABORTED/);
+    expect(listed.stdout).toContain("A two-phase commit run's transactions, as its coordinator's log (coordinator.db) has them.");
+    const shown = await sagaCli(['show', 'payment-declined-seed1', 'order-001'], home);
+    expect(shown.code).not.toBe(0);
+    expect(shown.stderr).toContain(
+      "is a two-phase commit run: it has no orchestrator whose sagas this command reads; 'saga sagas' lists its transactions",
+    );
     const refused = await sagaCli(['run', '--scenario', 'coordinator-crash-in-doubt', '--storage', 'memory'], home);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('coordinator-crash-in-doubt does not apply to orchestration, because it kills the coordinator');
+  });
+});
+
+describe('two-phase commit under the crash matrix and the fuzzer', () => {
+  it('passes every crash point of its baselines, the coordinator among the components killed', () => {
+    const rows = planCrashMatrix(3, TWO_PC).map((p) => runCrashPoint(p, 3));
+    expect(rows.filter((r) => !r.ok).map((r) => `${r.label}: ${r.failed.map((f) => f.detail).join('; ')}`)).toEqual([]);
+    expect([...new Set(rows.map((r) => r.point.component))].sort()).toEqual([
+      'coordinator',
+      'fulfillment',
+      'inventory',
+      'notification',
+      'order',
+      'payment',
+    ]);
+    // Its own baseline, a vote that never comes; and a coordinator back without its timers, which the participants in doubt remind.
+    expect(new Set(rows.map((r) => r.point.baseline))).toEqual(
+      new Set(['forward', 'compensation', 'contended', 'undo-retried', 'unvoted']),
+    );
+    expect(rows.some((r) => r.point.component === 'coordinator' && r.point.forgetsTimers)).toBe(true);
+  });
+
+  it('fails the matrix with each defence it has switched off; it runs no reconciler', () => {
+    const planned = planCrashMatrix(3, TWO_PC);
+    const firstFailure = (defence: DefenceName) => planned.find((point) => !runCrashPoint(point, 3, withDisabled([defence])).ok);
+    for (const defence of DEFENCE_NAMES.filter((d) => d !== 'reconciliation')) expect(firstFailure(defence), defence).toBeDefined();
+    expect(firstFailure('reconciliation')).toBeUndefined();
+  });
+
+  it("sweeps with no violation, reaching the coordinator's paths, and a replay file that records the style", async () => {
+    const report = await fuzz({ range: { from: 1, seeds: 60 }, disabled: [], coordination: TWO_PC, workers: 1, shrink: false });
+    expect(report.summary.violations).toEqual([]);
+    expect(report.summary.coordination).toEqual(TWO_PC);
+    expect(report.summary.coverage['vote-timeout']).toBeGreaterThan(0);
+    expect(report.summary.coverage['abort:payment.void']).toBeGreaterThan(0);
+    expect(report.summary.coverage).not.toHaveProperty('compensate:payment.refund');
+    const failuresDir = scratchDir('two-phase-failures');
+    const broken = await fuzz({
+      range: { from: 1, seeds: 20 },
+      disabled: ['isolation'],
+      coordination: TWO_PC,
+      workers: 1,
+      shrink: true,
+      failuresDir,
+    });
+    const found = broken.shrunk[0]!;
+    expect(found.file).toMatch(/-2pc-without-isolation\.json$/);
+    expect(readReplayFile(found.file!).coordination).toEqual(TWO_PC);
+    const replayed = await sagaCli(['replay', found.file!], { env: { SAGA_HOME: scratchDir('two-phase-replay') } });
+    expect(replayed.code).toBe(1);
+    expect(replayed.stdout).toContain('two-phase commit');
+    expect(replayed.stdout).toContain('violated again, same digest');
   });
 });
