@@ -1,5 +1,5 @@
 import { PLACE_ORDER_SAGA, SagaStatus, type SagasTable } from '../orchestrator/index.js';
-import { COMPONENTS, parseReplyType, type ComponentName } from '../protocol/index.js';
+import { bitsSet, COMPONENTS, parseReplyType, PARTICIPANTS, type ComponentName } from '../protocol/index.js';
 import { Prepared, type Database } from '../store/index.js';
 import { TRANSACTIONS_VIEW } from '../two-phase/index.js';
 import type { SimulationImage } from '../world/index.js';
@@ -84,17 +84,11 @@ function transactions(coordinator: Database, status?: SagaStatus): SagaSummary[]
       id: t.id,
       orderId: t.orderId,
       status: t.status,
-      step: t.state === 'PREPARING' ? `PREPARING, ${popcount(t.votes)} of 4 yes` : t.state,
+      step: t.state === 'PREPARING' ? `PREPARING, ${bitsSet(t.votes)} of ${PARTICIPANTS.length} yes` : t.state,
       attempt: 1,
       startedTick: t.startedTick,
       lastChangeTick: t.lastChangeTick,
     }));
-}
-
-function popcount(bits: number): number {
-  let n = 0;
-  for (let b = bits; b; b &= b - 1) n++;
-  return n;
 }
 
 /** The saga step an event is about: the step whose command, or whose compensation, it answers. */

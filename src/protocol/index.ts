@@ -13,7 +13,7 @@ export {
   type Style,
 } from './components.js';
 export { FORWARD_STEPS, reactionsOf, subscribersOf } from './choreography.js';
-export { ABORTS, ASK_DECISION, DECISION_MESSAGES, isDecision, PARTICIPANTS, type Participant } from './two-phase.js';
+export { ABORTS, ASK_DECISION, bitsSet, DECISION_MESSAGES, isDecision, PARTICIPANTS, type Participant } from './two-phase.js';
 export {
   Command,
   COMPENSATIONS,

@@ -38,6 +38,13 @@ export const ASK_DECISION = '2pc.ask-decision';
 /** The aborts, in the participants' order. */
 export const ABORTS: readonly Command[] = DECISION_MESSAGES.ABORT;
 
+/** How many bits are set: the yes votes, or the acknowledgements, a transaction's row holds as bits by participant. */
+export function bitsSet(bits: number): number {
+  let n = 0;
+  for (let b = bits; b; b &= b - 1) n++;
+  return n;
+}
+
 /** Whether a service answers `command` of its own accord; the decisions it does not answer, its participant acknowledges for it. */
 export function isDecision(command: string): boolean {
   return DECISION_MESSAGES.COMMIT.includes(command as Command) || ABORTS.includes(command as Command);

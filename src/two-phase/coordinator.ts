@@ -4,6 +4,7 @@ import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx
 import type { TimerData } from '../kernel/index.js';
 import {
   ABORTS,
+  bitsSet,
   ASK_DECISION,
   DECISION_MESSAGES,
   parseReplyType,
@@ -246,7 +247,7 @@ class CoordinatorHandler implements Handler {
     const votes = t.votes | bit;
     if (votes === ALL_VOTES) return tx.note(this.decide(tx, { ...t, votes }, 'COMMIT', 'every participant voted yes', 'votes'));
     this.save(t, { votes });
-    tx.note(`yes from ${service} (${popcount(votes)} of ${PARTICIPANTS.length})`);
+    tx.note(`yes from ${service} (${bitsSet(votes)} of ${PARTICIPANTS.length})`);
   }
 
   private acknowledged(
@@ -268,7 +269,7 @@ class CoordinatorHandler implements Handler {
     const acks = t.acks | bit;
     if (acks !== allAcks(decision)) {
       this.save(t, { acks });
-      return tx.note(`${command} done (${popcount(acks)} of ${DECISION_MESSAGES[decision].length})`);
+      return tx.note(`${command} done (${bitsSet(acks)} of ${DECISION_MESSAGES[decision].length})`);
     }
     const state: TransactionState = decision === 'COMMIT' ? 'COMMITTED' : 'ABORTED';
     this.save(t, { acks, state, due_tick: null, ended_tick: tx.now });
@@ -386,12 +387,6 @@ class CoordinatorHandler implements Handler {
     this.armed.set(sagaId, due);
     this.env.timers.at(due, { sagaId });
   }
-}
-
-function popcount(bits: number): number {
-  let n = 0;
-  for (let b = bits; b; b &= b - 1) n++;
-  return n;
 }
 
 /** The coordinator as a component. */
