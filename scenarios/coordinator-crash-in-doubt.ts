@@ -27,9 +27,15 @@ export const coordinatorCrashInDoubt: Scenario = {
     },
   ],
   expectedStatuses: ['COMPLETED', 'COMPENSATED'],
-  expect: ({ eventCounts, snapshot }) => {
+  expect: ({ snapshot, traceEvents }) => {
     const problems: string[] = [];
-    if (!eventCounts['crash:coordinator']) problems.push('the coordinator was never killed');
+    const crash = traceEvents.find((e) => e.kind === 'crash' && e.actor === 'coordinator');
+    if (!crash) return ['the coordinator was never killed'];
+    // The lesson needs the kill between the decision and its sending: COMMIT logged in the very transaction the crash followed.
+    const committed = traceEvents.some(
+      (e) => e.kind === 'handle' && e.actor === 'coordinator' && e.tick === crash.tick && /^COMMIT/.test(e.detail ?? ''),
+    );
+    if (!committed) problems.push('the coordinator died before it decided, not between its decision and telling it');
     // A transaction left in doubt lasts the whole outage: nobody but the coordinator may end it.
     if (!snapshot.sagas.some((s) => s.endedTick !== null && s.endedTick - s.startedTick >= DOWN_TICKS))
       problems.push(`no transaction waited out the coordinator's ${DOWN_TICKS} ticks down`);

@@ -132,6 +132,13 @@ export const singleCharge: Invariant = {
     const problems: string[] = [];
     const sagaIds = new Set([...w.sagas.map((s) => s.id), ...charges.keys()]);
     const status = new Map(w.sagas.map((s) => [s.id, s.status]));
+    // Two-phase commit: funds held for a transaction that ended are its lock, never released (unless its void waits for a person).
+    const voidParked = new Set(w.sagaDeadLetters.filter((d) => d.command === Command.voidPayment).map((d) => d.sagaId));
+    for (const c of w.charges) {
+      const s = status.get(c.sagaId);
+      if (c.status === 'HELD' && s !== undefined && isTerminal(s) && !voidParked.has(c.sagaId))
+        problems.push(`saga ${short(c.sagaId)} ${s} but still holds ${c.amountCents} cents`);
+    }
     for (const id of sagaIds) {
       const paid = charges.get(id) ?? [];
       const back = (refunds.get(id) ?? []).filter((r) => r.chargeId !== null);
@@ -141,6 +148,8 @@ export const singleCharge: Invariant = {
       if (paid.length > 1) problems.push(`saga ${short(id)}: ${what}`);
       else if (s === Completed && (paid.length !== 1 || back.length !== 0)) problems.push(`saga ${short(id)} COMPLETED with ${what}`);
       else if (s === Compensated && net !== 0) problems.push(`saga ${short(id)} COMPENSATED but ${net} cents kept (${what})`);
+      // In two-phase commit a FAILED transaction was aborted: nothing of it may have been captured.
+      else if (s === Failed && w.style === '2pc' && paid.length > 0) problems.push(`saga ${short(id)} FAILED (aborted) but charged`);
       else if (s === undefined) problems.push(`charge for unknown saga ${short(id)}`);
     }
     return verdict(
@@ -153,15 +162,17 @@ export const singleCharge: Invariant = {
 
 export const moneyConserved: Invariant = {
   name: 'money-conserved',
-  protects: 'money created or lost: every balance equals its opening balance less charges plus refunds',
+  protects: 'money created or lost: every balance equals its opening balance less charges (and funds held) plus refunds',
   check(w) {
     const problems: string[] = [];
-    const { charged, refunded } = moneyMoved(w);
+    const { charged, held, refunded } = moneyMoved(w);
     for (const a of w.accounts) {
       const out = charged.customer.get(a.customer) ?? 0;
       const back = refunded.customer.get(a.customer) ?? 0;
-      if (a.balanceCents !== a.initialCents - out + back) {
-        problems.push(`${a.customer}: balance ${a.balanceCents} ≠ ${a.initialCents} − ${out} + ${back}`);
+      // Two-phase commit: funds held for a transaction have left the balance without being charged.
+      const kept = held.get(a.customer) ?? 0;
+      if (a.balanceCents !== a.initialCents - out - kept + back) {
+        problems.push(`${a.customer}: balance ${a.balanceCents} ≠ ${a.initialCents} − ${out}${kept ? ` − ${kept} held` : ''} + ${back}`);
       }
       if (a.balanceCents < 0) problems.push(`${a.customer}: negative balance ${a.balanceCents}`);
     }
@@ -193,7 +204,9 @@ function moneyMoved(w: WorldSnapshot) {
   const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
   const charged = { saga: new Map<string, number>(), customer: new Map<string, number>() };
   const refunded = { saga: new Map<string, number>(), customer: new Map<string, number>() };
+  const held = new Map<string, number>();
   for (const c of w.charges) {
+    if (c.status === 'HELD') add(held, c.customer, c.amountCents);
     if (c.status !== 'CHARGED') continue;
     add(charged.saga, c.sagaId, c.amountCents);
     add(charged.customer, c.customer, c.amountCents);
@@ -203,7 +216,7 @@ function moneyMoved(w: WorldSnapshot) {
     const charge = r.chargeId === null ? undefined : byCharge.get(r.chargeId);
     if (charge) add(refunded.customer, charge.customer, r.amountCents);
   }
-  return { charged, refunded };
+  return { charged, held, refunded };
 }
 
 export const shipmentMatches: Invariant = {
@@ -221,6 +234,8 @@ export const shipmentMatches: Invariant = {
       const going = scheduled.get(s.id) ?? [];
       const n = going.length;
       if (s.status === Completed && n !== 1) problems.push(`saga ${short(s.id)} COMPLETED with ${n} scheduled shipments`);
+      if (s.status === Failed && w.style === '2pc' && n !== 0)
+        problems.push(`saga ${short(s.id)} FAILED (aborted) but its shipment goes out`);
       if (s.status === Compensated && n !== 0)
         problems.push(
           `saga ${short(s.id)} COMPENSATED but its shipment is still ${going[0]!.status === 'DISPATCHED' ? 'dispatched' : 'scheduled'}`,

@@ -154,20 +154,22 @@ function choreographedSagas(
 }
 
 /**
- * The saga-level facts of a two-phase commit: its transactions, in the sagas' words. Nothing
- * is left to a person (the coordinator tells its decision until it is acknowledged) and
- * nobody looks for stuck ones; each resend of a decision is one more message allowed.
+ * The saga-level facts of a two-phase commit: its transactions, in the sagas' words. An abort
+ * not done after the coordinator's last send is left to a person (the transaction is FAILED);
+ * the stuck ones are those a start without its recovery left overdue; each resend of a
+ * decision is one more message allowed.
  */
 function twoPhaseTransactions(log: {
   readonly sagas: WorldSnapshot['sagas'];
   readonly resends: WorldSnapshot['nudges'];
   readonly failed: ReadonlyArray<{ readonly sagaId: string; readonly acks: number }>;
+  readonly stuck: WorldSnapshot['stuckSagas'];
 }): SagaLevel {
   // An abort refused every time it was sent is a person's to finish, as a compensation given up on is.
   const sagaDeadLetters = log.failed.flatMap(({ sagaId, acks }) =>
     ABORTS.flatMap((command, step) => (acks & (1 << step) ? [] : [{ sagaId, kind: 'compensation' as const, step, command }])),
   );
-  return { sagas: log.sagas, sagaDeadLetters, sagaActedOn: [], stuckSagas: [], nudges: log.resends, handsOver: new Set() };
+  return { sagas: log.sagas, sagaDeadLetters, sagaActedOn: [], stuckSagas: log.stuck, nudges: log.resends, handsOver: new Set() };
 }
 
 /** Every command is sent once unless a retry policy allows more: the rows worth reading are those sent more than once. */

@@ -105,12 +105,10 @@ export async function abCommand(options: AbOptions, everyScenario: readonly Scen
   return broken.length > 0 ? EXIT.held : EXIT.violated;
 }
 
-/** Why nothing broke when the defence switched off is one the style does not use: a choreographed saga has no step timeouts, two-phase commit no reconciler. */
+/** Why nothing broke when the defence switched off is one the style does not use: a choreographed saga has no step timeouts. */
 function unused(disabled: readonly DefenceName[], how: Coordination | undefined): string {
   if (how?.style === 'choreography' && disabled.includes('timeouts'))
     return ' (a choreographed saga has no step timeouts: nobody waits for a reply)';
-  if (how?.style === '2pc' && disabled.includes('reconciliation'))
-    return ' (two-phase commit runs no reconciler: the participants in doubt ask the coordinator instead, under recovery)';
   return '';
 }
 

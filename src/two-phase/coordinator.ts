@@ -47,8 +47,11 @@ export interface TransactionsTable {
   reason: string | null;
   /** When its timer is due: the end of the vote, or the next time unacknowledged decisions are sent again. */
   due_tick: number | null;
-  /** How often the unacknowledged decisions were sent again. */
+  /** 1 when a start that skipped its recovery found it overdue: stuck until a message reminded the coordinator. */
+  stuck: number;
+  /** How often the unacknowledged decisions were sent again on its timer (an abort's budget), and to a participant that asked. */
   resends: number;
+  answered: number;
   started_tick: number;
   decided_tick: number | null;
   ended_tick: number | null;
@@ -79,7 +82,13 @@ export const COORDINATOR_SNAPSHOT = {
     .orderBy('started_tick')
     .orderBy('saga_id'),
   /** Decisions sent again: each resend is one more message of every decision not yet acknowledged. */
-  resends: q.selectFrom('transactions').select(['saga_id as sagaId', 'resends as nudges']).where('resends', '>', 0).orderBy('saga_id'),
+  resends: q
+    .selectFrom('transactions')
+    .select(['saga_id as sagaId', sql<number>`resends + answered`.as('nudges')])
+    .where(sql<number>`resends + answered`, '>', 0)
+    .orderBy('saga_id'),
+  /** Transactions a start without its recovery left overdue, found when a message reminded the coordinator. */
+  stuck: q.selectFrom('transactions').select('saga_id as sagaId').where('stuck', '=', 1).orderBy('saga_id'),
   /** Transactions left to a person, with the aborts acknowledged (the others are what the person must finish). */
   failed: q.selectFrom('transactions').select(['saga_id as sagaId', 'acks']).where('state', '=', 'FAILED').orderBy('saga_id'),
 };
@@ -112,6 +121,8 @@ const COORDINATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('reason', 'text')
       .addColumn('due_tick', 'integer')
       .addColumn('resends', 'integer', (c) => c.notNull())
+      .addColumn('answered', 'integer', (c) => c.notNull())
+      .addColumn('stuck', 'integer', (c) => c.notNull())
       .addColumn('started_tick', 'integer', (c) => c.notNull())
       .addColumn('decided_tick', 'integer')
       .addColumn('ended_tick', 'integer'),
@@ -150,9 +161,9 @@ const decisionOf = (state: TransactionState): Decision | null =>
  * after `voteTimeoutTicks` ABORT too (presumed abort). It logs the decision, tells every
  * participant, and sends it again until each has acknowledged. The `timeouts` defence is its
  * vote timeout, `compensationRetry` its resends, `recovery` the timers it re-arms from its log
- * at a start, and the participants' asks for the decision (see participant.ts). A message about
- * a transaction whose timer it lost re-arms it too: a start that skipped its recovery is
- * reminded by the answers still coming in.
+ * at a start. `reconciliation` finds the transactions nobody moves on: the participants in
+ * doubt ask for the decision (see participant.ts), and a start that skipped its recovery
+ * re-arms its timers at the first message it hears, marking those overdue as stuck.
  */
 class CoordinatorHandler implements Handler {
   private readonly find;
@@ -160,6 +171,10 @@ class CoordinatorHandler implements Handler {
   private readonly update;
   /** The due tick of each transaction's timer set by this start of the coordinator: a crash forgets them with the timers. */
   private readonly armed = new Map<string, number>();
+  private readonly open;
+  private readonly markStuck;
+  /** Whether this start armed every open transaction's timer: at once, or, after a start that skipped its recovery, at its first message. */
+  private rearmed = false;
 
   constructor(
     db: Database,
@@ -179,6 +194,8 @@ class CoordinatorHandler implements Handler {
         reason: null,
         due_tick: arg<number | null>('due'),
         resends: 0,
+        answered: 0,
+        stuck: 0,
         started_tick: arg<number>('tick'),
         decided_tick: null,
         ended_tick: null,
@@ -195,27 +212,48 @@ class CoordinatorHandler implements Handler {
           reason: arg<string | null>('reason'),
           due_tick: arg<number | null>('due'),
           resends: arg<number>('resends'),
+          answered: arg<number>('answered'),
           decided_tick: arg<number | null>('decided'),
           ended_tick: arg<number | null>('ended'),
         })
         .where('saga_id', '=', arg('sagaId')),
     );
+    this.markStuck = new Prepared(
+      db,
+      q.updateTable('transactions').set({ stuck: 1 }).where('due_tick', 'is not', null).where('due_tick', '<', arg<number>('now')),
+    );
+    this.open = new Prepared(
+      db,
+      q
+        .selectFrom('transactions')
+        .select(['saga_id as sagaId', 'due_tick as due'])
+        .where('due_tick', 'is not', null)
+        .orderBy('due_tick')
+        .orderBy('saga_id'),
+    );
     // Recovery after a (re)start: every open transaction gets its timer back from its log (one past due fires at once).
-    if (env.defences.recovery)
-      for (const t of db
-        .prepare('select saga_id as sagaId, due_tick as due from transactions where due_tick is not null order by due_tick, saga_id')
-        .all() as Array<{ sagaId: string; due: number }>)
-        this.arm(t.sagaId, t.due);
+    if (env.defences.recovery) this.rearm();
+  }
+
+  /** Arms the timer of every open transaction that has none from this start of the coordinator. */
+  private rearm(): void {
+    this.rearmed = true;
+    for (const t of this.open.all()) if (this.armed.get(t.sagaId) !== t.due) this.arm(t.sagaId, t.due!);
   }
 
   handle(tx: HandlerTx, message: Message): HandleOutcome | void {
+    // A start that skipped its recovery is reminded by the first message it hears, whatever transaction it is about:
+    // each transaction overdue by then was stuck, and the log says so.
+    if (!this.rearmed && this.env.defences.reconciliation) {
+      if (this.markStuck.run({ now: tx.now }) > 0) tx.note('timers lost by a start without recovery: re-armed');
+      tx.afterCommit(() => this.rearm());
+    }
     if (message.type === PLACE_ORDER) return this.begin(tx, message);
     if (message.type === ASK_DECISION) return this.answer(tx, message);
     const reply = parseReplyType(message.type);
     if (reply === null) throw new Error(`coordinator cannot handle ${message.type}`);
     const t = this.find.get({ sagaId: message.sagaId });
     if (!t) return tx.note('answer for an unknown transaction ignored');
-    this.remindedBy(tx, t);
     const { reason } = JSON.parse(message.body) as ReplyBody;
     const voter = PARTICIPANTS.findIndex((p) => p.prepare === reply.command);
     if (voter >= 0) return this.vote(tx, t, voter, reply.ok, reason);
@@ -257,11 +295,17 @@ class CoordinatorHandler implements Handler {
     ok: boolean,
     reason: string | undefined,
   ): HandleOutcome | void {
-    const decision = decisionOf(t.state);
+    // An abort left to a person that gets done after all (its participant was down, not refusing) still counts.
+    const decision = t.state === 'FAILED' ? 'ABORT' : decisionOf(t.state);
     const i = decision === null ? -1 : DECISION_MESSAGES[decision].indexOf(command as never);
     if (decision === null || i < 0) return tx.note(`${command} answered while ${t.state}: nothing to do`);
     if (!ok) {
-      const next = t.due_tick === null ? 'it is not sent again (compensation retry is off)' : `sent again at tick ${t.due_tick}`;
+      const next =
+        t.state === 'FAILED'
+          ? 'it is left to a person'
+          : t.due_tick === null
+            ? 'it is not sent again (compensation retry is off)'
+            : `the coordinator looks again at tick ${t.due_tick}`;
       return tx.note(`${command} failed${reason ? `: ${reason}` : ''}; ${next}`);
     }
     const bit = 1 << i;
@@ -286,12 +330,12 @@ class CoordinatorHandler implements Handler {
     const { participant } = JSON.parse(message.body) as AskBody;
     const t = this.find.get({ sagaId: message.sagaId });
     if (!t) return tx.note(`${participant} asks about an unknown transaction`);
-    this.remindedBy(tx, t);
     const decision = t.state === 'COMMITTED' || t.state === 'COMMITTING' ? 'COMMIT' : t.state === 'PREPARING' ? null : 'ABORT';
     if (t.state === 'FAILED') return tx.note(`${participant} asks; its abort is left to a person`);
     if (decision === null) {
       const over = t.started_tick + this.policy.voteTimeoutTicks;
-      if (!this.env.defences.timeouts || tx.now < over) return tx.note(`${participant} asks; the vote is still open`);
+      if (!this.env.defences.timeouts) return tx.note(`${participant} asks; with timeouts off the vote never closes`);
+      if (tx.now < over) return tx.note(`${participant} asks; the vote is open until tick ${over}`);
       return tx.note(
         this.decide(tx, t, 'ABORT', `${participant} asked, and the vote was over at tick ${over}: presumed abort`, 'vote-timeout'),
       );
@@ -300,7 +344,7 @@ class CoordinatorHandler implements Handler {
     if (!this.env.defences.compensationRetry) return tx.note(`${participant} asks; ${decision} was sent once, and is not sent again`);
     const command = DECISION_MESSAGES[decision].find((c) => serviceOf(c) === participant)!;
     tx.send(participant, command, t.saga_id, t.payload);
-    this.save(t, { resends: t.resends + 1 });
+    this.save(t, { answered: t.answered + 1 });
     tx.note(`${participant} asks: ${decision}, ${command} sent again`);
   }
 
@@ -339,7 +383,7 @@ class CoordinatorHandler implements Handler {
       } else if (t.state === 'ABORTING' && t.resends >= this.policy.maxAbortResends) {
         const unacked = ABORTS.filter((_, i) => !(t.acks & (1 << i)));
         this.save(t, { state: 'FAILED', due_tick: null, ended_tick: tx.now });
-        detail = `FAILED: ${unacked.join(', ')} refused ${this.policy.maxAbortResends + 1} times; left to a person`;
+        detail = `FAILED: ${unacked.join(', ')} not done after ${this.policy.maxAbortResends + 1} sends; left to a person`;
         fact = { kind: 'saga-ended', status: SagaStatus.Failed };
       } else {
         const decision = decisionOf(t.state)!;
@@ -366,17 +410,10 @@ class CoordinatorHandler implements Handler {
       reason: n.reason,
       due: n.due_tick,
       resends: n.resends,
+      answered: n.answered,
       decided: n.decided_tick,
       ended: n.ended_tick,
     });
-  }
-
-  /**
-   * A message about a transaction whose timer this start of the coordinator never set: the
-   * timer was lost (a restart that skipped its recovery), and the message is the reminder.
-   */
-  private remindedBy(tx: HandlerTx, t: TransactionsTable): void {
-    if (t.due_tick !== null && this.armed.get(t.saga_id) !== t.due_tick) this.armAfterCommit(tx, t.saga_id, t.due_tick);
   }
 
   private armAfterCommit(tx: HandlerTx, sagaId: string, due: number | null): void {

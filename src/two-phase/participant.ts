@@ -47,8 +47,9 @@ export interface AskBody {
  * nor abort on its own. It keeps a row for each such transaction and, while in doubt, asks the
  * coordinator for the decision every `ASK_AFTER_TICKS` (the termination protocol): a
  * coordinator that came back without its timers is reminded by the participants it left
- * waiting. Asking does not end the wait; only the coordinator's answer does. Finding the work
- * a restart lost is the `recovery` defence: without it, nobody asks.
+ * waiting. Asking does not end the wait; only the coordinator's answer does. This is the
+ * `reconciliation` defence of two-phase commit: what finds a transaction nobody moves on.
+ * Without it, nobody asks.
  */
 export function participant(service: ComponentDefinition): ComponentDefinition {
   const votes = PARTICIPANTS.some((p) => p.service === service.name);
@@ -64,6 +65,7 @@ class ParticipantHandler implements Handler {
   private readonly enter;
   private readonly leave;
   private readonly asked;
+  private readonly askAgain;
 
   constructor(
     private readonly service: Handler,
@@ -72,13 +74,20 @@ class ParticipantHandler implements Handler {
     private readonly name: ComponentName,
     private readonly votes: boolean,
   ) {
-    this.inDoubt = new Prepared(db, q.selectFrom('in_doubt').select(['since', 'asks']).where('saga_id', '=', arg('sagaId')));
+    this.inDoubt = new Prepared(db, q.selectFrom('in_doubt').select(['since', 'asks', 'ask_tick']).where('saga_id', '=', arg('sagaId')));
     this.enter = new Prepared(
       db,
       q
         .insertInto('in_doubt')
         .values({ saga_id: arg('sagaId'), since: arg<number>('tick'), ask_tick: arg<number>('ask'), asks: 0 })
         .onConflict((oc) => oc.doNothing()),
+    );
+    this.askAgain = new Prepared(
+      db,
+      q
+        .insertInto('in_doubt')
+        .values({ saga_id: arg('sagaId'), since: arg<number>('tick'), ask_tick: arg<number>('ask'), asks: 0 })
+        .onConflict((oc) => oc.column('saga_id').doUpdateSet({ ask_tick: arg<number>('ask'), asks: 0 })),
     );
     this.leave = new Prepared(db, q.deleteFrom('in_doubt').where('saga_id', '=', arg('sagaId')));
     this.asked = new Prepared(
@@ -89,7 +98,7 @@ class ParticipantHandler implements Handler {
         .where('saga_id', '=', arg('sagaId')),
     );
     // Recovery after a (re)start: every transaction still in doubt gets its timer back.
-    if (env.defences.recovery)
+    if (env.defences.recovery && env.defences.reconciliation)
       for (const t of db
         .prepare('select saga_id as sagaId, ask_tick as ask from in_doubt where asks < ? order by ask_tick, saga_id')
         .all(MAX_ASKS) as Array<{
@@ -103,26 +112,27 @@ class ParticipantHandler implements Handler {
     const answers = { given: false, yes: false };
     const outcome = this.service.handle(toCoordinator(tx, answers), message);
     const sagaId = message.sagaId;
-    if (isDecision(message.type)) {
-      if (!answers.given) tx.send('coordinator', replyType(message.type, true), sagaId, JSON.stringify({ ok: true }));
-      // Applied (a refusal leaves it in doubt, still holding, to be told again).
-      if (!answers.given || answers.yes) this.leave.run({ sagaId });
-    } else if (
-      this.votes &&
-      answers.yes &&
-      this.env.defences.recovery &&
-      this.enter.run({ sagaId, tick: tx.now, ask: tx.now + ASK_AFTER_TICKS }) === 1
-    ) {
-      const due = tx.now + ASK_AFTER_TICKS;
-      tx.afterCommit(() => this.env.timers.at(due, { sagaId, inDoubt: 1 }));
-    }
+    const decided = isDecision(message.type);
+    if (decided && !answers.given) tx.send('coordinator', replyType(message.type, true), sagaId, JSON.stringify({ ok: true }));
+    // Applied, it is out of doubt. Voted yes, it is in doubt; a decision it could not apply is owed to it again,
+    // and its asks start over: either way it asks the coordinator, whom a restart without its timers may have left unaware.
+    if (decided && (!answers.given || answers.yes)) this.leave.run({ sagaId });
+    else if ((decided || (this.votes && answers.yes)) && this.env.defences.reconciliation) this.awaitDecision(tx, sagaId, decided);
     return outcome;
+  }
+
+  /** Records that it waits for the coordinator's decision, and when it asks for it first (already waiting: nothing changes). */
+  private awaitDecision(tx: HandlerTx, sagaId: string, afresh: boolean): void {
+    const due = tx.now + ASK_AFTER_TICKS;
+    if ((afresh ? this.askAgain : this.enter).run({ sagaId, tick: tx.now, ask: due }) === 1)
+      tx.afterCommit(() => this.env.timers.at(due, { sagaId, inDoubt: 1 }));
   }
 
   onTimer(data: TimerData, dueTick: number): void {
     if (data.inDoubt !== 1) return this.service.onTimer?.(data, dueTick);
     const sagaId = String(data.sagaId);
-    if (!this.inDoubt.get({ sagaId })) return;
+    // Out of doubt, or a timer an ask started over has replaced.
+    if (this.inDoubt.get({ sagaId })?.ask_tick !== dueTick) return;
     this.env.transact((tx) => {
       const { since, asks } = this.inDoubt.get({ sagaId })!;
       const body: AskBody = { participant: this.name };

@@ -208,9 +208,10 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
           world.coordination.style === 'orchestration'
             ? (options.workload.approval ?? DEFAULT_APPROVAL).thresholdCents
             : Number.POSITIVE_INFINITY,
-        // Only the orchestrator's timers move sagas on: a service that forgets its own strands none.
-        timersForgotten: world.faults.schedule().filter((f) => f.kind === 'kill' && f.forgetsTimers && f.component === 'orchestrator')
-          .length,
+        // Only a coordinator's timers move sagas on (the orchestrator's, or two-phase commit's): a service that forgets its own strands none.
+        timersForgotten: world.faults
+          .schedule()
+          .filter((f) => f.kind === 'kill' && f.forgetsTimers && (f.component === 'orchestrator' || f.component === 'coordinator')).length,
       },
       world.coordination,
     );

@@ -262,6 +262,31 @@ describe('each invariant fails on a broken world', () => {
     );
   });
 
+  it('single-charge and money-conserved: funds still held once a two-phase transaction ended', () => {
+    const held = (w: WorldSnapshot): WorldSnapshot => {
+      const saga = first(w);
+      const customer = w.accounts[0]!.customer;
+      return {
+        ...w,
+        style: '2pc',
+        charges: [...w.charges, { id: 'ch-held', sagaId: saga.id, customer, amountCents: 300, status: 'HELD' }],
+        accounts: w.accounts.map((a) => (a.customer === customer ? { ...a, balanceCents: a.balanceCents - 300 } : a)),
+      };
+    };
+    catches(singleCharge, () => compensated, held, /saga \d+ COMPENSATED but still holds 300 cents/);
+    // The held funds are accounted for: the balance is right, only the lock is wrong.
+    expect(moneyConserved.check(held(compensated)).ok).toBe(true);
+    catches(
+      moneyConserved,
+      () => held(compensated),
+      (w) => ({ ...w, charges: w.charges.filter((c) => c.status !== 'HELD') }),
+      /balance \d+ ≠/,
+    );
+    // A void a person must finish excuses the lock.
+    const parked = { sagaId: first(compensated).id, kind: 'compensation' as const, step: 2, command: 'payment.void' };
+    expect(singleCharge.check({ ...held(compensated), sagaDeadLetters: [parked] }).ok).toBe(true);
+  });
+
   it('shipment-matches: a compensated saga whose shipment still goes out', () => {
     catches(
       shipmentMatches,
