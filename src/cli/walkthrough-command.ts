@@ -45,7 +45,7 @@ export async function walkthroughCommand(
   const why = notApplicable(scenario, undefined);
   if (why !== null)
     throw new UsageError(
-      `A walkthrough follows the orchestrated saga, and ${name} does not apply to it (${why}); follow its trace instead: npx saga run --scenario ${name} --style ${firstStyleOf(scenario)} --trace`,
+      `A walkthrough follows the orchestrated saga, and ${name} does not apply to it, because ${why}; follow its trace instead: npx saga run --scenario ${name} --style ${firstStyleOf(scenario)} --trace`,
     );
   const seed = parseSeed(options.seed);
   const recorder = new RunRecorder();

@@ -74,7 +74,8 @@ function viewedSagas(projection: Database, status?: SagaStatus): SagaSummary[] {
 
 /**
  * A two-phase commit's transactions, from its coordinator's log: where each stands (PREPARING
- * with its yes votes so far, COMMITTING, ABORTED…), in place of a step; nothing is retried.
+ * with its yes votes so far, COMMITTING, ABORTED…), in place of a step; its try is how often
+ * its decision went out (once, and again on each resend: on its timer, or to a participant that asked).
  */
 function transactions(coordinator: Database, status?: SagaStatus): SagaSummary[] {
   return new Prepared(coordinator, TRANSACTIONS_VIEW)
@@ -85,7 +86,7 @@ function transactions(coordinator: Database, status?: SagaStatus): SagaSummary[]
       orderId: t.orderId,
       status: t.status,
       step: t.state === 'PREPARING' ? `PREPARING, ${bitsSet(t.votes)} of ${PARTICIPANTS.length} yes` : t.state,
-      attempt: 1,
+      attempt: 1 + t.resends,
       startedTick: t.startedTick,
       lastChangeTick: t.lastChangeTick,
     }));

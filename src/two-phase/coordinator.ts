@@ -102,6 +102,7 @@ export const TRANSACTIONS_VIEW = q
     STATUS_OF_STATE.as('status'),
     'state',
     'votes',
+    sql<number>`resends + answered`.as('resends'),
     'started_tick as startedTick',
     sql<number>`coalesce(ended_tick, decided_tick, started_tick)`.as('lastChangeTick'),
   ])

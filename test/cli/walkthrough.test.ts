@@ -63,7 +63,7 @@ describe('saga walkthrough: a scenario as a lesson', () => {
   it('refuses a scenario the orchestrated saga does not run, and says how to follow it instead', async () => {
     const run = await sagaCli(['walkthrough', 'coordinator-crash-in-doubt']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('does not apply to it (it kills the coordinator of a two-phase commit');
+    expect(run.stderr).toContain('does not apply to it, because it kills the coordinator of a two-phase commit');
     expect(run.stderr).toContain('npx saga run --scenario coordinator-crash-in-doubt --style 2pc --trace');
   });
 
