@@ -6,8 +6,8 @@ import { afterAll } from 'vitest';
 import { SCENARIOS } from '../scenarios/index.js';
 import type { CliIo } from '../src/cli/cli-io.js';
 import { runCli } from '../src/cli/program.js';
-import { notApplicable, type Scenario } from '../src/scenario/index.js';
-import { STYLES } from '../src/protocol/index.js';
+import { firstStyleFor, notApplicable, type Scenario } from '../src/scenario/index.js';
+import type { Style } from '../src/protocol/index.js';
 import type { Message } from '../src/broker/index.js';
 import type { ComponentName, OrderPayload, ServiceFact } from '../src/protocol/index.js';
 import BetterSqlite3 from 'better-sqlite3';
@@ -119,8 +119,8 @@ export async function sagaCli(
 export const ORCHESTRATED = SCENARIOS.filter((s) => notApplicable(s, undefined) === null);
 
 /** How to run a scenario in the first style it applies to: nothing for the orchestrated saga, else the style (a 2pc-only scenario). */
-export function ownStyle(scenario: Scenario): { coordination?: { style: (typeof STYLES)[number]; compensator: 'janitor' } } {
-  const style = STYLES.find((s) => notApplicable(scenario, { style: s }) === null)!;
+export function ownStyle(scenario: Scenario): { coordination?: { style: Style; compensator: 'janitor' } } {
+  const style = firstStyleFor(scenario);
   return style === 'orchestration' ? {} : { coordination: { style, compensator: 'janitor' } };
 }
 

@@ -1,7 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { RunRecorder, scenarioRunFacts, walkthroughOf, type Moment, type RowChange } from '../report/index.js';
-import { formatRecipe, notApplicable, runScenario, type Scenario } from '../scenario/index.js';
-import { STYLES } from '../protocol/index.js';
+import { firstStyleFor, formatRecipe, notApplicable, runScenario, type Scenario } from '../scenario/index.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { parseSeed, unknownName } from './parse-options.js';
@@ -45,7 +44,7 @@ export async function walkthroughCommand(
   const why = notApplicable(scenario, undefined);
   if (why !== null)
     throw new UsageError(
-      `A walkthrough follows the orchestrated saga, and ${name} does not apply to it, because ${why}; follow its trace instead: npx saga run --scenario ${name} --style ${firstStyleOf(scenario)} --trace`,
+      `A walkthrough follows the orchestrated saga, and ${name} does not apply to it, because ${why}; follow its trace instead: npx saga run --scenario ${name} --style ${firstStyleFor(scenario)} --trace`,
     );
   const seed = parseSeed(options.seed);
   const recorder = new RunRecorder();
@@ -144,9 +143,4 @@ function changeLine(change: RowChange): string {
 function short(value: unknown): string {
   const text = String(value);
   return text.length > 48 ? `${text.slice(0, 47)}…` : text;
-}
-
-/** The first style a scenario applies to. */
-function firstStyleOf(scenario: Scenario): string {
-  return STYLES.find((style) => notApplicable(scenario, { style }) === null) ?? 'orchestration';
 }

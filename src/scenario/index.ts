@@ -1,7 +1,7 @@
 // Scenario files import at run time only STYLE_COMPONENTS, COMPENSATIONS and percentile from here; everything else they take is types.
 export { COMPENSATIONS, sagaEventsOf, STYLE_COMPONENTS } from '../protocol/index.js';
 export { runRecipe, runScenario, scenarioRun, type RunRequest, type ScenarioResult, type ScenarioRun } from './run-scenario.js';
-export { notApplicable, type Scenario, type WorkloadOverrides } from './scenario.js';
+export { firstStyleFor, notApplicable, type Scenario, type WorkloadOverrides } from './scenario.js';
 export { shopWorkload } from './shop-workload.js';
 export { percentile } from './summarize.js';
 export {

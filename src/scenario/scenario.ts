@@ -1,5 +1,5 @@
 import type { ScriptedFault } from '../chaos/index.js';
-import type { ComponentName, Style } from '../protocol/index.js';
+import { STYLES, type ComponentName, type Style } from '../protocol/index.js';
 import type { ApprovalPolicy, SagaStatus } from '../orchestrator/index.js';
 import type { OperatorScript, RunOutcome } from '../world/index.js';
 import type { ShopOptions } from './shop-workload.js';
@@ -47,6 +47,11 @@ export interface Scenario {
   readonly notFor?: { readonly [S in Style]?: string };
   /** Further expectations, as problems (empty when met); it reads the outcome and nothing else. */
   readonly expect?: (outcome: RunOutcome) => string[];
+}
+
+/** The first style `scenario` applies to, in the order of STYLES: orchestration, but for a scenario about another style. */
+export function firstStyleFor(scenario: Scenario): Style {
+  return STYLES.find((style) => notApplicable(scenario, { style }) === null) ?? 'orchestration';
 }
 
 /** Why `scenario` does not apply to a world coordinated as `how` says (orchestration when undefined), or null when it does. */

@@ -153,8 +153,9 @@ const DEFAULT_COORDINATOR: CoordinatorPolicy = Object.freeze({
 
 const ALL_VOTES = (1 << PARTICIPANTS.length) - 1;
 const allAcks = (decision: Decision): number => (1 << DECISION_MESSAGES[decision].length) - 1;
-const decisionOf = (state: TransactionState): Decision | null =>
-  state === 'COMMITTING' ? 'COMMIT' : state === 'ABORTING' ? 'ABORT' : null;
+/** The decision a transaction's log holds (being told, applied, or left to a person), or null while the vote is open. */
+const decisionIn = (state: TransactionState): Decision | null =>
+  state === 'PREPARING' ? null : state === 'COMMITTING' || state === 'COMMITTED' ? 'COMMIT' : 'ABORT';
 
 /**
  * The coordinator of the two-phase commit. For each order it asks every participant to
@@ -297,7 +298,7 @@ class CoordinatorHandler implements Handler {
     reason: string | undefined,
   ): HandleOutcome | void {
     // An abort left to a person that gets done after all (its participant was down, not refusing) still counts.
-    const decision = t.state === 'FAILED' ? 'ABORT' : decisionOf(t.state);
+    const decision = t.state === 'COMMITTED' || t.state === 'ABORTED' ? null : decisionIn(t.state);
     const i = decision === null ? -1 : DECISION_MESSAGES[decision].indexOf(command as never);
     if (decision === null || i < 0) return tx.note(`${command} answered while ${t.state}: nothing to do`);
     if (!ok) {
@@ -331,8 +332,8 @@ class CoordinatorHandler implements Handler {
     const { participant } = JSON.parse(message.body) as AskBody;
     const t = this.find.get({ sagaId: message.sagaId });
     if (!t) return tx.note(`${participant} asks about an unknown transaction`);
-    const decision = t.state === 'COMMITTED' || t.state === 'COMMITTING' ? 'COMMIT' : t.state === 'PREPARING' ? null : 'ABORT';
     if (t.state === 'FAILED') return tx.note(`${participant} asks; its abort is left to a person`);
+    const decision = decisionIn(t.state);
     if (decision === null) {
       const over = t.started_tick + this.policy.voteTimeoutTicks;
       if (!this.env.defences.timeouts) return tx.note(`${participant} asks; with timeouts off the vote never closes`);
@@ -387,7 +388,7 @@ class CoordinatorHandler implements Handler {
         detail = `FAILED: ${unacked.join(', ')} not done after ${this.policy.maxAbortResends + 1} sends; left to a person`;
         fact = { kind: 'saga-ended', status: SagaStatus.Failed };
       } else {
-        const decision = decisionOf(t.state)!;
+        const decision = decisionIn(t.state)!;
         const unacked = DECISION_MESSAGES[decision].filter((_, i) => !(t.acks & (1 << i)));
         for (const command of unacked) tx.send(serviceOf(command), command, sagaId, t.payload);
         const resends = t.resends + 1;

@@ -97,15 +97,12 @@ class ParticipantHandler implements Handler {
         .set((eb) => ({ ask_tick: arg<number>('ask'), asks: eb('asks', '+', 1) }))
         .where('saga_id', '=', arg('sagaId')),
     );
-    // Recovery after a (re)start: every transaction still in doubt gets its timer back.
-    if (env.defences.recovery && env.defences.reconciliation)
-      for (const t of db
-        .prepare('select saga_id as sagaId, ask_tick as ask from in_doubt where asks < ? order by ask_tick, saga_id')
-        .all(MAX_ASKS) as Array<{
-        sagaId: string;
-        ask: number;
-      }>)
+    // Recovery after a (re)start: every transaction still in doubt, and still asking, gets its timer back.
+    if (env.defences.recovery && env.defences.reconciliation) {
+      const waiting = q.selectFrom('in_doubt').select(['saga_id as sagaId', 'ask_tick as ask']).where('asks', '<', MAX_ASKS);
+      for (const t of new Prepared(db, waiting.orderBy('ask_tick').orderBy('saga_id')).all())
         env.timers.at(t.ask, { sagaId: t.sagaId, inDoubt: 1 });
+    }
   }
 
   handle(tx: HandlerTx, message: Parameters<Handler['handle']>[1]): ReturnType<Handler['handle']> {
