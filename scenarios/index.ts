@@ -9,6 +9,7 @@ import { crashDuringCompensation } from './crash-during-compensation.js';
 import { coordinatorCrashInDoubt } from './coordinator-crash-in-doubt.js';
 import { crashMidPayment } from './crash-mid-payment.js';
 import { duplicateDelivery } from './duplicate-delivery.js';
+import { duplicateAfterWindow } from './duplicate-after-window.js';
 import { duplicateStorm } from './duplicate-storm.js';
 import { fulfillmentFails } from './fulfillment-fails.js';
 import { fullRestart } from './full-restart.js';
@@ -41,6 +42,7 @@ export const SCENARIOS: readonly Scenario[] = [
   notificationFails,
   cancelAfterDispatch,
   duplicateDelivery,
+  duplicateAfterWindow,
   duplicateStorm,
   lossyNetwork,
   reorderAndDelay,

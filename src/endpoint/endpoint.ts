@@ -20,6 +20,13 @@ export interface EndpointContext {
   readonly stats: { commits: number };
   /** Asked at the two moments of each transaction a crash can land on. */
   readonly crashes: TransactionCrashes;
+  /**
+   * How long the inbox remembers a message id (absent: for ever). A copy that arrives later
+   * is handled as new, and only the handler's business key stands between it and a second
+   * effect, as with a broker's dedupe window. Ids past the window are deleted, so a long run's
+   * inboxes stay the size of the window.
+   */
+  readonly dedupeWindowTicks?: number;
 }
 
 /**
@@ -109,6 +116,11 @@ export class Endpoint implements Component {
   readonly name: ComponentName;
   private readonly handler: Handler;
   private readonly inboxAdd;
+  private readonly inboxSeenAt;
+  private readonly inboxRemember;
+  private readonly inboxForget;
+  /** The tick from which the next handled message also deletes the ids past the dedupe window; memory only, as when does not change what is remembered. */
+  private nextForgetTick = 0;
   private readonly outboxAdd;
   private readonly outboxUnsent;
   private readonly outboxDeleteSent;
@@ -170,6 +182,18 @@ export class Endpoint implements Component {
         .values({ message_id: arg('id'), type: arg('type'), saga_id: arg('sagaId'), tick: arg<number>('tick') })
         .onConflict((oc) => oc.doNothing()),
     );
+    // With a dedupe window, an id seen longer ago than the window counts as never seen,
+    // whether or not its row has been deleted yet: what is remembered never depends on when
+    // the deleting ran (it is not part of a stopped world's image).
+    this.inboxSeenAt = new Prepared(db, e.selectFrom('inbox').select('tick').where('message_id', '=', arg('id')).limit(1));
+    this.inboxRemember = new Prepared(
+      db,
+      e
+        .updateTable('inbox')
+        .set({ tick: arg<number>('tick') })
+        .where('message_id', '=', arg('id')),
+    );
+    this.inboxForget = new Prepared(db, e.deleteFrom('inbox').where('tick', '<', arg<number>('before')));
     this.outboxAdd = new Prepared(
       db,
       e.insertInto('outbox').values({
@@ -216,7 +240,10 @@ export class Endpoint implements Component {
         this.detail = undefined;
         this.facts = null;
         let outcome: HandleOutcome = 'duplicate';
-        const seen = this.inboxAdd.run({ id: message.id, type: message.type, sagaId: message.sagaId, tick: now }) === 0;
+        const seen =
+          this.inboxAdd.run({ id: message.id, type: message.type, sagaId: message.sagaId, tick: now }) === 0 &&
+          !this.forgotten(message, now);
+        this.forgetPastWindow(now);
         if (seen && this.ctx.defences.idempotency) {
           this.detail = 'message id already in inbox';
         } else {
@@ -305,6 +332,22 @@ export class Endpoint implements Component {
     } finally {
       this.upcastFrom = null;
     }
+  }
+
+  /** Whether the inbox's row for this message id is older than the dedupe window: then it is remembered afresh, from now. */
+  private forgotten(message: Message, now: number): boolean {
+    const window = this.ctx.dedupeWindowTicks;
+    if (window === undefined || now - this.inboxSeenAt.get({ id: message.id })!.tick <= window) return false;
+    this.inboxRemember.run({ id: message.id, tick: now });
+    return true;
+  }
+
+  /** Every half window, the handling of a message also deletes the ids the window no longer covers. */
+  private forgetPastWindow(now: number): void {
+    const window = this.ctx.dedupeWindowTicks;
+    if (window === undefined || now < this.nextForgetTick) return;
+    this.inboxForget.run({ before: now - window });
+    this.nextForgetTick = now + Math.max(1, Math.ceil(window / 2));
   }
 
   /** Publishes unsent outbox rows in order, stopping at the first the broker does not confirm: it is retried next tick, and order is kept. */

@@ -71,6 +71,7 @@ const workload = z
       .strictObject({ thresholdCents: count, slaTicks: z.number().int().min(1), onSla: z.enum(['reject', 'escalate']) })
       .optional(),
     dispatchAfterTicks: z.number().int().min(1).optional(),
+    dedupeWindowTicks: z.number().int().min(1).optional(),
     operator: z
       .array(
         z.strictObject({

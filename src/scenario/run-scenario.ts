@@ -129,6 +129,7 @@ function* judge(
     ...(scenario.approval ? { approval: { ...DEFAULT_APPROVAL, ...scenario.approval } } : {}),
     ...(scenario.dispatchAfterTicks !== undefined ? { dispatchAfterTicks: scenario.dispatchAfterTicks } : {}),
     ...(scenario.releases ? { releases: scenario.releases } : {}),
+    ...(scenario.dedupeWindowTicks !== undefined ? { dedupeWindowTicks: scenario.dedupeWindowTicks } : {}),
   };
   const own = findProfile(scenario.profile ?? 'calm');
   if (!own) throw new Error(`scenario ${scenario.name} names an unknown fault profile '${scenario.profile}'`);

@@ -39,6 +39,8 @@ export interface Scenario {
   readonly approval?: Partial<ApprovalPolicy>;
   /** How long after it is scheduled a parcel leaves the warehouse, past which it cannot be cancelled; never, unless set. */
   readonly dispatchAfterTicks?: number;
+  /** How long every inbox remembers a message id; for ever, unless set (see Workload). */
+  readonly dedupeWindowTicks?: number;
   /** The release of its code each component starts on (1 unless given): see src/protocol/schemas.ts for what a release reads and writes. */
   readonly releases?: Partial<Record<ComponentName, number>>;
   /** Dead letters the scenario causes on purpose (a poison message). */

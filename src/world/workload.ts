@@ -15,6 +15,11 @@ export interface Workload {
   readonly approval?: ApprovalPolicy;
   /** How long after it is scheduled a parcel leaves the warehouse, past which it cannot be cancelled (never, when absent). */
   readonly dispatchAfterTicks?: number;
+  /**
+   * How long every inbox remembers a message id, as a broker's dedupe window does (for ever,
+   * when absent): a copy that comes later gets past the inbox, and only business keys catch it.
+   */
+  readonly dedupeWindowTicks?: number;
   /** A person who comes by at given ticks: decides on orders awaiting approval, acts on dead letters. */
   readonly operator?: readonly OperatorScript[];
   /** The release of its code each component starts on (1 unless given); a kill with `upgradesTo` deploys another. */

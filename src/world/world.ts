@@ -229,6 +229,7 @@ export class World {
       scheduler: this.scheduler,
       stats: this.stats,
       crashes: { reached: (on, actor, type, saga) => this.crashes.reached({ on, actor, type, ...(saga ? { saga } : {}) }) },
+      ...(options.workload.dedupeWindowTicks !== undefined ? { dedupeWindowTicks: options.workload.dedupeWindowTicks } : {}),
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));
     const ctx = (name: ComponentName): EndpointContext => contexts.get(name)!;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES } from '../../src/chaos/index.js';
 import { randomStreams } from '../../src/kernel/index.js';
-import { runScenario, shopWorkload } from '../../src/scenario/index.js';
+import { runScenario, shopWorkload, type Scenario } from '../../src/scenario/index.js';
+import { ALL_DEFENCES } from '../../src/defences/index.js';
 import { simulate, type RunOutcome } from '../../src/world/index.js';
 import { compensationOrder } from '../../scenarios/expectations.js';
 import { ownStyle, scratchDir } from '../helpers.js';
@@ -82,6 +83,20 @@ describe('the scenarios show what they claim', () => {
     const { result, outcome } = runScenario({ scenario, seed: 4, storage: 'memory' });
     expect(result.services.payment.charges).toBe(1);
     expect(outcome.traceEvents.some((e) => e.kind === 'skip' && e.actor === 'payment' && e.type === 'payment.charge')).toBe(true);
+  });
+
+  it('duplicate-after-window: the late copy gets past the inbox, which forgot its id, and the business key catches it', () => {
+    const scenario = SCENARIOS.find((s) => s.name === 'duplicate-after-window')!;
+    const paymentSkip = (s: Scenario) =>
+      runScenario({ scenario: s, seed: 4, storage: 'memory' }).outcome.traceEvents.find((e) => e.kind === 'skip' && e.actor === 'payment')
+        ?.detail;
+    expect(paymentSkip(scenario)).toBe('already done for this saga (business key)');
+    // An inbox that remembers for ever stops the same copy itself.
+    const { dedupeWindowTicks: _window, ...forever } = scenario;
+    expect(paymentSkip(forever)).toBe('message id already in inbox');
+    // Without idempotency, nothing stops it.
+    const { result } = runScenario({ scenario, seed: 4, storage: 'memory', defences: { ...ALL_DEFENCES, idempotency: false } });
+    expect(result.invariants.find((i) => i.name === 'single-charge')?.ok).toBe(false);
   });
 
   it('crash-mid-payment: the orchestrator dies after the charge is published, before its reply is handled', () => {
