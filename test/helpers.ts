@@ -87,7 +87,11 @@ export function fakeTx(now = 0, failure = false) {
 export function handlerOn(definition: ComponentDefinition, defences: Defences = ALL_DEFENCES) {
   const db = new BetterSqlite3(':memory:');
   migrate(db, definition.migrations);
-  const handler = definition.createHandler(db, { defences, timers: { at: () => {} }, transact: (work) => work(fakeTx().tx) });
+  const handler = definition.createHandler(db, {
+    defences,
+    timers: { at: () => {}, cancel: () => {} },
+    transact: (work) => work(fakeTx().tx),
+  });
   return { db, handler };
 }
 

@@ -285,7 +285,10 @@ export class Endpoint implements Component {
       (message) => ({ what: message.type, saga: message.sagaId }),
     );
     const transact = this.transaction(<R>(work: (tx: HandlerTx) => R): R => work(this.tx), 'timer');
-    const timers = { at: (dueTick: number, data: TimerData) => ctx.scheduler.at(dueTick, this.name, data) };
+    const timers = {
+      at: (dueTick: number, data: TimerData, key?: string) => ctx.scheduler.at(dueTick, this.name, data, key),
+      cancel: (key: string) => ctx.scheduler.cancelKey(this.name, key),
+    };
     this.handler = definition.createHandler(db, { defences: ctx.defences, timers, transact });
     // A timer whose work died with its component ends there: the crash model has already carried out the death.
     ctx.scheduler.serve(this.name, (data, dueTick) => {

@@ -46,8 +46,12 @@ export interface Handler {
 /** What a handler is built with, once per start of its component. */
 export interface HandlerEnv {
   readonly defences: Defences;
-  /** Timers on the virtual clock, owned by this component: its crash cancels them; each fires as `handler.onTimer(data)`. */
-  readonly timers: { at(dueTick: number, data: TimerData): void };
+  /**
+   * Timers on the virtual clock, owned by this component: its crash cancels them; each fires
+   * as `handler.onTimer(data)`. A timer set with a `key` replaces the one set before with that
+   * key; `cancel(key)` drops it.
+   */
+  readonly timers: { at(dueTick: number, data: TimerData, key?: string): void; cancel(key: string): void };
   /** Runs `work` in a local transaction of its own (a timer firing), with the same powers a message handler has. */
   transact<R>(work: (tx: HandlerTx) => R): R;
 }

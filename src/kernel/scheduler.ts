@@ -9,13 +9,21 @@ interface Timer {
   readonly seq: number;
   readonly owner: string;
   readonly data: TimerData;
+  /** A timer set with a key replaces its owner's earlier timer of that key. */
+  readonly key?: string;
   cancelled: boolean;
 }
 
 /** The scheduler as it stands between two ticks: its live timers in the order they were set, and the next sequence number. */
 export interface SchedulerImage {
   readonly seq: number;
-  readonly timers: ReadonlyArray<{ readonly dueTick: number; readonly seq: number; readonly owner: string; readonly data: TimerData }>;
+  readonly timers: ReadonlyArray<{
+    readonly dueTick: number;
+    readonly seq: number;
+    readonly owner: string;
+    readonly data: TimerData;
+    readonly key?: string;
+  }>;
 }
 
 const timerHeap = (): MinHeap<Timer> => new MinHeap<Timer>((a, b) => a.dueTick < b.dueTick || (a.dueTick === b.dueTick && a.seq < b.seq));
@@ -31,26 +39,42 @@ export class Scheduler {
   private readonly owners = new Map<string, (data: TimerData, dueTick: number) => void>();
   private seq = 0;
   private live = 0;
+  /** The live timer of each owner and key. */
+  private readonly keyed = new Map<string, Timer>();
 
   /** Says who fires `owner`'s timers from now on (a restarted component serves them anew). */
   serve(owner: string, fire: (data: TimerData, dueTick: number) => void): void {
     this.owners.set(owner, fire);
   }
 
-  /** Sets a timer; `owner` names the component whose crash cancels it, and fires it. */
-  at(dueTick: number, owner: string, data: TimerData): void {
-    this.heap.push({ dueTick, seq: this.seq++, owner, data, cancelled: false });
+  /**
+   * Sets a timer; `owner` names the component whose crash cancels it, and fires it. With a
+   * `key`, it replaces the owner's timer of that key, if one is still set: a saga's new
+   * deadline makes the old one moot, and a long run would otherwise hold every deadline it
+   * ever set until it came due.
+   */
+  at(dueTick: number, owner: string, data: TimerData, key?: string): void {
+    const timer: Timer = { dueTick, seq: this.seq++, owner, data, ...(key === undefined ? {} : { key }), cancelled: false };
+    if (key !== undefined) {
+      this.cancelKey(owner, key);
+      this.keyed.set(keyOf(owner, key), timer);
+    }
+    this.heap.push(timer);
     this.live++;
+  }
+
+  /** Cancels the owner's timer of this key, if one is set. */
+  cancelKey(owner: string, key: string): void {
+    const timer = this.keyed.get(keyOf(owner, key));
+    if (!timer) return;
+    this.keyed.delete(keyOf(owner, key));
+    this.cancel(timer);
   }
 
   /** Cancels every timer of one owner (a crash forgets them). */
   cancelOwner(owner: string): void {
-    for (const t of this.heap.values()) {
-      if (t.owner === owner && !t.cancelled) {
-        t.cancelled = true;
-        this.live--;
-      }
-    }
+    for (const t of this.heap.values()) if (t.owner === owner) this.cancel(t);
+    for (const [k, t] of this.keyed) if (t.owner === owner) this.keyed.delete(k);
   }
 
   /** The tick of the earliest live timer, or Infinity. */
@@ -72,6 +96,7 @@ export class Scheduler {
       if (!top || top.dueTick > now) return;
       this.heap.pop();
       this.live--;
+      if (top.key !== undefined) this.keyed.delete(keyOf(top.owner, top.key));
       const fire = this.owners.get(top.owner);
       if (!fire) throw new Error(`a timer of ${top.owner} is due, but nobody serves ${top.owner}'s timers`);
       fire(top.data, top.dueTick);
@@ -84,14 +109,19 @@ export class Scheduler {
       .values()
       .filter((t) => !t.cancelled)
       .sort((a, b) => a.seq - b.seq)
-      .map(({ dueTick, seq, owner, data }) => ({ dueTick, seq, owner, data }));
+      .map(({ dueTick, seq, owner, data, key }) => ({ dueTick, seq, owner, data, ...(key === undefined ? {} : { key }) }));
     return { seq: this.seq, timers };
   }
 
   /** Replaces every timer with those of an image; the owners serve them as before. */
   restore(image: SchedulerImage): void {
     this.heap = timerHeap();
-    for (const t of image.timers) this.heap.push({ ...t, cancelled: false });
+    this.keyed.clear();
+    for (const t of image.timers) {
+      const timer: Timer = { ...t, cancelled: false };
+      this.heap.push(timer);
+      if (t.key !== undefined) this.keyed.set(keyOf(t.owner, t.key), timer);
+    }
     this.live = image.timers.length;
     this.seq = image.seq;
   }
@@ -99,4 +129,22 @@ export class Scheduler {
   private dropCancelledTop(): void {
     while (this.heap.peek()?.cancelled) this.heap.pop();
   }
+
+  /** Marks a timer cancelled; once cancelled timers outnumber live ones, the heap is built again without them. */
+  private cancel(timer: Timer): void {
+    if (timer.cancelled) return;
+    timer.cancelled = true;
+    this.live--;
+    if (this.heap.size - this.live <= Math.max(COMPACT_AFTER, this.live)) return;
+    const live = this.heap.values().filter((t) => !t.cancelled);
+    this.heap = timerHeap();
+    for (const t of live) this.heap.push(t);
+  }
+}
+
+/** Cancelled timers a heap may hold before it is compacted, however few are live. */
+const COMPACT_AFTER = 1024;
+
+function keyOf(owner: string, key: string): string {
+  return `${owner}\u0000${key}`;
 }

@@ -368,13 +368,15 @@ class OrchestratorHandler implements Handler {
       tx.afterCommit(() => {
         if (isTerminal(saga.status)) this.cache.delete(saga.id);
         else this.cache.set(saga.id, saga);
+        // The saga's timer for its previous version is moot: the new deadline replaces it, or none does.
         if (saga.deadlineTick !== null && this.timed(saga.status)) this.arm(saga.id, saga.version, saga.deadlineTick);
+        else this.env.timers.cancel(saga.id);
       });
     }
   }
 
   private arm(sagaId: string, version: number, dueTick: number): void {
-    this.env.timers.at(dueTick, { sagaId, version });
+    this.env.timers.at(dueTick, { sagaId, version }, sagaId);
   }
 
   /** A deadline is due: the saga times out, unless it has moved on since the timer was set (then the timer is stale, nothing to do). */

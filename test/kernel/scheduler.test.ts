@@ -233,6 +233,41 @@ describe('Scheduler', () => {
     expect(b.fired).toEqual(['y3', 'x5', 'y5', 'z5']);
   });
 
+  it("a timer set with a key replaces the owner's earlier one of that key, even across an image; cancelKey drops it", () => {
+    const { s, fired, serve } = setup();
+    serve('x');
+    serve('y');
+    s.at(5, 'x', { label: 'x-saga1-v1' }, 'saga-1');
+    s.at(6, 'y', { label: 'y-saga1' }, 'saga-1');
+    s.at(4, 'x', { label: 'x-saga2' }, 'saga-2');
+    s.at(9, 'x', { label: 'x-saga1-v2' }, 'saga-1');
+    expect(s.size).toBe(3);
+    const b = setup();
+    b.serve('x');
+    b.serve('y');
+    b.s.restore(JSON.parse(JSON.stringify(s.image())) as ReturnType<Scheduler['image']>);
+    for (const { s: each } of [{ s }, b]) {
+      each.at(12, 'x', { label: 'x-saga1-v3' }, 'saga-1');
+      each.cancelKey('x', 'saga-2');
+      each.fireDue(20);
+    }
+    expect(fired).toEqual(['y-saga1', 'x-saga1-v3']);
+    expect(b.fired).toEqual(['y-saga1', 'x-saga1-v3']);
+    // Nothing moot is left to keep the world busy: the next due tick is a live timer's.
+    s.at(30, 'x', { label: 'x-saga3-v1' }, 'saga-3');
+    s.at(40, 'x', { label: 'x-saga3-v2' }, 'saga-3');
+    expect(s.nextDueTick()).toBe(40);
+  });
+
+  it('lets go of cancelled timers once they outnumber the live ones', () => {
+    const { s, serve } = setup();
+    serve('x');
+    const held = (): number => (s as unknown as { heap: { size: number } }).heap.size;
+    for (let i = 0; i < 5_000; i++) s.at(10_000 + i, 'x', { label: String(i) }, `saga-${i % 10}`);
+    expect(s.size).toBe(10);
+    expect(held()).toBeLessThanOrEqual(1_024 + 10 + 1);
+  });
+
   it('a due timer whose owner nobody serves is a bug, said by name', () => {
     const s = new Scheduler();
     s.at(1, 'ghost', {});

@@ -24,7 +24,7 @@ function orchestrator(db: BetterSqlite3.Database, defences: Defences = ALL_DEFEN
   migrate(db, definition.migrations);
   handler = definition.createHandler(db, {
     defences,
-    timers: { at: (dueTick, data) => void timers.push({ dueTick, fire: () => handler!.onTimer!(data, dueTick) }) },
+    timers: { at: (dueTick, data) => void timers.push({ dueTick, fire: () => handler!.onTimer!(data, dueTick) }), cancel: () => {} },
     transact: commit,
   });
   return {
