@@ -9,5 +9,5 @@ export {
   type TickBoundary,
 } from './simulation.js';
 export { componentDefinitions, FROM_RESTART, World, type Coordination } from './world.js';
-export { type Workload } from './workload.js';
+export { type OrderRequest, type Workload } from './workload.js';
 export { decisionDetail, operatorDetail, operatorMessage, type OperatorScript, type OperatorVerb } from './scripted-operator.js';

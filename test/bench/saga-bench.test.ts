@@ -77,6 +77,13 @@ describe('saga bench', () => {
     expect(w.orders).toHaveLength(250);
     const units = w.stock.reduce((n, s) => n + s.units, 0);
     expect(units).toBeGreaterThanOrEqual(250);
+    // Its orders are worked out from their number: each reads as a plain order of the shop's.
+    const read = w.orders.map((o) => ({ orderId: o.orderId, customer: o.customer, sku: o.sku, qty: o.qty, atTick: o.atTick }));
+    expect(read[0]).toEqual({ orderId: 'order-000000', customer: 'customer-0', sku: 'SKU-0', qty: 1, atTick: 0 });
+    expect(read[249]).toEqual({ orderId: 'order-000249', customer: 'customer-49', sku: 'SKU-9', qty: 1, atTick: 2 });
+    expect(new Set(read.map((o) => o.orderId)).size).toBe(250);
+    expect(read.every((o) => w.customers.some((c) => c.customer === o.customer) && w.stock.some((s) => s.sku === o.sku))).toBe(true);
+    expect(w.dedupeWindowTicks).toBe(100);
   });
 });
 
