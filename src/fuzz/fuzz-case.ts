@@ -1,6 +1,6 @@
 import type { FaultProfile, ScriptedFault } from '../chaos/index.js';
 import { fuzzCaseStreams, type Rng } from '../kernel/index.js';
-import { COMPENSATIONS } from '../protocol/index.js';
+import { COMPENSATIONS, type Style } from '../protocol/index.js';
 import { PLACE_ORDER_SAGA } from '../orchestrator/index.js';
 import type { Workload } from '../world/index.js';
 
@@ -48,10 +48,16 @@ function shopRules(rng: Rng, orders: Workload['orders']): Pick<Workload, 'approv
   return rules;
 }
 
-/** The experiment a seed stands for; the same seed always gives the same case. */
-export function generateCase(seed: number): FuzzCase {
+/**
+ * The experiment a seed stands for, in a style; the same seed always gives the same case.
+ * Only choreography runs without a dedupe window: there a copy that gets past one service's
+ * inbox is answered by publishing its event again, under a new id, and it travels down the
+ * whole chain of services. Their business keys absorb it, but each hop counts as one more
+ * send, which sends-within-policy was not written to excuse.
+ */
+export function generateCase(seed: number, style: Style = 'orchestration'): FuzzCase {
   // The workload and the fault mix come from streams of their own: shrinking the one leaves the other as it was.
-  const { workload: rng, faultMix } = fuzzCaseStreams(seed);
+  const { workload: rng, faultMix, inbox } = fuzzCaseStreams(seed);
   const on = (): boolean => faultMix.chance(0.5);
   const upTo = (max: number): number => faultMix.next() * max;
 
@@ -76,7 +82,16 @@ export function generateCase(seed: number): FuzzCase {
     qty: rng.between(1, 3),
     atTick: rng.int(arrivalTicks),
   }));
-  const workload: Workload = { stock, customers, orders: orderList, ...shopRules(rng, orderList) };
+  const workload: Workload = {
+    stock,
+    customers,
+    orders: orderList,
+    ...shopRules(rng, orderList),
+    // A third of the seeds give every inbox a dedupe window: copies that come later (delayed,
+    // redelivered after an outage) get past the inbox, and only business keys stand in their way.
+    // Drawn from a stream of its own, so every other draw of a seed is what it was before.
+    ...(inbox.chance(1 / 3) && style !== 'choreography' ? { dedupeWindowTicks: inbox.between(20, 1_000) } : {}),
+  };
 
   const profile: FaultProfile = {
     name: `swarm-${seed}`,

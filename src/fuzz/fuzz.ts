@@ -94,7 +94,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     const rules = { defences: withDisabled(options.disabled), ...(options.coordination ? { coordination: options.coordination } : {}) };
     const candidates = new Map<string, number[]>();
     // The shortest stories first (fewest faults and orders): shrinking starts closer to its end, and each probe runs faster.
-    const size = new Map(outcomes.map((o) => [o.seed, o.faults + generateCase(o.seed).workload.orders.length]));
+    const size = new Map(outcomes.map((o) => [o.seed, o.faults + generateCase(o.seed, rules.coordination?.style).workload.orders.length]));
     const shortestFirst = [...summary.violations].sort((x, y) => size.get(x.seed)! - size.get(y.seed)! || x.seed - y.seed);
     for (const v of shortestFirst) {
       const seeds = candidates.get(v.invariant) ?? [];
@@ -107,7 +107,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       let probesLeft = PROBES_PER_INVARIANT;
       for (const seed of seeds) {
         if (best && (shouldStop() || probesLeft <= 0)) break;
-        const c = generateCase(seed);
+        const c = generateCase(seed, rules.coordination?.style);
         const found = runCase(caseInput(c, rules.defences, rules.coordination));
         const small = await shrink(seed, c.workload, found.schedule, invariant, rules, {
           shouldStop,

@@ -52,7 +52,7 @@ export function seedsOf(range: SeedRange): number[] {
 
 /** Runs one seed's case and keeps what the summary needs. */
 export function runSeed(seed: number, disabled: readonly DefenceName[], coordination?: Coordination): SeedOutcome {
-  const c = generateCase(seed);
+  const c = generateCase(seed, coordination?.style);
   const r = runCase(caseInput(c, withDisabled(disabled), coordination));
   return {
     seed,

@@ -38,7 +38,7 @@ export function randomStreams(seed: number, from?: StreamsImage): RandomStreams 
   };
 }
 
-/** A fuzz seed's experiment, drawn from two streams: the workload, and the mix of faults turned on. */
-export function fuzzCaseStreams(seed: number): { readonly workload: Rng; readonly faultMix: Rng } {
-  return { workload: forkRng(seed, 'fuzz/workload'), faultMix: forkRng(seed, 'fuzz/fault-mix') };
+/** A fuzz seed's experiment, drawn from three streams: the workload, the mix of faults turned on, and the inboxes' dedupe window. */
+export function fuzzCaseStreams(seed: number): { readonly workload: Rng; readonly faultMix: Rng; readonly inbox: Rng } {
+  return { workload: forkRng(seed, 'fuzz/workload'), faultMix: forkRng(seed, 'fuzz/fault-mix'), inbox: forkRng(seed, 'fuzz/inbox') };
 }

@@ -16,6 +16,8 @@ export interface SagasTable {
   approved_by: string | null;
   payload: string;
   version: number;
+  /** Late successes compensated, per step (see SagaState.lateUndos). */
+  late_undos: number;
   started_tick: number;
   /** The last time it moved on to a new step or status (a retry is not progress): what the reconciler measures. */
   progress_tick: number;
@@ -150,4 +152,5 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('id', 'integer', (c) => c.primaryKey())
       .addColumn('resting', 'integer', (c) => c.notNull()),
   ],
+  [q.schema.alterTable('sagas').addColumn('late_undos', 'integer', (c) => c.notNull().defaultTo(0))],
 ];

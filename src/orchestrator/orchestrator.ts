@@ -85,6 +85,7 @@ class OrchestratorHandler implements Handler {
       compensate_from: arg<number | null>('compensateFrom'),
       dead_letters: arg<number>('deadLetters'),
       redriving: arg<number | null>('redriving'),
+      late_undos: arg<number>('lateUndos'),
       approved_by: arg<string | null>('approvedBy'),
       version: arg<number>('version'),
       ended_tick: arg<number | null>('endedTick'),
@@ -309,6 +310,7 @@ class OrchestratorHandler implements Handler {
       deadLetters: saga.deadLetters,
       version: saga.version,
       redriving: saga.redriving,
+      lateUndos: saga.lateUndos,
       approvedBy: saga.approvedBy,
       endedTick: isTerminal(saga.status) ? now : null,
       progressTick: saga.status !== before.status || saga.step !== before.step ? now : null,
@@ -449,6 +451,7 @@ function toState(row: SagasTable): SagaState {
     approvedBy: row.approved_by,
     payload: JSON.parse(row.payload) as OrderPayload,
     version: row.version,
+    lateUndos: row.late_undos,
   };
 }
 

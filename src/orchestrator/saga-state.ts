@@ -41,6 +41,24 @@ export interface SagaState {
   readonly payload: OrderPayload;
   /** Bumped by every transition, so a timer armed for an earlier state knows it is stale. */
   readonly version: number;
+  /**
+   * How many late successes of each step were compensated again, four bits a step (see
+   * lateUndosOf): at most one for each time the step was tried, so a copy of an answer that
+   * got past an inbox's dedupe window is not taken for another.
+   */
+  readonly lateUndos: number;
+}
+
+const LATE_UNDO_BITS = 4;
+
+/** Late successes of `step` compensated so far. */
+export function lateUndosOf(lateUndos: number, step: number): number {
+  return (lateUndos >>> (step * LATE_UNDO_BITS)) & ((1 << LATE_UNDO_BITS) - 1);
+}
+
+/** `lateUndos` with one more for `step`. */
+export function withLateUndo(lateUndos: number, step: number): number {
+  return lateUndos + (1 << (step * LATE_UNDO_BITS));
 }
 
 /** What can happen to a saga. */

@@ -1,6 +1,8 @@
 import { describeSagaEvent, type SagaStepEvent } from '../protocol/index.js';
 import { backoffTicks, DEFAULT_APPROVAL, type ApprovalPolicy, type SagaDefinition, type SagaStep } from './saga-definition.js';
 import {
+  lateUndosOf,
+  withLateUndo,
   handsOver,
   SagaStatus,
   type SagaCommand,
@@ -35,6 +37,7 @@ export function newSaga(id: string, payload: SagaState['payload']): SagaState {
     approvedBy: null,
     payload,
     version: 0,
+    lateUndos: 0,
   };
 }
 
@@ -115,9 +118,19 @@ function onReply(t: Builder, command: string, ok: boolean, reason: string | unde
   if (ok && forward >= 0 && saga.status !== SagaStatus.Running && saga.status !== SagaStatus.Completed) {
     const step = def.steps[forward]!;
     const stillToUndo = saga.status === SagaStatus.Compensating && forward <= saga.step;
-    if (step.compensation && !stillToUndo && saga.compensateFrom !== null && forward <= saga.compensateFrom) {
+    // At most once for each time the step was tried: a service answers each command once, so
+    // any more are copies of an answer that an inbox past its dedupe window took for new.
+    const tries = step.retry.maxAttempts;
+    if (
+      step.compensation &&
+      !stillToUndo &&
+      saga.compensateFrom !== null &&
+      forward <= saga.compensateFrom &&
+      lateUndosOf(saga.lateUndos, forward) < tries
+    ) {
       // A success that arrives after the saga gave up on the step: its effect exists, so undo it again (idempotent).
       t.event({ kind: 'late-success-compensated', command, compensation: step.compensation });
+      t.update({ lateUndos: withLateUndo(saga.lateUndos, forward) });
       return t.send(step, step.compensation);
     }
   }

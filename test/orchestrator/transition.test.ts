@@ -166,6 +166,17 @@ describe('transition', () => {
     const late = transition(def, before.saga, done('payment.charge'), 10_000);
     expect(late.commands.map((c) => c.type)).toEqual(['payment.refund']);
     expect(late.saga.status).toBe(SagaStatus.Compensated);
+    // Once for each time the charge was tried: any more successes are copies of an answer
+    // (an inbox past its dedupe window took them for new), and undo nothing more.
+    let saga = late.saga;
+    const refunds: string[] = [...late.commands.map((c) => c.type)];
+    for (let i = 0; i < attempts + 2; i++) {
+      const again = transition(def, saga, done('payment.charge'), 10_001 + i);
+      refunds.push(...again.commands.map((c) => c.type));
+      saga = again.saga;
+    }
+    expect(refunds).toEqual(Array.from({ length: attempts }, () => 'payment.refund'));
+    expect(saga.status).toBe(SagaStatus.Compensated);
   });
 
   it('ignores a stale reply and a duplicate start', () => {
