@@ -26,7 +26,7 @@ export interface BenchResult {
   readonly virtualTicksPerSaga: { readonly median: number; readonly p99: number };
   /** Peak RSS while the sagas ran, until the last one completed. */
   readonly peakRssMb: number;
-  /** RSS once every database was read back and checked: the checker holds every saga's rows at once. */
+  /** RSS read once every database was read back and checked (the checker holds every saga's rows at once): the run's and the check's together. */
   readonly rssAfterCheckMb: number;
   readonly ceilingTxPerSec: number;
   readonly ceilingSagasPerSec: number;
@@ -49,7 +49,8 @@ const CUSTOMERS = 100;
 /**
  * The inboxes remember message ids this long, as a broker dedupes within a window: without
  * one, a long run's inboxes hold every message it ever handled. Twice the broker's
- * visibility timeout, so every redelivery of an unacked message is still caught by its id.
+ * visibility timeout, so a message redelivered once its delivery timed out is still caught by
+ * its id (the bench has no faults: nothing is redelivered in it anyway).
  */
 const BENCH_DEDUPE_WINDOW_TICKS = 100;
 

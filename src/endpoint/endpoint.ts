@@ -23,8 +23,8 @@ export interface EndpointContext {
   /**
    * How long the inbox remembers a message id (absent: for ever). A copy that arrives later
    * is handled as new, and only the handler's business key stands between it and a second
-   * effect, as with a broker's dedupe window. Ids past the window are deleted, so a long run's
-   * inboxes stay the size of the window.
+   * effect, as with a broker's dedupe window. Ids past the window are deleted as messages are
+   * handled, so a long run's inboxes hold about one and a half windows of ids.
    */
   readonly dedupeWindowTicks?: number;
 }
@@ -104,6 +104,8 @@ export interface EndpointImage {
   readonly recordedUpTo: number;
   /** The last outbox row read back after a restart (0: none). */
   readonly recoveredUpTo: number;
+  /** When the inbox next deletes the ids past its dedupe window (absent in worlds stopped before there was one: at once). */
+  readonly nextForgetTick?: number;
 }
 
 /**
@@ -119,7 +121,11 @@ export class Endpoint implements Component {
   private readonly inboxSeenAt;
   private readonly inboxRemember;
   private readonly inboxForget;
-  /** The tick from which the next handled message also deletes the ids past the dedupe window; memory only, as when does not change what is remembered. */
+  /**
+   * The tick from which the next handled message also deletes the ids past the dedupe window.
+   * When it runs does not change what the inbox remembers, only which rows are left to read
+   * (the checker counts sends from them): a stopped world keeps it, a crash forgets it.
+   */
   private nextForgetTick = 0;
   private readonly outboxAdd;
   private readonly outboxUnsent;
@@ -172,6 +178,7 @@ export class Endpoint implements Component {
       this.confirmedUpTo = from.confirmedUpTo;
       this.recordedUpTo = from.recordedUpTo;
       this.recoveredUpTo = from.recoveredUpTo;
+      this.nextForgetTick = from.nextForgetTick ?? 0;
     }
     const e = queryBuilder<EndpointTables>();
     // One statement both checks and records the message id: no row inserted means it was seen before.
@@ -391,6 +398,7 @@ export class Endpoint implements Component {
       confirmedUpTo: this.confirmedUpTo,
       recordedUpTo: this.recordedUpTo,
       recoveredUpTo: this.recoveredUpTo,
+      ...(this.nextForgetTick > 0 ? { nextForgetTick: this.nextForgetTick } : {}),
     };
   }
 

@@ -298,6 +298,7 @@ class OrchestratorHandler implements Handler {
     const { saga, commands, deadLetters, events, log } = transition(this.def, before, event, now, {
       retryCompensations: this.env.defences.compensationRetry,
       approval: this.approval,
+      boundLateSuccesses: this.env.defences.idempotency,
     });
     const row = {
       id: saga.id,

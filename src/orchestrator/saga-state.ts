@@ -51,14 +51,21 @@ export interface SagaState {
 
 const LATE_UNDO_BITS = 4;
 
-/** Late successes of `step` compensated so far. */
+/** The most late successes one step's count holds. */
+export const MAX_LATE_UNDOS = (1 << LATE_UNDO_BITS) - 1;
+
+/** Steps whose counts fit in one 32-bit integer. */
+const STEPS_COUNTED = 32 / LATE_UNDO_BITS;
+
+/** Late successes of `step` compensated so far (steps past the eighth are not counted: always 0). */
 export function lateUndosOf(lateUndos: number, step: number): number {
-  return (lateUndos >>> (step * LATE_UNDO_BITS)) & ((1 << LATE_UNDO_BITS) - 1);
+  return step < STEPS_COUNTED ? (lateUndos >>> (step * LATE_UNDO_BITS)) & MAX_LATE_UNDOS : 0;
 }
 
-/** `lateUndos` with one more for `step`. */
+/** `lateUndos` with one more for `step`, up to MAX_LATE_UNDOS. */
 export function withLateUndo(lateUndos: number, step: number): number {
-  return lateUndos + (1 << (step * LATE_UNDO_BITS));
+  if (step >= STEPS_COUNTED || lateUndosOf(lateUndos, step) === MAX_LATE_UNDOS) return lateUndos;
+  return (lateUndos + (1 << (step * LATE_UNDO_BITS))) >>> 0;
 }
 
 /** What can happen to a saga. */

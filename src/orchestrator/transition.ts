@@ -2,6 +2,7 @@ import { describeSagaEvent, type SagaStepEvent } from '../protocol/index.js';
 import { backoffTicks, DEFAULT_APPROVAL, type ApprovalPolicy, type SagaDefinition, type SagaStep } from './saga-definition.js';
 import {
   lateUndosOf,
+  MAX_LATE_UNDOS,
   withLateUndo,
   handsOver,
   SagaStatus,
@@ -17,9 +18,15 @@ export interface TransitionOptions {
   /** Retry it until it succeeds (or park it for a human); false sends it once and assumes it worked. */
   readonly retryCompensations: boolean;
   readonly approval: ApprovalPolicy;
+  /** Count a step's late successes, a business key for answers (part of the idempotency defence); false undoes every one again. */
+  readonly boundLateSuccesses?: boolean;
 }
 
-const DEFAULT_OPTIONS: TransitionOptions = Object.freeze({ retryCompensations: true, approval: DEFAULT_APPROVAL });
+const DEFAULT_OPTIONS: TransitionOptions = Object.freeze({
+  retryCompensations: true,
+  approval: DEFAULT_APPROVAL,
+  boundLateSuccesses: true,
+});
 
 /** A new saga, before its first transition. */
 export function newSaga(id: string, payload: SagaState['payload']): SagaState {
@@ -118,15 +125,15 @@ function onReply(t: Builder, command: string, ok: boolean, reason: string | unde
   if (ok && forward >= 0 && saga.status !== SagaStatus.Running && saga.status !== SagaStatus.Completed) {
     const step = def.steps[forward]!;
     const stillToUndo = saga.status === SagaStatus.Compensating && forward <= saga.step;
-    // At most once for each time the step was tried: a service answers each command once, so
-    // any more are copies of an answer that an inbox past its dedupe window took for new.
-    const tries = step.retry.maxAttempts;
+    // At most once for each try the step's policy allows: a service answers each command once,
+    // so any more are copies of an answer that an inbox past its dedupe window took for new.
+    const bounded = t.options.boundLateSuccesses ?? true;
     if (
       step.compensation &&
       !stillToUndo &&
       saga.compensateFrom !== null &&
       forward <= saga.compensateFrom &&
-      lateUndosOf(saga.lateUndos, forward) < tries
+      (!bounded || lateUndosOf(saga.lateUndos, forward) < Math.min(step.retry.maxAttempts, MAX_LATE_UNDOS))
     ) {
       // A success that arrives after the saga gave up on the step: its effect exists, so undo it again (idempotent).
       t.event({ kind: 'late-success-compensated', command, compensation: step.compensation });

@@ -13,7 +13,7 @@ function orderService(window?: number) {
   const service = new Endpoint(ORDER_SERVICE, db, ctx);
   seedCustomers(db, [{ customer: PAYLOAD.customer }]);
   const inboxRows = (): number => (db.prepare('select count(*) as n from inbox').get() as { n: number }).n;
-  return { service, clock: ctx.clock, events: ctx.events, inboxRows };
+  return { service, db, ctx, clock: ctx.clock, events: ctx.events, inboxRows };
 }
 
 describe('the inbox dedupe window', () => {
@@ -40,6 +40,23 @@ describe('the inbox dedupe window', () => {
     clock.advanceTo(1_000_000);
     expect(service.handle(create)).toBe('duplicate');
     expect(events.at(-1)?.detail).toBe('message id already in inbox');
+  });
+
+  it('a stopped world keeps when its inbox next deletes, so a resumed run leaves the rows an unbroken one leaves', () => {
+    const unbroken = orderService(WINDOW);
+    const stopped = orderService(WINDOW);
+    const handleAt = (s: ReturnType<typeof orderService>, service: Endpoint, tick: number): void => {
+      s.clock.advanceTo(tick);
+      service.handle(message('order', 'order.create', `saga-${tick}`));
+    };
+    for (let tick = 0; tick <= 150; tick++) for (const s of [unbroken, stopped]) handleAt(s, s.service, tick);
+    const image = JSON.parse(JSON.stringify(stopped.service.image())) as ReturnType<Endpoint['image']>;
+    const resumed = new Endpoint(ORDER_SERVICE, stopped.db, { ...stopped.ctx }, image);
+    for (let tick = 151; tick <= 165; tick++) {
+      handleAt(unbroken, unbroken.service, tick);
+      handleAt(stopped, resumed, tick);
+    }
+    expect(stopped.inboxRows()).toBe(unbroken.inboxRows());
   });
 
   it('deletes the ids past the window as it goes, so the inbox holds about one window of messages', () => {

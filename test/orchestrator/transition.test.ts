@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { newSaga, PLACE_ORDER_SAGA, SagaStatus, transition, type SagaEvent, type SagaState } from '../../src/orchestrator/index.js';
+import { lateUndosOf, MAX_LATE_UNDOS, withLateUndo } from '../../src/orchestrator/saga-state.js';
+import { DEFAULT_APPROVAL } from '../../src/orchestrator/saga-definition.js';
+
+const options = { retryCompensations: true, approval: DEFAULT_APPROVAL };
 
 const def = PLACE_ORDER_SAGA;
 const payload = { orderId: 'order-1', customer: 'c', sku: 'SKU-A', qty: 1, amountCents: 100 };
@@ -177,6 +181,18 @@ describe('transition', () => {
     }
     expect(refunds).toEqual(Array.from({ length: attempts }, () => 'payment.refund'));
     expect(saga.status).toBe(SagaStatus.Compensated);
+    // Without idempotency there is no such count: every one is undone again.
+    const unbounded = transition(def, saga, done('payment.charge'), 20_000, { ...options, boundLateSuccesses: false });
+    expect(unbounded.commands.map((c) => c.type)).toEqual(['payment.refund']);
+  });
+
+  it('counts late successes four bits a step, each up to 15, for the first eight steps', () => {
+    let packed = 0;
+    for (let i = 0; i < 20; i++) packed = withLateUndo(packed, 7);
+    packed = withLateUndo(withLateUndo(packed, 0), 0);
+    expect([lateUndosOf(packed, 7), lateUndosOf(packed, 0), lateUndosOf(packed, 1)]).toEqual([MAX_LATE_UNDOS, 2, 0]);
+    expect(withLateUndo(packed, 8)).toBe(packed);
+    expect(lateUndosOf(packed, 8)).toBe(0);
   });
 
   it('ignores a stale reply and a duplicate start', () => {
