@@ -191,7 +191,7 @@ export class Endpoint implements Component {
     );
     // With a dedupe window, an id seen longer ago than the window counts as never seen,
     // whether or not its row has been deleted yet: what is remembered never depends on when
-    // the deleting ran (it is not part of a stopped world's image).
+    // the deleting ran.
     this.inboxSeenAt = new Prepared(db, e.selectFrom('inbox').select('tick').where('message_id', '=', arg('id')).limit(1));
     this.inboxRemember = new Prepared(
       db,

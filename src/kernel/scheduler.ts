@@ -73,8 +73,9 @@ export class Scheduler {
 
   /** Cancels every timer of one owner (a crash forgets them). */
   cancelOwner(owner: string): void {
-    for (const t of this.heap.values()) if (t.owner === owner) this.cancel(t);
+    for (const t of this.heap.values()) if (t.owner === owner) this.markCancelled(t);
     for (const [k, t] of this.keyed) if (t.owner === owner) this.keyed.delete(k);
+    this.compactIfMostlyCancelled();
   }
 
   /** The tick of the earliest live timer, or Infinity. */
@@ -130,11 +131,19 @@ export class Scheduler {
     while (this.heap.peek()?.cancelled) this.heap.pop();
   }
 
-  /** Marks a timer cancelled; once cancelled timers outnumber live ones, the heap is built again without them. */
   private cancel(timer: Timer): void {
+    this.markCancelled(timer);
+    this.compactIfMostlyCancelled();
+  }
+
+  private markCancelled(timer: Timer): void {
     if (timer.cancelled) return;
     timer.cancelled = true;
     this.live--;
+  }
+
+  /** Once cancelled timers outnumber live ones, the heap is built again without them. */
+  private compactIfMostlyCancelled(): void {
     if (this.heap.size - this.live <= Math.max(COMPACT_AFTER, this.live)) return;
     const live = this.heap.values().filter((t) => !t.cancelled);
     this.heap = timerHeap();
