@@ -3,7 +3,6 @@ import { runSagaBench, type BenchResult } from '../bench/index.js';
 import { replayLine, styleShape, type Recipe } from '../scenario/index.js';
 import { STYLES } from '../protocol/index.js';
 import type { Coordination } from '../world/index.js';
-import { fuzz } from '../fuzz/index.js';
 import { plural } from './user-text.js';
 import { outputWidth, type CliIo } from './cli-io.js';
 import { ensureFolder, sagaDir } from './saga-home.js';
@@ -147,6 +146,8 @@ async function benchFuzz(seeds: number, json: boolean, io: CliIo): Promise<ExitC
   try {
     for (const w of [1, workers]) {
       if (interrupts.heard) break;
+      // Loaded here: the fuzzer's file schemas would otherwise count in the sagas' bench's memory.
+      const { fuzz } = await import('../fuzz/index.js');
       const { summary, timing } = await fuzz({
         range: { from: 1, seeds },
         disabled: [],

@@ -1,28 +1,27 @@
 import { Command, CommanderError, Option } from 'commander';
 import { FAULT_PROFILES } from '../chaos/index.js';
 import { DEFENCE_NAMES, defenceFlag } from '../defences/index.js';
-import { RunDirUnavailable, STOP_WHEN, type Scenario } from '../scenario/index.js';
-import { BadFileError } from '../fuzz/index.js';
-import { BadRunError, SAGA_STATUSES } from '../operate/index.js';
-import { sagasCommand, showCommand, type SagasOptions, type ShowOptions } from './inspect-command.js';
-import { resumeCommand, type ResumeOptions } from './resume-command.js';
-import { dlqCommand, type DlqOptions } from './dlq-command.js';
-import { decisionCommand, type DecisionOptions } from './approve-command.js';
-import { walkthroughCommand, type WalkthroughOptions } from './walkthrough-command.js';
-import { diffCommand, type DiffOptions } from './diff-command.js';
+import { STOP_WHEN, type Scenario } from '../scenario/index.js';
+import { SAGA_STATUSES } from '../operate/index.js';
+import type { SagasOptions, ShowOptions } from './inspect-command.js';
+import type { ResumeOptions } from './resume-command.js';
+import type { DlqOptions } from './dlq-command.js';
+import type { DecisionOptions } from './approve-command.js';
+import type { WalkthroughOptions } from './walkthrough-command.js';
+import type { DiffOptions } from './diff-command.js';
 import type { CliIo } from './cli-io.js';
-import { abCommand, type AbOptions } from './ab-command.js';
-import { benchCommand, type BenchOptions } from './bench-command.js';
-import { compareCommand, type CompareOptions } from './compare-command.js';
-import { crashMatrixCommand, type CrashMatrixOptions } from './crash-matrix-command.js';
-import { fuzzCommand, type FuzzCommandOptions } from './fuzz-command.js';
+import type { AbOptions } from './ab-command.js';
+import type { BenchOptions } from './bench-command.js';
+import type { CompareOptions } from './compare-command.js';
+import type { CrashMatrixOptions } from './crash-matrix-command.js';
+import type { FuzzCommandOptions } from './fuzz-command.js';
 import { collect, once, unknownName } from './parse-options.js';
-import { replayCommand, type ReplayOptions } from './replay-command.js';
-import { runCommand, type RunOptions } from './run-command.js';
-import { runsCommand, type RunsOptions } from './runs-command.js';
-import { scenariosCommand, type ScenariosOptions } from './scenarios-command.js';
+import type { ReplayOptions } from './replay-command.js';
+import type { RunOptions } from './run-command.js';
+import type { RunsOptions } from './runs-command.js';
+import type { ScenariosOptions } from './scenarios-command.js';
 import { buildVersion } from '../version.js';
-import { UsageError } from './usage-error.js';
+import { UserError } from '../kernel/index.js';
 import { printable } from './user-text.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 
@@ -35,7 +34,12 @@ const STOP_WHEN_HELP = `stop at the end of the tick in which this happens: ${Obj
 const STYLE_HELP = 'how the sagas are coordinated: orchestration (the default), choreography, or 2pc (two-phase commit)';
 const COMPENSATOR_HELP = 'with --style choreography: who undoes a failed saga, the janitor (default) or the services themselves';
 
-/** Runs the `saga` command line over a catalogue of scenarios and returns its exit code; never throws for bad input. */
+/**
+ * Runs the `saga` command line over a catalogue of scenarios and returns its exit code; never
+ * throws for bad input. Each command's code is loaded when that command runs, so a command
+ * carries only what it uses: `saga bench` measures memory in this process, and the fuzzer's
+ * file schemas alone hold 3 MB of heap.
+ */
 export async function runCli(argv: readonly string[], io: CliIo, catalogue: readonly Scenario[]): Promise<number> {
   let code: ExitCode = EXIT.held;
   const program = new Command('saga')
@@ -103,7 +107,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--style <style>', STYLE_HELP, once('--style'))
     .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .action(async (options: RunOptions) => {
-      code = await runCommand(options, catalogue, io);
+      code = await (await import('./run-command.js')).runCommand(options, catalogue, io);
     });
 
   program
@@ -119,7 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--all-sagas', 'list every saga in the report')
     .option('--show <saga>', 'after the report, show one saga (by saga or order id) as `saga show` does', once('--show'))
     .action(async (dir: string, options: ResumeOptions) => {
-      code = await resumeCommand(dir, options, catalogue, io);
+      code = await (await import('./resume-command.js')).resumeCommand(dir, options, catalogue, io);
     });
 
   program
@@ -134,7 +138,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--style <style>', STYLE_HELP, once('--style'))
     .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .action(async (options: CrashMatrixOptions) => {
-      code = await crashMatrixCommand(options, io);
+      code = await (await import('./crash-matrix-command.js')).crashMatrixCommand(options, io);
     });
 
   program
@@ -148,7 +152,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .option('--json', 'print one JSON object')
     .action(async (options: BenchOptions) => {
-      code = await benchCommand(options, io);
+      code = await (await import('./bench-command.js')).benchCommand(options, io);
     });
 
   program
@@ -170,7 +174,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       const given = ['seeds', 'from', 'shard', 'workers', 'disable', 'shrink', 'style', 'compensator'].filter(
         (o) => command.getOptionValueSource(o) === 'cli',
       );
-      code = await fuzzCommand(words, { ...options, given }, io);
+      code = await (await import('./fuzz-command.js')).fuzzCommand(words, { ...options, given }, io);
     });
 
   program
@@ -180,8 +184,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--trace', 'also print the message timeline')
     .option('--json', 'print one JSON object')
     .option('--html <file>', HTML_HELP, once('--html'))
-    .action((file: string, options: ReplayOptions) => {
-      code = replayCommand(file, options, io);
+    .action(async (file: string, options: ReplayOptions) => {
+      code = await (await import('./replay-command.js')).replayCommand(file, options, io);
     });
 
   program
@@ -196,7 +200,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--style <style>', STYLE_HELP, once('--style'))
     .option('--compensator <who>', COMPENSATOR_HELP, once('--compensator'))
     .action(async (options: AbOptions) => {
-      code = await abCommand(options, catalogue, io);
+      code = await (await import('./ab-command.js')).abCommand(options, catalogue, io);
     });
 
   program
@@ -209,7 +213,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--seed <n>', 'the seed every random decision derives from', once('--seed'), '1')
     .option('--json', 'print one JSON object')
     .action(async (options: CompareOptions) => {
-      code = await compareCommand(options, catalogue, io);
+      code = await (await import('./compare-command.js')).compareCommand(options, catalogue, io);
     });
 
   program
@@ -218,8 +222,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .argument('[action]', "'list' (the default) or 'clean'")
     .option('--dir <path>', 'the folder `saga run --dir` made its runs under, instead of .saga/runs', once('--dir'))
     .option('--json', 'print one JSON object')
-    .action((action: string | undefined, options: RunsOptions) => {
-      code = runsCommand(action, options, io);
+    .action(async (action: string | undefined, options: RunsOptions) => {
+      code = await (await import('./runs-command.js')).runsCommand(action, options, io);
     });
 
   program
@@ -228,8 +232,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .argument('<run>', 'a run directory, or its name as `saga runs` lists it')
     .option('--status <status>', `only sagas in this status: ${SAGA_STATUSES.join(', ')}`, once('--status'))
     .option('--json', 'print one JSON array')
-    .action((dir: string, options: SagasOptions) => {
-      code = sagasCommand(dir, options, io);
+    .action(async (dir: string, options: SagasOptions) => {
+      code = await (await import('./inspect-command.js')).sagasCommand(dir, options, io);
     });
 
   program
@@ -240,8 +244,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .argument('<run>', 'a run directory, or its name as `saga runs` lists it')
     .argument('<saga>', 'a saga id or an order id')
     .option('--json', 'print one JSON object')
-    .action((dir: string, key: string, options: ShowOptions) => {
-      code = showCommand(dir, key, options, io);
+    .action(async (dir: string, key: string, options: ShowOptions) => {
+      code = await (await import('./inspect-command.js')).showCommand(dir, key, options, io);
     });
 
   program
@@ -255,8 +259,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--note <text>', 'why (required for resolve: what was done by hand); the saga log keeps it', once('--note'))
     .option('--by <name>', "who acts (default: $USER, or 'operator' without one)", once('--by'))
     .option('--json', 'print JSON')
-    .action((dir: string, action: string | undefined, id: string | undefined, options: DlqOptions) => {
-      code = dlqCommand(dir, action, id, options, io);
+    .action(async (dir: string, action: string | undefined, id: string | undefined, options: DlqOptions) => {
+      code = await (await import('./dlq-command.js')).dlqCommand(dir, action, id, options, io);
     });
 
   program
@@ -270,8 +274,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .addOption(new Option('--reason <text>').hideHelp().argParser(once('--reason')))
     .option('--by <name>', "who decides (default: $USER, or 'operator' without one)", once('--by'))
     .option('--json', 'print JSON')
-    .action((dir: string, order: string, options: DecisionOptions) => {
-      code = decisionCommand('approve', dir, order, options, io);
+    .action(async (dir: string, order: string, options: DecisionOptions) => {
+      code = await (await import('./approve-command.js')).decisionCommand('approve', dir, order, options, io);
     });
 
   program
@@ -285,8 +289,8 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .addOption(new Option('--note <text>').hideHelp().argParser(once('--note')))
     .option('--by <name>', "who decides (default: $USER, or 'operator' without one)", once('--by'))
     .option('--json', 'print JSON')
-    .action((dir: string, order: string, options: DecisionOptions) => {
-      code = decisionCommand('reject', dir, order, options, io);
+    .action(async (dir: string, order: string, options: DecisionOptions) => {
+      code = await (await import('./approve-command.js')).decisionCommand('reject', dir, order, options, io);
     });
 
   program
@@ -299,7 +303,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .option('--saga <saga>', 'follow this saga (by saga or order id) instead of the one the world did most to', once('--saga'))
     .option('--no-pause', 'print straight through, without waiting for Enter')
     .action(async (name: string, options: WalkthroughOptions) => {
-      code = await walkthroughCommand(name, options, catalogue, io);
+      code = await (await import('./walkthrough-command.js')).walkthroughCommand(name, options, catalogue, io);
     });
 
   program
@@ -314,15 +318,15 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
     .allowUnknownOption()
     .action(async (a: string, b: string, options: DiffOptions) => {
       const run = (sideArgv: readonly string[]) => captured(sideArgv, io, catalogue);
-      code = await diffCommand(a, b, options, run, io);
+      code = await (await import('./diff-command.js')).diffCommand(a, b, options, run, io);
     });
 
   program
     .command('scenarios')
     .description('list the scenarios, one line each: the name, then what it shows')
     .option('--json', 'print one JSON array: name, fault, description, expected statuses')
-    .action((options: ScenariosOptions) => {
-      code = scenariosCommand(options, catalogue, io);
+    .action(async (options: ScenariosOptions) => {
+      code = await (await import('./scenarios-command.js')).scenariosCommand(options, catalogue, io);
     });
 
   try {
@@ -352,12 +356,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalogue: read
       );
       return EXIT.usage;
     }
-    if (
-      error instanceof UsageError ||
-      error instanceof BadFileError ||
-      error instanceof BadRunError ||
-      error instanceof RunDirUnavailable
-    ) {
+    if (error instanceof UserError) {
       io.err(`${printable(error.message)}\n`);
       return EXIT.usage;
     }

@@ -1,5 +1,7 @@
+import { UserError } from '../kernel/index.js';
+
 /** Bad input from the user: printed as one sentence, exit code 2, never a stack trace. */
-export class UsageError extends Error {
+export class UsageError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';

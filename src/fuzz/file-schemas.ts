@@ -1,3 +1,4 @@
+import { UserError } from '../kernel/index.js';
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { INVARIANTS } from '../check/index.js';
@@ -130,7 +131,7 @@ export const SWEEP_SUMMARY_SCHEMA = z.object({
 });
 
 /** The error a user's file gets: one sentence naming the file and what is wrong where. */
-export class BadFileError extends Error {
+export class BadFileError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'BadFileError';

@@ -4,6 +4,6 @@ export { readReplayFile, writeReplayFile } from './replay-file.js';
 export { caseInput, runCase } from './run-case.js';
 export { ddmin, shrink } from './shrink.js';
 export { seedsOf, styleOf, type SweepSummary } from './sweep.js';
-export { BadFileError, readJsonFile, SWEEP_SUMMARY_SCHEMA } from './file-schemas.js';
+export { readJsonFile, SWEEP_SUMMARY_SCHEMA } from './file-schemas.js';
 export { mergeShards } from './merge.js';
 export { fuzz, type FuzzReport } from './fuzz.js';

@@ -7,3 +7,4 @@ export { wallClockMs } from './wall-clock.js';
 export { fuzzCaseStreams, randomStreams, type FaultFamily, type StreamsImage } from './streams.js';
 export { nextTurn } from './event-loop.js';
 export { plural } from './words.js';
+export { UserError } from './user-error.js';

@@ -1,3 +1,4 @@
+import { UserError } from '../kernel/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -8,7 +9,7 @@ import { migrate, type Database } from '../store/index.js';
 import { componentDefinitions } from '../world/index.js';
 
 /** A run directory that cannot be read as one: the message says what is wrong and what to do. */
-export class BadRunError extends Error {
+export class BadRunError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'BadRunError';

@@ -15,7 +15,7 @@ export {
 } from './crash-matrix.js';
 export { runAbRow, runDefenceAb, type AbRow } from './defence-ab.js';
 export { coordinationOf, formatRecipe, replayLine, styleShape, type Recipe } from './recipe.js';
-export { cleanRunDirs, finishRunDir, heldBy, listRunDirs, readRunInfo, RunDirUnavailable, type RunInfo } from './run-dir.js';
+export { cleanRunDirs, finishRunDir, heldBy, listRunDirs, readRunInfo, type RunInfo } from './run-dir.js';
 export { readWorldFile, writeWorldFile } from './world-file.js';
 export { STOP_WHEN, stopWatch, type StopRule } from './stop-rule.js';
 export { compareStyles, COMPARED_STYLES, type ComparedStyle, type StyleRow } from './compare.js';

@@ -1,3 +1,4 @@
+import { UserError } from '../kernel/index.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { makeFolders } from '../store/index.js';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ function runDirName(recipe: Recipe): string {
 }
 
 /** A run directory that could not be made where the user pointed: theirs to fix (exit 2), not a failure of the tool. */
-export class RunDirUnavailable extends Error {
+class RunDirUnavailable extends UserError {
   constructor(root: string, cause: unknown) {
     const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
     super(`Cannot make a run directory under ${root} (${code}); point --dir or SAGA_HOME at a folder you can write.`);

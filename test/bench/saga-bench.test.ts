@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { benchWorkload, measureSqlFloor, measureSqliteCeiling, MIN_COMMITS_PER_SAGA, runSagaBench } from '../../src/bench/index.js';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { runScenario } from '../../src/scenario/index.js';
+import { FAULT_PROFILES } from '../../src/chaos/index.js';
+import { simulation, type Workload } from '../../src/world/index.js';
 import { startStatementLog, stopStatementLog } from '../../src/store/index.js';
 import { sagaCli, scratchDir } from '../helpers.js';
 
@@ -84,6 +86,24 @@ describe('saga bench', () => {
     expect(new Set(read.map((o) => o.orderId)).size).toBe(250);
     expect(read.every((o) => w.customers.some((c) => c.customer === o.customer) && w.stock.some((s) => s.sku === o.sku))).toBe(true);
     expect(w.dedupeWindowTicks).toBe(100);
+    // Nothing holds them, yet they read as an ordinary array.
+    expect([...w.orders].map((o) => o.orderId)).toEqual(read.map((o) => o.orderId));
+    expect([249 in w.orders, 250 in w.orders, w.orders[250]]).toEqual([true, false, undefined]);
+    expect(JSON.parse(JSON.stringify(w.orders))).toHaveLength(250);
+  });
+
+  it('a world reads the bench orders in place and runs exactly as it does on a copy of them', () => {
+    const w = benchWorkload(300);
+    const digest = (workload: Workload) => {
+      const steps = simulation({
+        ...{ seed: 1, storage: 'memory', dataDir: '', workload, profile: FAULT_PROFILES.calm!, script: [], keepTrace: false },
+        ...{ faultPhaseTicks: 1_000, maxTicks: 10_000 },
+      });
+      for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value.digest;
+    };
+    expect(digest(w)).toBe(
+      digest({ ...w, orders: w.orders.map(({ orderId, customer, sku, qty, atTick }) => ({ orderId, customer, sku, qty, atTick })) }),
+    );
   });
 });
 
