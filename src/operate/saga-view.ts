@@ -197,8 +197,9 @@ export function showSaga(run: Pick<OpenRun, 'dbs'>, key: string, world: Simulati
     }>)
       unsent.push({ component, type: m.type, messageId: m.id, queue: m.queue });
     // Every other table with a saga_id column holds rows of this saga: the schema was checked against this build's when the run was opened.
+    // In the order of their keys (the first column): a table keyed by text has no rowid to keep the order rows were written in.
     for (const table of tablesWithSagaId(run, component)) {
-      const found = db.prepare(`select * from "${table}" where saga_id = ?`).all(row.id) as Array<Record<string, unknown>>;
+      const found = db.prepare(`select * from "${table}" where saga_id = ? order by 1`).all(row.id) as Array<Record<string, unknown>>;
       if (found.length > 0) (rows[component] ??= {})[table] = found;
     }
   }

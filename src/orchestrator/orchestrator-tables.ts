@@ -122,7 +122,9 @@ export const ORCHESTRATOR_MIGRATIONS: readonly Migration[] = [
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('started_tick', 'integer', (c) => c.notNull())
       .addColumn('progress_tick', 'integer', (c) => c.notNull())
-      .addColumn('ended_tick', 'integer'),
+      .addColumn('ended_tick', 'integer')
+      // WITHOUT ROWID: keyed by text, each row is stored once, in its key's b-tree, not in a table and again in the key's index.
+      .modifyEnd(sql`without rowid`),
     // No index on status: only a restart looks sagas up by status, and an index would cost
     // every transition an extra write.
     q.schema

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
 import { Command } from '../protocol/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
@@ -41,7 +42,9 @@ const FULFILLMENT_MIGRATIONS: readonly Migration[] = [
       .addColumn('order_id', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('tick', 'integer', (c) => c.notNull())
-      .addColumn('dispatch_tick', 'integer'),
+      .addColumn('dispatch_tick', 'integer')
+      // WITHOUT ROWID: keyed by text, each row is stored once, in its key's b-tree, not in a table and again in the key's index.
+      .modifyEnd(sql`without rowid`),
   ],
 ];
 

@@ -54,7 +54,9 @@ const INVENTORY_MIGRATIONS: readonly Migration[] = [
       .addColumn('sku', 'text', (c) => c.notNull())
       .addColumn('qty', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('tick', 'integer', (c) => c.notNull()),
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      // WITHOUT ROWID: keyed by text, each row is stored once, in its key's b-tree, not in a table and again in the key's index.
+      .modifyEnd(sql`without rowid`),
   ],
 ];
 

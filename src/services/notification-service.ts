@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
 import { Command } from '../protocol/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerEnv, HandlerTx } from '../endpoint/index.js';
@@ -42,7 +43,9 @@ const NOTIFICATION_MIGRATIONS: readonly Migration[] = [
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('saga_id', 'text', (c) => c.notNull())
       .addColumn('channel', 'text', (c) => c.notNull())
-      .addColumn('tick', 'integer', (c) => c.notNull()),
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      // WITHOUT ROWID: keyed by text, each row is stored once, in its key's b-tree, not in a table and again in the key's index.
+      .modifyEnd(sql`without rowid`),
     q.schema.createIndex('notifications_by_saga').on('notifications').column('saga_id'),
     q.schema
       .createTable('rejections')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Message } from '../broker/index.js';
 import { Command } from '../protocol/index.js';
 import type { ComponentDefinition, HandleOutcome, Handler, HandlerTx } from '../endpoint/index.js';
@@ -58,7 +59,9 @@ const ORDER_MIGRATIONS: readonly Migration[] = [
       .addColumn('qty', 'integer', (c) => c.notNull())
       .addColumn('amount_cents', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('tick', 'integer', (c) => c.notNull()),
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      // WITHOUT ROWID: keyed by text, each row is stored once, in its key's b-tree, not in a table and again in the key's index.
+      .modifyEnd(sql`without rowid`),
     q.schema.createTable('customers').addColumn('customer', 'text', (c) => c.primaryKey()),
   ],
 ];

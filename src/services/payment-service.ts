@@ -77,7 +77,9 @@ const PAYMENT_MIGRATIONS: readonly Migration[] = [
       .addColumn('amount_cents', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('reason', 'text')
-      .addColumn('tick', 'integer', (c) => c.notNull()),
+      .addColumn('tick', 'integer', (c) => c.notNull())
+      // WITHOUT ROWID: keyed by text, each row is stored once, in its key's b-tree, not in a table and again in the key's index.
+      .modifyEnd(sql`without rowid`),
     q.schema.createIndex('charges_by_saga').on('charges').column('saga_id'),
     q.schema
       .createTable('refunds')
@@ -124,14 +126,15 @@ class PaymentHandler implements Handler {
   ) {
     const amount = arg<number>('amountCents');
     // The first charge written, were there ever two for one saga (only with idempotency off):
-    // insertion order is the same on every run, and the index on saga_id already keeps it.
+    // ids begin with the service's id sequence, so their order is the order they were written
+    // in, and the index on saga_id already keeps them in it.
     this.findCharge = new Prepared(
       db,
       q
         .selectFrom('charges')
         .select(['id', 'status', 'amount_cents', 'customer', 'reason'])
         .where('saga_id', '=', arg('sagaId'))
-        .orderBy(sql`rowid`)
+        .orderBy('id')
         .limit(1),
     );
     this.findRefund = new Prepared(db, q.selectFrom('refunds').select('id').where('saga_id', '=', arg('sagaId')).limit(1));
