@@ -22,7 +22,8 @@ export const coordinatorCrashInDoubt: Scenario = {
     {
       kind: 'kill',
       component: 'coordinator',
-      when: { on: 'after-commit', actor: 'coordinator', type: 'fulfillment.schedule.done', nth: 1 },
+      // Named by the decision, not by the vote that brought it: network faults change which vote comes last.
+      when: { on: 'after-commit', actor: 'coordinator', detail: 'COMMIT (every participant voted yes)' },
       downTicks: DOWN_TICKS,
     },
   ],

@@ -266,7 +266,7 @@ export class FaultEngine implements FaultPlan, CommandFaults {
    * of a kill. Only a component that `canKill` (up, and not already dying) is killed: a
    * trigger whose target is down waits for its next match, and nothing is recorded for it.
    */
-  killsAt(moment: Moment, canKill: (component: ComponentName) => boolean): readonly Kill[] {
+  killsAt(moment: Moment, canKill: (component: ComponentName) => boolean, detail?: string): readonly Kill[] {
     if (this.calm || this.idle) return NO_KILLS;
     let kills: Kill[] | null = null;
     const killable = (c: ComponentName): boolean => canKill(c) && !kills?.some((k) => k.component === c);
@@ -279,7 +279,8 @@ export class FaultEngine implements FaultPlan, CommandFaults {
         w.on !== moment.on ||
         (w.type !== undefined && w.type !== moment.type) ||
         (w.actor !== undefined && w.actor !== moment.actor) ||
-        (w.saga !== undefined && w.saga !== moment.saga)
+        (w.saga !== undefined && w.saga !== moment.saga) ||
+        (w.detail !== undefined && !detail?.startsWith(w.detail))
       )
         continue;
       if (++this.seen[i]! < (w.nth ?? 1) || !killable(f.component)) continue;

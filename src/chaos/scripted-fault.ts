@@ -19,6 +19,12 @@ export interface Trigger {
   readonly actor?: ComponentName;
   /** The saga whose message it concerns (a timer's work belongs to none). */
   readonly saga?: string;
+  /**
+   * Inside a transaction only: what the work noted, as the timeline shows it, begins with
+   * this. It names a moment by what was decided rather than by the message that decided it
+   * (a two-phase commit decides on whichever vote comes last, and faults change which).
+   */
+  readonly detail?: string;
   /** Fire at the n-th match (1 = the first), counted among the matches of everything above. */
   readonly nth?: number;
 }
@@ -96,7 +102,7 @@ export function describeFault(f: ScriptedFault): string {
       return `poison the first ${f.type}`;
     case 'kill': {
       const w = f.when;
-      return `kill ${f.component} on ${w.on}${w.type ? ` ${w.type}` : ''}${w.actor ? ` by ${w.actor}` : ''}${w.nth && w.nth > 1 ? ` #${w.nth}` : ''}${w.saga ? ` of ${w.saga}` : ''}, down ${f.downTicks} ticks${f.forgetsTimers ? ', back without its timers' : ''}${f.upgradesTo ? `, back on release ${f.upgradesTo}` : ''}`;
+      return `kill ${f.component} on ${w.on}${w.type ? ` ${w.type}` : ''}${w.actor ? ` by ${w.actor}` : ''}${w.nth && w.nth > 1 ? ` #${w.nth}` : ''}${w.saga ? ` of ${w.saga}` : ''}${w.detail ? ` noting "${w.detail}"` : ''}, down ${f.downTicks} ticks${f.forgetsTimers ? ', back without its timers' : ''}${f.upgradesTo ? `, back on release ${f.upgradesTo}` : ''}`;
     }
   }
 }

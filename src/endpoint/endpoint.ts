@@ -33,11 +33,17 @@ export interface EndpointContext {
  * The crash model, as an endpoint sees it: at `before-commit` (writes made, not committed)
  * and `after-commit` (committed, nothing after it done) of each local transaction, it says
  * whether the component dies right there. `what` is the message type handled (and `saga`
- * the saga it belongs to), or `timer`. When it does, it returns the death to carry out once
- * the transaction has unwound.
+ * the saga it belongs to), or `timer`; `detail` what the work noted. When it does, it returns
+ * the death to carry out once the transaction has unwound.
  */
 export interface TransactionCrashes {
-  reached(moment: 'before-commit' | 'after-commit', component: ComponentName, what: string, saga?: string): (() => void) | null;
+  reached(
+    moment: 'before-commit' | 'after-commit',
+    component: ComponentName,
+    what: string,
+    saga?: string,
+    detail?: string,
+  ): (() => void) | null;
 }
 
 export const NO_TRANSACTION_CRASHES: TransactionCrashes = Object.freeze({ reached: () => null });
@@ -417,7 +423,7 @@ export class Endpoint implements Component {
     const tx = this.db.transaction((...args: A): R => {
       const result = fn(...args);
       const { what, saga } = about(...args);
-      const die = this.ctx.crashes.reached('before-commit', this.name, what, saga);
+      const die = this.ctx.crashes.reached('before-commit', this.name, what, saga, this.detail);
       if (die) throw new DiedBeforeCommit(die, what);
       return result;
     });
@@ -441,7 +447,7 @@ export class Endpoint implements Component {
         // The callbacks open no transaction, so the staging arrays are reused, not reallocated.
         for (const f of this.observed) f();
         const { what, saga } = about(...args);
-        const die = this.ctx.crashes.reached('after-commit', this.name, what, saga);
+        const die = this.ctx.crashes.reached('after-commit', this.name, what, saga, this.detail);
         if (die) this.dieNow(die, 'after-commit', what);
         if (this.unsent) for (const row of this.staged) this.unsent.push(row);
         for (const f of this.onCommit) f();
@@ -465,6 +471,7 @@ export class Endpoint implements Component {
   /** Forgets what the last transaction staged. */
   private reset(): void {
     this.open = false;
+    this.detail = undefined;
     this.staged.length = 0;
     this.observed.length = 0;
     this.onCommit.length = 0;

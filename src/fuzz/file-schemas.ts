@@ -32,6 +32,7 @@ const trigger = z.strictObject({
   type: name.optional(),
   actor: z.enum(COMPONENTS).optional(),
   saga: sagaOf.optional(),
+  detail: z.string().min(1).max(200).optional(),
   nth: z.number().int().min(1).optional(),
 });
 /** Every kind of targeted fault a schedule can hold (see ScriptedFault). */

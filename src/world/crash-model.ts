@@ -9,7 +9,8 @@ const RESTARTS = 'crash-model';
 
 /** Whoever decides kills: the fault engine. */
 export interface KillPlan {
-  killsAt(moment: Moment, canKill: (component: ComponentName) => boolean): readonly Kill[];
+  /** `detail`: what the work noted, for a moment inside a transaction (kept apart from the moment, which a trigger records as it is). */
+  killsAt(moment: Moment, canKill: (component: ComponentName) => boolean, detail?: string): readonly Kill[];
   /** Whether a restarted component gets what waited for it newest first. */
   reverseOnRestart(component: ComponentName): boolean;
 }
@@ -65,10 +66,10 @@ export class CrashModel {
    * the spot: the returned death is carried out by the endpoint once the transaction has
    * unwound. Kills of other components wait for the phase boundary, as usual.
    */
-  readonly reached = (moment: Moment): (() => void) | null => {
+  readonly reached = (moment: Moment, detail?: string): (() => void) | null => {
     this.moments?.push(moment);
     let own: Kill | null = null;
-    for (const kill of this.plan.killsAt(moment, this.canKill)) {
+    for (const kill of this.plan.killsAt(moment, this.canKill, detail)) {
       if (!own && kill.component === moment.actor) own = kill;
       else this.pending.push(kill);
     }

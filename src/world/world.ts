@@ -228,7 +228,9 @@ export class World {
       defences: options.defences ?? ALL_DEFENCES,
       scheduler: this.scheduler,
       stats: this.stats,
-      crashes: { reached: (on, actor, type, saga) => this.crashes.reached({ on, actor, type, ...(saga ? { saga } : {}) }) },
+      crashes: {
+        reached: (on, actor, type, saga, detail) => this.crashes.reached({ on, actor, type, ...(saga ? { saga } : {}) }, detail),
+      },
       ...(options.workload.dedupeWindowTicks !== undefined ? { dedupeWindowTicks: options.workload.dedupeWindowTicks } : {}),
     });
     const contexts = new Map(COMPONENTS.map((name) => [name, context(name)]));

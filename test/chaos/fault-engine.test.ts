@@ -95,6 +95,23 @@ describe('fault engine', () => {
     });
   });
 
+  it('a trigger with a detail fires on the work whose note begins with it, whatever message brought it', () => {
+    const decision: ScriptedFault = {
+      kind: 'kill',
+      component: 'coordinator',
+      when: { on: 'after-commit', detail: 'COMMIT (' },
+      downTicks: 5,
+    };
+    const { faults } = engine(calm, [decision]);
+    const at = (type: string, detail?: string) => faults.killsAt({ on: 'after-commit', actor: 'coordinator', type }, always, detail);
+    expect([
+      at('inventory.reserve.done', 'yes from inventory (1 of 2)'),
+      at('timer'),
+      at('payment.charge.done', 'COMMIT (every participant voted yes): inventory.commit'),
+      at('payment.charge.done', 'COMMIT (every participant voted yes): inventory.commit'),
+    ]).toEqual([[], [], [{ component: 'coordinator', downTicks: 5 }], []]);
+  });
+
   it('goes quiet in the calm phase, except a service’s scripted refusals', () => {
     const { faults, trace } = engine({ ...FAULT_PROFILES.lossy!, kill: 1, maxDownTicks: 3 }, [
       { kind: 'fail-command', type: 'payment.refund', mode: 'fail', times: Infinity },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { FAULT_PROFILES } from '../../src/chaos/index.js';
 import { randomStreams } from '../../src/kernel/index.js';
-import { runScenario, shopWorkload, type Scenario } from '../../src/scenario/index.js';
+import { notApplicable, runScenario, shopWorkload, type Scenario } from '../../src/scenario/index.js';
+import { STYLES } from '../../src/protocol/index.js';
 import { ALL_DEFENCES } from '../../src/defences/index.js';
 import { simulate, type RunOutcome } from '../../src/world/index.js';
 import { compensationOrder } from '../../scenarios/expectations.js';
@@ -17,6 +18,20 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, scenario
     const failures = [...result.invariants, ...result.expectations].filter((r) => !r.ok);
     expect(failures).toEqual([]);
     expect(result.ok).toBe(true);
+  });
+});
+
+// A set piece must survive the network around it: a scenario's own checks name what it shows, not the one timing a calm run gives.
+describe.each(STYLES)('under the chaotic profile, in %s', (style) => {
+  const applicable = SCENARIOS.filter((s) => notApplicable(s, { style }) === null);
+  it.each([1, 2, 3])('every scenario that applies holds its own checks with seed %i', (seed) => {
+    const failed = applicable.flatMap((scenario) => {
+      const coordination = style === 'orchestration' ? {} : { coordination: { style, compensator: 'janitor' as const } };
+      const { result } = runScenario({ scenario, seed, storage: 'memory', profile: FAULT_PROFILES.chaotic!, ...coordination });
+      return [...result.invariants, ...result.expectations].filter((r) => !r.ok).map((r) => `${scenario.name}: ${r.name}: ${r.detail}`);
+    });
+    expect(applicable.length).toBeGreaterThan(10);
+    expect(failed).toEqual([]);
   });
 });
 
