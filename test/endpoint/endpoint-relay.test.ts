@@ -44,6 +44,33 @@ describe('outbox relay', () => {
     expect(outboxRows(db)).toBe(0);
   });
 
+  it('stops at a row the broker refused: nothing after it is confirmed past it, and a restart publishes both, in order', () => {
+    const db = new BetterSqlite3(':memory:');
+    const twoSends: ComponentDefinition = {
+      name: 'orchestrator',
+      migrations: [],
+      createHandler: () => ({
+        handle: (tx, m) => {
+          tx.send('inventory', 'inventory.commit', m.sagaId, '{}');
+          tx.send('order', 'order.confirm', m.sagaId, '{}');
+        },
+      }),
+    };
+    const before = new Endpoint(twoSends, db, testContext());
+    before.handle(message('orchestrator', 'notification.send.done'));
+    const offered: string[] = [];
+    // The broker loses the first publish and would take the second.
+    before.relayPublish((m) => (offered.push(m.type), m.type !== 'inventory.commit'));
+    before.relayConfirm();
+    expect(offered).toEqual(['inventory.commit']);
+    expect(outboxRows(db)).toBe(2);
+    // Crash before the next turn of the relay: what was not confirmed is still in the outbox.
+    const after = new Endpoint(twoSends, db, testContext());
+    const again: string[] = [];
+    after.relayPublish((m) => (again.push(m.type), true));
+    expect(again).toEqual(['inventory.commit', 'order.confirm']);
+  });
+
   it('deletes every row the broker confirmed, message after message, even once the table was empty', () => {
     const db = new BetterSqlite3(':memory:');
     const service = new Endpoint(ORDER_SERVICE, db, testContext());

@@ -100,6 +100,24 @@ describe('two-phase commit', () => {
     expect(said.filter((d) => d.startsWith('ABORT not yet acknowledged'))).toHaveLength(8);
   });
 
+  it('never gives up on a commit: one its participant cannot hear for 6,000 ticks is sent until it is done, and the transaction ends COMMITTED', () => {
+    // Fulfillment voted yes and died, and is down for longer than an abort is sent before a person is asked.
+    const s: Scenario = {
+      name: 'commit-while-down',
+      description: 'a commit its participant cannot hear for 6,000 ticks',
+      fault: 'fulfillment down',
+      shop: { orders: 1, arrivalTicks: 1 },
+      faults: [{ kind: 'kill', component: 'fulfillment', when: { on: 'publish', type: 'fulfillment.schedule.done' }, downTicks: 6000 }],
+      expectedStatuses: ['COMPLETED'],
+    };
+    const { outcome, result } = runScenario({ scenario: s, seed: 1, storage: 'memory', coordination: TWO_PC });
+    expect(failures(result)).toEqual([]);
+    const said = outcome.traceEvents.filter((e) => e.actor === 'coordinator' && e.kind === 'handle').map((e) => e.detail ?? '');
+    expect(said.filter((d) => d.startsWith('COMMIT not yet acknowledged')).length).toBeGreaterThan(8);
+    expect(said.some((d) => d.startsWith('FAILED'))).toBe(false);
+    expect(said).toContain('COMMITTED: every participant acknowledged');
+  });
+
   it('replays exactly: every scenario that applies gives the same digest in memory and on files', () => {
     const dataRoot = scratchDir('two-phase-determinism');
     for (const s of SCENARIOS.filter((x) => notApplicable(x, TWO_PC) === null)) {
