@@ -42,6 +42,7 @@ export function readSnapshot(
     | 'pending'
     | 'toleratedDeadLetters'
     | 'faultsInjected'
+    | 'ordersPlaced'
     | 'approvalThresholdCents'
     | 'timersForgotten'
   >,

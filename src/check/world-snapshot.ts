@@ -108,6 +108,8 @@ export interface WorldSnapshot {
   readonly toleratedDeadLetters: number;
   /** Faults the run injected (network, refusals, kills): none means nothing but the workload stood in any saga's way. */
   readonly faultsInjected: number;
+  /** How many orders the client placed: each must have started a saga. */
+  readonly ordersPlaced: number;
   /** Whether the run reached its calm phase and went idle. */
   readonly settled: boolean;
   /** What was still pending when the run stopped without settling. */

@@ -203,6 +203,7 @@ export function* simulation(options: SimulationOptions): Generator<TickBoundary,
         stockViolationDuringRun: stock.firstViolation,
         toleratedDeadLetters: options.toleratedDeadLetters ?? 0,
         faultsInjected: world.faults.schedule().length,
+        ordersPlaced: world.ordersPlaced,
         // Only the orchestrator parks an order for a person's approval: the choreographed saga has no such step.
         approvalThresholdCents:
           world.coordination.style === 'orchestration'

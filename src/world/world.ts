@@ -421,6 +421,11 @@ export class World {
   }
 
   /** Orders whose tick has not come yet. */
+  /** Orders the client has placed so far (taken from the workload into its outbox). */
+  get ordersPlaced(): number {
+    return this.nextArrival;
+  }
+
   get ordersNotPlaced(): number {
     return this.arrivals.length - this.nextArrival;
   }

@@ -158,7 +158,7 @@ describe('each invariant fails on a broken world', () => {
     );
   });
 
-  it('order-matches-saga: a completed saga whose order is still pending', () => {
+  it('order-matches-saga: a completed saga whose order is still pending, an order placed and never started', () => {
     catches(
       orderMatchesSaga,
       () => completed,
@@ -171,6 +171,19 @@ describe('each invariant fails on a broken world', () => {
       (w) => (set(w.orders[0]!, { status: 'CONFIRMED' }), w),
       /COMPENSATED but order CONFIRMED/,
     );
+    // A place-order lost before any saga started leaves no row anywhere: the client's count is what tells.
+    catches(
+      orderMatchesSaga,
+      () => completed,
+      (w) => ({ ...w, ordersPlaced: w.ordersPlaced + 1 }),
+      /(\d+) orders placed but (?!\1)\d+ started a saga or wait in the dead-letter queue/,
+    );
+    // One its consumer could never handle waits in the dead-letter queue for a person: not lost.
+    const parked = { type: 'saga.place-order', msgId: 'm-9', sagaId: 'saga-009', attempts: 8 };
+    const placedOneMore = { ...completed, ordersPlaced: completed.ordersPlaced + 1 };
+    expect(orderMatchesSaga.check({ ...placedOneMore, broker: { ...completed.broker, deadLetters: [parked] } }).ok).toBe(true);
+    // Still on its way in a run that did not settle: saga-terminal reports that run, this does not count it lost.
+    expect(orderMatchesSaga.check({ ...completed, ordersPlaced: completed.ordersPlaced + 1, settled: false }).ok).toBe(true);
   });
 
   it('stock-conserved: a unit appears from nowhere, a count goes negative, an imbalance seen mid-run', () => {

@@ -24,6 +24,7 @@ describe('the checker reads the real databases', () => {
             stockViolationDuringRun: null,
             toleratedDeadLetters: 0,
             faultsInjected: 0,
+            ordersPlaced: 0,
             approvalThresholdCents: 50_000,
             timersForgotten: 0,
           }),
