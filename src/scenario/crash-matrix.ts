@@ -75,7 +75,13 @@ const FORGETFUL_KILL = { downTicks: 150, forgetsTimers: true } as const;
  *   vote aborts the transaction and frees what the others hold);
  * - `parked`: two large orders that wait for a person's approval, one approved and one left
  *   to its SLA, broken at the orchestrator and the reconciler while they wait (recovery: a
- *   restart must re-arm the SLA's timer).
+ *   restart must re-arm the SLA's timer);
+ * - `relay-refused`: two orders, the second a tick behind; the broker refuses the first's
+ *   stock commit three times, and the confirm sent after it in the same transaction waits
+ *   behind it. Broken at the orchestrator while the refused row waits in its outbox, as it
+ *   handles the second order's replies (outbox: a relay that confirmed past a row the broker
+ *   has not taken would have deleted it). Not in two-phase commit: its coordinator sends a
+ *   decision again until it is acknowledged, which makes up for a row lost this way.
  */
 interface Baseline {
   readonly scenario: Scenario;
@@ -157,6 +163,18 @@ const BASELINES: readonly Baseline[] = [
       approval: { slaTicks: 400 },
       operator: [{ atTick: 300, action: 'approve', orders: ['order-001'], note: 'approved' }],
       expectedStatuses: [SagaStatus.Completed, SagaStatus.Compensated],
+    }),
+  },
+  {
+    at: { orchestration: ['orchestrator'] },
+    scenario: matrixScenario('relay-refused', 'two orders; the broker refuses the first one’s stock commit three times', {
+      shop: { orders: 2, arrivalTicks: 1 },
+      expectedStatuses: [SagaStatus.Completed],
+      faults: [
+        // The second order's last reply comes a tick after the first's, while the first's stock commit waits.
+        { kind: 'delay-delivery', type: 'notification.send', saga: 'saga-002', ticks: 1 },
+        { kind: 'drop-publish', type: 'inventory.commit', times: 3 },
+      ],
     }),
   },
 ];

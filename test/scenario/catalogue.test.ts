@@ -75,7 +75,7 @@ describe('the crash matrix', () => {
       new Set(['before-commit', 'after-commit', 'after-handling', 'after-ack', 'after-publish']),
     );
     expect(new Set(rows.map((r) => r.point.baseline))).toEqual(
-      new Set(['forward', 'compensation', 'contended', 'undo-retried', 'poisoned', 'parked']),
+      new Set(['forward', 'compensation', 'contended', 'undo-retried', 'poisoned', 'parked', 'relay-refused']),
     );
     expect(new Set(rows.map((r) => r.point.downTicks))).toEqual(new Set([40, 150]));
     // Restarts that forget their timers, which only the reconciler recovers from; and kills while an order awaits approval.
@@ -86,12 +86,19 @@ describe('the crash matrix', () => {
     expect(rows.some((r) => r.point.component === 'orchestrator' && r.point.type === 'timer')).toBe(true);
   });
 
-  it('catches a crash between commit and publish once the outbox is switched off, and never one before the commit', () => {
+  it('catches a crash between commit and publish once the outbox is switched off, and never one before it', () => {
     const rows = runCrashMatrix(3, withDisabled(['outbox']));
     const failed = rows.filter((r) => !r.ok);
     expect(failed.length).toBeGreaterThan(0);
     // Without an outbox a message lives in memory from the commit until the relay publishes it: only a crash in that window loses it.
-    expect(new Set(failed.map((r) => r.point.moment))).toEqual(new Set(['after-commit', 'after-handling', 'after-ack']));
+    const moments = (of: typeof rows) => new Set(of.map((r) => r.point.moment));
+    expect(moments(failed.filter((r) => r.point.baseline !== 'relay-refused'))).toEqual(
+      new Set(['after-commit', 'after-handling', 'after-ack']),
+    );
+    // A publish the broker refused keeps it there for ticks: a kill anywhere in them loses it, even before another message's commit.
+    const refused = failed.filter((r) => r.point.baseline === 'relay-refused');
+    expect(moments(refused)).toContain('before-commit');
+    expect(refused.every((r) => r.point.type === 'notification.send.done')).toBe(true);
   });
 
   it('fails with each of the seven defences switched off', () => {
