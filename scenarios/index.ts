@@ -29,6 +29,7 @@ import { reorderAndDelay } from './reorder-and-delay.js';
 import { rollingUpgrade } from './rolling-upgrade.js';
 import { stuckSagaReconciled } from './stuck-saga-reconciled.js';
 import { stepTimeout } from './step-timeout.js';
+import { compensationOvertakesStep } from './compensation-overtakes-step.js';
 import { transientOutage } from './transient-outage.js';
 import { unknownCustomer } from './unknown-customer.js';
 
@@ -57,6 +58,7 @@ export const SCENARIOS: readonly Scenario[] = [
   approvalEscalated,
   approvalAcrossFullRestart,
   stepTimeout,
+  compensationOvertakesStep,
   stuckSagaReconciled,
   transientOutage,
   lateReplyAfterTimeout,

@@ -1,5 +1,5 @@
 // Scenario files import at run time only STYLE_COMPONENTS, COMPENSATIONS and percentile from here; everything else they take is types.
-export { COMPENSATIONS, sagaEventsOf, STYLE_COMPONENTS } from '../protocol/index.js';
+export { COMPENSATIONS, sagaEventsOf, serviceFactsOf, STYLE_COMPONENTS } from '../protocol/index.js';
 export { runRecipe, runScenario, scenarioRun, type RunRequest, type ScenarioResult, type ScenarioRun } from './run-scenario.js';
 export { firstStyleFor, notApplicable, type Scenario, type WorkloadOverrides } from './scenario.js';
 export { shopWorkload } from './shop-workload.js';
