@@ -40,13 +40,14 @@ const NOTIFICATION_MIGRATIONS: readonly Migration[] = [
   [
     q.schema
       .createTable('notifications')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.notNull())
       .addColumn('saga_id', 'text', (c) => c.notNull())
       .addColumn('channel', 'text', (c) => c.notNull())
       .addColumn('tick', 'integer', (c) => c.notNull())
-      // WITHOUT ROWID: keyed by text, each row is stored once, in its key's b-tree, not in a table and again in the key's index.
+      // Keyed by saga first, as every lookup is (ids are unique by their making), and WITHOUT ROWID: each row is
+      // stored once, in its key's b-tree, with no second index for the saga.
+      .addPrimaryKeyConstraint('notifications_key', ['saga_id', 'id'])
       .modifyEnd(sql`without rowid`),
-    q.schema.createIndex('notifications_by_saga').on('notifications').column('saga_id'),
     q.schema
       .createTable('rejections')
       .addColumn('saga_id', 'text', (c) => c.primaryKey())

@@ -71,16 +71,17 @@ const PAYMENT_MIGRATIONS: readonly Migration[] = [
       .addColumn('balance_cents', 'integer', (c) => c.notNull()),
     q.schema
       .createTable('charges')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.notNull())
       .addColumn('saga_id', 'text', (c) => c.notNull())
       .addColumn('customer', 'text', (c) => c.notNull())
       .addColumn('amount_cents', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('reason', 'text')
       .addColumn('tick', 'integer', (c) => c.notNull())
-      // WITHOUT ROWID: keyed by text, each row is stored once, in its key's b-tree, not in a table and again in the key's index.
+      // Keyed by saga first, as every lookup is (ids are unique by their making), and WITHOUT ROWID: each row is
+      // stored once, in its key's b-tree, with no second index for the saga.
+      .addPrimaryKeyConstraint('charges_key', ['saga_id', 'id'])
       .modifyEnd(sql`without rowid`),
-    q.schema.createIndex('charges_by_saga').on('charges').column('saga_id'),
     q.schema
       .createTable('refunds')
       .addColumn('id', 'text', (c) => c.primaryKey())
@@ -127,7 +128,7 @@ class PaymentHandler implements Handler {
     const amount = arg<number>('amountCents');
     // The first charge written, were there ever two for one saga (only with idempotency off):
     // ids begin with the service's id sequence, so their order is the order they were written
-    // in, and the index on saga_id already keeps them in it.
+    // in, and the key (saga, id) already keeps them in it.
     this.findCharge = new Prepared(
       db,
       q
@@ -165,6 +166,7 @@ class PaymentHandler implements Handler {
       q
         .updateTable('charges')
         .set({ status: arg<ChargeStatus>('status') })
+        .where('saga_id', '=', arg('sagaId'))
         .where('id', '=', arg('id')),
     );
     this.debit = new Prepared(
@@ -213,14 +215,14 @@ class PaymentHandler implements Handler {
       case Command.capturePayment:
         // The decision is commit: the funds held are taken for good (a duplicate finds them taken).
         if (charge?.status !== 'HELD') return 'duplicate';
-        this.setCharge.run({ id: charge.id, status: 'CHARGED' });
+        this.setCharge.run({ sagaId, id: charge.id, status: 'CHARGED' });
         return tx.note(`captured ${charge.amount_cents}`);
       case Command.voidPayment: {
         if (tx.injectedFailure()) return reply(tx, message, false, 'void failed (injected)');
         if (charge?.status === 'CHARGED') return reply(tx, message, false, 'charge already captured', true);
         if (charge?.status === 'HELD') {
           this.credit.run({ customer: charge.customer, amountCents: charge.amount_cents });
-          this.setCharge.run({ id: charge.id, status: 'VOIDED' });
+          this.setCharge.run({ sagaId, id: charge.id, status: 'VOIDED' });
           tx.note(`hold of ${charge.amount_cents} voided`);
           return reply(tx, message, true);
         }
