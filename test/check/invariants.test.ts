@@ -207,7 +207,7 @@ describe('each invariant fails on a broken world', () => {
     );
   });
 
-  it('no-orphan-reservation: stock still held by a compensated saga', () => {
+  it('no-orphan-reservation: stock still held by a compensated saga, or by a failed one whose release is not what waits for a person', () => {
     catches(
       noOrphanReservation,
       () => compensated,
@@ -226,6 +226,18 @@ describe('each invariant fails on a broken world', () => {
       (w) => (set(w.reservations[0]!, { status: 'RELEASED' }), w),
       /COMPLETED but sold nothing/,
     );
+    // A saga left to a person holds its stock only while its release is the one waiting for them: a parked refund excuses nothing.
+    const failedHolding = (command: string) => (w: WorldSnapshot) => {
+      const saga = first(w);
+      const r = w.reservations.find((x) => x.sagaId === saga.id)!;
+      set(r, { status: 'RESERVED', qty: 2 });
+      const s = w.stock.find((x) => x.sku === r.sku)!;
+      set(s, { available: s.available - 2, reserved: s.reserved + 2 });
+      set(saga, { status: 'FAILED' });
+      return { ...w, sagaDeadLetters: [{ sagaId: saga.id, kind: 'compensation' as const, step: 2, command }] };
+    };
+    catches(noOrphanReservation, () => compensated, failedHolding('payment.refund'), /FAILED still holds 2/);
+    expect(noOrphanReservation.check(failedHolding('inventory.release')(structuredClone(compensated))).ok).toBe(true);
   });
 
   it('single-charge: a saga charged twice, a compensated saga that kept the money', () => {
