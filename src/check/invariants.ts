@@ -189,10 +189,21 @@ export const moneyConserved: Invariant = {
 
 export const refundsWithinCharges: Invariant = {
   name: 'refunds-within-charges',
-  protects: 'money given back twice: no saga and no account is refunded more than it was charged',
+  protects:
+    'money given back twice, or taken after the saga gave it up: no saga and no account is refunded more than it was charged, and no charge comes after a refund that came first',
   check(w) {
     const problems: string[] = [];
     const { charged, refunded } = moneyMoved(w);
+    // A refund of nothing records that the saga gave up on its charge: the late charge must find it and take nothing.
+    // In the same tick too: money taken before the refund would have been refunded, not left the refund empty
+    // (a charge declined before it, in the same tick, took nothing).
+    const gaveUp = new Map<string, number>();
+    for (const r of w.refunds) if (r.chargeId === null) gaveUp.set(r.sagaId, Math.min(gaveUp.get(r.sagaId) ?? r.tick, r.tick));
+    for (const c of w.charges) {
+      const since = gaveUp.get(c.sagaId);
+      if (since !== undefined && c.tick >= since && (c.status === 'CHARGED' || c.status === 'HELD'))
+        problems.push(`saga ${short(c.sagaId)}: charge ${c.status} at tick ${c.tick}, after its refund of nothing at tick ${since}`);
+    }
     for (const [id, back] of refunded.saga) {
       const paid = charged.saga.get(id) ?? 0;
       if (back > paid) problems.push(`saga ${short(id)}: refunded ${back} cents of ${paid} charged`);

@@ -63,6 +63,8 @@ export interface WorldSnapshot {
     readonly customer: string;
     readonly amountCents: number;
     readonly status: ChargeStatus;
+    /** When it was written. */
+    readonly tick: number;
   }>;
   readonly refunds: ReadonlyArray<{
     readonly id: string;

@@ -52,7 +52,7 @@ export const PAYMENT_SNAPSHOT = {
     .orderBy('customer'),
   charges: q
     .selectFrom('charges')
-    .select(['id', 'saga_id as sagaId', 'customer', 'amount_cents as amountCents', 'status'])
+    .select(['id', 'saga_id as sagaId', 'customer', 'amount_cents as amountCents', 'status', 'tick'])
     .orderBy('tick')
     .orderBy('id'),
   refunds: q

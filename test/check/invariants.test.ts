@@ -135,7 +135,7 @@ describe('each invariant fails on a broken world', () => {
     catches(
       approvalBeforeCharge,
       () => escalated,
-      (w) => ({ ...w, charges: [{ id: 'ch-1', sagaId: parked(w).id, customer: 'c', amountCents: 60_000, status: 'CHARGED' }] }),
+      (w) => ({ ...w, charges: [{ id: 'ch-1', sagaId: parked(w).id, customer: 'c', amountCents: 60_000, status: 'CHARGED', tick: 5 }] }),
       /AWAITING_APPROVAL but already charged/,
     );
     catches(
@@ -250,7 +250,10 @@ describe('each invariant fails on a broken world', () => {
     catches(
       singleCharge,
       () => compensated,
-      (w) => ({ ...w, charges: [...w.charges, { id: 'ch-x', sagaId: first(w).id, customer: 'x', amountCents: 700, status: 'CHARGED' }] }),
+      (w) => ({
+        ...w,
+        charges: [...w.charges, { id: 'ch-x', sagaId: first(w).id, customer: 'x', amountCents: 700, status: 'CHARGED', tick: 5 }],
+      }),
       /COMPENSATED but 700 cents kept/,
     );
   });
@@ -273,7 +276,7 @@ describe('each invariant fails on a broken world', () => {
     );
   });
 
-  it('refunds-within-charges: a charge refunded twice, for the saga and for the account', () => {
+  it('refunds-within-charges: a charge refunded twice, for the saga and for the account; a charge after a refund that came first', () => {
     catches(
       refundsWithinCharges,
       () => completed,
@@ -285,6 +288,29 @@ describe('each invariant fails on a broken world', () => {
       },
       /refunded \d+ cents of \d+ charged/,
     );
+    // A refund of nothing came first; the late charge took the money anyway (in the same tick, or later) and a late-success refund gave it back.
+    const chargedAfterGivingUp = (chargeTick: number) => (w: WorldSnapshot) => {
+      const charge = w.charges.find((c) => c.status === 'CHARGED')!;
+      const first = { id: 'rf-0', sagaId: charge.sagaId, chargeId: null, amountCents: 0, tick: 40 };
+      const back = { id: 'rf-1', sagaId: charge.sagaId, chargeId: charge.id, amountCents: charge.amountCents, tick: 90 };
+      return { ...w, charges: w.charges.map((c) => (c === charge ? { ...c, tick: chargeTick } : c)), refunds: [first, back] };
+    };
+    catches(
+      refundsWithinCharges,
+      () => completed,
+      chargedAfterGivingUp(40),
+      /charge CHARGED at tick 40, after its refund of nothing at tick 40/,
+    );
+    catches(refundsWithinCharges, () => completed, chargedAfterGivingUp(41), /after its refund of nothing/);
+    // A charge before the refund of nothing took nothing after it; nor did one declined in the same tick, before it.
+    expect(refundsWithinCharges.check(chargedAfterGivingUp(39)(structuredClone(completed))).ok).toBe(true);
+    const declined = chargedAfterGivingUp(40)(structuredClone(completed));
+    const declinedFirst = {
+      ...declined,
+      charges: declined.charges.map((c) => ({ ...c, status: 'DECLINED' as const })),
+      refunds: declined.refunds.filter((r) => r.chargeId === null),
+    };
+    expect(refundsWithinCharges.check(declinedFirst).ok).toBe(true);
   });
 
   it('single-charge and money-conserved: funds still held once a two-phase transaction ended', () => {
@@ -294,7 +320,7 @@ describe('each invariant fails on a broken world', () => {
       return {
         ...w,
         style: '2pc',
-        charges: [...w.charges, { id: 'ch-held', sagaId: saga.id, customer, amountCents: 300, status: 'HELD' }],
+        charges: [...w.charges, { id: 'ch-held', sagaId: saga.id, customer, amountCents: 300, status: 'HELD', tick: 5 }],
         accounts: w.accounts.map((a) => (a.customer === customer ? { ...a, balanceCents: a.balanceCents - 300 } : a)),
       };
     };
