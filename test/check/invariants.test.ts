@@ -420,33 +420,19 @@ describe('each invariant fails on a broken world', () => {
   });
 
   it('compensation-order: the order cancelled before its stock was released', () => {
-    catches(
-      compensationOrder,
-      () => compensated,
-      (w) => {
+    // The first saga's order cancelled this many ticks after its stock was released (it must be at least one).
+    const cancelledAt =
+      (after: number) =>
+      (w: WorldSnapshot): WorldSnapshot => {
         const saga = first(w).id;
         const released = w.reservations.find((r) => r.sagaId === saga)!.tick;
-        return { ...w, orders: w.orders.map((o) => (o.sagaId === saga ? { ...o, tick: released - 1 } : o)) };
-      },
-      /order cancelled at tick \d+, not after stock released at tick \d+/,
-    );
+        return { ...w, orders: w.orders.map((o) => (o.sagaId === saga ? { ...o, tick: released + after } : o)) };
+      };
+    catches(compensationOrder, () => compensated, cancelledAt(-1), /order cancelled at tick \d+, not after stock released at tick \d+/);
     // In the same tick is not after: each compensation waits for the reply to the one before it, a tick at least.
-    catches(
-      compensationOrder,
-      () => compensated,
-      (w) => {
-        const saga = first(w).id;
-        const released = w.reservations.find((r) => r.sagaId === saga)!.tick;
-        return { ...w, orders: w.orders.map((o) => (o.sagaId === saga ? { ...o, tick: released } : o)) };
-      },
-      /order cancelled at tick (\d+), not after stock released at tick \1/,
-    );
+    catches(compensationOrder, () => compensated, cancelledAt(0), /order cancelled at tick (\d+), not after stock released at tick \1/);
     // A release a person redrove ran when they acted, out of order on purpose: not judged; another saga's redrive excuses nothing.
-    const cancelledFirst = (w: WorldSnapshot): WorldSnapshot => {
-      const saga = first(w).id;
-      const released = w.reservations.find((r) => r.sagaId === saga)!.tick;
-      return { ...w, orders: w.orders.map((o) => (o.sagaId === saga ? { ...o, tick: released - 1 } : o)) };
-    };
+    const cancelledFirst = cancelledAt(-1);
     const redrove = (sagaId: string) => (w: WorldSnapshot) => ({
       ...w,
       sagaActedOn: [{ sagaId, command: 'inventory.release', state: 'redriven' }],
