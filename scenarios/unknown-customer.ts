@@ -17,10 +17,7 @@ export const unknownCustomer: Scenario = {
     const problems: string[] = [];
     // The shop does not know the customer of its last order.
     const number = (orderId: string): number => Number(orderId.slice(orderId.lastIndexOf('-') + 1));
-    const unknown = snapshot.orders.reduce<(typeof snapshot.orders)[number] | undefined>(
-      (last, o) => (last === undefined || number(o.orderId) > number(last.orderId) ? o : last),
-      undefined,
-    );
+    const unknown = [...snapshot.orders].sort((a, b) => number(a.orderId) - number(b.orderId)).at(-1);
     if (!unknown) return ['no order was placed'];
     const saga = unknown.sagaId;
     // Two-phase commit asks every participant at once, and payment does not know the customer either: when its

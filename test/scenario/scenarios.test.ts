@@ -24,9 +24,9 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', (_name, scenario
 // A set piece must survive the network around it: a scenario's own checks name what it shows, not the one timing a calm run gives.
 describe.each(STYLES)('under the chaotic profile, in %s', (style) => {
   const applicable = SCENARIOS.filter((s) => notApplicable(s, { style }) === null);
+  const coordination = style === 'orchestration' ? {} : { coordination: { style, compensator: 'janitor' as const } };
   it.each([1, 2, 3])('every scenario that applies holds its own checks with seed %i', (seed) => {
     const failed = applicable.flatMap((scenario) => {
-      const coordination = style === 'orchestration' ? {} : { coordination: { style, compensator: 'janitor' as const } };
       const { result } = runScenario({ scenario, seed, storage: 'memory', profile: FAULT_PROFILES.chaotic!, ...coordination });
       return [...result.invariants, ...result.expectations].filter((r) => !r.ok).map((r) => `${scenario.name}: ${r.name}: ${r.detail}`);
     });
